@@ -1,0 +1,49 @@
+// The kiln dialect, its attributes and the type constraints its ops share.
+#ifndef KILN_BASE_TD
+#define KILN_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+
+def Kiln_Dialect : Dialect {
+  let name = "kiln";
+  let summary = "Graph-level ops that ONNX and TensorFlow models import into";
+  let description = [{
+    The kiln dialect holds what the frontends need to say and upstream MLIR
+    does not: convolution and pooling with framework padding semantics,
+    numpy-broadcasting elementwise math, softmax, batch-norm, gemm.  Every op
+    works on ranked tensors, infers its result type, and lowers to linalg on
+    tensors (`convert-kiln-to-linalg`).  Weights are `kiln.constant` ops whose
+    values are dense resources, so large tensors stay out of the printed IR.
+  }];
+  let cppNamespace = "::mlir::kiln";
+  // Attributes (the layout enum) print as #kiln<...>.
+  let useDefaultAttributePrinterParser = 1;
+  let hasConstantMaterializer = 1;
+}
+
+class Kiln_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Kiln_Dialect, mnemonic, traits>;
+
+//===- Layouts -----------------------------------------------------------===//
+
+def Kiln_LayoutNCHW : I32EnumAttrCase<"NCHW", 0, "nchw">;
+def Kiln_LayoutNHWC : I32EnumAttrCase<"NHWC", 1, "nhwc">;
+def Kiln_Layout : I32EnumAttr<"Layout",
+    "image layout of a 4-D activation (filters follow: FCHW for NCHW, HWCF for NHWC)",
+    [Kiln_LayoutNCHW, Kiln_LayoutNHWC]> {
+  let cppNamespace = "::mlir::kiln";
+  let genSpecializedAttr = 0;
+}
+def Kiln_LayoutAttr : EnumAttr<Kiln_Dialect, Kiln_Layout, "layout"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
+//===- Type constraints --------------------------------------------------===//
+
+def Kiln_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
+def Kiln_AnyTensor : RankedTensorOf<[AnyType]>;
+def Kiln_Image : 4DTensorOf<[F16, BF16, F32, F64]>;
+
+#endif // KILN_BASE_TD

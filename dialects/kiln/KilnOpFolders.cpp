@@ -1,0 +1,118 @@
+// Folders and canonicalization patterns of kiln ops. Only rewrites that are
+// exact (no floating-point reassociation) live here.
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+/// True if `v` is a constant splat equal to `value`.
+bool isSplatOf(Value v, double value) {
+  DenseElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
+    return false;
+  auto f = dyn_cast<FloatType>(attr.getElementType());
+  return f && attr.getSplatValue<APFloat>().convertToDouble() == value;
+}
+
+/// x op splat(neutral) -> x when broadcasting does not change x's type.
+OpFoldResult foldNeutral(Value lhs, Value rhs, Type resultType,
+                         double neutral, bool commutative) {
+  if (lhs.getType() == resultType && isSplatOf(rhs, neutral))
+    return lhs;
+  if (commutative && rhs.getType() == resultType && isSplatOf(lhs, neutral))
+    return rhs;
+  return {};
+}
+
+} // namespace
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+
+OpFoldResult AddOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 0.0, true);
+}
+OpFoldResult SubOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 0.0, false);
+}
+OpFoldResult MulOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 1.0, true);
+}
+OpFoldResult DivOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 1.0, false);
+}
+OpFoldResult MaxOp::fold(FoldAdaptor) {
+  if (getLhs() == getRhs() && getLhs().getType() == getType())
+    return getLhs();
+  return {};
+}
+OpFoldResult MinOp::fold(FoldAdaptor) {
+  if (getLhs() == getRhs() && getLhs().getType() == getType())
+    return getLhs();
+  return {};
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  // reshape(reshape(x)) -> reshape(x): only the final shape matters.
+  if (auto producer = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(producer.getInput());
+    return getResult();
+  }
+  // Small inline constants (shape operands, scalars) reshape for free;
+  // resource-backed weights are left alone.
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (getType().hasStaticShape())
+      return dense.reshape(getType());
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> perm = getPerm();
+  bool identity = true;
+  for (auto [i, p] : llvm::enumerate(perm))
+    identity &= static_cast<int64_t>(i) == p;
+  if (identity)
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(getType());
+  return {};
+}
+
+namespace {
+/// transpose(transpose(x, p1), p2) -> transpose(x, p1 o p2).
+struct ComposeTransposes : OpRewritePattern<TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<TransposeOp>();
+    if (!inner)
+      return failure();
+    SmallVector<int64_t> perm;
+    for (int64_t p : op.getPerm())
+      perm.push_back(inner.getPerm()[p]);
+    rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), inner.getInput(),
+                                             perm);
+    return success();
+  }
+};
+} // namespace
+
+void TransposeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                              MLIRContext *context) {
+  patterns.add<ComposeTransposes>(context);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  return {};
+}

@@ -1,0 +1,392 @@
+// Type inference and verifiers of kiln ops. Every invariant a lowering relies
+// on is checked here, so lowerings can assume well-formed ops.
+#include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/KilnShapes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+RankedTensorType rankedOf(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+LogicalResult inferBinary(std::optional<Location> loc, Value lhs, Value rhs,
+                          SmallVectorImpl<Type> &results) {
+  auto l = rankedOf(lhs), r = rankedOf(rhs);
+  if (l.getElementType() != r.getElementType())
+    return emitOptionalError(loc, "operand element types differ: ",
+                             l.getElementType(), " vs ", r.getElementType());
+  auto shape = broadcastShapes(l.getShape(), r.getShape());
+  if (!shape)
+    return emitOptionalError(loc, "operand shapes ", l, " and ", r,
+                             " do not broadcast");
+  results.push_back(RankedTensorType::get(*shape, l.getElementType()));
+  return success();
+}
+
+bool isChannelsLast(Layout layout) { return layout == Layout::NHWC; }
+
+/// Checks the shared window attributes of convolution and pooling.
+LogicalResult verifyWindowAttrs(std::optional<Location> loc,
+                                ArrayRef<int64_t> strides,
+                                ArrayRef<int64_t> dilations,
+                                ArrayRef<int64_t> pads) {
+  if (strides.size() != 2 || dilations.size() != 2 || pads.size() != 4)
+    return emitOptionalError(
+        loc, "expects 2 strides, 2 dilations and 4 pads [top, left, bottom, "
+             "right]");
+  for (int64_t s : strides)
+    if (s < 1)
+      return emitOptionalError(loc, "strides must be >= 1");
+  for (int64_t d : dilations)
+    if (d < 1)
+      return emitOptionalError(loc, "dilations must be >= 1");
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitOptionalError(loc, "pads must be >= 0");
+  return success();
+}
+
+/// Spatial output sizes of a window op, or failure with a diagnostic.
+LogicalResult inferSpatial(std::optional<Location> loc, RankedTensorType in,
+                           bool channelsLast, ArrayRef<int64_t> kernel,
+                           ArrayRef<int64_t> strides,
+                           ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                           int64_t &oh, int64_t &ow) {
+  ImageDims d = imageDims(channelsLast);
+  auto h = windowOutputSize(in.getDimSize(d.h), kernel[0], strides[0],
+                            dilations[0], pads[0], pads[2]);
+  auto w = windowOutputSize(in.getDimSize(d.w), kernel[1], strides[1],
+                            dilations[1], pads[1], pads[3]);
+  if (!h || !w)
+    return emitOptionalError(loc, "window ", kernel[0], "x", kernel[1],
+                             " does not fit the padded input ", in);
+  oh = *h;
+  ow = *w;
+  return success();
+}
+
+Type imageType(bool channelsLast, int64_t n, int64_t c, int64_t h, int64_t w,
+               Type elementType) {
+  if (channelsLast)
+    return RankedTensorType::get({n, h, w, c}, elementType);
+  return RankedTensorType::get({n, c, h, w}, elementType);
+}
+
+} // namespace
+
+//===- Constants ---------------------------------------------------------===//
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &results) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
+  if (!type)
+    return emitOptionalError(loc, "value must be a ranked tensor");
+  results.push_back(type);
+  return success();
+}
+
+//===- Elementwise -------------------------------------------------------===//
+
+#define KILN_BINARY_INFER(OP)                                                  \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    return inferBinary(loc, adaptor.getLhs(), adaptor.getRhs(), results);      \
+  }
+KILN_BINARY_INFER(AddOp)
+KILN_BINARY_INFER(SubOp)
+KILN_BINARY_INFER(MulOp)
+KILN_BINARY_INFER(DivOp)
+KILN_BINARY_INFER(MaxOp)
+KILN_BINARY_INFER(MinOp)
+#undef KILN_BINARY_INFER
+
+//===- Normalization -----------------------------------------------------===//
+
+LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getType().getRank();
+  if (getAxis() < 0 || getAxis() >= rank)
+    return emitOpError("axis ") << getAxis() << " is out of range for rank "
+                                << rank;
+  return success();
+}
+
+LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location>,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  results.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  auto in = getInput().getType();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= in.getRank())
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << in.getRank();
+  int64_t channels = in.getDimSize(axis);
+  for (Value param : {getScale(), getBias(), getMean(), getVariance()}) {
+    auto t = rankedOf(param);
+    if (t.getRank() != 1)
+      return emitOpError("expects 1-D scale, bias, mean and variance, got ")
+             << t;
+    if (!ShapedType::isDynamic(channels) && !t.isDynamicDim(0) &&
+        t.getDimSize(0) != channels)
+      return emitOpError("parameter size ")
+             << t.getDimSize(0) << " does not match " << channels
+             << " channels";
+  }
+  if (getEpsilon().convertToFloat() < 0)
+    return emitOpError("epsilon must be >= 0");
+  return success();
+}
+
+//===- Contractions ------------------------------------------------------===//
+
+LogicalResult MatMulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto l = rankedOf(adaptor.getLhs()), r = rankedOf(adaptor.getRhs());
+  if (l.getRank() < 2 || r.getRank() < 2)
+    return emitOptionalError(loc, "expects operands of rank >= 2, got ", l,
+                             " and ", r);
+  if (l.getElementType() != r.getElementType())
+    return emitOptionalError(loc, "operand element types differ");
+  int64_t k1 = l.getShape().back(), k2 = r.getShape()[r.getRank() - 2];
+  if (!ShapedType::isDynamic(k1) && !ShapedType::isDynamic(k2) && k1 != k2)
+    return emitOptionalError(loc, "contraction sizes differ: ", k1, " vs ",
+                             k2);
+  auto batch = broadcastShapes(l.getShape().drop_back(2),
+                               r.getShape().drop_back(2));
+  if (!batch)
+    return emitOptionalError(loc, "batch dims of ", l, " and ", r,
+                             " do not broadcast");
+  SmallVector<int64_t> shape = *batch;
+  shape.push_back(l.getShape()[l.getRank() - 2]);
+  shape.push_back(r.getShape().back());
+  results.push_back(RankedTensorType::get(shape, l.getElementType()));
+  return success();
+}
+
+LogicalResult GemmOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  auto a = rankedOf(adaptor.getA()), b = rankedOf(adaptor.getB());
+  if (a.getRank() != 2 || b.getRank() != 2)
+    return emitOptionalError(loc, "expects rank-2 A and B, got ", a, " and ",
+                             b);
+  bool ta = adaptor.getTransA(), tb = adaptor.getTransB();
+  int64_t m = a.getDimSize(ta ? 1 : 0), ka = a.getDimSize(ta ? 0 : 1);
+  int64_t kb = b.getDimSize(tb ? 1 : 0), n = b.getDimSize(tb ? 0 : 1);
+  if (!ShapedType::isDynamic(ka) && !ShapedType::isDynamic(kb) && ka != kb)
+    return emitOptionalError(loc, "contraction sizes differ: ", ka, " vs ",
+                             kb);
+  results.push_back(RankedTensorType::get({m, n}, a.getElementType()));
+  return success();
+}
+
+LogicalResult GemmOp::verify() {
+  if (!getC())
+    return success();
+  auto c = rankedOf(getC());
+  auto bcast = broadcastShapes(c.getShape(), getType().getShape());
+  if (c.getRank() > 2 || !bcast || ArrayRef<int64_t>(*bcast) != getType().getShape())
+    return emitOpError("C ") << c << " does not broadcast to the result "
+                             << getType();
+  return success();
+}
+
+//===- Convolution and pooling -------------------------------------------===//
+
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  if (failed(verifyWindowAttrs(loc, adaptor.getStrides(),
+                               adaptor.getDilations(), adaptor.getPads())))
+    return failure();
+  auto in = rankedOf(adaptor.getInput()), f = rankedOf(adaptor.getFilter());
+  bool last = isChannelsLast(adaptor.getLayout());
+  ImageDims d = imageDims(last);
+  // Filter: FCHW for nchw, HWCF for nhwc.
+  int64_t kh = f.getDimSize(last ? 0 : 2), kw = f.getDimSize(last ? 1 : 3);
+  int64_t outC = f.getDimSize(last ? 3 : 0);
+  if (ShapedType::isDynamic(kh) || ShapedType::isDynamic(kw))
+    return emitOptionalError(loc, "filter spatial sizes must be static");
+  int64_t oh, ow;
+  if (failed(inferSpatial(loc, in, last, {kh, kw}, adaptor.getStrides(),
+                          adaptor.getDilations(), adaptor.getPads(), oh, ow)))
+    return failure();
+  results.push_back(imageType(last, in.getDimSize(d.n), outC, oh, ow,
+                              in.getElementType()));
+  return success();
+}
+
+LogicalResult Conv2DOp::verify() {
+  auto in = getInput().getType(), f = getFilter().getType();
+  bool last = isChannelsLast(getLayout());
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError("groups must be >= 1");
+  int64_t inC = in.getDimSize(imageDims(last).c);
+  int64_t fC = f.getDimSize(last ? 2 : 1), outC = f.getDimSize(last ? 3 : 0);
+  if (!ShapedType::isDynamic(inC) && !ShapedType::isDynamic(fC) &&
+      inC != fC * groups)
+    return emitOpError("input has ")
+           << inC << " channels but the filter expects " << fC << " x "
+           << groups << " groups";
+  if (!ShapedType::isDynamic(outC) && outC % groups != 0)
+    return emitOpError("output channels ")
+           << outC << " are not divisible by groups " << groups;
+  if (getBias()) {
+    auto b = rankedOf(getBias());
+    if (b.getRank() != 1 ||
+        (!b.isDynamicDim(0) && !ShapedType::isDynamic(outC) &&
+         b.getDimSize(0) != outC))
+      return emitOpError("bias must be 1-D of size ") << outC << ", got " << b;
+  }
+  if (in.getElementType() != f.getElementType())
+    return emitOpError("input and filter element types differ");
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult inferPool(std::optional<Location> loc,
+                               typename PoolOp::Adaptor adaptor,
+                               SmallVectorImpl<Type> &results) {
+  if (adaptor.getKernel().size() != 2)
+    return emitOptionalError(loc, "expects a 2-D kernel");
+  if (failed(verifyWindowAttrs(loc, adaptor.getStrides(),
+                               adaptor.getDilations(), adaptor.getPads())))
+    return failure();
+  auto in = rankedOf(adaptor.getInput());
+  bool last = isChannelsLast(adaptor.getLayout());
+  ImageDims d = imageDims(last);
+  int64_t oh, ow;
+  if (failed(inferSpatial(loc, in, last, adaptor.getKernel(),
+                          adaptor.getStrides(), adaptor.getDilations(),
+                          adaptor.getPads(), oh, ow)))
+    return failure();
+  results.push_back(imageType(last, in.getDimSize(d.n), in.getDimSize(d.c), oh,
+                              ow, in.getElementType()));
+  return success();
+}
+
+template <typename PoolOp>
+static LogicalResult verifyPool(PoolOp op) {
+  ArrayRef<int64_t> k = op.getKernel(), p = op.getPads();
+  // A window made only of padding has no defined max or average.
+  if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1])
+    return op.emitOpError("pads must be smaller than the kernel");
+  return success();
+}
+
+LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  return inferPool<MaxPoolOp>(loc, adaptor, results);
+}
+LogicalResult MaxPoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &results) {
+  return inferPool<AvgPoolOp>(loc, adaptor, results);
+}
+LogicalResult AvgPoolOp::verify() { return verifyPool(*this); }
+
+LogicalResult GlobalAvgPoolOp::inferReturnTypes(MLIRContext *,
+                                                std::optional<Location>,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &results) {
+  auto in = rankedOf(adaptor.getInput());
+  bool last = isChannelsLast(adaptor.getLayout());
+  ImageDims d = imageDims(last);
+  results.push_back(imageType(last, in.getDimSize(d.n), in.getDimSize(d.c), 1,
+                              1, in.getElementType()));
+  return success();
+}
+
+//===- Data movement -----------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto in = getInput().getType(), out = getType();
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("element types differ");
+  if (in.hasStaticShape() && out.hasStaticShape() &&
+      in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << in.getNumElements() << " elements into " << out;
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &results) {
+  auto in = rankedOf(adaptor.getInput());
+  ArrayRef<int64_t> perm = adaptor.getPerm();
+  if (static_cast<int64_t>(perm.size()) != in.getRank())
+    return emitOptionalError(loc, "perm has ", perm.size(),
+                             " entries for rank ", in.getRank());
+  SmallVector<int64_t> shape;
+  SmallVector<bool> seen(perm.size(), false);
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOptionalError(loc, "perm is not a permutation");
+    seen[p] = true;
+    shape.push_back(in.getDimSize(p));
+  }
+  results.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  if (adaptor.getInputs().empty())
+    return emitOptionalError(loc, "expects at least one input");
+  auto first = rankedOf(adaptor.getInputs().front());
+  int64_t axis = adaptor.getAxis();
+  if (axis < 0 || axis >= first.getRank())
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             first.getRank());
+  SmallVector<int64_t> shape(first.getShape());
+  for (Value v : adaptor.getInputs().drop_front()) {
+    auto t = rankedOf(v);
+    if (t.getRank() != first.getRank() ||
+        t.getElementType() != first.getElementType())
+      return emitOptionalError(loc, "inputs differ in rank or element type");
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      if (i == axis) {
+        shape[i] = ShapedType::isDynamic(shape[i]) || t.isDynamicDim(i)
+                       ? ShapedType::kDynamic
+                       : shape[i] + t.getDimSize(i);
+      } else if (!ShapedType::isDynamic(shape[i]) && !t.isDynamicDim(i) &&
+                 shape[i] != t.getDimSize(i)) {
+        return emitOptionalError(loc, "inputs differ in dim ", i, ": ",
+                                 shape[i], " vs ", t.getDimSize(i));
+      }
+    }
+  }
+  results.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+#define GET_OP_CLASSES
+#include "dialects/kiln/KilnOps.cpp.inc"
