@@ -1,5 +1,6 @@
 // kiln-opt: mlir-opt with kiln's dialect, passes and pipelines, for lit tests.
 #include "dialects/kiln/KilnDialect.h"
+#include "compiler/pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
@@ -10,6 +11,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   mlir::registerAllPasses();
+  kiln::registerPipelines();
   registry.insert<mlir::kiln::KilnDialect>();
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "kiln optimizer driver\n", registry));

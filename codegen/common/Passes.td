@@ -1,0 +1,47 @@
+// Passes that shape the compiled model's calling convention (the ABI in
+// runtime/include/kiln/abi.h); shared by every target.
+#ifndef KILN_CODEGEN_COMMON_PASSES_TD
+#define KILN_CODEGEN_COMMON_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def RewriteEntry : Pass<"kiln-abi-rewrite-entry", "::mlir::ModuleOp"> {
+  let summary = "Turn the model's public tensor function into destination-passing style";
+  let description = [{
+    Input: one public `func.func` taking and returning statically shaped
+    tensors (the imported model), with `kiln.name` argument/result attributes.
+    Output: the same function taking `(inputs..., outputs..., arena)` as
+    memrefs and returning nothing.  Inputs enter through
+    `bufferization.to_tensor restrict` (read-only), results leave through
+    `bufferization.materialize_in_destination ... restrict writable`, so
+    one-shot bufferization writes results straight into the caller's
+    buffers instead of allocating and copying.  The trailing `memref<?xi8>`
+    argument (attribute `kiln.arena`) is the caller's scratch arena that
+    `kiln-memory-plan-arena` carves intermediate buffers from.  The function
+    gets the `kiln.entry` attribute and records its input/output count.
+  }];
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def EmitWrappers : Pass<"kiln-abi-emit-wrappers", "::mlir::ModuleOp"> {
+  let summary = "Emit the C entry points <name>_run and <name>_invoke";
+  let description = [{
+    Input: LLVM dialect, with the `kiln.entry` function lowered under the
+    bare-pointer memref calling convention (one `!llvm.ptr` per input, per
+    output, and the arena).
+    Output: the entry function renamed `<name>_main` with internal linkage,
+    plus two external functions returning a `kiln_status_t` (i32):
+    `<name>_run(ptr in..., ptr out..., ptr arena)`, which rejects NULL
+    pointers (KILN_STATUS_INVALID_ARGUMENT) and an arena not aligned to
+    `kiln.arena_alignment` (KILN_STATUS_ARENA_MISALIGNED) before calling the
+    model; and `<name>_invoke(ptr inputs, ptr outputs, ptr arena)`, which
+    reads the buffer pointers from the two arrays.
+  }];
+  let options = [
+    Option<"modelName", "name", "std::string", "\"model\"",
+           "C identifier prefix of the exported symbols">
+  ];
+}
+
+#endif // KILN_CODEGEN_COMMON_PASSES_TD

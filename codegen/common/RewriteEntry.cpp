@@ -1,0 +1,111 @@
+// kiln-abi-rewrite-entry: the model function becomes
+// (inputs..., outputs..., arena) on memrefs, in destination-passing style.
+#include "codegen/common/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_REWRITEENTRY
+#include "codegen/common/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+MemRefType memrefFor(Type t) {
+  auto tensor = cast<RankedTensorType>(t);
+  return MemRefType::get(tensor.getShape(), tensor.getElementType());
+}
+
+LogicalResult rewriteEntry(func::FuncOp func) {
+  FunctionType type = func.getFunctionType();
+  for (Type t : llvm::concat<const Type>(type.getInputs(), type.getResults())) {
+    auto tensor = dyn_cast<RankedTensorType>(t);
+    if (!tensor || !tensor.hasStaticShape())
+      return func.emitError("entry point signature must use statically "
+                            "shaped tensors, got ")
+             << t;
+  }
+  if (!func.getBody().hasOneBlock())
+    return func.emitError("entry point must have a single block");
+
+  MLIRContext *ctx = func.getContext();
+  OpBuilder b(ctx);
+  Block &body = func.front();
+  unsigned numInputs = type.getNumInputs(), numOutputs = type.getNumResults();
+
+  // New signature: inputs, outputs, arena.
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  for (unsigned i = 0; i < numInputs; ++i) {
+    argTypes.push_back(memrefFor(type.getInput(i)));
+    argAttrs.push_back(func.getArgAttrDict(i));
+  }
+  for (unsigned i = 0; i < numOutputs; ++i) {
+    argTypes.push_back(memrefFor(type.getResult(i)));
+    argAttrs.push_back(func.getResultAttrDict(i));
+  }
+  argTypes.push_back(
+      MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8)));
+  argAttrs.push_back(
+      DictionaryAttr::get(ctx, {b.getNamedAttr(kArenaAttr, b.getUnitAttr())}));
+
+  // Inputs: memref args wrapped as read-only tensors.
+  b.setInsertionPointToStart(&body);
+  for (unsigned i = 0; i < numInputs; ++i) {
+    BlockArgument oldArg = body.getArgument(i);
+    BlockArgument newArg =
+        body.addArgument(argTypes[i], oldArg.getLoc());
+    auto toTensor = bufferization::ToTensorOp::create(
+        b, oldArg.getLoc(), oldArg.getType(), newArg, /*restrict=*/true,
+        /*writable=*/false);
+    oldArg.replaceAllUsesWith(toTensor.getResult());
+  }
+  SmallVector<BlockArgument> outArgs;
+  for (unsigned i = 0; i < numOutputs; ++i)
+    outArgs.push_back(
+        body.addArgument(argTypes[numInputs + i], func.getLoc()));
+  body.addArgument(argTypes.back(), func.getLoc());
+  body.eraseArguments(0, numInputs);
+
+  // Results: materialized into the caller's output buffers.
+  auto ret = cast<func::ReturnOp>(body.getTerminator());
+  b.setInsertionPoint(ret);
+  for (auto [value, out] : llvm::zip(ret.getOperands(), outArgs)) {
+    auto m = bufferization::MaterializeInDestinationOp::create(
+        b, ret.getLoc(), TypeRange{}, value, out);
+    m.setRestrict(true);
+    m.setWritable(true);
+  }
+  func::ReturnOp::create(b, ret.getLoc());
+  ret.erase();
+
+  func.setType(FunctionType::get(ctx, argTypes, {}));
+  func.setAllArgAttrs(argAttrs);
+  func.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
+  func->setAttr(kEntryAttr, b.getUnitAttr());
+  func->setAttr(kNumInputsAttr, b.getI64IntegerAttr(numInputs));
+  func->setAttr(kNumOutputsAttr, b.getI64IntegerAttr(numOutputs));
+  return success();
+}
+
+struct RewriteEntryPass : kiln::impl::RewriteEntryBase<RewriteEntryPass> {
+  void runOnOperation() override {
+    SmallVector<func::FuncOp> entries;
+    for (auto func : getOperation().getOps<func::FuncOp>())
+      if (func.isPublic() && !func.isExternal() && !func->hasAttr(kEntryAttr))
+        entries.push_back(func);
+    if (entries.size() != 1) {
+      getOperation().emitError("expected exactly one public model function, found ")
+          << entries.size();
+      return signalPassFailure();
+    }
+    if (failed(rewriteEntry(entries.front())))
+      signalPassFailure();
+  }
+};
+
+} // namespace

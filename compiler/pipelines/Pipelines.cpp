@@ -1,0 +1,169 @@
+// The pass pipelines of kiln's phases, each step commented with why it is
+// there.
+#include "compiler/pipelines/Pipelines.h"
+
+#include "codegen/common/Passes.h"
+#include "passes/conversion/Passes.h"
+#include "passes/memory/Passes.h"
+#include "passes/verify/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+static constexpr std::pair<Phase, llvm::StringLiteral> kPhaseNames[] = {
+    {Phase::Import, "import"},         {Phase::Graph, "graph"},
+    {Phase::Fused, "fused"},           {Phase::Tiled, "tiled"},
+    {Phase::Bufferized, "bufferized"}, {Phase::LLVM, "llvm"},
+    {Phase::Artifact, "artifact"},
+};
+
+std::optional<Phase> parsePhase(llvm::StringRef name) {
+  for (auto [phase, n] : kPhaseNames)
+    if (n == name)
+      return phase;
+  return std::nullopt;
+}
+
+llvm::StringRef phaseName(Phase phase) {
+  for (auto [p, n] : kPhaseNames)
+    if (p == phase)
+      return n;
+  return "unknown";
+}
+
+static void addGraph(OpPassManager &pm) {
+  // Fold identities/dropouts, compose transposes, drop neutral elementwise
+  // ops; CSE merges duplicate weights and shape constants.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+static void addFused(OpPassManager &pm) {
+  // kiln -> linalg on tensors: named ops for contractions, generics for the
+  // rest.
+  pm.addPass(mlir::kiln::createConvertKilnToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  // Elementwise producers fuse into consumers (bias + activation chains,
+  // batch-norm + relu, softmax stages) so they run as one loop nest.
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(mlir::kiln::createVerifyLinalg());
+}
+
+static void addTiled(OpPassManager &pm) {
+  // Tiling and vectorization strategies plug in here (codegen/cpu). Until
+  // they do, this phase only folds unit dims so loop nests stay shallow.
+  pm.addPass(createLinalgFoldUnitExtentDimsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+static void addBufferized(OpPassManager &pm) {
+  // The model function takes caller buffers in destination-passing style,
+  // so results are computed straight into the caller's outputs.
+  pm.addPass(mlir::kiln::createRewriteEntry());
+  // tensor.empty feeding a destination becomes a slice of it: no temporary.
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Every remaining allocation becomes a view of the caller's arena.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPlanArena());
+  pm.addPass(mlir::kiln::createVerifyBufferized());
+}
+
+static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
+  // Copies bufferization inserted become linalg.copy loops (no memrefCopy
+  // runtime call).
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Views and subviews -> reinterpret_cast with explicit offsets/strides.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  // tanh and friends expand into exp-based forms LLVM can lower.
+  pm.addPass(math::createMathExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Bare pointers at the function boundary: the C wrappers pass plain
+  // buffer pointers, no memref descriptors.
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  mlir::kiln::EmitWrappersOptions wrappers;
+  wrappers.modelName = options.name;
+  pm.addPass(mlir::kiln::createEmitWrappers(wrappers));
+  pm.addPass(mlir::kiln::createVerifyLLVM());
+}
+
+void buildPhasePipeline(OpPassManager &pm, Phase phase,
+                        const PipelineOptions &options) {
+  switch (phase) {
+  case Phase::Import:
+  case Phase::Artifact:
+    return;
+  case Phase::Graph:
+    return addGraph(pm);
+  case Phase::Fused:
+    return addFused(pm);
+  case Phase::Tiled:
+    return addTiled(pm);
+  case Phase::Bufferized:
+    return addBufferized(pm);
+  case Phase::LLVM:
+    return addLLVM(pm, options);
+  }
+}
+
+void buildPipelineTo(OpPassManager &pm, Phase last,
+                     const PipelineOptions &options) {
+  for (auto [phase, name] : kPhaseNames)
+    if (phase <= last)
+      buildPhasePipeline(pm, phase, options);
+}
+
+void registerPipelines() {
+  mlir::kiln::registerKilnConversionPasses();
+  mlir::kiln::registerKilnMemoryPasses();
+  mlir::kiln::registerKilnVerifyPasses();
+  mlir::kiln::registerKilnAbiPasses();
+  for (auto [phase, name] : kPhaseNames) {
+    if (phase == Phase::Import || phase == Phase::Artifact)
+      continue;
+    Phase p = phase;
+    PassPipelineRegistration<PipelineOptions>(
+        ("kiln-" + name + "-pipeline").str(),
+        ("The passes that reach kiln's '" + name + "' phase").str(),
+        [p](OpPassManager &pm, const PipelineOptions &options) {
+          buildPhasePipeline(pm, p, options);
+        });
+  }
+  PassPipelineRegistration<PipelineOptions>(
+      "kiln-cpu-pipeline", "All of kiln's phases from import to LLVM",
+      [](OpPassManager &pm, const PipelineOptions &options) {
+        buildPipelineTo(pm, Phase::LLVM, options);
+      });
+}
+
+} // namespace kiln

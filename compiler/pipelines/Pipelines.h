@@ -1,0 +1,48 @@
+// Compilation phases and the pass pipeline that reaches each of them.
+// Every pipeline is registered so `kiln-opt --kiln-<phase>-pipeline`
+// reproduces a step of `kiln compile` in lit.
+#ifndef KILN_COMPILER_PIPELINES_PIPELINES_H
+#define KILN_COMPILER_PIPELINES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassOptions.h"
+
+#include <optional>
+
+namespace kiln {
+
+/// Phases in order. Each names the IR that exists when it is reached.
+enum class Phase {
+  Import,     // kiln ops as the frontend produced them
+  Graph,      // kiln ops, canonicalized
+  Fused,      // linalg on tensors, elementwise chains fused
+  Tiled,      // linalg on tensors, with the target's tiling applied
+  Bufferized, // memrefs in destination-passing style, intermediates in the arena
+  LLVM,       // LLVM dialect with the exported C wrappers
+  Artifact,   // object file and header (not an IR phase)
+};
+
+std::optional<Phase> parsePhase(llvm::StringRef name);
+llvm::StringRef phaseName(Phase phase);
+
+struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
+  Option<std::string> name{*this, "name",
+                           llvm::cl::desc("C symbol prefix of the model"),
+                           llvm::cl::init("model")};
+};
+
+/// Appends the passes that take IR from phase `phase - 1` to `phase`.
+void buildPhasePipeline(mlir::OpPassManager &pm, Phase phase,
+                        const PipelineOptions &options);
+
+/// Appends every phase after Import up to and including `last`.
+void buildPipelineTo(mlir::OpPassManager &pm, Phase last,
+                     const PipelineOptions &options);
+
+/// Registers kiln-<phase>-pipeline for each phase and kiln-cpu-pipeline
+/// (import to LLVM).
+void registerPipelines();
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_PIPELINES_PIPELINES_H

@@ -1,0 +1,228 @@
+// kiln.conv_2d and pooling -> linalg convolution/pooling named ops on
+// explicitly padded inputs.
+#include "dialects/kiln/KilnDialect.h"
+#include "dialects/kiln/KilnShapes.h"
+#include "passes/conversion/KilnToLinalg/Builders.h"
+#include "passes/conversion/Passes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+/// Pads the spatial dims of a 4-D activation by [top, left, bottom, right].
+Value padImage(OpBuilder &b, Location loc, Value input, bool channelsLast,
+               ArrayRef<int64_t> pads, Value padValue) {
+  ImageDims d = imageDims(channelsLast);
+  SmallVector<int64_t> low(4, 0), high(4, 0);
+  low[d.h] = pads[0];
+  low[d.w] = pads[1];
+  high[d.h] = pads[2];
+  high[d.w] = pads[3];
+  return padTensor(b, loc, input, low, high, padValue);
+}
+
+RankedTensorType withShape(RankedTensorType t, ArrayRef<int64_t> shape) {
+  return RankedTensorType::get(shape, t.getElementType());
+}
+
+/// Output initialized with the bias broadcast along channels, or zeros.
+Value convInit(OpBuilder &b, Location loc, RankedTensorType type, Value bias,
+               unsigned channelDim) {
+  if (!bias)
+    return filledTensor(b, loc, type,
+                        floatConstant(b, loc, type.getElementType(), 0.0));
+  return channelGeneric(b, loc, type, Value(), {bias}, channelDim,
+                        [](OpBuilder &, Location, ValueRange v) { return v[0]; });
+}
+
+struct Conv2DToLinalg : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    bool last = op.getLayout() == Layout::NHWC;
+    ImageDims d = imageDims(last);
+    RankedTensorType outType = op.getType();
+    Type elem = outType.getElementType();
+    Value input = padImage(rewriter, loc, op.getInput(), last, op.getPads(),
+                           floatConstant(rewriter, loc, elem, 0.0));
+    Value filter = op.getFilter();
+    auto filterType = op.getFilter().getType();
+    Attribute strides = rewriter.getI64TensorAttr(op.getStrides());
+    Attribute dilations = rewriter.getI64TensorAttr(op.getDilations());
+    Value init = convInit(rewriter, loc, outType, op.getBias(), d.c);
+    int64_t groups = op.getGroups();
+    int64_t inC = op.getInput().getType().getDimSize(d.c);
+    int64_t outC = outType.getDimSize(d.c);
+
+    if (groups == 1) {
+      Operation *conv =
+          last ? linalg::Conv2DNhwcHwcfOp::create(
+                     rewriter, loc, TypeRange{outType}, ValueRange{input, filter},
+                     ValueRange{init}, strides, dilations)
+                     .getOperation()
+               : linalg::Conv2DNchwFchwOp::create(
+                     rewriter, loc, TypeRange{outType}, ValueRange{input, filter},
+                     ValueRange{init}, strides, dilations)
+                     .getOperation();
+      rewriter.replaceOp(op, conv->getResults());
+      return success();
+    }
+    if (groups == inC && outC == inC) {
+      // Depthwise: drop the unit "channels per group" filter dim.
+      SmallVector<int64_t> fshape =
+          last ? SmallVector<int64_t>{filterType.getDimSize(0),
+                                      filterType.getDimSize(1), outC}
+               : SmallVector<int64_t>{outC, filterType.getDimSize(2),
+                                      filterType.getDimSize(3)};
+      Value f = reshapeTensor(rewriter, loc, filter, withShape(filterType, fshape));
+      Operation *conv =
+          last ? linalg::DepthwiseConv2DNhwcHwcOp::create(
+                     rewriter, loc, TypeRange{outType}, ValueRange{input, f},
+                     ValueRange{init}, strides, dilations)
+                     .getOperation()
+               : linalg::DepthwiseConv2DNchwChwOp::create(
+                     rewriter, loc, TypeRange{outType}, ValueRange{input, f},
+                     ValueRange{init}, strides, dilations)
+                     .getOperation();
+      rewriter.replaceOp(op, conv->getResults());
+      return success();
+    }
+    if (last)
+      return rewriter.notifyMatchFailure(
+          op, "grouped non-depthwise NHWC convolution is not supported yet");
+    // General groups, NCHW: split channels into [G, C/G] and use the
+    // grouped named op.
+    auto inType = cast<RankedTensorType>(input.getType());
+    int64_t n = inType.getDimSize(0), h = inType.getDimSize(2),
+            w = inType.getDimSize(3);
+    Value in5 = reshapeTensor(
+        rewriter, loc, input, withShape(inType, {n, groups, inC / groups, h, w}));
+    Value f5 = reshapeTensor(
+        rewriter, loc, filter,
+        withShape(filterType, {groups, outC / groups, filterType.getDimSize(1),
+                               filterType.getDimSize(2),
+                               filterType.getDimSize(3)}));
+    auto out5Type = withShape(outType, {n, groups, outC / groups,
+                                        outType.getDimSize(2),
+                                        outType.getDimSize(3)});
+    Value init5 = reshapeTensor(rewriter, loc, init, out5Type);
+    Value conv = linalg::Conv2DNgchwGfchwOp::create(
+                     rewriter, loc, TypeRange{out5Type}, ValueRange{in5, f5},
+                     ValueRange{init5}, strides, dilations)
+                     .getResult(0);
+    rewriter.replaceOp(op, reshapeTensor(rewriter, loc, conv, outType));
+    return success();
+  }
+};
+
+/// Builds the named pooling op for the layout: max or sum.
+Value poolingOp(OpBuilder &b, Location loc, bool max, bool channelsLast,
+                RankedTensorType outType, Value input, ArrayRef<int64_t> kernel,
+                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                Value init) {
+  Value window = tensor::EmptyOp::create(b, loc, kernel, outType.getElementType());
+  Attribute s = b.getI64TensorAttr(strides), d = b.getI64TensorAttr(dilations);
+  Type resultType = outType;
+  TypeRange types(resultType);
+  SmallVector<Value> ins = {input, window}, outs = {init};
+  Operation *pool;
+  if (max && channelsLast)
+    pool = linalg::PoolingNhwcMaxOp::create(b, loc, types, ins, outs, s, d);
+  else if (max)
+    pool = linalg::PoolingNchwMaxOp::create(b, loc, types, ins, outs, s, d);
+  else if (channelsLast)
+    pool = linalg::PoolingNhwcSumOp::create(b, loc, types, ins, outs, s, d);
+  else
+    pool = linalg::PoolingNchwSumOp::create(b, loc, types, ins, outs, s, d);
+  return pool->getResult(0);
+}
+
+struct MaxPoolToLinalg : OpRewritePattern<MaxPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    bool last = op.getLayout() == Layout::NHWC;
+    Type elem = op.getType().getElementType();
+    Value lowest = lowestFloat(rewriter, loc, elem);
+    Value input = padImage(rewriter, loc, op.getInput(), last, op.getPads(), lowest);
+    Value init = filledTensor(rewriter, loc, op.getType(), lowest);
+    rewriter.replaceOp(op, poolingOp(rewriter, loc, true, last, op.getType(),
+                                     input, op.getKernel(), op.getStrides(),
+                                     op.getDilations(), init));
+    return success();
+  }
+};
+
+struct AvgPoolToLinalg : OpRewritePattern<AvgPoolOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPoolOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    bool last = op.getLayout() == Layout::NHWC;
+    ImageDims d = imageDims(last);
+    RankedTensorType outType = op.getType();
+    Type elem = outType.getElementType();
+    Value zero = floatConstant(rewriter, loc, elem, 0.0);
+    Value input = padImage(rewriter, loc, op.getInput(), last, op.getPads(), zero);
+    Value sum = poolingOp(rewriter, loc, false, last, outType, input,
+                          op.getKernel(), op.getStrides(), op.getDilations(),
+                          filledTensor(rewriter, loc, outType, zero));
+    // Divisor per output position: the window size, or (without
+    // count_include_pad) the number of window taps inside the input.
+    ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
+                      dil = op.getDilations(), p = op.getPads();
+    int64_t inH = op.getInput().getType().getDimSize(d.h);
+    int64_t inW = op.getInput().getType().getDimSize(d.w);
+    int64_t oh = outType.getDimSize(d.h), ow = outType.getDimSize(d.w);
+    SmallVector<Attribute> counts;
+    for (int64_t y = 0; y < oh; ++y)
+      for (int64_t x = 0; x < ow; ++x) {
+        int64_t c = 0;
+        for (int64_t i = 0; i < k[0]; ++i)
+          for (int64_t j = 0; j < k[1]; ++j) {
+            int64_t iy = y * s[0] + i * dil[0] - p[0];
+            int64_t ix = x * s[1] + j * dil[1] - p[1];
+            bool inside = iy >= 0 && iy < inH && ix >= 0 && ix < inW;
+            c += (inside || op.getCountIncludePad()) ? 1 : 0;
+          }
+        counts.push_back(rewriter.getFloatAttr(elem, static_cast<double>(c)));
+      }
+    auto countType = RankedTensorType::get({oh, ow}, elem);
+    Value divisor = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(countType, counts));
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(4),
+        AffineMap::get(4, 0, {getAffineDimExpr(d.h, ctx), getAffineDimExpr(d.w, ctx)},
+                       ctx),
+        rewriter.getMultiDimIdentityMap(4)};
+    SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+    auto div = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType}, ValueRange{sum, divisor},
+        ValueRange{emptyTensor(rewriter, loc, outType)}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(
+              b, l, arith::DivFOp::create(b, l, a[0], a[1]).getResult());
+        });
+    rewriter.replaceOp(op, div.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::kiln::populateKilnConvToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<Conv2DToLinalg, MaxPoolToLinalg, AvgPoolToLinalg>(
+      patterns.getContext());
+}

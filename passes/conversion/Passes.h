@@ -1,0 +1,30 @@
+// Conversion passes out of the kiln dialect and their pattern populators.
+#ifndef KILN_PASSES_CONVERSION_PASSES_H
+#define KILN_PASSES_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::kiln {
+
+#define GEN_PASS_DECL
+#include "passes/conversion/Passes.h.inc"
+
+/// Patterns lowering kiln ops to linalg on tensors, by op family.
+void populateKilnElementwiseToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnMatmulToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnConvToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnDataMovementToLinalgPatterns(RewritePatternSet &patterns);
+/// All of the above.
+void populateKilnToLinalgPatterns(RewritePatternSet &patterns);
+
+#define GEN_PASS_REGISTRATION
+#include "passes/conversion/Passes.h.inc"
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_CONVERSION_PASSES_H

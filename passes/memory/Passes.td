@@ -1,0 +1,24 @@
+// Memory planning passes.
+#ifndef KILN_PASSES_MEMORY_PASSES_TD
+#define KILN_PASSES_MEMORY_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
+  let summary = "Place every intermediate buffer in the caller's arena";
+  let description = [{
+    Input: a bufferized `kiln.entry` function whose last argument (attribute
+    `kiln.arena`) is a `memref<?xi8>`, and whose intermediate buffers are
+    statically shaped `memref.alloc`s in the function's top-level block.
+    Output: no `memref.alloc`: each becomes a `memref.view` of the arena at
+    an offset aligned to 64 bytes.  Buffers whose live ranges (from the
+    allocation to the last use of the buffer or any view of it) do not
+    overlap share bytes.  The arena argument becomes `memref<Nxi8>` and the
+    function records N as `kiln.arena_size`, which the generated header
+    exports.  The run path therefore never calls malloc.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+#endif // KILN_PASSES_MEMORY_PASSES_TD

@@ -1,0 +1,33 @@
+// Phase contract checks: each fails loudly, naming the op, when something
+// the next phase cannot take survived the previous one.
+#ifndef KILN_PASSES_VERIFY_PASSES_TD
+#define KILN_PASSES_VERIFY_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def VerifyLinalg : Pass<"kiln-verify-linalg", "::mlir::ModuleOp"> {
+  let summary = "Check that no kiln op is left after lowering to linalg";
+  let description = [{
+    Ends the `fused` phase.  Every kiln op must have been converted; a
+    survivor means a pattern refused it (e.g. a dynamic shape), and is
+    reported with its location, which names the source node.
+  }];
+}
+
+def VerifyBufferized : Pass<"kiln-verify-bufferized", "::mlir::ModuleOp"> {
+  let summary = "Check that no tensor and no heap allocation is left";
+  let description = [{
+    Ends the `bufferized` phase: no op may produce or take a tensor, and no
+    `memref.alloc` may remain in the entry function (the run path allocates
+    nothing; intermediates live in the arena).
+  }];
+}
+
+def VerifyLLVM : Pass<"kiln-verify-llvm", "::mlir::ModuleOp"> {
+  let summary = "Check that only LLVM dialect ops are left";
+  let description = [{
+    Ends the `llvm` phase, right before translation to LLVM IR.
+  }];
+}
+
+#endif // KILN_PASSES_VERIFY_PASSES_TD
