@@ -85,6 +85,8 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
       }
 
     impl.setSymName(modelName + "_main");
+    // The ABI attributes have done their job; LLVM IR has no use for them.
+    impl.setArgAttrsAttr(nullptr);
     impl.setLinkage(LLVM::Linkage::Internal);
     Location loc = impl.getLoc();
     OpBuilder b(ctx);

@@ -91,7 +91,8 @@ static void addBufferized(OpPassManager &pm) {
 
 static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // Copies bufferization inserted become linalg.copy loops (no memrefCopy
-  // runtime call).
+  // runtime call), then every linalg op becomes scf loops.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Views and subviews -> reinterpret_cast with explicit offsets/strides.
   pm.addPass(memref::createExpandStridedMetadataPass());

@@ -21,4 +21,17 @@ def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def LowerCopies : Pass<"kiln-memory-lower-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy loops";
+  let description = [{
+    Input: bufferized IR whose `memref.copy` ops may touch strided views
+    (copies into padded or concatenated buffers).
+    Output: every `memref.copy` is a `linalg.copy`, which lowers to plain
+    loops.  Upstream lowers non-contiguous `memref.copy` to a call to
+    `memrefCopy` from MLIR's C runner library, which a kiln object must not
+    depend on.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // KILN_PASSES_MEMORY_PASSES_TD

@@ -1,0 +1,101 @@
+// In-process LLVM IR translation, O3 optimization and x86-64 code emission.
+#include "codegen/emit/ObjectEmitter.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/Target/TargetOptions.h"
+#include "llvm/TargetParser/Host.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name) {
+  CpuTarget t;
+  if (name == "native") {
+    t.cpu = llvm::sys::getHostCPUName().str();
+    std::string features;
+    for (auto &f : llvm::sys::getHostCPUFeatures())
+      features += (f.second ? "+" : "-") + f.first().str() + ",";
+    if (!features.empty())
+      features.pop_back();
+    t.features = features;
+    return t;
+  }
+  if (name == "x86-64" || name == "x86-64-v2" || name == "x86-64-v3" ||
+      name == "x86-64-v4") {
+    t.cpu = name.str();
+    return t;
+  }
+  return std::nullopt;
+}
+
+llvm::StringRef knownCpuTargets() {
+  return "x86-64, x86-64-v2, x86-64-v3, x86-64-v4, native";
+}
+
+LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
+                         ObjectKind kind, llvm::raw_pwrite_stream &os) {
+  static const bool initialized = [] {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+
+  MLIRContext *ctx = module.getContext();
+  DialectRegistry registry;
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx->appendDialectRegistry(registry);
+
+  llvm::Triple triple(target.triple);
+  std::string error;
+  const llvm::Target *llvmTarget =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!llvmTarget)
+    return module.emitError("no LLVM target for ") << target.triple << ": "
+                                                    << error;
+  llvm::TargetOptions options;
+  std::unique_ptr<llvm::TargetMachine> tm(llvmTarget->createTargetMachine(
+      triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  if (!tm)
+    return module.emitError("cannot create a target machine for CPU ")
+           << target.cpu;
+
+  llvm::LLVMContext llvmContext;
+  std::unique_ptr<llvm::Module> llvmModule =
+      translateModuleToLLVMIR(module, llvmContext, "kiln_model");
+  if (!llvmModule)
+    return module.emitError("translation to LLVM IR failed");
+  llvmModule->setTargetTriple(triple);
+  llvmModule->setDataLayout(tm->createDataLayout());
+
+  // O3 with the target's cost model: vectorizes and unrolls the loop nests.
+  if (llvm::Error err = makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
+    return module.emitError("LLVM optimization failed: ")
+           << llvm::toString(std::move(err));
+
+  if (kind == ObjectKind::LLVMIR) {
+    llvmModule->print(os, nullptr);
+    return success();
+  }
+  llvm::legacy::PassManager pm;
+  auto fileType = kind == ObjectKind::Object ? llvm::CodeGenFileType::ObjectFile
+                                             : llvm::CodeGenFileType::AssemblyFile;
+  if (tm->addPassesToEmitFile(pm, os, nullptr, fileType))
+    return module.emitError("the target cannot emit this file type");
+  pm.run(*llvmModule);
+  return success();
+}
+
+} // namespace kiln

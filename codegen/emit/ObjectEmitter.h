@@ -1,0 +1,39 @@
+// Translates an LLVM-dialect module to LLVM IR and emits x86-64 assembly or
+// an object file in-process through llvm::TargetMachine.
+#ifndef KILN_CODEGEN_EMIT_OBJECTEMITTER_H
+#define KILN_CODEGEN_EMIT_OBJECTEMITTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+/// A resolved CPU target: `--target=x86-64|x86-64-v2|x86-64-v3|x86-64-v4|native`.
+struct CpuTarget {
+  std::string triple = "x86_64-unknown-linux-gnu";
+  std::string cpu = "x86-64";
+  std::string features;
+};
+
+/// Resolves a --target value; nullopt for an unknown target.
+std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name);
+
+/// The --target values resolveCpuTarget accepts, for messages.
+llvm::StringRef knownCpuTargets();
+
+enum class ObjectKind { LLVMIR, Assembly, Object };
+
+/// Translates `module` (LLVM dialect only) to optimized LLVM IR for `target`
+/// (O3 with the target's cost model) and writes it in `kind` form to `os`.
+/// Errors go to the module's diagnostic engine.
+mlir::LogicalResult emitObject(mlir::ModuleOp module, const CpuTarget &target,
+                               ObjectKind kind, llvm::raw_pwrite_stream &os);
+
+} // namespace kiln
+
+#endif // KILN_CODEGEN_EMIT_OBJECTEMITTER_H

@@ -1,0 +1,259 @@
+// The compile driver: import -> pipeline -> outputs, all-or-nothing.
+#include "compiler/driver/Driver.h"
+
+#include "codegen/emit/HeaderEmitter.h"
+#include "codegen/emit/ObjectEmitter.h"
+#include "compiler/driver/Diagnostics.h"
+#include "compiler/frontends/onnx/OnnxImporter.h"
+#include "compiler/pipelines/Pipelines.h"
+#include "dialects/kiln/AbiAttrs.h"
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace kiln {
+
+std::string versionString() {
+  return std::string("kiln ") + KILN_VERSION + " (LLVM " LLVM_VERSION_STRING ")";
+}
+
+namespace {
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "kiln: error: " << message << "\n";
+  return 1;
+}
+
+/// An output written to a temporary file beside its destination and renamed
+/// into place by commit(); removed if never committed.
+class PendingOutput {
+public:
+  ~PendingOutput() {
+    stream.reset();
+    if (!temp.empty())
+      llvm::sys::fs::remove(temp);
+  }
+  /// Opens the temporary; returns an error message on failure.
+  std::string open(llvm::StringRef path) {
+    final = path.str();
+    if (path == "-") {
+      stdoutStream = true;
+      return "";
+    }
+    llvm::StringRef dir = llvm::sys::path::parent_path(path);
+    if (!dir.empty() && !llvm::sys::fs::is_directory(dir))
+      return ("cannot write '" + path + "': directory '" + dir +
+              "' does not exist")
+          .str();
+    int fd;
+    llvm::SmallString<256> tempPath;
+    if (std::error_code ec = llvm::sys::fs::createUniqueFile(
+            path + ".tmp-%%%%%%%%", fd, tempPath))
+      return ("cannot write '" + path + "': " + ec.message()).str();
+    temp = tempPath.str().str();
+    stream = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+    return "";
+  }
+  llvm::raw_pwrite_stream &os() {
+    return stdoutStream ? llvm::outs() : *stream;
+  }
+  /// Flushes and renames into place; returns an error message on failure.
+  std::string commit() {
+    if (stdoutStream) {
+      llvm::outs().flush();
+      return "";
+    }
+    stream->close();
+    if (stream->has_error())
+      return "cannot write '" + final + "': " + stream->error().message();
+    stream.reset();
+    if (std::error_code ec = llvm::sys::fs::rename(temp, final))
+      return "cannot write '" + final + "': " + ec.message();
+    temp.clear();
+    return "";
+  }
+
+private:
+  std::string final, temp;
+  std::unique_ptr<llvm::raw_fd_ostream> stream;
+  bool stdoutStream = false;
+};
+
+std::optional<DType> dtypeOf(Type t) {
+  if (t.isF32())
+    return DType::F32;
+  if (t.isF64())
+    return DType::F64;
+  if (t.isF16())
+    return DType::F16;
+  if (t.isBF16())
+    return DType::BF16;
+  if (t.isInteger(1))
+    return DType::Bool;
+  if (auto i = dyn_cast<IntegerType>(t)) {
+    bool u = i.isUnsigned();
+    switch (i.getWidth()) {
+    case 8:
+      return u ? DType::U8 : DType::I8;
+    case 16:
+      return u ? DType::U16 : DType::I16;
+    case 32:
+      return u ? DType::U32 : DType::I32;
+    case 64:
+      return u ? DType::U64 : DType::I64;
+    default:
+      break;
+    }
+  }
+  return std::nullopt;
+}
+
+/// Reads names, shapes and dtypes off the imported model function.
+FailureOr<ModelSignature> signatureOf(ModuleOp module) {
+  func::FuncOp entry;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (f.isPublic())
+      entry = f;
+  if (!entry)
+    return module.emitError("the model has no public function");
+  ModelSignature sig;
+  auto add = [&](std::vector<TensorSignature> &list, Type type,
+                 DictionaryAttr attrs, unsigned i) -> LogicalResult {
+    auto t = dyn_cast<RankedTensorType>(type);
+    std::optional<DType> dt = t ? dtypeOf(t.getElementType()) : std::nullopt;
+    if (!dt)
+      return entry.emitError("unsupported signature type ") << type;
+    std::string name = "t" + std::to_string(i);
+    if (attrs)
+      if (auto n = attrs.getAs<StringAttr>(mlir::kiln::kNameAttr))
+        name = n.str();
+    list.push_back({name, *dt, std::vector<int64_t>(t.getShape().begin(),
+                                                    t.getShape().end())});
+    return success();
+  };
+  FunctionType ft = entry.getFunctionType();
+  for (unsigned i = 0; i < ft.getNumInputs(); ++i)
+    if (failed(add(sig.inputs, ft.getInput(i), entry.getArgAttrDict(i), i)))
+      return failure();
+  for (unsigned i = 0; i < ft.getNumResults(); ++i)
+    if (failed(add(sig.outputs, ft.getResult(i), entry.getResultAttrDict(i), i)))
+      return failure();
+  return sig;
+}
+
+} // namespace
+
+int compile(const CompileOptions &o) {
+  std::optional<Phase> phase = parsePhase(o.compileTo);
+  if (!phase)
+    return fail("unknown --compile-to '" + o.compileTo +
+                "' (expected import, graph, fused, tiled, bufferized, llvm "
+                "or artifact)");
+  if (o.emit != "mlir" && o.emit != "llvm" && o.emit != "asm" &&
+      o.emit != "obj")
+    return fail("unknown --emit '" + o.emit +
+                "' (expected mlir, llvm, asm or obj)");
+  if (o.emit != "mlir" && *phase != Phase::Artifact)
+    return fail("--emit=" + o.emit + " needs --compile-to=artifact");
+  std::optional<CpuTarget> target = resolveCpuTarget(o.target);
+  if (!target)
+    return fail("unknown target '" + o.target + "' (expected " +
+                knownCpuTargets() + ")");
+  if (o.input.empty())
+    return fail("no input model given");
+  if (!llvm::sys::fs::exists(o.input))
+    return fail("cannot open '" + o.input + "': no such file or directory");
+
+  llvm::StringRef ext = llvm::sys::path::extension(o.input);
+  if (llvm::sys::fs::is_directory(o.input) || ext == ".pb" || ext == ".pbtxt")
+    return fail("'" + o.input +
+                "': TensorFlow models are not supported yet; convert the "
+                "model to ONNX");
+  if (ext != ".onnx" && ext != ".onnxtext")
+    return fail("'" + o.input +
+                "': unrecognized model format (expected .onnx or .onnxtext)");
+
+  std::string name = cModelName(
+      o.name.empty() ? llvm::sys::path::stem(o.input).str() : o.name);
+  std::string output = o.output;
+  if (output.empty())
+    output = o.emit == "obj" ? name + ".o" : "-";
+  if (output == "-" && o.emit == "obj")
+    return fail("refusing to write an object file to stdout; pass -o FILE");
+  bool writeHeader = o.emit == "obj";
+  std::string headerPath = o.header;
+  if (writeHeader && headerPath.empty()) {
+    llvm::SmallString<256> p(output);
+    llvm::sys::path::replace_extension(p, ".h");
+    headerPath = p.str().str();
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<mlir::kiln::KilnDialect>();
+  MLIRContext ctx(registry);
+  ctx.loadAllAvailableDialects();
+  UserDiagnosticHandler diagnostics(ctx);
+
+  OnnxImportOptions importOptions;
+  auto module = importOnnxModel(ctx, o.input, importOptions);
+  if (failed(module))
+    return 1;
+  FailureOr<ModelSignature> sig = signatureOf(**module);
+  if (failed(sig))
+    return 1;
+  sig->name = name;
+  sig->source = o.input;
+
+  PassManager pm(&ctx);
+  PipelineOptions pipelineOptions;
+  pipelineOptions.name = name;
+  buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
+                  pipelineOptions);
+  if (failed(pm.run(**module)) || diagnostics.errorCount())
+    return 1;
+
+  PendingOutput out;
+  if (std::string err = out.open(output); !err.empty())
+    return fail(err);
+  if (o.emit == "mlir") {
+    (*module)->print(out.os());
+  } else {
+    ObjectKind kind = o.emit == "llvm"  ? ObjectKind::LLVMIR
+                      : o.emit == "asm" ? ObjectKind::Assembly
+                                        : ObjectKind::Object;
+    if (failed(emitObject(**module, *target, kind, out.os())))
+      return 1;
+  }
+  PendingOutput header;
+  if (writeHeader) {
+    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
+      if (auto size = fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
+        sig->arenaSize = size.getInt();
+        sig->arenaAlignment = mlir::kiln::kArenaAlignment;
+      }
+    if (std::string err = header.open(headerPath); !err.empty())
+      return fail(err);
+    header.os() << emitHeader(*sig, KILN_VERSION);
+  }
+  if (std::string err = out.commit(); !err.empty())
+    return fail(err);
+  if (writeHeader)
+    if (std::string err = header.commit(); !err.empty())
+      return fail(err);
+  return 0;
+}
+
+} // namespace kiln

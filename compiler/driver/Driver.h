@@ -1,0 +1,31 @@
+// The compile driver: load a model, run the pipeline to the requested phase,
+// write the outputs. Every tool main is a few lines over this.
+#ifndef KILN_COMPILER_DRIVER_DRIVER_H
+#define KILN_COMPILER_DRIVER_DRIVER_H
+
+#include <string>
+
+namespace kiln {
+
+struct CompileOptions {
+  std::string input;          // model file (.onnx, .onnxtext)
+  std::string output;         // "-" for stdout (text emits only)
+  std::string header;         // header path; empty: output with .h
+  std::string name;           // C symbol prefix; empty: from the input name
+  std::string target = "x86-64";
+  std::string emit = "obj";   // mlir | llvm | asm | obj
+  std::string compileTo = "artifact";
+};
+
+/// Runs one compilation. Prints diagnostics to stderr as
+/// `kiln: error: <file>: node '<name>': <message>` and returns the process
+/// exit code (0 on success). Outputs are written to temporary files and
+/// renamed into place only when everything succeeded.
+int compile(const CompileOptions &options);
+
+/// "kiln 0.1.0 (LLVM 22.1.8)"
+std::string versionString();
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_DRIVER_DRIVER_H

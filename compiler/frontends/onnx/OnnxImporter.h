@@ -1,0 +1,41 @@
+// Public entry point of the ONNX frontend: an .onnx (binary protobuf) or
+// .onnxtext (ONNX text format) model -> one func.func of kiln ops.
+#ifndef KILN_COMPILER_FRONTENDS_ONNX_ONNXIMPORTER_H
+#define KILN_COMPILER_FRONTENDS_ONNX_ONNXIMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace kiln {
+
+struct OnnxImportOptions {
+  /// Symbol name of the imported function.
+  std::string functionName = "main";
+};
+
+/// Reads `path` (.onnx binary, or ONNX text format when the file ends in
+/// .onnxtext) and returns a module with one public func. Reports every
+/// problem through the context's diagnostic engine (mlir::emitError) and
+/// returns failure; never crashes or asserts on bad input.
+///
+/// Output contract:
+///  - `func.func @<functionName>` takes the graph inputs that are not
+///    initializers (graph order) and returns the graph outputs (graph order);
+///    arguments and results carry `kiln.name = "<onnx name>"`; the module
+///    carries `kiln.source = "<path>"`.
+///  - Shapes are static; every op has loc `NameLoc(node name or
+///    "<OpType>_<index>", FileLineColLoc(path, 0, 0))`.
+///  - Initializers and Constant nodes are `kiln.constant`: DenseElementsAttr
+///    up to 64 elements, DenseResourceElementsAttr above.
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+importOnnxModel(mlir::MLIRContext &ctx, llvm::StringRef path,
+                const OnnxImportOptions &options);
+
+} // namespace kiln
+
+#endif // KILN_COMPILER_FRONTENDS_ONNX_ONNXIMPORTER_H

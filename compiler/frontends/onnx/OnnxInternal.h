@@ -1,0 +1,173 @@
+// Internals shared by the ONNX importer's files: tensor conversion, the
+// per-node helper the op table is written against, and the op table lookup.
+// Private to compiler/frontends/onnx; include OnnxImporter.h elsewhere.
+#ifndef KILN_COMPILER_FRONTENDS_ONNX_ONNXINTERNAL_H
+#define KILN_COMPILER_FRONTENDS_ONNX_ONNXINTERNAL_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributeInterfaces.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Location.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include "onnx/onnx_pb.h"
+
+#include <memory>
+#include <string>
+
+namespace kiln::onnximport {
+
+/// Graph initializers and Constant values with more elements than this become
+/// dense resources; smaller ones stay DenseElementsAttr so folders see them.
+constexpr int64_t kMaxInlineElements = 64;
+
+/// The MLIR element type of an ONNX TensorProto data type, or null when kiln
+/// does not import that type.
+mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t onnxType);
+
+/// The ONNX spelling of a data type ("FLOAT", "UINT8") for diagnostics.
+std::string elementTypeName(int32_t onnxType);
+
+/// Converts TensorProtos (initializers, Constant values) into ElementsAttrs,
+/// reading raw_data, the typed *_data fields or external data files.
+class TensorImporter {
+public:
+  TensorImporter(mlir::MLIRContext &ctx, llvm::StringRef modelPath);
+
+  /// `what` names the tensor in diagnostics ("initializer 'w'"); `blobHint`
+  /// seeds the resource blob name of large tensors.
+  mlir::FailureOr<mlir::ElementsAttr> import(const onnx::TensorProto &tensor,
+                                             const std::string &what,
+                                             llvm::StringRef blobHint,
+                                             mlir::Location loc);
+
+private:
+  mlir::FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
+  readExternal(const onnx::TensorProto &tensor, const std::string &what,
+               uint64_t expectedBytes, mlir::Location loc);
+  std::string uniqueBlobName(llvm::StringRef hint);
+
+  mlir::MLIRContext &ctx;
+  std::string modelDir;
+  llvm::StringSet<> blobNames;
+};
+
+/// What every node of one graph shares while the graph is imported.
+struct GraphState {
+  mlir::MLIRContext &ctx;
+  mlir::OpBuilder &builder;
+  TensorImporter &tensors;
+  int64_t opset;
+  /// ONNX value name -> SSA value, filled in topological order.
+  llvm::StringMap<mlir::Value> values;
+  /// Names that some node or a graph output reads.
+  llvm::StringSet<> used;
+};
+
+/// One ONNX node being converted: typed access to its inputs and attributes,
+/// op creation with type inference, diagnostics that name the node.
+class NodeImporter {
+public:
+  NodeImporter(GraphState &graph, const onnx::NodeProto &node,
+               llvm::StringRef name, mlir::Location loc);
+
+  GraphState &graph;
+  const onnx::NodeProto &node;
+  /// The node's name, or "<OpType>_<index>" when it has none.
+  std::string name;
+  mlir::Location loc;
+
+  mlir::MLIRContext *getContext() const { return &graph.ctx; }
+  mlir::OpBuilder &builder() const { return graph.builder; }
+  int64_t opset() const { return graph.opset; }
+
+  /// An error at the node's location, prefixed "node '<name>' (<OpType>): ".
+  mlir::InFlightDiagnostic emitError() const;
+
+  //===- Inputs ----------------------------------------------------------===//
+
+  /// Fails unless the node lists between `min` and `max` inputs.
+  mlir::LogicalResult checkNumInputs(unsigned min, unsigned max) const;
+  /// True when input `i` is listed with a non-empty name.
+  bool hasInput(unsigned i) const;
+  /// The value of input `i`, or null when it is absent.
+  mlir::Value input(unsigned i) const;
+  mlir::RankedTensorType inputType(unsigned i) const;
+  /// The integer contents of input `i`, which must be a constant; `what`
+  /// describes it in the error ("shape").
+  mlir::FailureOr<llvm::SmallVector<int64_t>>
+  constantInts(unsigned i, llvm::StringRef what) const;
+
+  //===- Attributes ------------------------------------------------------===//
+
+  const onnx::AttributeProto *findAttr(llvm::StringRef attrName) const;
+  /// Required int attribute.
+  mlir::LogicalResult getInt(llvm::StringRef attrName, int64_t &out) const;
+  /// Optional attributes: `out` gets `dflt` when absent.
+  mlir::LogicalResult getInt(llvm::StringRef attrName, int64_t &out,
+                             int64_t dflt) const;
+  mlir::LogicalResult getFloat(llvm::StringRef attrName, float &out,
+                               float dflt) const;
+  mlir::LogicalResult getString(llvm::StringRef attrName, std::string &out,
+                                llvm::StringRef dflt) const;
+  /// `out` keeps its contents when the attribute is absent.
+  mlir::LogicalResult getInts(llvm::StringRef attrName,
+                              llvm::SmallVectorImpl<int64_t> &out) const;
+
+  /// `axis` in [-rank, rank) (or [-rank, rank] with `inclusive`, as Flatten
+  /// allows) made non-negative by adding `rank`; `what` names it in errors.
+  mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank,
+                                         llvm::StringRef what,
+                                         bool inclusive = false) const;
+
+  //===- Building --------------------------------------------------------===//
+
+  /// Creates `opName` generically. Without `resultType` the op's
+  /// InferTypeOpInterface computes it. The op is verified on its own; on any
+  /// failure it is erased and one error naming the node is reported.
+  mlir::FailureOr<mlir::Value>
+  create(llvm::StringRef opName, mlir::ValueRange operands,
+         llvm::ArrayRef<mlir::NamedAttribute> attrs = {},
+         mlir::Type resultType = {}) const;
+  /// kiln.reshape of `v` to `shape` (same element type); a no-op when the
+  /// shape already matches.
+  mlir::FailureOr<mlir::Value> reshape(mlir::Value v,
+                                       llvm::ArrayRef<int64_t> shape) const;
+  mlir::NamedAttribute attr(llvm::StringRef attrName,
+                            mlir::Attribute value) const;
+
+  //===- Outputs ---------------------------------------------------------===//
+
+  /// Fails when an output at index >= `count` is read by anything.
+  mlir::LogicalResult checkUnusedOutputsFrom(unsigned count) const;
+  void setResult(unsigned i, mlir::Value v);
+  llvm::ArrayRef<mlir::Value> getResults() const { return results; }
+
+private:
+  const onnx::AttributeProto *
+  findTypedAttr(llvm::StringRef attrName,
+                onnx::AttributeProto::AttributeType type,
+                mlir::LogicalResult &status) const;
+
+  llvm::SmallVector<mlir::Value> results;
+};
+
+/// Converts one node; reports its own errors.
+using ConvertFn = mlir::LogicalResult (*)(NodeImporter &);
+
+/// The converter of an op of the default ONNX domain ("" or "ai.onnx"), or
+/// null when kiln cannot import it.
+ConvertFn lookupConverter(llvm::StringRef domain, llvm::StringRef opType);
+
+/// Parses ONNX text format (onnx::OnnxParser). Returns false and sets `error`
+/// on failure; never throws, whatever the text.
+bool parseOnnxText(const char *text, onnx::ModelProto &model,
+                   std::string &error);
+
+} // namespace kiln::onnximport
+
+#endif // KILN_COMPILER_FRONTENDS_ONNX_ONNXINTERNAL_H

@@ -1,0 +1,334 @@
+// NodeImporter: typed access to one ONNX node's inputs and attributes, and
+// generic op creation (OperationState + InferTypeOpInterface + verify) so a
+// bad model yields a diagnostic naming the node instead of an assertion.
+#include "compiler/frontends/onnx/OnnxInternal.h"
+
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace mlir;
+using onnx::AttributeProto;
+
+namespace kiln::onnximport {
+
+NodeImporter::NodeImporter(GraphState &graph, const onnx::NodeProto &node,
+                           StringRef name, Location loc)
+    : graph(graph), node(node), name(name.str()), loc(loc) {
+  results.resize(node.output_size());
+}
+
+InFlightDiagnostic NodeImporter::emitError() const {
+  InFlightDiagnostic diag = mlir::emitError(loc);
+  diag << "node '" << name << "' (" << node.op_type() << "): ";
+  return diag;
+}
+
+//===- Inputs ------------------------------------------------------------===//
+
+LogicalResult NodeImporter::checkNumInputs(unsigned min, unsigned max) const {
+  unsigned n = node.input_size();
+  // Trailing empty names are absent optional inputs.
+  while (n > 0 && node.input(n - 1).empty())
+    --n;
+  if (n >= min && static_cast<unsigned>(node.input_size()) <= max)
+    return success();
+  auto diag = emitError() << "expects ";
+  if (min == max)
+    diag << min;
+  else if (max == ~0u)
+    diag << "at least " << min;
+  else
+    diag << min << " to " << max;
+  return diag << " inputs, got " << node.input_size();
+}
+
+bool NodeImporter::hasInput(unsigned i) const {
+  return i < static_cast<unsigned>(node.input_size()) &&
+         !node.input(i).empty();
+}
+
+Value NodeImporter::input(unsigned i) const {
+  if (!hasInput(i))
+    return {};
+  return graph.values.lookup(node.input(i));
+}
+
+RankedTensorType NodeImporter::inputType(unsigned i) const {
+  Value v = input(i);
+  return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+/// Integer values of a kiln.constant result (through kiln.identity), or
+/// nullopt when `v` is not an integer constant.
+static std::optional<SmallVector<int64_t>> intsOf(Value v) {
+  Operation *def = v.getDefiningOp();
+  while (def && isa<mlir::kiln::IdentityOp>(def))
+    def = def->getOperand(0).getDefiningOp();
+  auto constant = dyn_cast_or_null<mlir::kiln::ConstantOp>(def);
+  if (!constant)
+    return std::nullopt;
+  ElementsAttr value = constant.getValue();
+  auto intType = dyn_cast<IntegerType>(value.getElementType());
+  if (!intType)
+    return std::nullopt;
+  SmallVector<int64_t> out;
+  if (auto dense = dyn_cast<DenseIntElementsAttr>(value)) {
+    for (const APInt &x : dense.getValues<APInt>())
+      out.push_back(intType.getWidth() == 1 ? int64_t(x.getZExtValue())
+                                            : x.getSExtValue());
+    return out;
+  }
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource || !resource.getRawHandle().getBlob())
+    return std::nullopt;
+  ArrayRef<char> bytes = resource.getRawHandle().getBlob()->getData();
+  unsigned width = intType.getWidth() == 1 ? 1 : intType.getWidth() / 8;
+  for (size_t pos = 0; pos + width <= bytes.size(); pos += width) {
+    int64_t x = 0;
+    if (width == 8) {
+      std::memcpy(&x, bytes.data() + pos, 8);
+    } else if (width == 4) {
+      int32_t y;
+      std::memcpy(&y, bytes.data() + pos, 4);
+      x = y;
+    } else if (width == 1) {
+      x = static_cast<int8_t>(bytes[pos]);
+    } else {
+      return std::nullopt;
+    }
+    out.push_back(x);
+  }
+  return out;
+}
+
+FailureOr<SmallVector<int64_t>>
+NodeImporter::constantInts(unsigned i, StringRef what) const {
+  Value v = input(i);
+  if (!v)
+    return emitError() << "missing " << what << " input " << i;
+  if (auto ints = intsOf(v))
+    return *ints;
+  return emitError() << what << " input " << i << " ('" << node.input(i)
+                     << "') must be an integer constant (initializer or "
+                        "Constant node); kiln needs static shapes";
+}
+
+//===- Attributes --------------------------------------------------------===//
+
+const AttributeProto *NodeImporter::findAttr(StringRef attrName) const {
+  for (const AttributeProto &a : node.attribute())
+    if (a.name() == attrName)
+      return &a;
+  return nullptr;
+}
+
+/// The attribute's kind; models from before IR version 2 leave `type` unset,
+/// so fall back to which field is filled.
+static AttributeProto::AttributeType kindOf(const AttributeProto &a) {
+  if (a.type() != AttributeProto::UNDEFINED)
+    return a.type();
+  if (a.has_f())
+    return AttributeProto::FLOAT;
+  if (a.has_i())
+    return AttributeProto::INT;
+  if (a.has_s())
+    return AttributeProto::STRING;
+  if (a.has_t())
+    return AttributeProto::TENSOR;
+  if (a.floats_size())
+    return AttributeProto::FLOATS;
+  if (a.ints_size())
+    return AttributeProto::INTS;
+  return AttributeProto::UNDEFINED;
+}
+
+static const char *kindName(AttributeProto::AttributeType type) {
+  switch (type) {
+  case AttributeProto::FLOAT:
+    return "a float";
+  case AttributeProto::INT:
+    return "an int";
+  case AttributeProto::STRING:
+    return "a string";
+  case AttributeProto::TENSOR:
+    return "a tensor";
+  case AttributeProto::FLOATS:
+    return "a list of floats";
+  case AttributeProto::INTS:
+    return "a list of ints";
+  default:
+    return "another kind";
+  }
+}
+
+const AttributeProto *
+NodeImporter::findTypedAttr(StringRef attrName,
+                            AttributeProto::AttributeType type,
+                            LogicalResult &status) const {
+  status = success();
+  const AttributeProto *a = findAttr(attrName);
+  if (!a)
+    return nullptr;
+  AttributeProto::AttributeType kind = kindOf(*a);
+  // An empty list has no filled field to tell its kind by.
+  bool emptyList = kind == AttributeProto::UNDEFINED &&
+                   (type == AttributeProto::INTS ||
+                    type == AttributeProto::FLOATS);
+  if (kind != type && !emptyList) {
+    status = emitError() << "attribute '" << attrName << "' must be "
+                         << kindName(type) << ", got " << kindName(kind);
+    return nullptr;
+  }
+  return a;
+}
+
+LogicalResult NodeImporter::getInt(StringRef attrName, int64_t &out) const {
+  if (!findAttr(attrName))
+    return emitError() << "missing required attribute '" << attrName << "'";
+  return getInt(attrName, out, 0);
+}
+
+LogicalResult NodeImporter::getInt(StringRef attrName, int64_t &out,
+                                   int64_t dflt) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::INT, status);
+  out = a ? a->i() : dflt;
+  return status;
+}
+
+LogicalResult NodeImporter::getFloat(StringRef attrName, float &out,
+                                     float dflt) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::FLOAT, status);
+  out = a ? a->f() : dflt;
+  return status;
+}
+
+LogicalResult NodeImporter::getString(StringRef attrName, std::string &out,
+                                      StringRef dflt) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::STRING, status);
+  out = a ? a->s() : dflt.str();
+  return status;
+}
+
+LogicalResult NodeImporter::getInts(StringRef attrName,
+                                    SmallVectorImpl<int64_t> &out) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::INTS, status);
+  if (a)
+    out.assign(a->ints().begin(), a->ints().end());
+  return status;
+}
+
+FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
+                                               StringRef what,
+                                               bool inclusive) const {
+  if (axis < -rank || axis > (inclusive ? rank : rank - 1))
+    return emitError() << what << " " << axis << " is out of range for rank "
+                       << rank;
+  return axis < 0 ? axis + rank : axis;
+}
+
+//===- Building ----------------------------------------------------------===//
+
+NamedAttribute NodeImporter::attr(StringRef attrName, Attribute value) const {
+  return NamedAttribute(StringAttr::get(getContext(), attrName), value);
+}
+
+FailureOr<Value> NodeImporter::create(StringRef opName, ValueRange operands,
+                                      ArrayRef<NamedAttribute> attrs,
+                                      Type resultType) const {
+  MLIRContext *ctx = getContext();
+  OperationState state(loc, opName);
+  state.addOperands(operands);
+  state.addAttributes(attrs);
+  // A placeholder until inference has run; nothing reads it before then.
+  state.addTypes(resultType ? resultType : NoneType::get(ctx));
+  Operation *op = builder().create(state);
+
+  // Inference and the verifier report through emitOptionalError on `loc`;
+  // collect their messages into one error that names the node.
+  std::string messages;
+  bool ok = true;
+  {
+    ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return success();
+      if (!messages.empty())
+        messages += "; ";
+      messages += diag.str();
+      // The verifier's "see current operation" note prints the generic op;
+      // the node name says more.
+      for (const Diagnostic &note : diag.getNotes())
+        if (!StringRef(note.str()).starts_with("see current operation"))
+          messages += " (" + note.str() + ")";
+      return success();
+    });
+    if (!resultType) {
+      auto infer = dyn_cast<InferTypeOpInterface>(op);
+      SmallVector<Type, 1> types;
+      if (!infer || op->getNumResults() != 1) {
+        ok = false;
+        messages = "internal error: '" + opName.str() +
+                   "' needs an explicit result type";
+      } else if (failed(infer.inferReturnTypes(
+                     ctx, loc, op->getOperands(), op->getRawDictionaryAttrs(),
+                     op->getPropertiesStorage(), op->getRegions(), types)) ||
+                 types.size() != 1) {
+        ok = false;
+      } else {
+        op->getResult(0).setType(types.front());
+      }
+    }
+    if (ok && failed(mlir::verify(op, /*verifyRecursively=*/false)))
+      ok = false;
+  }
+  if (ok)
+    return op->getResult(0);
+  op->erase();
+  if (messages.empty())
+    messages = "cannot build '" + opName.str() + "' from these operands";
+  return emitError() << messages;
+}
+
+FailureOr<Value> NodeImporter::reshape(Value v,
+                                       ArrayRef<int64_t> shape) const {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (type.getShape() == shape)
+    return v;
+  return create("kiln.reshape", v, {},
+                RankedTensorType::get(shape, type.getElementType()));
+}
+
+//===- Outputs -----------------------------------------------------------===//
+
+LogicalResult NodeImporter::checkUnusedOutputsFrom(unsigned count) const {
+  for (int i = count; i < node.output_size(); ++i) {
+    const std::string &out = node.output(i);
+    if (!out.empty() && graph.used.contains(out))
+      return emitError() << "output " << i << " ('" << out
+                         << "') is used, but kiln imports only the first "
+                         << count << " output" << (count == 1 ? "" : "s")
+                         << " of " << node.op_type();
+  }
+  return success();
+}
+
+void NodeImporter::setResult(unsigned i, Value v) {
+  if (i < results.size())
+    results[i] = v;
+}
+
+} // namespace kiln::onnximport

@@ -1,0 +1,100 @@
+/* Generic end-to-end harness: runs a compiled model on the raw float32
+ * inputs of a fixture folder and compares every output element with the
+ * reference outputs there (input_<i>.bin / output_<i>.bin, written by
+ * test/fixtures/onnx/generate.py from onnxruntime).
+ *
+ * Build: cc -include MODEL.h -DKILN_MODEL=<name> harness.c MODEL.o libkiln_rt.a -lm
+ * Run:   ./harness FIXTURE_DIR ATOL RTOL
+ * Prints one line per output and exits non-zero on any mismatch. */
+#include <kiln/runtime.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#define KILN_CAT_(a, b) a##b
+#define KILN_CAT(a, b) KILN_CAT_(a, b)
+#define MODEL_DESCRIBE KILN_CAT(KILN_MODEL, _describe)
+
+static void *read_file(const char *dir, const char *kind, int i, size_t bytes) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/%s_%d.bin", dir, kind, i);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "harness: cannot open %s\n", path);
+    exit(2);
+  }
+  void *data = malloc(bytes ? bytes : 1);
+  size_t got = fread(data, 1, bytes, f);
+  int extra = fgetc(f);
+  fclose(f);
+  if (got != bytes || extra != EOF) {
+    fprintf(stderr, "harness: %s does not hold %zu bytes\n", path, bytes);
+    exit(2);
+  }
+  return data;
+}
+
+int main(int argc, char **argv) {
+  if (argc != 4) {
+    fprintf(stderr, "usage: %s FIXTURE_DIR ATOL RTOL\n", argv[0]);
+    return 2;
+  }
+  const char *dir = argv[1];
+  double atol = atof(argv[2]), rtol = atof(argv[3]);
+  const kiln_model_desc_t *model = MODEL_DESCRIBE();
+  void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
+  void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
+  for (int i = 0; i < model->num_inputs; ++i) {
+    const kiln_tensor_desc_t *t = &model->inputs[i];
+    inputs[i] = read_file(dir, "input", i,
+                          (size_t)t->num_elements * kiln_dtype_size(t->dtype));
+  }
+  for (int i = 0; i < model->num_outputs; ++i) {
+    const kiln_tensor_desc_t *t = &model->outputs[i];
+    outputs[i] = calloc((size_t)t->num_elements + 1, kiln_dtype_size(t->dtype));
+  }
+  void *arena = kiln_arena_allocate((size_t)model->arena_size,
+                                    (size_t)model->arena_alignment);
+  kiln_status_t status = model->invoke((const void *const *)inputs,
+                                       (void *const *)outputs, arena);
+  if (status != KILN_STATUS_OK) {
+    printf("run failed: %s\n", kiln_status_message(status));
+    return 1;
+  }
+  int failures = 0;
+  for (int i = 0; i < model->num_outputs; ++i) {
+    const kiln_tensor_desc_t *t = &model->outputs[i];
+    if (t->dtype != KILN_DTYPE_F32) {
+      printf("output %d '%s': unsupported dtype %s\n", i, t->name,
+             kiln_dtype_name(t->dtype));
+      ++failures;
+      continue;
+    }
+    const float *want = read_file(dir, "output", i,
+                                  (size_t)t->num_elements * sizeof(float));
+    const float *got = outputs[i];
+    double max_err = 0;
+    int64_t bad = 0, first_bad = -1;
+    for (int64_t k = 0; k < t->num_elements; ++k) {
+      double err = fabs((double)got[k] - (double)want[k]);
+      if (err > max_err || isnan(got[k]))
+        max_err = isnan(got[k]) ? INFINITY : err;
+      if (!(err <= atol + rtol * fabs((double)want[k]))) {
+        if (first_bad < 0)
+          first_bad = k;
+        ++bad;
+      }
+    }
+    printf("output %d '%s': %lld elements, max abs error %.3g: %s\n", i,
+           t->name, (long long)t->num_elements, max_err, bad ? "FAIL" : "PASS");
+    if (bad) {
+      printf("  %lld mismatches; first at %lld: got %.9g want %.9g\n",
+             (long long)bad, (long long)first_bad, got[first_bad],
+             want[first_bad]);
+      ++failures;
+    }
+  }
+  kiln_arena_free(arena);
+  return failures ? 1 : 0;
+}

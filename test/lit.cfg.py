@@ -1,0 +1,26 @@
+# lit configuration of kiln's regression suite.
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "kiln"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".onnxtext", ".test"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.kiln_obj_root, "test")
+# Model fixtures and their generator live beside the tests; they are inputs.
+config.excludes = ["fixtures", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+
+config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixes=false"
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(["kiln", "kiln-opt"], [config.kiln_tools_dir])
+
+include_dir = os.path.join(config.kiln_src_root, "runtime", "include")
+config.substitutions.append(("%kiln_rt", config.kiln_runtime_lib))
+config.substitutions.append(
+    ("%cc", f"{config.c_compiler} -I{include_dir} -Wall -Werror"))
+config.substitutions.append(
+    ("%harness", os.path.join(config.kiln_src_root, "test", "e2e", "harness.c")))

@@ -1,0 +1,66 @@
+// kiln: the user-facing compiler CLI. `kiln compile MODEL -o OUT.o`.
+#include "compiler/driver/Driver.h"
+
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  cl::SubCommand compileCmd(
+      "compile", "Compile a model into an object file and a C header");
+  cl::OptionCategory category("kiln compile options");
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
+                             cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> output(
+      "o", cl::desc("Output file (default <name>.o; '-' = stdout for text)"),
+      cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> header(
+      "header", cl::desc("Header path (default: the output with .h)"),
+      cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> name(
+      "name", cl::desc("Prefix of every exported symbol (default: the model "
+                       "file's stem)"),
+      cl::value_desc("identifier"), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> target(
+      "target",
+      cl::desc("x86-64 | x86-64-v2 | x86-64-v3 | x86-64-v4 | native "
+               "(default x86-64)"),
+      cl::init("x86-64"), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> emit("emit",
+                            cl::desc("mlir | llvm | asm | obj (default obj)"),
+                            cl::init("obj"), cl::sub(compileCmd),
+                            cl::cat(category));
+  cl::opt<std::string> compileTo(
+      "compile-to",
+      cl::desc("Stop after a phase: import | graph | fused | tiled | "
+               "bufferized | llvm | artifact (default); use with --emit=mlir"),
+      cl::init("artifact"), cl::sub(compileCmd), cl::cat(category));
+
+  cl::SetVersionPrinter(
+      [](raw_ostream &os) { os << kiln::versionString() << "\n"; });
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "kiln: ahead-of-time compiler for ONNX models\n\n"
+      "  kiln compile model.onnx --target=x86-64-v3 --name=mnist -o mnist.o\n\n"
+      "writes mnist.o and mnist.h; link mnist.o and libkiln_rt.a into your C\n"
+      "or C++ program and call mnist_run() as declared in mnist.h.\n"
+      "`kiln compile --help` lists the options.\n");
+
+  if (!compileCmd) {
+    errs() << "kiln: error: expected a command; try `kiln compile --help`\n";
+    return 1;
+  }
+  kiln::CompileOptions options;
+  options.input = input;
+  options.output = output;
+  options.header = header;
+  options.name = name;
+  options.target = target;
+  options.emit = emit;
+  options.compileTo = compileTo;
+  return kiln::compile(options);
+}
