@@ -43,10 +43,12 @@ UserDiagnosticHandler::UserDiagnosticHandler(MLIRContext &ctx) : ctx(ctx) {
       kind = "remark";
     }
     std::string where = describeLocation(diag.getLocation());
+    std::string message = diag.str();
     llvm::errs() << "kiln: " << kind << ": ";
-    if (!where.empty())
+    // Messages that already start with the file name need it only once.
+    if (!where.empty() && !StringRef(message).starts_with(where + ":"))
       llvm::errs() << where << ": ";
-    llvm::errs() << diag.str() << "\n";
+    llvm::errs() << message << "\n";
     for (Diagnostic &note : diag.getNotes())
       if (!StringRef(note.str()).starts_with("see current operation"))
         llvm::errs() << "kiln: note: " << note.str() << "\n";
