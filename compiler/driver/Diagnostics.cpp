@@ -9,7 +9,7 @@ using namespace mlir;
 
 namespace kiln {
 
-std::string describeLocation(Location loc) {
+std::string describeLocation(Location loc, llvm::StringRef message) {
   std::string file, node;
   loc->walk([&](Location l) {
     if (auto name = dyn_cast<NameLoc>(l)) {
@@ -26,7 +26,8 @@ std::string describeLocation(Location loc) {
     return WalkResult::advance();
   });
   std::string out = file;
-  if (!node.empty())
+  // Frontend messages often name the node themselves.
+  if (!node.empty() && !message.contains("'" + node + "'"))
     out += (out.empty() ? "" : ": ") + ("node '" + node + "'");
   return out;
 }
@@ -42,8 +43,8 @@ UserDiagnosticHandler::UserDiagnosticHandler(MLIRContext &ctx) : ctx(ctx) {
     } else if (diag.getSeverity() == DiagnosticSeverity::Remark) {
       kind = "remark";
     }
-    std::string where = describeLocation(diag.getLocation());
     std::string message = diag.str();
+    std::string where = describeLocation(diag.getLocation(), message);
     llvm::errs() << "kiln: " << kind << ": ";
     // Messages that already start with the file name need it only once.
     if (!where.empty() && !StringRef(message).starts_with(where + ":"))

@@ -20,8 +20,9 @@ private:
   unsigned errors = 0;
 };
 
-/// "file: node 'name'" (or what part of it is known) for a location.
-std::string describeLocation(mlir::Location loc);
+/// "file: node 'name'" (or what part of it is known) for a location; the
+/// node is left out when `message` already names it.
+std::string describeLocation(mlir::Location loc, llvm::StringRef message = "");
 
 } // namespace kiln
 

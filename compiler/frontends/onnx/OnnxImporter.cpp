@@ -77,9 +77,8 @@ std::string ModelImporter::nodeName(int index) const {
 
 std::string ModelImporter::describe(int index) const {
   const onnx::NodeProto &node = graph->node(index);
-  std::string op = isDefaultDomain(node)
-                       ? node.op_type()
-                       : node.domain() + "." + node.op_type();
+  std::string op = isDefaultDomain(node) ? node.op_type()
+                                         : node.domain() + "." + node.op_type();
   return "node '" + nodeName(index) + "' (" + op + ")";
 }
 
@@ -91,16 +90,20 @@ LogicalResult ModelImporter::load(onnx::ModelProto &model) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/isText);
   if (!buffer)
-    return emitError(fileLoc) << path << ": cannot open: "
-                              << buffer.getError().message();
+    return emitError(fileLoc)
+           << path << ": cannot open: " << buffer.getError().message();
   StringRef data = (*buffer)->getBuffer();
   if (data.empty())
     return emitError(fileLoc) << path << ": file is empty";
   if (isText) {
-    std::string error;
-    if (!parseOnnxText(data.data(), model, error))
-      return emitError(fileLoc) << path << ": not a valid ONNX text model: "
-                                << error;
+    TextParseError error;
+    if (!parseOnnxText(data.data(), model, error)) {
+      Location loc =
+          error.line ? FileLineColLoc::get(&ctx, path, error.line, error.column)
+                     : fileLoc;
+      return emitError(loc)
+             << path << ": not a valid ONNX text model: " << error.message;
+    }
   } else {
     if (data.size() > static_cast<size_t>(INT_MAX))
       return emitError(fileLoc)
@@ -166,8 +169,8 @@ LogicalResult ModelImporter::checkGraph(const onnx::GraphProto &g) {
       auto [it, inserted] = producer.try_emplace(out, describe(i));
       if (!inserted) {
         emitError(locFor(nodeName(i)))
-            << describe(i) << " output '" << out
-            << "' is already produced by " << it->second;
+            << describe(i) << " output '" << out << "' is already produced by "
+            << it->second;
         ok = false;
         continue;
       }
@@ -368,9 +371,8 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     state.values[info->name()] = arg;
   }
 
-  // Initializers first, in file order; the unused ones go at the end.
+  // Initializers first, in file order.
   builder.setInsertionPointToStart(entry);
-  SmallVector<Operation *> constants;
   for (onnx::TensorProto &init : *g.mutable_initializer()) {
     Location loc = locFor(init.name());
     FailureOr<ElementsAttr> value = tensors.import(
@@ -378,7 +380,6 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     if (failed(value))
       return failure();
     auto constant = mlir::kiln::ConstantOp::create(builder, loc, *value);
-    constants.push_back(constant);
     state.values[init.name()] = constant.getResult();
     // The attribute owns a copy now.
     std::string().swap(*init.mutable_raw_data());
@@ -418,9 +419,11 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
   for (auto [i, output] : llvm::enumerate(g.output()))
     func.setResultAttr(i, "kiln.name", builder.getStringAttr(output.name()));
 
-  for (Operation *constant : constants)
-    if (constant->use_empty())
-      constant->erase();
+  // Initializers nobody reads and shape operands that were folded into
+  // result types (Reshape, Squeeze, Unsqueeze) leave dead constants.
+  for (Operation &op : llvm::make_early_inc_range(*entry))
+    if (isa<mlir::kiln::ConstantOp>(op) && op.use_empty())
+      op.erase();
   return success();
 }
 

@@ -163,10 +163,16 @@ using ConvertFn = mlir::LogicalResult (*)(NodeImporter &);
 /// null when kiln cannot import it.
 ConvertFn lookupConverter(llvm::StringRef domain, llvm::StringRef opType);
 
-/// Parses ONNX text format (onnx::OnnxParser). Returns false and sets `error`
-/// on failure; never throws, whatever the text.
+/// Why ONNX text did not parse; line and column are 1-based, 0 if unknown.
+struct TextParseError {
+  std::string message;
+  unsigned line = 0, column = 0;
+};
+
+/// Parses ONNX text format (onnx::OnnxParser). Returns false and fills
+/// `error` on failure; never throws, whatever the text.
 bool parseOnnxText(const char *text, onnx::ModelProto &model,
-                   std::string &error);
+                   TextParseError &error);
 
 } // namespace kiln::onnximport
 

@@ -50,8 +50,7 @@ LogicalResult NodeImporter::checkNumInputs(unsigned min, unsigned max) const {
 }
 
 bool NodeImporter::hasInput(unsigned i) const {
-  return i < static_cast<unsigned>(node.input_size()) &&
-         !node.input(i).empty();
+  return i < static_cast<unsigned>(node.input_size()) && !node.input(i).empty();
 }
 
 Value NodeImporter::input(unsigned i) const {
@@ -178,9 +177,9 @@ NodeImporter::findTypedAttr(StringRef attrName,
     return nullptr;
   AttributeProto::AttributeType kind = kindOf(*a);
   // An empty list has no filled field to tell its kind by.
-  bool emptyList = kind == AttributeProto::UNDEFINED &&
-                   (type == AttributeProto::INTS ||
-                    type == AttributeProto::FLOATS);
+  bool emptyList =
+      kind == AttributeProto::UNDEFINED &&
+      (type == AttributeProto::INTS || type == AttributeProto::FLOATS);
   if (kind != type && !emptyList) {
     status = emitError() << "attribute '" << attrName << "' must be "
                          << kindName(type) << ", got " << kindName(kind);
@@ -303,8 +302,7 @@ FailureOr<Value> NodeImporter::create(StringRef opName, ValueRange operands,
   return emitError() << messages;
 }
 
-FailureOr<Value> NodeImporter::reshape(Value v,
-                                       ArrayRef<int64_t> shape) const {
+FailureOr<Value> NodeImporter::reshape(Value v, ArrayRef<int64_t> shape) const {
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getShape() == shape)
     return v;

@@ -76,8 +76,7 @@ LogicalResult convertConstant(NodeImporter &n) {
     }
     if (failed(value))
       return failure();
-    return single(n, n.create("kiln.constant", {},
-                              {n.attr("value", *value)}));
+    return single(n, n.create("kiln.constant", {}, {n.attr("value", *value)}));
   }
   return n.emitError() << "has no 'value' attribute";
 }
@@ -104,16 +103,14 @@ LogicalResult convertDropout(NodeImporter &n) {
 
 //===- Elementwise -------------------------------------------------------===//
 
-template <const char *OpName>
-LogicalResult convertBinary(NodeImporter &n) {
+template <const char *OpName> LogicalResult convertBinary(NodeImporter &n) {
   if (failed(n.checkNumInputs(2, 2)))
     return failure();
   return single(n, n.create(OpName, {n.input(0), n.input(1)}));
 }
 
 /// Max/Min/Sum take N inputs: a left-to-right chain of binary ops.
-template <const char *OpName>
-LogicalResult convertVariadic(NodeImporter &n) {
+template <const char *OpName> LogicalResult convertVariadic(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, ~0u)))
     return failure();
   for (int i = 0; i < n.node.input_size(); ++i)
@@ -132,8 +129,7 @@ LogicalResult convertVariadic(NodeImporter &n) {
   return success();
 }
 
-template <const char *OpName>
-LogicalResult convertUnary(NodeImporter &n) {
+template <const char *OpName> LogicalResult convertUnary(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, 1)))
     return failure();
   return single(n, n.create(OpName, n.input(0)));
@@ -224,16 +220,16 @@ LogicalResult convertSoftmax(NodeImporter &n) {
     return failure();
   Builder b(n.getContext());
   if (!flattens || *normalized == rank - 1)
-    return single(n, n.create("kiln.softmax", n.input(0),
-                              {n.attr("axis", b.getI64IntegerAttr(
-                                                  *normalized))}));
+    return single(n,
+                  n.create("kiln.softmax", n.input(0),
+                           {n.attr("axis", b.getI64IntegerAttr(*normalized))}));
   ArrayRef<int64_t> shape = type.getShape();
   auto flat = n.reshape(n.input(0), {product(shape.take_front(*normalized)),
                                      product(shape.drop_front(*normalized))});
   if (failed(flat))
     return failure();
-  auto soft = n.create("kiln.softmax", *flat,
-                       {n.attr("axis", b.getI64IntegerAttr(1))});
+  auto soft =
+      n.create("kiln.softmax", *flat, {n.attr("axis", b.getI64IntegerAttr(1))});
   if (failed(soft))
     return failure();
   return single(n, n.reshape(*soft, shape));
@@ -252,8 +248,8 @@ LogicalResult convertBatchNorm(NodeImporter &n) {
     return n.emitError() << "unsupported attribute spatial = " << spatial
                          << " (only 1 is supported)";
   if (training != 0)
-    return n.emitError() << "unsupported attribute training_mode = "
-                         << training << " (only inference is supported)";
+    return n.emitError() << "unsupported attribute training_mode = " << training
+                         << " (only inference is supported)";
   if (n.inputType(0).getRank() < 2)
     return n.emitError() << "expects an input of rank >= 2, got "
                          << n.inputType(0);
@@ -271,8 +267,7 @@ LogicalResult convertBatchNorm(NodeImporter &n) {
 /// Window attributes of Conv/MaxPool/AveragePool, resolved to kiln's
 /// explicit form.
 struct Window {
-  SmallVector<int64_t> kernel, strides{1, 1}, dilations{1, 1},
-      pads{0, 0, 0, 0};
+  SmallVector<int64_t> kernel, strides{1, 1}, dilations{1, 1}, pads{0, 0, 0, 0};
 };
 
 /// Checks a 4-D NCHW input (2-D spatial window only).
@@ -330,7 +325,7 @@ SmallVector<NamedAttribute> windowAttrs(NodeImporter &n, const Window &w,
   Builder b(n.getContext());
   SmallVector<NamedAttribute> attrs = {
       n.attr("layout", mlir::kiln::LayoutAttr::get(n.getContext(),
-                                             mlir::kiln::Layout::NCHW)),
+                                                   mlir::kiln::Layout::NCHW)),
       n.attr("strides", b.getDenseI64ArrayAttr(w.strides)),
       n.attr("dilations", b.getDenseI64ArrayAttr(w.dilations)),
       n.attr("pads", b.getDenseI64ArrayAttr(w.pads))};
@@ -378,8 +373,7 @@ LogicalResult requireZero(NodeImporter &n, StringRef attrName) {
   return success();
 }
 
-template <bool IsMax>
-LogicalResult convertPool(NodeImporter &n) {
+template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, 1)) || failed(n.checkUnusedOutputsFrom(1)) ||
       failed(requireZero(n, "ceil_mode")) ||
       (IsMax && failed(requireZero(n, "storage_order"))))
@@ -435,17 +429,19 @@ LogicalResult convertReshape(NodeImporter &n) {
   for (auto [i, s] : llvm::enumerate(*spec)) {
     if (s == -1) {
       if (inferred)
-        return n.emitError() << "shape [" << listStr(*spec) << "] has more than one -1";
+        return n.emitError()
+               << "shape [" << listStr(*spec) << "] has more than one -1";
       inferred = i;
       shape.push_back(1);
     } else if (s == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= type.getRank())
-        return n.emitError() << "shape [" << listStr(*spec) << "] copies dim " << i
-                             << " (0) of " << type << ", which has no dim "
-                             << i;
+        return n.emitError()
+               << "shape [" << listStr(*spec) << "] copies dim " << i
+               << " (0) of " << type << ", which has no dim " << i;
       shape.push_back(type.getDimSize(i));
     } else if (s < 0) {
-      return n.emitError() << "shape [" << listStr(*spec) << "] has a negative size";
+      return n.emitError() << "shape [" << listStr(*spec)
+                           << "] has a negative size";
     } else {
       shape.push_back(s);
     }
@@ -456,16 +452,17 @@ LogicalResult convertReshape(NodeImporter &n) {
       return n.emitError() << "shape [" << listStr(*spec) << "] is too large";
   if (inferred) {
     if (known == 0 || total % known != 0)
-      return n.emitError() << "cannot reshape " << type << " to [" << listStr(*spec)
+      return n.emitError() << "cannot reshape " << type << " to ["
+                           << listStr(*spec)
                            << "]: the -1 dim has no integer size";
     shape[*inferred] = total / known;
   } else if (known != total) {
-    return n.emitError() << "cannot reshape " << type << " ("
-                         << total << " elements) to [" << listStr(*spec) << "]";
+    return n.emitError() << "cannot reshape " << type << " (" << total
+                         << " elements) to [" << listStr(*spec) << "]";
   }
-  return single(n, n.create("kiln.reshape", n.input(0), {},
-                            RankedTensorType::get(shape,
-                                                  type.getElementType())));
+  return single(n,
+                n.create("kiln.reshape", n.input(0), {},
+                         RankedTensorType::get(shape, type.getElementType())));
 }
 
 /// Flatten: [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
@@ -480,9 +477,9 @@ LogicalResult convertFlatten(NodeImporter &n) {
       n.normalizeAxis(axis, shape.size(), "axis", /*inclusive=*/true);
   if (failed(normalized))
     return failure();
-  return single(n, n.reshape(n.input(0),
-                             {product(shape.take_front(*normalized)),
-                              product(shape.drop_front(*normalized))}));
+  return single(
+      n, n.reshape(n.input(0), {product(shape.take_front(*normalized)),
+                                product(shape.drop_front(*normalized))}));
 }
 
 /// The axes of Squeeze/Unsqueeze: an attribute before opset 13, a constant
@@ -601,9 +598,9 @@ LogicalResult convertConcat(NodeImporter &n) {
   if (failed(normalized))
     return failure();
   Builder b(n.getContext());
-  return single(n, n.create("kiln.concat", operands,
-                            {n.attr("axis", b.getI64IntegerAttr(
-                                                *normalized))}));
+  return single(n,
+                n.create("kiln.concat", operands,
+                         {n.attr("axis", b.getI64IntegerAttr(*normalized))}));
 }
 
 const llvm::StringMap<ConvertFn> &opTable() {

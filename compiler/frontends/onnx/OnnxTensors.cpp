@@ -143,11 +143,7 @@ bool pathStaysInside(StringRef relative) {
 } // namespace
 
 TensorImporter::TensorImporter(MLIRContext &ctx, StringRef modelPath)
-    : ctx(ctx) {
-  modelDir = llvm::sys::path::parent_path(modelPath).str();
-  if (modelDir.empty())
-    modelDir = ".";
-}
+    : ctx(ctx), modelDir(llvm::sys::path::parent_path(modelPath).str()) {}
 
 std::string TensorImporter::uniqueBlobName(StringRef hint) {
   std::string base = sanitizeBlobName(hint);
@@ -179,8 +175,7 @@ TensorImporter::readExternal(const TensorProto &t, const std::string &what,
     }
   }
   if (location.empty())
-    return emitError(loc) << what
-                          << " has external data without a 'location'";
+    return emitError(loc) << what << " has external data without a 'location'";
   StringRef rel(location);
   if (llvm::sys::path::is_absolute(rel, llvm::sys::path::Style::posix) ||
       llvm::sys::path::is_absolute(rel, llvm::sys::path::Style::windows) ||
@@ -192,8 +187,11 @@ TensorImporter::readExternal(const TensorProto &t, const std::string &what,
     return emitError(loc) << what << " has external data file '" << location
                           << "', which escapes the model's directory";
 
+  // Resolve "." and ".." lexically, as the check above reasons about them.
+  SmallString<256> relative(rel);
+  llvm::sys::path::remove_dots(relative, /*remove_dot_dot=*/true);
   SmallString<256> full(modelDir);
-  llvm::sys::path::append(full, rel);
+  llvm::sys::path::append(full, relative);
   uint64_t fileSize = 0;
   if (std::error_code ec = llvm::sys::fs::file_size(full, fileSize))
     return emitError(loc) << what << ": cannot open external data file '"
@@ -202,8 +200,8 @@ TensorImporter::readExternal(const TensorProto &t, const std::string &what,
     return emitError(loc) << what << " has external data (offset " << offset
                           << ", length "
                           << (length ? std::to_string(*length) : "rest")
-                          << ") past the end of '" << full << "' ("
-                          << fileSize << " bytes)";
+                          << ") past the end of '" << full << "' (" << fileSize
+                          << " bytes)";
   uint64_t size = length ? *length : fileSize - offset;
   if (size != expectedBytes)
     return emitError(loc) << what << " has " << size
@@ -245,8 +243,7 @@ FailureOr<ElementsAttr> TensorImporter::import(const TensorProto &t,
   std::unique_ptr<llvm::MemoryBuffer> external;
   std::string packed;
   StringRef bytes;
-  if (t.has_data_location() &&
-      t.data_location() == TensorProto::EXTERNAL) {
+  if (t.has_data_location() && t.data_location() == TensorProto::EXTERNAL) {
     auto buffer = readExternal(t, what, expectedBytes, loc);
     if (failed(buffer))
       return failure();
@@ -255,17 +252,17 @@ FailureOr<ElementsAttr> TensorImporter::import(const TensorProto &t,
   } else if (t.has_raw_data()) {
     bytes = t.raw_data();
     if (bytes.size() != expectedBytes)
-      return emitError(loc) << what << " has " << bytes.size()
-                            << " bytes of raw_data but " << type << " needs "
-                            << expectedBytes;
+      return emitError(loc)
+             << what << " has " << bytes.size() << " bytes of raw_data but "
+             << type << " needs " << expectedBytes;
   } else {
     int64_t count;
     const char *fieldName;
     packed = packTypedData(t, count, fieldName);
     if (count != numElements)
-      return emitError(loc) << what << " has " << count << " values in "
-                            << fieldName << " but " << type << " needs "
-                            << numElements;
+      return emitError(loc)
+             << what << " has " << count << " values in " << fieldName
+             << " but " << type << " needs " << numElements;
     bytes = packed;
   }
   ArrayRef<char> data(bytes.data(), bytes.size());
@@ -274,8 +271,9 @@ FailureOr<ElementsAttr> TensorImporter::import(const TensorProto &t,
     size_t align = std::max<size_t>(width, alignof(int64_t));
     return cast<ElementsAttr>(DenseResourceElementsAttr::get(
         type, uniqueBlobName(blobHint),
-        HeapAsmResourceBlob::allocateAndCopyWithAlign(data, align,
-                                                      /*dataIsMutable=*/false)));
+        HeapAsmResourceBlob::allocateAndCopyWithAlign(
+            data, align,
+            /*dataIsMutable=*/false)));
   }
   if (elementType.isInteger(1)) {
     SmallVector<bool> values;

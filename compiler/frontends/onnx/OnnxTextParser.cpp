@@ -5,30 +5,49 @@
 
 #include "onnx/defs/parser.h"
 
+#include <cstdio>
 #include <exception>
 
 namespace kiln::onnximport {
 
+/// OnnxParser errors read "[ParseError at position (line: L column: C)]\n
+/// Error context: <source line>\n<message>"; split them into a position and
+/// a one-line message.
+static void splitParseError(const std::string &raw, TextParseError &error) {
+  unsigned line = 0, column = 0;
+  if (std::sscanf(raw.c_str(), "[ParseError at position (line: %u column: %u)]",
+                  &line, &column) == 2) {
+    error.line = line;
+    error.column = column;
+  }
+  llvm::SmallVector<llvm::StringRef, 3> parts;
+  llvm::StringRef(raw).split(parts, '\n', /*MaxSplit=*/2);
+  if (parts.size() == 3 && parts[1].consume_front("Error context: ")) {
+    error.message =
+        (parts[2].trim() + " (near '" + parts[1].trim() + "')").str();
+    return;
+  }
+  error.message = raw;
+  for (char &c : error.message)
+    if (c == '\n')
+      c = ' ';
+}
+
 bool parseOnnxText(const char *text, onnx::ModelProto &model,
-                   std::string &error) {
+                   TextParseError &error) {
   try {
     onnx::OnnxParser parser(text);
     onnx::Common::Status status = parser.Parse(model);
     if (status.IsOK() && !parser.EndOfInput())
-      status = onnx::Common::Status(onnx::Common::NONE, onnx::Common::FAIL,
-                                    "unexpected text after the graph");
+      status = parser.ParseError("unexpected text after the graph");
     if (status.IsOK())
       return true;
-    error = status.ErrorMessage();
+    splitParseError(status.ErrorMessage(), error);
   } catch (const std::exception &e) {
-    error = std::string("malformed literal (") + e.what() + ")";
+    error.message = std::string("malformed literal (") + e.what() + ")";
   } catch (...) {
-    error = "malformed text";
+    error.message = "malformed text";
   }
-  // The parser's messages span lines; keep the diagnostic on one.
-  for (char &c : error)
-    if (c == '\n')
-      c = ' ';
   return false;
 }
 
