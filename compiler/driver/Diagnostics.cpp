@@ -44,6 +44,11 @@ UserDiagnosticHandler::UserDiagnosticHandler(MLIRContext &ctx) : ctx(ctx) {
       kind = "remark";
     }
     std::string message = diag.str();
+    // Frontend messages may start with the file name the location holds too.
+    std::string file = describeLocation(diag.getLocation(), "'");
+    file = file.substr(0, file.find(':'));
+    if (!file.empty() && StringRef(message).starts_with(file + ": "))
+      message = message.substr(file.size() + 2);
     std::string where = describeLocation(diag.getLocation(), message);
     llvm::errs() << "kiln: " << kind << ": ";
     // Messages that already start with the file name need it only once.

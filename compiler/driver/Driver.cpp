@@ -199,6 +199,10 @@ int compile(const CompileOptions &o) {
     headerPath = p.str().str();
   }
 
+  if (writeHeader && headerPath == output)
+    return fail("the header and the object would both be written to '" +
+                output + "'; pass a different -o or --header");
+
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);

@@ -114,8 +114,9 @@ KILN_BINARY_INFER(MinOp)
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " is out of range for rank "
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
                                 << rank;
   return success();
 }
@@ -130,7 +131,7 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *,
 
 LogicalResult BatchNormOp::verify() {
   auto in = getInput().getType();
-  int64_t axis = getAxis();
+  auto axis = static_cast<int64_t>(getAxis());
   if (axis < 0 || axis >= in.getRank())
     return emitOpError("axis ") << axis << " is out of range for rank "
                                 << in.getRank();
@@ -284,12 +285,41 @@ static LogicalResult inferPool(std::optional<Location> loc,
   return success();
 }
 
+/// True if every output position along one spatial dim sees at least one
+/// input element (not only padding).
+static bool everyWindowTouchesInput(int64_t in, int64_t out, int64_t kernel,
+                                    int64_t stride, int64_t dilation,
+                                    int64_t padBefore) {
+  for (int64_t o = 0; o < out; ++o) {
+    bool touches = false;
+    for (int64_t k = 0; k < kernel && !touches; ++k) {
+      int64_t i = o * stride + k * dilation - padBefore;
+      touches = i >= 0 && i < in;
+    }
+    if (!touches)
+      return false;
+  }
+  return true;
+}
+
 template <typename PoolOp>
 static LogicalResult verifyPool(PoolOp op) {
-  ArrayRef<int64_t> k = op.getKernel(), p = op.getPads();
+  ArrayRef<int64_t> k = op.getKernel(), p = op.getPads(),
+                    s = op.getStrides(), d = op.getDilations();
   // A window made only of padding has no defined max or average.
   if (p[0] >= k[0] || p[2] >= k[0] || p[1] >= k[1] || p[3] >= k[1])
     return op.emitOpError("pads must be smaller than the kernel");
+  ImageDims dims = imageDims(op.getLayout() == Layout::NHWC);
+  auto in = op.getInput().getType();
+  auto out = cast<RankedTensorType>(op.getType());
+  int64_t inH = in.getDimSize(dims.h), inW = in.getDimSize(dims.w);
+  int64_t outH = out.getDimSize(dims.h), outW = out.getDimSize(dims.w);
+  if (!ShapedType::isDynamic(inH) && !ShapedType::isDynamic(outH) &&
+      !everyWindowTouchesInput(inH, outH, k[0], s[0], d[0], p[0]))
+    return op.emitOpError("a pooling window covers only padding");
+  if (!ShapedType::isDynamic(inW) && !ShapedType::isDynamic(outW) &&
+      !everyWindowTouchesInput(inW, outW, k[1], s[1], d[1], p[1]))
+    return op.emitOpError("a pooling window covers only padding");
   return success();
 }
 
@@ -362,7 +392,7 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
   if (adaptor.getInputs().empty())
     return emitOptionalError(loc, "expects at least one input");
   auto first = rankedOf(adaptor.getInputs().front());
-  int64_t axis = adaptor.getAxis();
+  auto axis = static_cast<int64_t>(adaptor.getAxis());
   if (axis < 0 || axis >= first.getRank())
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
                              first.getRank());

@@ -16,7 +16,7 @@ struct VerifyLLVMPass : kiln::impl::VerifyLLVMBase<VerifyLLVMPass> {
     bool failed = false;
     getOperation().walk([&](Operation *op) {
       if (op != getOperation().getOperation() &&
-          !isa<LLVM::LLVMDialect>(op->getDialect())) {
+          !isa_and_present<LLVM::LLVMDialect>(op->getDialect())) {
         op->emitError("'") << op->getName()
                            << "' was not lowered to the LLVM dialect";
         failed = true;

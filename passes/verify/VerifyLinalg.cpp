@@ -14,7 +14,7 @@ struct VerifyLinalgPass : kiln::impl::VerifyLinalgBase<VerifyLinalgPass> {
   void runOnOperation() override {
     bool failed = false;
     getOperation().walk([&](Operation *op) {
-      if (isa<kiln::KilnDialect>(op->getDialect())) {
+      if (isa_and_present<kiln::KilnDialect>(op->getDialect())) {
         op->emitError("'") << op->getName()
                            << "' could not be lowered to linalg";
         failed = true;

@@ -1,0 +1,87 @@
+// RUN: kiln-opt %s -split-input-file -verify-diagnostics -kiln-abi-rewrite-entry | FileCheck %s
+// The public model function becomes (inputs..., outputs..., arena) on
+// memrefs: inputs enter as read-only tensors, results are materialized into
+// the output buffers, and the function is marked kiln.entry.
+
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: (%[[X:[^:]+]]: memref<2x4xf32> {kiln.name = "x"}, %[[W:[^:]+]]: memref<4x3xf32> {kiln.name = "w"},
+// CHECK-SAME: %[[Y:[^:]+]]: memref<2x3xf32> {kiln.name = "y"}, %[[Z:[^:]+]]: memref<2x4xf32> {kiln.name = "z"},
+// CHECK-SAME: %{{[^:]+}}: memref<?xi8> {kiln.arena})
+// CHECK-NOT: ->
+// CHECK-SAME: attributes {kiln.entry, kiln.num_inputs = 2 : i64, kiln.num_outputs = 2 : i64}
+// CHECK: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict : memref<2x4xf32> to tensor<2x4xf32>
+// CHECK: %[[WT:.+]] = bufferization.to_tensor %[[W]] restrict : memref<4x3xf32> to tensor<4x3xf32>
+// CHECK: %[[MM:.+]] = linalg.matmul ins(%[[XT]], %[[WT]] : tensor<2x4xf32>, tensor<4x3xf32>)
+// CHECK: bufferization.materialize_in_destination %[[MM]] in restrict writable %[[Y]] : (tensor<2x3xf32>, memref<2x3xf32>) -> ()
+// CHECK: bufferization.materialize_in_destination %[[XT]] in restrict writable %[[Z]] : (tensor<2x4xf32>, memref<2x4xf32>) -> ()
+// CHECK-NEXT: return{{$}}
+func.func @main(%x: tensor<2x4xf32> {kiln.name = "x"}, %w: tensor<4x3xf32> {kiln.name = "w"})
+    -> (tensor<2x3xf32> {kiln.name = "y"}, tensor<2x4xf32> {kiln.name = "z"}) {
+  %c = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x3xf32>
+  %f = linalg.fill ins(%c : f32) outs(%e : tensor<2x3xf32>) -> tensor<2x3xf32>
+  %0 = linalg.matmul ins(%x, %w : tensor<2x4xf32>, tensor<4x3xf32>) outs(%f : tensor<2x3xf32>) -> tensor<2x3xf32>
+  return %0, %x : tensor<2x3xf32>, tensor<2x4xf32>
+}
+
+// Private helpers are not entry points and keep their tensor signature.
+// CHECK-LABEL: func.func private @helper
+// CHECK-SAME: (%{{.+}}: tensor<4xf32>) -> tensor<4xf32>
+// CHECK-NOT: kiln.entry
+func.func private @helper(%x: tensor<4xf32>) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+// Without kiln.name attributes the arguments carry none.
+// CHECK-LABEL: func.func @unnamed
+// CHECK-SAME: (%{{[^:]+}}: memref<4xf16>, %{{[^:]+}}: memref<4xf16>, %{{[^:]+}}: memref<?xi8> {kiln.arena})
+// CHECK-SAME: kiln.num_inputs = 1 : i64, kiln.num_outputs = 1 : i64
+func.func @unnamed(%x: tensor<4xf16>) -> tensor<4xf16> {
+  return %x : tensor<4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{expected exactly one public model function, found 2}}
+module {
+  func.func @a(%x: tensor<4xf32>) -> tensor<4xf32> {
+    return %x : tensor<4xf32>
+  }
+  func.func @b(%x: tensor<4xf32>) -> tensor<4xf32> {
+    return %x : tensor<4xf32>
+  }
+}
+
+// -----
+
+// expected-error @+1 {{expected exactly one public model function, found 0}}
+module {
+  func.func private @a(%x: tensor<4xf32>) -> tensor<4xf32> {
+    return %x : tensor<4xf32>
+  }
+}
+
+// -----
+
+// expected-error @+1 {{entry point signature must use statically shaped tensors, got 'tensor<?xf32>'}}
+func.func @dynamic(%x: tensor<?xf32>) -> tensor<?xf32> {
+  return %x : tensor<?xf32>
+}
+
+// -----
+
+// expected-error @+1 {{entry point signature must use statically shaped tensors, got 'memref<4xf32>'}}
+func.func @memref(%x: memref<4xf32>) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{entry point must have a single block}}
+func.func @blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
+  cf.br ^bb1
+^bb1:
+  return %x : tensor<4xf32>
+}

@@ -1,0 +1,194 @@
+// RUN: kiln-opt %s -split-input-file | kiln-opt -split-input-file | FileCheck %s
+// Every kiln op prints and parses back to itself; defaulted attributes stay
+// elided and given ones survive.
+
+// CHECK-LABEL: func.func @constant
+func.func @constant() -> (tensor<2xi64>, tensor<3xf32>) {
+  // CHECK: kiln.constant dense<[1, 5408]> : tensor<2xi64>
+  %s = kiln.constant dense<[1, 5408]> : tensor<2xi64>
+  // CHECK: kiln.constant dense_resource<weights> : tensor<3xf32>
+  %w = kiln.constant dense_resource<weights> : tensor<3xf32>
+  return %s, %w : tensor<2xi64>, tensor<3xf32>
+}
+
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x040000000000803F0000004000004040"
+    }
+  }
+#-}
+
+// -----
+
+// CHECK-LABEL: func.func @identity
+// CHECK-SAME: (%[[X:.+]]: tensor<2x128xf32>)
+func.func @identity(%x: tensor<2x128xf32>) -> tensor<2x128xf32> {
+  // CHECK: kiln.identity %[[X]] : tensor<2x128xf32>
+  %0 = kiln.identity %x : tensor<2x128xf32>
+  return %0 : tensor<2x128xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @binary
+// CHECK-SAME: (%[[A:.+]]: tensor<2x128xf32>, %[[B:.+]]: tensor<128xf32>, %[[C:.+]]: tensor<2x1xf32>)
+func.func @binary(%a: tensor<2x128xf32>, %b: tensor<128xf32>, %c: tensor<2x1xf32>) -> tensor<2x128xf32> {
+  // CHECK: %[[ADD:.+]] = kiln.add %[[A]], %[[B]] : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
+  %0 = kiln.add %a, %b : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
+  // CHECK: %[[SUB:.+]] = kiln.sub %[[ADD]], %[[C]] : tensor<2x128xf32>, tensor<2x1xf32> -> tensor<2x128xf32>
+  %1 = kiln.sub %0, %c : tensor<2x128xf32>, tensor<2x1xf32> -> tensor<2x128xf32>
+  // CHECK: %[[MUL:.+]] = kiln.mul %[[B]], %[[SUB]] : tensor<128xf32>, tensor<2x128xf32> -> tensor<2x128xf32>
+  %2 = kiln.mul %b, %1 : tensor<128xf32>, tensor<2x128xf32> -> tensor<2x128xf32>
+  // CHECK: %[[DIV:.+]] = kiln.div %[[MUL]], %[[A]] : tensor<2x128xf32>, tensor<2x128xf32> -> tensor<2x128xf32>
+  %3 = kiln.div %2, %a : tensor<2x128xf32>, tensor<2x128xf32> -> tensor<2x128xf32>
+  // CHECK: %[[MAX:.+]] = kiln.max %[[DIV]], %[[C]] : tensor<2x128xf32>, tensor<2x1xf32> -> tensor<2x128xf32>
+  %4 = kiln.max %3, %c : tensor<2x128xf32>, tensor<2x1xf32> -> tensor<2x128xf32>
+  // CHECK: kiln.min %[[MAX]], %[[B]] : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
+  %5 = kiln.min %4, %b : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
+  return %5 : tensor<2x128xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @binary_f16_dynamic
+func.func @binary_f16_dynamic(%a: tensor<?x8xf16>, %b: tensor<8xf16>) -> tensor<?x8xf16> {
+  // CHECK: kiln.add %{{.+}}, %{{.+}} : tensor<?x8xf16>, tensor<8xf16> -> tensor<?x8xf16>
+  %0 = kiln.add %a, %b : tensor<?x8xf16>, tensor<8xf16> -> tensor<?x8xf16>
+  return %0 : tensor<?x8xf16>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @unary
+// CHECK-SAME: (%[[X:.+]]: tensor<1x32x26x26xf32>)
+func.func @unary(%x: tensor<1x32x26x26xf32>) -> tensor<1x32x26x26xf32> {
+  // CHECK: %[[RELU:.+]] = kiln.relu %[[X]] : tensor<1x32x26x26xf32>
+  %0 = kiln.relu %x : tensor<1x32x26x26xf32>
+  // CHECK: %[[SIG:.+]] = kiln.sigmoid %[[RELU]] : tensor<1x32x26x26xf32>
+  %1 = kiln.sigmoid %0 : tensor<1x32x26x26xf32>
+  // CHECK: %[[TANH:.+]] = kiln.tanh %[[SIG]] : tensor<1x32x26x26xf32>
+  %2 = kiln.tanh %1 : tensor<1x32x26x26xf32>
+  // CHECK: %[[EXP:.+]] = kiln.exp %[[TANH]] : tensor<1x32x26x26xf32>
+  %3 = kiln.exp %2 : tensor<1x32x26x26xf32>
+  // CHECK: %[[LOG:.+]] = kiln.log %[[EXP]] : tensor<1x32x26x26xf32>
+  %4 = kiln.log %3 : tensor<1x32x26x26xf32>
+  // CHECK: %[[SQRT:.+]] = kiln.sqrt %[[LOG]] : tensor<1x32x26x26xf32>
+  %5 = kiln.sqrt %4 : tensor<1x32x26x26xf32>
+  // CHECK: kiln.neg %[[SQRT]] : tensor<1x32x26x26xf32>
+  %6 = kiln.neg %5 : tensor<1x32x26x26xf32>
+  return %6 : tensor<1x32x26x26xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @softmax
+func.func @softmax(%x: tensor<2x10xf32>) -> tensor<2x10xf32> {
+  // CHECK: kiln.softmax %{{.+}} {axis = 1 : i64} : tensor<2x10xf32>
+  %0 = kiln.softmax %x {axis = 1 : i64} : tensor<2x10xf32>
+  return %0 : tensor<2x10xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @batch_norm
+// CHECK-SAME: (%[[X:.+]]: tensor<1x16x4x4xf32>, %[[S:.+]]: tensor<16xf32>, %[[B:.+]]: tensor<16xf32>, %[[M:.+]]: tensor<16xf32>, %[[V:.+]]: tensor<16xf32>)
+func.func @batch_norm(%x: tensor<1x16x4x4xf32>, %s: tensor<16xf32>, %b: tensor<16xf32>, %m: tensor<16xf32>, %v: tensor<16xf32>) -> tensor<1x16x4x4xf32> {
+  // CHECK: kiln.batch_norm %[[X]], %[[S]], %[[B]], %[[M]], %[[V]] {axis = 1 : i64, epsilon = 1.000000e-03 : f32}
+  // CHECK-SAME: : tensor<1x16x4x4xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32> -> tensor<1x16x4x4xf32>
+  %0 = kiln.batch_norm %x, %s, %b, %m, %v {axis = 1 : i64, epsilon = 1.0e-3 : f32}
+         : tensor<1x16x4x4xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32> -> tensor<1x16x4x4xf32>
+  return %0 : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @matmul
+func.func @matmul(%x: tensor<2x784xf32>, %w: tensor<784x128xf32>, %b: tensor<3x2x4xf32>, %c: tensor<1x4x5xf32>) -> (tensor<2x128xf32>, tensor<3x2x5xf32>) {
+  // CHECK: kiln.matmul %{{.+}}, %{{.+}} : tensor<2x784xf32>, tensor<784x128xf32> -> tensor<2x128xf32>
+  %0 = kiln.matmul %x, %w : tensor<2x784xf32>, tensor<784x128xf32> -> tensor<2x128xf32>
+  // CHECK: kiln.matmul %{{.+}}, %{{.+}} : tensor<3x2x4xf32>, tensor<1x4x5xf32> -> tensor<3x2x5xf32>
+  %1 = kiln.matmul %b, %c : tensor<3x2x4xf32>, tensor<1x4x5xf32> -> tensor<3x2x5xf32>
+  return %0, %1 : tensor<2x128xf32>, tensor<3x2x5xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @gemm
+// CHECK-SAME: (%[[A:.+]]: tensor<1x16xf32>, %[[B:.+]]: tensor<5x16xf32>, %[[C:.+]]: tensor<5xf32>)
+func.func @gemm(%a: tensor<1x16xf32>, %b: tensor<5x16xf32>, %c: tensor<5xf32>) -> (tensor<1x5xf32>, tensor<16x16xf32>) {
+  // CHECK: kiln.gemm %[[A]], %[[B]], %[[C]] {alpha = 5.000000e-01 : f32, beta = 2.000000e+00 : f32, trans_b = true}
+  // CHECK-SAME: : (tensor<1x16xf32>, tensor<5x16xf32>, tensor<5xf32>) -> tensor<1x5xf32>
+  %0 = kiln.gemm %a, %b, %c {alpha = 0.5 : f32, beta = 2.0 : f32, trans_a = false, trans_b = true}
+         : (tensor<1x16xf32>, tensor<5x16xf32>, tensor<5xf32>) -> tensor<1x5xf32>
+  // CHECK: kiln.gemm %[[B]], %[[B]] {trans_a = true} : (tensor<5x16xf32>, tensor<5x16xf32>) -> tensor<16x16xf32>
+  %1 = kiln.gemm %b, %b {trans_a = true} : (tensor<5x16xf32>, tensor<5x16xf32>) -> tensor<16x16xf32>
+  return %0, %1 : tensor<1x5xf32>, tensor<16x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @conv_2d
+func.func @conv_2d(%x: tensor<1x1x28x28xf32>, %w: tensor<32x1x3x3xf32>, %b: tensor<32xf32>,
+                   %xl: tensor<1x28x28x8xf32>, %wl: tensor<3x3x1x8xf32>) -> (tensor<1x32x26x26xf32>, tensor<1x14x14x8xf32>) {
+  // CHECK: kiln.conv_2d %{{.+}}, %{{.+}}, %{{.+}} {dilations = array<i64: 1, 1>, layout = #kiln.layout<nchw>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>}
+  // CHECK-SAME: : (tensor<1x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<1x32x26x26xf32>
+  %0 = kiln.conv_2d %x, %w, %b {layout = #kiln.layout<nchw>, strides = array<i64: 1, 1>,
+         dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, groups = 1 : i64}
+         : (tensor<1x1x28x28xf32>, tensor<32x1x3x3xf32>, tensor<32xf32>) -> tensor<1x32x26x26xf32>
+  // CHECK: kiln.conv_2d %{{.+}}, %{{.+}} {dilations = array<i64: 1, 1>, groups = 8 : i64, layout = #kiln.layout<nhwc>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+  // CHECK-SAME: : (tensor<1x28x28x8xf32>, tensor<3x3x1x8xf32>) -> tensor<1x14x14x8xf32>
+  %1 = kiln.conv_2d %xl, %wl {layout = #kiln.layout<nhwc>, strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, groups = 8 : i64}
+         : (tensor<1x28x28x8xf32>, tensor<3x3x1x8xf32>) -> tensor<1x14x14x8xf32>
+  return %0, %1 : tensor<1x32x26x26xf32>, tensor<1x14x14x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pooling
+func.func @pooling(%x: tensor<1x32x26x26xf32>) -> (tensor<1x32x13x13xf32>, tensor<1x32x26x26xf32>, tensor<1x32x1x1xf32>) {
+  // CHECK: kiln.max_pool %{{.+}} {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, layout = #kiln.layout<nchw>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+  // CHECK-SAME: : tensor<1x32x26x26xf32> -> tensor<1x32x13x13xf32>
+  %0 = kiln.max_pool %x {layout = #kiln.layout<nchw>, kernel = array<i64: 2, 2>,
+         strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
+         : tensor<1x32x26x26xf32> -> tensor<1x32x13x13xf32>
+  // CHECK: kiln.avg_pool %{{.+}} {count_include_pad = true, dilations = array<i64: 1, 1>, kernel = array<i64: 3, 3>, layout = #kiln.layout<nchw>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+  // CHECK-SAME: : tensor<1x32x26x26xf32> -> tensor<1x32x26x26xf32>
+  %1 = kiln.avg_pool %x {layout = #kiln.layout<nchw>, kernel = array<i64: 3, 3>,
+         strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>,
+         count_include_pad = true}
+         : tensor<1x32x26x26xf32> -> tensor<1x32x26x26xf32>
+  // CHECK: kiln.global_avg_pool %{{.+}} {layout = #kiln.layout<nchw>} : tensor<1x32x26x26xf32> -> tensor<1x32x1x1xf32>
+  %2 = kiln.global_avg_pool %x {layout = #kiln.layout<nchw>} : tensor<1x32x26x26xf32> -> tensor<1x32x1x1xf32>
+  return %0, %1, %2 : tensor<1x32x13x13xf32>, tensor<1x32x26x26xf32>, tensor<1x32x1x1xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @pooling_nhwc
+func.func @pooling_nhwc(%x: tensor<1x8x8x3xf32>) -> (tensor<1x4x4x3xf32>, tensor<1x1x1x3xf32>) {
+  // CHECK: kiln.avg_pool %{{.+}} {dilations = array<i64: 1, 1>, kernel = array<i64: 2, 2>, layout = #kiln.layout<nhwc>
+  // CHECK-SAME: : tensor<1x8x8x3xf32> -> tensor<1x4x4x3xf32>
+  %0 = kiln.avg_pool %x {layout = #kiln.layout<nhwc>, kernel = array<i64: 2, 2>,
+         strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>}
+         : tensor<1x8x8x3xf32> -> tensor<1x4x4x3xf32>
+  // CHECK: kiln.global_avg_pool %{{.+}} {layout = #kiln.layout<nhwc>} : tensor<1x8x8x3xf32> -> tensor<1x1x1x3xf32>
+  %1 = kiln.global_avg_pool %x {layout = #kiln.layout<nhwc>} : tensor<1x8x8x3xf32> -> tensor<1x1x1x3xf32>
+  return %0, %1 : tensor<1x4x4x3xf32>, tensor<1x1x1x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @data_movement
+// CHECK-SAME: (%[[X:.+]]: tensor<1x28x28x1xf32>, %[[A:.+]]: tensor<1x8x4x4xf32>, %[[B:.+]]: tensor<1x2x4x4xf32>)
+func.func @data_movement(%x: tensor<1x28x28x1xf32>, %a: tensor<1x8x4x4xf32>, %b: tensor<1x2x4x4xf32>)
+    -> (tensor<784xf32>, tensor<1x1x28x28xf32>, tensor<1x10x4x4xf32>) {
+  // CHECK: kiln.reshape %[[X]] : tensor<1x28x28x1xf32> -> tensor<784xf32>
+  %0 = kiln.reshape %x : tensor<1x28x28x1xf32> -> tensor<784xf32>
+  // CHECK: kiln.transpose %[[X]] {perm = array<i64: 0, 3, 1, 2>} : tensor<1x28x28x1xf32> -> tensor<1x1x28x28xf32>
+  %1 = kiln.transpose %x {perm = array<i64: 0, 3, 1, 2>} : tensor<1x28x28x1xf32> -> tensor<1x1x28x28xf32>
+  // CHECK: kiln.concat %[[A]], %[[B]] {axis = 1 : i64} : (tensor<1x8x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x10x4x4xf32>
+  %2 = kiln.concat %a, %b {axis = 1 : i64} : (tensor<1x8x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x10x4x4xf32>
+  return %0, %1, %2 : tensor<784xf32>, tensor<1x1x28x28xf32>, tensor<1x10x4x4xf32>
+}
