@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs, builds and runs the whole test suite (lit: dialect, importer,
-# passes, codegen, CLI errors, end-to-end numerics).
+# passes, codegen, CLI, end-to-end numerics).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 start=$(date +%s)
@@ -8,5 +8,11 @@ bash "$root/scripts/build.sh"
 build="${KILN_BUILD_DIR:-$root/build}"
 echo "build: $(( $(date +%s) - start )) s"
 t0=$(date +%s)
-ninja -C "$build" check-kiln
+set +e
+ninja -C "$build" check-kiln 2>&1 | tee "$build/check-kiln.log"
+status=${PIPESTATUS[0]}
+set -e
 echo "tests: $(( $(date +%s) - t0 )) s"
+summary() { grep -oE "^ *$1 *: *[0-9]+" "$build/check-kiln.log" | grep -oE '[0-9]+$' || echo 0; }
+echo "check-kiln: $(summary Passed) passed, $(( $(summary Failed) + $(summary Unresolved) )) failed"
+exit "$status"
