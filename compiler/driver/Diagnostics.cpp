@@ -9,27 +9,45 @@ using namespace mlir;
 
 namespace kiln {
 
-std::string describeLocation(Location loc, llvm::StringRef message) {
-  std::string file, node;
+namespace {
+/// What a location says about where a diagnostic comes from.
+struct Where {
+  std::string file;     // model path, as the frontend recorded it
+  std::string position; // ":line:col" when known
+  std::string node;     // source node name
+};
+
+Where whereOf(Location loc) {
+  Where w;
   loc->walk([&](Location l) {
     if (auto name = dyn_cast<NameLoc>(l)) {
-      if (node.empty())
-        node = name.getName().str();
+      if (w.node.empty())
+        w.node = name.getName().str();
     } else if (auto flc = dyn_cast<FileLineColLoc>(l)) {
-      if (file.empty()) {
-        file = flc.getFilename().str();
+      if (w.file.empty()) {
+        w.file = flc.getFilename().str();
         if (flc.getLine() > 0)
-          file += ":" + std::to_string(flc.getLine()) + ":" +
-                  std::to_string(flc.getColumn());
+          w.position = ":" + std::to_string(flc.getLine()) + ":" +
+                       std::to_string(flc.getColumn());
       }
     }
     return WalkResult::advance();
   });
-  std::string out = file;
-  // Frontend messages often name the node themselves.
-  if (!node.empty() && !message.contains("'" + node + "'"))
-    out += (out.empty() ? "" : ": ") + ("node '" + node + "'");
+  return w;
+}
+
+/// "file[:line:col][: node 'name']", leaving out the node when `message`
+/// already names it.
+std::string describe(const Where &w, llvm::StringRef message) {
+  std::string out = w.file + w.position;
+  if (!w.node.empty() && !message.contains("'" + w.node + "'"))
+    out += (out.empty() ? "" : ": ") + ("node '" + w.node + "'");
   return out;
+}
+} // namespace
+
+std::string describeLocation(Location loc, llvm::StringRef message) {
+  return describe(whereOf(loc), message);
 }
 
 UserDiagnosticHandler::UserDiagnosticHandler(MLIRContext &ctx) : ctx(ctx) {
@@ -43,16 +61,14 @@ UserDiagnosticHandler::UserDiagnosticHandler(MLIRContext &ctx) : ctx(ctx) {
     } else if (diag.getSeverity() == DiagnosticSeverity::Remark) {
       kind = "remark";
     }
+    Where w = whereOf(diag.getLocation());
     std::string message = diag.str();
-    // Frontend messages may start with the file name the location holds too.
-    std::string file = describeLocation(diag.getLocation(), "'");
-    file = file.substr(0, file.find(':'));
-    if (!file.empty() && StringRef(message).starts_with(file + ": "))
-      message = message.substr(file.size() + 2);
-    std::string where = describeLocation(diag.getLocation(), message);
+    // Frontend messages may start with the file name; print it once.
+    if (!w.file.empty() && StringRef(message).starts_with(w.file + ": "))
+      message = message.substr(w.file.size() + 2);
+    std::string where = describe(w, message);
     llvm::errs() << "kiln: " << kind << ": ";
-    // Messages that already start with the file name need it only once.
-    if (!where.empty() && !StringRef(message).starts_with(where + ":"))
+    if (!where.empty())
       llvm::errs() << where << ": ";
     llvm::errs() << message << "\n";
     for (Diagnostic &note : diag.getNotes())

@@ -38,6 +38,21 @@ Value convInit(OpBuilder &b, Location loc, RankedTensorType type, Value bias,
                         [](OpBuilder &, Location, ValueRange v) { return v[0]; });
 }
 
+/// Creates the channels-last or channels-first flavour of a linalg
+/// convolution named op.
+template <typename NhwcOp, typename NchwOp>
+Value convolution(OpBuilder &b, Location loc, bool channelsLast,
+                  RankedTensorType outType, Value input, Value filter,
+                  Value init, Attribute strides, Attribute dilations) {
+  if (channelsLast)
+    return NhwcOp::create(b, loc, TypeRange{outType}, ValueRange{input, filter},
+                          ValueRange{init}, strides, dilations)
+        .getResult(0);
+  return NchwOp::create(b, loc, TypeRange{outType}, ValueRange{input, filter},
+                        ValueRange{init}, strides, dilations)
+      .getResult(0);
+}
+
 struct Conv2DToLinalg : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(Conv2DOp op,
@@ -61,16 +76,10 @@ struct Conv2DToLinalg : OpRewritePattern<Conv2DOp> {
     int64_t outC = outType.getDimSize(d.c);
 
     if (groups == 1) {
-      Operation *conv =
-          last ? linalg::Conv2DNhwcHwcfOp::create(
-                     rewriter, loc, TypeRange{outType}, ValueRange{input, filter},
-                     ValueRange{init}, strides, dilations)
-                     .getOperation()
-               : linalg::Conv2DNchwFchwOp::create(
-                     rewriter, loc, TypeRange{outType}, ValueRange{input, filter},
-                     ValueRange{init}, strides, dilations)
-                     .getOperation();
-      rewriter.replaceOp(op, conv->getResults());
+      rewriter.replaceOp(
+          op, convolution<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNchwFchwOp>(
+                  rewriter, loc, last, outType, input, filter, init, strides,
+                  dilations));
       return success();
     }
     if (groups == inC && outC == inC) {
@@ -81,16 +90,11 @@ struct Conv2DToLinalg : OpRewritePattern<Conv2DOp> {
                : SmallVector<int64_t>{outC, filterType.getDimSize(2),
                                       filterType.getDimSize(3)};
       Value f = reshapeTensor(rewriter, loc, filter, withShape(filterType, fshape));
-      Operation *conv =
-          last ? linalg::DepthwiseConv2DNhwcHwcOp::create(
-                     rewriter, loc, TypeRange{outType}, ValueRange{input, f},
-                     ValueRange{init}, strides, dilations)
-                     .getOperation()
-               : linalg::DepthwiseConv2DNchwChwOp::create(
-                     rewriter, loc, TypeRange{outType}, ValueRange{input, f},
-                     ValueRange{init}, strides, dilations)
-                     .getOperation();
-      rewriter.replaceOp(op, conv->getResults());
+      rewriter.replaceOp(
+          op, convolution<linalg::DepthwiseConv2DNhwcHwcOp,
+                          linalg::DepthwiseConv2DNchwChwOp>(
+                  rewriter, loc, last, outType, input, f, init, strides,
+                  dilations));
       return success();
     }
     if (last)
