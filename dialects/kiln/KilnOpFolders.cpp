@@ -15,8 +15,13 @@ bool isSplatOf(Value v, double value) {
   DenseElementsAttr attr;
   if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat())
     return false;
-  auto f = dyn_cast<FloatType>(attr.getElementType());
-  return f && attr.getSplatValue<APFloat>().convertToDouble() == value;
+  if (isa<FloatType>(attr.getElementType()))
+    return attr.getSplatValue<APFloat>().convertToDouble() == value;
+  if (auto i = dyn_cast<IntegerType>(attr.getElementType()))
+    return i.getWidth() > 1 &&
+           static_cast<double>(attr.getSplatValue<APInt>().getSExtValue()) ==
+               value;
+  return false;
 }
 
 /// x op splat(neutral) -> x when broadcasting does not change x's type.
@@ -56,6 +61,27 @@ OpFoldResult MinOp::fold(FoldAdaptor) {
   if (getLhs() == getRhs() && getLhs().getType() == getType())
     return getLhs();
   return {};
+}
+
+OpFoldResult PowOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 1.0, false);
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor) {
+  // A slice that reads every element in order is the input itself.
+  auto in = getInput().getType();
+  if (in != getType())
+    return {};
+  for (auto [o, s] : llvm::zip(getOffsets(), getStrides()))
+    if (o != 0 || s != 1)
+      return {};
+  return getInput();
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {

@@ -108,11 +108,21 @@ KILN_BINARY_INFER(MulOp)
 KILN_BINARY_INFER(DivOp)
 KILN_BINARY_INFER(MaxOp)
 KILN_BINARY_INFER(MinOp)
+KILN_BINARY_INFER(PowOp)
 #undef KILN_BINARY_INFER
 
 //===- Normalization -----------------------------------------------------===//
 
 LogicalResult SoftmaxOp::verify() {
+  int64_t rank = getType().getRank();
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank "
+                                << rank;
+  return success();
+}
+
+LogicalResult LogSoftmaxOp::verify() {
   int64_t rank = getType().getRank();
   auto axis = static_cast<int64_t>(getAxis());
   if (axis < 0 || axis >= rank)
@@ -256,6 +266,73 @@ LogicalResult Conv2DOp::verify() {
     if (b.getRank() != 1 ||
         (!b.isDynamicDim(0) && !ShapedType::isDynamic(outC) &&
          b.getDimSize(0) != outC))
+      return emitOpError("bias must be 1-D of size ") << outC << ", got " << b;
+  }
+  if (in.getElementType() != f.getElementType())
+    return emitOpError("input and filter element types differ");
+  return success();
+}
+
+LogicalResult ConvTranspose2DOp::inferReturnTypes(
+    MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  if (failed(verifyWindowAttrs(loc, adaptor.getStrides(),
+                               adaptor.getDilations(), adaptor.getPads())))
+    return failure();
+  ArrayRef<int64_t> outPad = adaptor.getOutputPadding();
+  if (outPad.size() != 2 || outPad[0] < 0 || outPad[1] < 0)
+    return emitOptionalError(loc, "expects 2 non-negative output_padding");
+  auto in = rankedOf(adaptor.getInput()), f = rankedOf(adaptor.getFilter());
+  bool last = isChannelsLast(adaptor.getLayout());
+  ImageDims d = imageDims(last);
+  // Filter: C (F/groups) KH KW for nchw, KH KW (F/groups) C for nhwc.
+  int64_t kh = f.getDimSize(last ? 0 : 2), kw = f.getDimSize(last ? 1 : 3);
+  int64_t perGroup = f.getDimSize(last ? 2 : 1);
+  int64_t groups = static_cast<int64_t>(adaptor.getGroups());
+  if (ShapedType::isDynamic(kh) || ShapedType::isDynamic(kw) ||
+      ShapedType::isDynamic(perGroup))
+    return emitOptionalError(loc, "filter sizes must be static");
+  auto size = [&](int64_t inSize, int64_t k, int64_t s, int64_t dil,
+                  int64_t p0, int64_t p1, int64_t op) -> int64_t {
+    if (ShapedType::isDynamic(inSize))
+      return ShapedType::kDynamic;
+    return (inSize - 1) * s + dil * (k - 1) + 1 + op - p0 - p1;
+  };
+  ArrayRef<int64_t> s = adaptor.getStrides(), dl = adaptor.getDilations(),
+                    p = adaptor.getPads();
+  int64_t oh = size(in.getDimSize(d.h), kh, s[0], dl[0], p[0], p[2], outPad[0]);
+  int64_t ow = size(in.getDimSize(d.w), kw, s[1], dl[1], p[1], p[3], outPad[1]);
+  if ((!ShapedType::isDynamic(oh) && oh < 1) ||
+      (!ShapedType::isDynamic(ow) && ow < 1))
+    return emitOptionalError(loc, "pads crop the whole output");
+  results.push_back(imageType(last, in.getDimSize(d.n), perGroup * groups, oh,
+                              ow, in.getElementType()));
+  return success();
+}
+
+LogicalResult ConvTranspose2DOp::verify() {
+  auto in = getInput().getType(), f = getFilter().getType();
+  bool last = isChannelsLast(getLayout());
+  int64_t groups = getGroups();
+  if (groups < 1)
+    return emitOpError("groups must be >= 1");
+  int64_t inC = in.getDimSize(imageDims(last).c);
+  int64_t fC = f.getDimSize(last ? 3 : 0);
+  if (!ShapedType::isDynamic(inC) && !ShapedType::isDynamic(fC) && inC != fC)
+    return emitOpError("input has ")
+           << inC << " channels but the filter expects " << fC;
+  if (!ShapedType::isDynamic(inC) && inC % groups != 0)
+    return emitOpError("input channels ")
+           << inC << " are not divisible by groups " << groups;
+  ArrayRef<int64_t> s = getStrides(), dl = getDilations(),
+                    op = getOutputPadding();
+  if (op[0] >= std::max(s[0], dl[0]) || op[1] >= std::max(s[1], dl[1]))
+    return emitOpError("output_padding must be smaller than stride or dilation");
+  int64_t outC = cast<RankedTensorType>(getType()).getDimSize(
+      imageDims(last).c);
+  if (getBias()) {
+    auto b = rankedOf(getBias());
+    if (b.getRank() != 1 || (!b.isDynamicDim(0) && b.getDimSize(0) != outC))
       return emitOpError("bias must be 1-D of size ") << outC << ", got " << b;
   }
   if (in.getElementType() != f.getElementType())

@@ -50,20 +50,22 @@ def Kiln_IdentityOp : Kiln_Op<"identity",
 
 //===- Elementwise -------------------------------------------------------===//
 
-class Kiln_BinaryOp<string mnemonic, string doc, list<Trait> traits = []>
+class Kiln_BinaryOp<string mnemonic, string doc, list<Trait> traits = [],
+                    Type tensor = Kiln_NumericTensor>
     : Kiln_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
   let summary = "Elementwise " # doc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to a common shape by numpy rules: shapes align at
     the trailing dimension, and a dimension of size 1 stretches.  Element
-    types must match.
+    types must match.  Integer operands use signed arithmetic (division
+    truncates toward zero).
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %a, %b : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$lhs, Kiln_FloatTensor:$rhs);
-  let results = (outs Kiln_FloatTensor:$result);
+  let arguments = (ins tensor:$lhs, tensor:$rhs);
+  let results = (outs tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
@@ -76,6 +78,7 @@ def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", [Commutative]>;
 def Kiln_DivOp : Kiln_BinaryOp<"div", "division">;
 def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN-propagating)", [Commutative]>;
 def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN-propagating)", [Commutative]>;
+def Kiln_PowOp : Kiln_BinaryOp<"pow", "power lhs^rhs", [], Kiln_FloatTensor>;
 
 class Kiln_UnaryOp<string mnemonic, string doc>
     : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
@@ -99,6 +102,65 @@ def Kiln_ExpOp : Kiln_UnaryOp<"exp", "exponential">;
 def Kiln_LogOp : Kiln_UnaryOp<"log", "natural logarithm">;
 def Kiln_SqrtOp : Kiln_UnaryOp<"sqrt", "square root">;
 def Kiln_NegOp : Kiln_UnaryOp<"neg", "negation">;
+def Kiln_AbsOp : Kiln_UnaryOp<"abs", "absolute value">;
+def Kiln_RsqrtOp : Kiln_UnaryOp<"rsqrt", "reciprocal square root 1 / sqrt(x)">;
+def Kiln_ReciprocalOp : Kiln_UnaryOp<"reciprocal", "reciprocal 1 / x">;
+def Kiln_ErfOp : Kiln_UnaryOp<"erf", "Gauss error function">;
+def Kiln_FloorOp : Kiln_UnaryOp<"floor", "round toward -inf">;
+def Kiln_CeilOp : Kiln_UnaryOp<"ceil", "round toward +inf">;
+def Kiln_SinOp : Kiln_UnaryOp<"sin", "sine">;
+def Kiln_CosOp : Kiln_UnaryOp<"cos", "cosine">;
+def Kiln_SoftplusOp : Kiln_UnaryOp<"softplus", "log(1 + exp(x))">;
+def Kiln_SoftsignOp : Kiln_UnaryOp<"softsign", "x / (1 + |x|)">;
+
+// Activations with scalar parameters; the parameters are f32 attributes and
+// convert to the element type in the lowering.
+class Kiln_ActivationOp<string mnemonic, string doc, dag params>
+    : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = "Elementwise " # doc;
+  let description = [{
+    ```mlir
+    %y = kiln.}] # mnemonic # [{ %x {...} : tensor<2x16xf32>
+    ```
+  }];
+  let arguments = !con((ins Kiln_FloatTensor:$input), params);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
+
+def Kiln_ClipOp : Kiln_ActivationOp<"clip",
+    "clamp to [min, max]; a missing bound does not clamp (TF Relu6, ONNX Clip)",
+    (ins OptionalAttr<F32Attr>:$min, OptionalAttr<F32Attr>:$max)>;
+def Kiln_LeakyReluOp : Kiln_ActivationOp<"leaky_relu",
+    "x if x >= 0 else alpha * x",
+    (ins DefaultValuedAttr<F32Attr, "0.01">:$alpha)>;
+def Kiln_EluOp : Kiln_ActivationOp<"elu",
+    "x if x > 0 else alpha * (exp(x) - 1)",
+    (ins DefaultValuedAttr<F32Attr, "1.0">:$alpha)>;
+def Kiln_SeluOp : Kiln_ActivationOp<"selu",
+    "gamma * (x if x > 0 else alpha * (exp(x) - 1))",
+    (ins DefaultValuedAttr<F32Attr, "1.67326319217681884765625">:$alpha,
+         DefaultValuedAttr<F32Attr, "1.05070102214813232421875">:$gamma)>;
+def Kiln_HardSigmoidOp : Kiln_ActivationOp<"hard_sigmoid",
+    "max(0, min(1, alpha * x + beta))",
+    (ins DefaultValuedAttr<F32Attr, "0.2">:$alpha,
+         DefaultValuedAttr<F32Attr, "0.5">:$beta)>;
+
+def Kiln_CastOp : Kiln_Op<"cast", [Pure, SameOperandsAndResultShape]> {
+  let summary = "Converts every element to the result's element type";
+  let description = [{
+    Float to integer truncates toward zero; to i1 tests `!= 0`; i1 widens to
+    0 or 1.  Integers are signed.
+
+    ```mlir
+    %y = kiln.cast %x : tensor<2x3xf32> -> tensor<2x3xi64>
+    ```
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input);
+  let results = (outs Kiln_NumericTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasFolder = 1;
+}
 
 //===- Normalization -----------------------------------------------------===//
 
@@ -110,6 +172,19 @@ def Kiln_SoftmaxOp : Kiln_Op<"softmax", [Pure, SameOperandsAndResultType]> {
 
     ```mlir
     %p = kiln.softmax %logits {axis = 1 : i64} : tensor<2x10xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_FloatTensor:$input, I64Attr:$axis);
+  let results = (outs Kiln_FloatTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kiln_LogSoftmaxOp : Kiln_Op<"log_softmax", [Pure, SameOperandsAndResultType]> {
+  let summary = "x - max - log(sum(exp(x - max))) along one axis";
+  let description = [{
+    ```mlir
+    %p = kiln.log_softmax %logits {axis = 1 : i64} : tensor<2x10xf32>
     ```
   }];
   let arguments = (ins Kiln_FloatTensor:$input, I64Attr:$axis);
@@ -224,6 +299,39 @@ def Kiln_Conv2DOp : Kiln_Op<"conv_2d", [Pure, InferTypeOpAdaptor]> {
   let hasVerifier = 1;
 }
 
+def Kiln_ConvTranspose2DOp : Kiln_Op<"conv_transpose_2d",
+    [Pure, InferTypeOpAdaptor]> {
+  let summary = "Transposed 2-D convolution (ONNX ConvTranspose, TF Conv2DBackpropInput)";
+  let description = [{
+    The gradient of `conv_2d` with respect to its input: every input pixel
+    scatters `filter` times its value onto a `strides`-spaced grid.  The full
+    output has `(in - 1) * stride + dilation * (k - 1) + 1 + output_padding`
+    rows/cols, of which `pads = [top, left, bottom, right]` are cropped.
+    With `layout = nchw` the filter is `[C, F/groups, KH, KW]` (ONNX); with
+    `nhwc` it is `[KH, KW, F/groups, C]` (TensorFlow).
+
+    ```mlir
+    %y = kiln.conv_transpose_2d %x, %w {layout = #kiln.layout<nhwc>,
+           strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>,
+           pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>}
+           : (tensor<1x8x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Image:$input, Kiln_Image:$filter,
+                       Optional<Kiln_FloatTensor>:$bias,
+                       Kiln_LayoutAttr:$layout,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs Kiln_Image:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 class Kiln_PoolOp<string mnemonic, string doc, dag extraArgs = (ins)>
     : Kiln_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = doc # " pooling over a 2-D window";
@@ -316,6 +424,107 @@ def Kiln_ConcatOp : Kiln_Op<"concat", [Pure, InferTypeOpAdaptor]> {
   let results = (outs Kiln_AnyTensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type($inputs, results)";
   let hasFolder = 1;
+}
+
+//===- Reductions --------------------------------------------------------===//
+
+class Kiln_ReduceOp<string mnemonic, string doc, Type tensor = Kiln_NumericTensor>
+    : Kiln_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = doc # " over `axes`";
+  let description = [{
+    Reduces the listed dimensions (sorted, unique, non-negative); they stay
+    as size-1 dimensions when `keep_dims` is set.  An empty `axes` list
+    reduces nothing (the frontends turn "all axes" into the full list).
+
+    ```mlir
+    %y = kiln.}] # mnemonic # [{ %x {axes = array<i64: 1, 2>, keep_dims = false}
+           : tensor<2x8x8x16xf32> -> tensor<2x16xf32>
+    ```
+  }];
+  let arguments = (ins tensor:$input, DenseI64ArrayAttr:$axes,
+                       DefaultValuedAttr<BoolAttr, "false">:$keep_dims);
+  let results = (outs tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def Kiln_ReduceSumOp : Kiln_ReduceOp<"reduce_sum", "Sum">;
+def Kiln_ReduceMeanOp : Kiln_ReduceOp<"reduce_mean", "Arithmetic mean", Kiln_FloatTensor>;
+def Kiln_ReduceMaxOp : Kiln_ReduceOp<"reduce_max", "Maximum">;
+def Kiln_ReduceMinOp : Kiln_ReduceOp<"reduce_min", "Minimum">;
+def Kiln_ReduceProdOp : Kiln_ReduceOp<"reduce_prod", "Product">;
+
+//===- Indexing and padding ----------------------------------------------===//
+
+def Kiln_PadOp : Kiln_Op<"pad", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Pads every dimension with a constant value";
+  let description = [{
+    `low[i]` and `high[i]` (non-negative) elements of `value` are added
+    before and after dimension `i`.
+
+    ```mlir
+    %y = kiln.pad %x {low = array<i64: 0, 1, 1, 0>, high = array<i64: 0, 1, 1, 0>,
+                      value = 0.0 : f64} : tensor<1x4x4x3xf32> -> tensor<1x6x6x3xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_NumericTensor:$input, DenseI64ArrayAttr:$low,
+                       DenseI64ArrayAttr:$high,
+                       DefaultValuedAttr<F64Attr, "0.0">:$value);
+  let results = (outs Kiln_NumericTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Kiln_SliceOp : Kiln_Op<"slice", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Strided slice with static, in-bounds offsets";
+  let description = [{
+    Result dimension `i` has `sizes[i]` elements; element `j` reads input
+    index `offsets[i] + j * strides[i]`.  Strides are non-zero and may be
+    negative; the frontends clamp and resolve framework slice semantics
+    (begin/end masks, negative indices) to these three lists.
+
+    ```mlir
+    %y = kiln.slice %x {offsets = array<i64: 0, 1>, sizes = array<i64: 2, 3>,
+                        strides = array<i64: 1, 2>} : tensor<2x8xf32> -> tensor<2x3xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$offsets,
+                       DenseI64ArrayAttr:$sizes, DenseI64ArrayAttr:$strides);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Kiln_GatherOp : Kiln_Op<"gather", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Takes slices of `data` along `axis` at integer `indices`";
+  let description = [{
+    The result shape is `data.shape[:axis] + indices.shape +
+    data.shape[axis+1:]` (ONNX Gather, TF GatherV2, embedding lookups).
+    A negative index counts from the end; indices still out of range after
+    that are clamped, so bad ids never read outside `data`.
+
+    ```mlir
+    %e = kiln.gather %table, %ids {axis = 0 : i64}
+           : (tensor<50x8xf32>, tensor<2x1xi64>) -> tensor<2x1x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$data, Kiln_IndexTensor:$indices,
+                       I64Attr:$axis);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Kiln_TileOp : Kiln_Op<"tile", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Repeats the input `multiples[i]` times along dimension i";
+  let description = [{
+    ```mlir
+    %y = kiln.tile %x {multiples = array<i64: 1, 3>} : tensor<2x4xf32> -> tensor<2x12xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_AnyTensor:$input, DenseI64ArrayAttr:$multiples);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
 #endif // KILN_OPS_TD

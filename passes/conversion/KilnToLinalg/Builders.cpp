@@ -26,6 +26,34 @@ Value kiln::floatConstant(OpBuilder &b, Location loc, Type type,
   return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
 }
 
+Value kiln::scalarConstant(OpBuilder &b, Location loc, Type type,
+                           double value) {
+  if (isa<FloatType>(type))
+    return floatConstant(b, loc, type, value);
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+Value kiln::lowestValue(OpBuilder &b, Location loc, Type type) {
+  if (isa<FloatType>(type))
+    return lowestFloat(b, loc, type);
+  unsigned w = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, w == 1 ? APInt(1, 0)
+                                            : APInt::getSignedMinValue(w)));
+}
+
+Value kiln::highestValue(OpBuilder &b, Location loc, Type type) {
+  if (auto ft = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc,
+        b.getFloatAttr(type, APFloat::getInf(ft.getFloatSemantics(), false)));
+  unsigned w = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, w == 1 ? APInt(1, 1)
+                                            : APInt::getSignedMaxValue(w)));
+}
+
 Value kiln::lowestFloat(OpBuilder &b, Location loc, Type type) {
   auto ft = cast<FloatType>(type);
   APFloat lowest = APFloat::getInf(ft.getFloatSemantics(), /*Negative=*/true);

@@ -14,6 +14,12 @@ LogicalResult requireStaticShapes(Operation *op, PatternRewriter &rewriter);
 
 /// A scalar float constant of `type`.
 Value floatConstant(OpBuilder &b, Location loc, Type type, double value);
+/// A scalar constant of an integer or float `type` (integers truncate).
+Value scalarConstant(OpBuilder &b, Location loc, Type type, double value);
+/// Identities of max / min reductions: -inf / +inf for floats, the signed
+/// minimum / maximum for integers.
+Value lowestValue(OpBuilder &b, Location loc, Type type);
+Value highestValue(OpBuilder &b, Location loc, Type type);
 /// The lowest finite value (for max reductions) of a float type.
 Value lowestFloat(OpBuilder &b, Location loc, Type type);
 

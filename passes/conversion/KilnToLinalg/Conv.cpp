@@ -1,5 +1,6 @@
 // kiln.conv_2d and pooling -> linalg convolution/pooling named ops on
-// explicitly padded inputs.
+// explicitly padded inputs; kiln.conv_transpose_2d -> kiln.conv_2d on a
+// zero-dilated input with a flipped filter.
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/KilnShapes.h"
 #include "passes/conversion/KilnToLinalg/Builders.h"
@@ -224,9 +225,111 @@ struct AvgPoolToLinalg : OpRewritePattern<AvgPoolOp> {
   }
 };
 
+/// Transposed convolution as a stride-1 convolution: the input is spread
+/// onto a `strides` grid with zeros between, padded by dilation * (k - 1)
+/// minus the crop, and convolved with the spatially flipped filter whose
+/// in/out channel roles are swapped (per group).
+struct ConvTransposeToConv : OpRewritePattern<ConvTranspose2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvTranspose2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    bool last = op.getLayout() == Layout::NHWC;
+    ImageDims d = imageDims(last);
+    RankedTensorType inType = op.getInput().getType();
+    RankedTensorType fType = op.getFilter().getType();
+    Type elem = inType.getElementType();
+    ArrayRef<int64_t> s = op.getStrides(), dl = op.getDilations(),
+                      p = op.getPads(), outPad = op.getOutputPadding();
+    int64_t groups = op.getGroups();
+    int64_t kh = fType.getDimSize(last ? 0 : 2), kw = fType.getDimSize(last ? 1 : 3);
+    int64_t fg = fType.getDimSize(last ? 2 : 1); // output channels per group
+    int64_t c = inType.getDimSize(d.c), cg = c / groups, f = fg * groups;
+
+    // 1. Spread the input onto the stride grid.
+    Value x = op.getInput();
+    if (s[0] > 1 || s[1] > 1) {
+      SmallVector<int64_t> shape(inType.getShape());
+      shape[d.h] = (shape[d.h] - 1) * s[0] + 1;
+      shape[d.w] = (shape[d.w] - 1) * s[1] + 1;
+      auto spreadType = withShape(inType, shape);
+      Value zeros = filledTensor(rewriter, loc, spreadType,
+                                 floatConstant(rewriter, loc, elem, 0.0));
+      SmallVector<int64_t> offsets(4, 0), strides(4, 1);
+      strides[d.h] = s[0];
+      strides[d.w] = s[1];
+      x = tensor::InsertSliceOp::create(rewriter, loc, x, zeros, ValueRange{},
+                                        ValueRange{}, ValueRange{}, offsets,
+                                        inType.getShape(), strides);
+    }
+    // 2. Full padding minus the crop; a crop larger than the padding cuts.
+    int64_t edge[4] = {dl[0] * (kh - 1) - p[0], dl[1] * (kw - 1) - p[1],
+                       dl[0] * (kh - 1) - p[2] + outPad[0],
+                       dl[1] * (kw - 1) - p[3] + outPad[1]};
+    int64_t grow[4], cut[4];
+    for (int i = 0; i < 4; ++i) {
+      grow[i] = std::max<int64_t>(edge[i], 0);
+      cut[i] = std::max<int64_t>(-edge[i], 0);
+    }
+    x = padImage(rewriter, loc, x, last, grow,
+                 floatConstant(rewriter, loc, elem, 0.0));
+    if (cut[0] || cut[1] || cut[2] || cut[3]) {
+      auto t = cast<RankedTensorType>(x.getType());
+      SmallVector<int64_t> offsets(4, 0), sizes(t.getShape()), strides(4, 1);
+      offsets[d.h] = cut[0];
+      offsets[d.w] = cut[1];
+      sizes[d.h] -= cut[0] + cut[2];
+      sizes[d.w] -= cut[1] + cut[3];
+      x = tensor::ExtractSliceOp::create(rewriter, loc, withShape(t, sizes), x,
+                                         ValueRange{}, ValueRange{},
+                                         ValueRange{}, offsets, sizes, strides);
+    }
+    // 3. The equivalent forward filter (FCHW or HWCF), flipped.
+    AffineExpr o, ci, y, z;
+    SmallVector<int64_t> wShape;
+    SmallVector<AffineExpr> src;
+    if (last) {
+      bindDims(ctx, y, z, ci, o);
+      wShape = {kh, kw, cg, f};
+    } else {
+      bindDims(ctx, o, ci, y, z);
+      wShape = {f, cg, kh, kw};
+    }
+    AffineExpr inChannel = o.floorDiv(fg) * cg + ci, outChannel = o % fg;
+    AffineExpr fy = getAffineConstantExpr(kh - 1, ctx) - y;
+    AffineExpr fx = getAffineConstantExpr(kw - 1, ctx) - z;
+    if (last)
+      src = {fy, fx, outChannel, inChannel};
+    else
+      src = {inChannel, outChannel, fy, fx};
+    auto wType = withShape(fType, wShape);
+    SmallVector<AffineMap> maps = {AffineMap::get(4, 0, src, ctx),
+                                   rewriter.getMultiDimIdentityMap(4)};
+    SmallVector<utils::IteratorType> iterators(4, utils::IteratorType::parallel);
+    Value w = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{wType}, ValueRange{op.getFilter()},
+                  ValueRange{emptyTensor(rewriter, loc, wType)}, maps,
+                  iterators,
+                  [](OpBuilder &b, Location l, ValueRange a) {
+                    linalg::YieldOp::create(b, l, a[0]);
+                  })
+                  .getResult(0);
+    // 4. A plain stride-1 convolution.
+    rewriter.replaceOpWithNewOp<Conv2DOp>(
+        op, op.getType(), x, w, op.getBias(), op.getLayoutAttr(),
+        rewriter.getDenseI64ArrayAttr({1, 1}), op.getDilationsAttr(),
+        rewriter.getDenseI64ArrayAttr({0, 0, 0, 0}), op.getGroupsAttr());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::kiln::populateKilnConvToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<Conv2DToLinalg, MaxPoolToLinalg, AvgPoolToLinalg>(
+  patterns.add<Conv2DToLinalg, ConvTransposeToConv, MaxPoolToLinalg,
+               AvgPoolToLinalg>(
       patterns.getContext());
 }

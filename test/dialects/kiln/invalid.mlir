@@ -28,9 +28,9 @@ func.func @binary_wrong_result(%a: tensor<2x3xf32>, %b: tensor<3xf32>) -> tensor
 
 // -----
 
-func.func @binary_integer(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
-  // expected-error @+1 {{'kiln.add' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
-  %0 = kiln.add %a, %b : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
+func.func @pow_integer(%a: tensor<4xi32>, %b: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'kiln.pow' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values}}
+  %0 = kiln.pow %a, %b : tensor<4xi32>, tensor<4xi32> -> tensor<4xi32>
   return %0 : tensor<4xi32>
 }
 
@@ -451,4 +451,64 @@ func.func @bad_layout(%x: tensor<1x4x4x4xf32>) -> tensor<1x4x1x1xf32> {
   // expected-error @+1 {{failed to parse Kiln_LayoutAttr parameter 'value'}}
   %0 = kiln.global_avg_pool %x {layout = #kiln.layout<nchwc>} : tensor<1x4x4x4xf32> -> tensor<1x4x1x1xf32>
   return %0 : tensor<1x4x1x1xf32>
+}
+
+// -----
+
+func.func @slice_out_of_bounds(%x: tensor<8xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.slice' op dimension 0 reads indices 4..8 outside [0, 8)}}
+  %0 = kiln.slice %x {offsets = array<i64: 4>, sizes = array<i64: 3>, strides = array<i64: 2>} : tensor<8xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @slice_zero_stride(%x: tensor<8xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.slice' op stride of dimension 0 is 0}}
+  %0 = kiln.slice %x {offsets = array<i64: 0>, sizes = array<i64: 3>, strides = array<i64: 0>} : tensor<8xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @reduce_unsorted_axes(%x: tensor<2x3x4xf32>) -> tensor<3xf32> {
+  // expected-error @+1 {{'kiln.reduce_sum' op axes must be sorted and unique}}
+  %0 = kiln.reduce_sum %x {axes = array<i64: 2, 0>} : tensor<2x3x4xf32> -> tensor<3xf32>
+  return %0 : tensor<3xf32>
+}
+
+// -----
+
+func.func @pad_negative(%x: tensor<8xf32>) -> tensor<7xf32> {
+  // expected-error @+2 {{pads must be >= 0}}
+  // expected-error @+1 {{'kiln.pad' op failed to infer returned types}}
+  %0 = kiln.pad %x {low = array<i64: -1>, high = array<i64: 0>} : tensor<8xf32> -> tensor<7xf32>
+  return %0 : tensor<7xf32>
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<8xf32>, %i: tensor<2xi64>) -> tensor<2xf32> {
+  // expected-error @+2 {{axis 1 is out of range for rank 1}}
+  // expected-error @+1 {{'kiln.gather' op failed to infer returned types}}
+  %0 = kiln.gather %x, %i {axis = 1 : i64} : (tensor<8xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @gather_float_indices(%x: tensor<8xf32>, %i: tensor<2xf32>) -> tensor<2xf32> {
+  // expected-error @+1 {{'kiln.gather' op operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %0 = kiln.gather %x, %i {axis = 0 : i64} : (tensor<8xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+func.func @conv_transpose_channels(%x: tensor<1x8x8x4xf32>, %w: tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32> {
+  // expected-error @+1 {{'kiln.conv_transpose_2d' op input has 4 channels but the filter expects 16}}
+  %0 = kiln.conv_transpose_2d %x, %w {layout = #kiln.layout<nhwc>, strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>}
+         : (tensor<1x8x8x4xf32>, tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32>
+  return %0 : tensor<1x16x16x8xf32>
 }

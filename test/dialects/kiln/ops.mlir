@@ -192,3 +192,57 @@ func.func @data_movement(%x: tensor<1x28x28x1xf32>, %a: tensor<1x8x4x4xf32>, %b:
   %2 = kiln.concat %a, %b {axis = 1 : i64} : (tensor<1x8x4x4xf32>, tensor<1x2x4x4xf32>) -> tensor<1x10x4x4xf32>
   return %0, %1, %2 : tensor<784xf32>, tensor<1x1x28x28xf32>, tensor<1x10x4x4xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @activations
+func.func @activations(%x: tensor<2x16xf32>, %i: tensor<2x16xi32>) -> (tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xi32>, tensor<2x16xi64>) {
+  // CHECK: kiln.clip %{{.+}} {max = 6.000000e+00 : f32, min = 0.000000e+00 : f32} : tensor<2x16xf32>
+  %0 = kiln.clip %x {min = 0.0 : f32, max = 6.0 : f32} : tensor<2x16xf32>
+  // CHECK: kiln.leaky_relu %{{.+}} {alpha = 2.000000e-01 : f32} : tensor<2x16xf32>
+  %1 = kiln.leaky_relu %0 {alpha = 0.2 : f32} : tensor<2x16xf32>
+  // CHECK: kiln.selu %{{.+}} : tensor<2x16xf32>
+  %2 = kiln.selu %1 : tensor<2x16xf32>
+  // CHECK: kiln.erf %{{.+}} : tensor<2x16xf32>
+  %3 = kiln.erf %2 : tensor<2x16xf32>
+  // CHECK: kiln.pow %{{.+}}, %{{.+}} : tensor<2x16xf32>, tensor<2x16xf32> -> tensor<2x16xf32>
+  %4 = kiln.pow %3, %x : tensor<2x16xf32>, tensor<2x16xf32> -> tensor<2x16xf32>
+  // CHECK: kiln.add %{{.+}}, %{{.+}} : tensor<2x16xi32>, tensor<2x16xi32> -> tensor<2x16xi32>
+  %5 = kiln.add %i, %i : tensor<2x16xi32>, tensor<2x16xi32> -> tensor<2x16xi32>
+  // CHECK: kiln.cast %{{.+}} : tensor<2x16xf32> -> tensor<2x16xi64>
+  %6 = kiln.cast %x : tensor<2x16xf32> -> tensor<2x16xi64>
+  // CHECK: kiln.log_softmax %{{.+}} {axis = 1 : i64} : tensor<2x16xf32>
+  %7 = kiln.log_softmax %4 {axis = 1 : i64} : tensor<2x16xf32>
+  return %2, %7, %4, %5, %6 : tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xf32>, tensor<2x16xi32>, tensor<2x16xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @tensor_ops
+func.func @tensor_ops(%x: tensor<2x8x8x16xf32>, %t: tensor<50x8xf32>, %ids: tensor<2x1xi64>)
+    -> (tensor<2x16xf32>, tensor<2x1x1x16xf32>, tensor<2x10x10x16xf32>, tensor<2x3x8x16xf32>, tensor<2x1x8xf32>, tensor<4x8x8x16xf32>) {
+  // CHECK: kiln.reduce_mean %{{.+}} {axes = array<i64: 1, 2>} : tensor<2x8x8x16xf32> -> tensor<2x16xf32>
+  %0 = kiln.reduce_mean %x {axes = array<i64: 1, 2>} : tensor<2x8x8x16xf32> -> tensor<2x16xf32>
+  // CHECK: kiln.reduce_max %{{.+}} {axes = array<i64: 1, 2>, keep_dims = true} : tensor<2x8x8x16xf32> -> tensor<2x1x1x16xf32>
+  %1 = kiln.reduce_max %x {axes = array<i64: 1, 2>, keep_dims = true} : tensor<2x8x8x16xf32> -> tensor<2x1x1x16xf32>
+  // CHECK: kiln.pad %{{.+}} {high = array<i64: 0, 1, 1, 0>, low = array<i64: 0, 1, 1, 0>} : tensor<2x8x8x16xf32> -> tensor<2x10x10x16xf32>
+  %2 = kiln.pad %x {low = array<i64: 0, 1, 1, 0>, high = array<i64: 0, 1, 1, 0>} : tensor<2x8x8x16xf32> -> tensor<2x10x10x16xf32>
+  // CHECK: kiln.slice %{{.+}} {offsets = array<i64: 0, 7, 0, 0>, sizes = array<i64: 2, 3, 8, 16>, strides = array<i64: 1, -2, 1, 1>}
+  %3 = kiln.slice %x {offsets = array<i64: 0, 7, 0, 0>, sizes = array<i64: 2, 3, 8, 16>, strides = array<i64: 1, -2, 1, 1>} : tensor<2x8x8x16xf32> -> tensor<2x3x8x16xf32>
+  // CHECK: kiln.gather %{{.+}}, %{{.+}} {axis = 0 : i64} : (tensor<50x8xf32>, tensor<2x1xi64>) -> tensor<2x1x8xf32>
+  %4 = kiln.gather %t, %ids {axis = 0 : i64} : (tensor<50x8xf32>, tensor<2x1xi64>) -> tensor<2x1x8xf32>
+  // CHECK: kiln.tile %{{.+}} {multiples = array<i64: 2, 1, 1, 1>} : tensor<2x8x8x16xf32> -> tensor<4x8x8x16xf32>
+  %5 = kiln.tile %x {multiples = array<i64: 2, 1, 1, 1>} : tensor<2x8x8x16xf32> -> tensor<4x8x8x16xf32>
+  return %0, %1, %2, %3, %4, %5 : tensor<2x16xf32>, tensor<2x1x1x16xf32>, tensor<2x10x10x16xf32>, tensor<2x3x8x16xf32>, tensor<2x1x8xf32>, tensor<4x8x8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x8x8x16xf32>, %w: tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32> {
+  // CHECK: kiln.conv_transpose_2d %{{.+}}, %{{.+}} {dilations = array<i64: 1, 1>, layout = #kiln.layout<nhwc>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+  %0 = kiln.conv_transpose_2d %x, %w {layout = #kiln.layout<nhwc>, strides = array<i64: 2, 2>,
+         dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>}
+         : (tensor<1x8x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32>
+  return %0 : tensor<1x16x16x8xf32>
+}
