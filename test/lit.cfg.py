@@ -16,7 +16,8 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["kiln", "kiln-opt"], [config.kiln_tools_dir])
+llvm_config.add_tool_substitutions(
+    ["kiln", "kiln-opt", "kiln-tf-checkpoint-dump"], [config.kiln_tools_dir])
 
 include_dir = os.path.join(config.kiln_src_root, "runtime", "include")
 config.substitutions.append(("%kiln_rt", config.kiln_runtime_lib))

@@ -5,6 +5,7 @@
 #include "codegen/emit/ObjectEmitter.h"
 #include "compiler/driver/Diagnostics.h"
 #include "compiler/frontends/onnx/OnnxImporter.h"
+#include "compiler/frontends/tf/TfImporter.h"
 #include "compiler/pipelines/Pipelines.h"
 #include "dialects/kiln/AbiAttrs.h"
 #include "dialects/kiln/KilnDialect.h"
@@ -176,16 +177,20 @@ int compile(const CompileOptions &o) {
     return fail("cannot open '" + o.input + "': no such file or directory");
 
   llvm::StringRef ext = llvm::sys::path::extension(o.input);
-  if (llvm::sys::fs::is_directory(o.input) || ext == ".pb" || ext == ".pbtxt")
+  bool tensorflow = isTensorFlowModel(o.input);
+  if (!tensorflow && ext != ".onnx" && ext != ".onnxtext")
     return fail("'" + o.input +
-                "': TensorFlow models are not supported yet; convert the "
-                "model to ONNX");
-  if (ext != ".onnx" && ext != ".onnxtext")
-    return fail("'" + o.input +
-                "': unrecognized model format (expected .onnx or .onnxtext)");
+                "': unrecognized model format (expected .onnx, .onnxtext, a "
+                "SavedModel directory, .pb or .pbtxt)");
+  if (!tensorflow && (!o.signature.empty() || !o.inputs.empty() ||
+                      !o.outputs.empty()))
+    return fail("--signature, --inputs and --outputs apply to TensorFlow "
+                "models only");
+  if (o.batch < 0)
+    return fail("--batch must be positive");
 
   std::string name = cModelName(
-      o.name.empty() ? llvm::sys::path::stem(o.input).str() : o.name);
+      o.name.empty() ? llvm::sys::path::stem(llvm::StringRef(o.input).rtrim('/')).str() : o.name);
   std::string output = o.output;
   if (output.empty())
     output = o.emit == "obj" ? name + ".o" : "-";
@@ -211,8 +216,19 @@ int compile(const CompileOptions &o) {
   ctx.loadAllAvailableDialects();
   UserDiagnosticHandler diagnostics(ctx);
 
-  OnnxImportOptions importOptions;
-  auto module = importOnnxModel(ctx, o.input, importOptions);
+  FailureOr<OwningOpRef<ModuleOp>> module = failure();
+  if (tensorflow) {
+    TfImportOptions tfOptions;
+    tfOptions.signature = o.signature;
+    tfOptions.inputs = o.inputs;
+    tfOptions.outputs = o.outputs;
+    tfOptions.inputShapes = o.inputShapes;
+    tfOptions.batch = o.batch;
+    module = importTensorFlowModel(ctx, o.input, tfOptions);
+  } else {
+    OnnxImportOptions importOptions;
+    module = importOnnxModel(ctx, o.input, importOptions);
+  }
   if (failed(module))
     return 1;
   FailureOr<ModelSignature> sig = signatureOf(**module);

@@ -3,18 +3,27 @@
 #ifndef KILN_COMPILER_DRIVER_DRIVER_H
 #define KILN_COMPILER_DRIVER_DRIVER_H
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 namespace kiln {
 
 struct CompileOptions {
-  std::string input;          // model file (.onnx, .onnxtext)
+  std::string input;          // .onnx, .onnxtext, SavedModel dir, .pb, .pbtxt
   std::string output;         // "-" for stdout (text emits only)
   std::string header;         // header path; empty: output with .h
   std::string name;           // C symbol prefix; empty: from the input name
   std::string target = "x86-64";
   std::string emit = "obj";   // mlir | llvm | asm | obj
   std::string compileTo = "artifact";
+  // TensorFlow: SavedModel signature; GraphDef input/output tensors.
+  std::string signature;
+  std::vector<std::string> inputs, outputs;
+  // Shapes for inputs the model leaves open ("name=2,784") and the size of
+  // every unknown leading dimension (0 = unset).
+  std::vector<std::string> inputShapes;
+  int64_t batch = 0;
 };
 
 /// Runs one compilation. Prints diagnostics to stderr as

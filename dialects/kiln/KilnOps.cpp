@@ -111,6 +111,44 @@ KILN_BINARY_INFER(MinOp)
 KILN_BINARY_INFER(PowOp)
 #undef KILN_BINARY_INFER
 
+#define KILN_COMPARE_INFER(OP)                                                 \
+  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    if (failed(inferBinary(loc, adaptor.getLhs(), adaptor.getRhs(), results))) \
+      return failure();                                                        \
+    results[0] = cast<RankedTensorType>(results[0]).clone(                     \
+        IntegerType::get(ctx, 1));                                             \
+    return success();                                                          \
+  }
+KILN_COMPARE_INFER(EqualOp)
+KILN_COMPARE_INFER(NotEqualOp)
+KILN_COMPARE_INFER(LessOp)
+KILN_COMPARE_INFER(LessEqualOp)
+KILN_COMPARE_INFER(GreaterOp)
+KILN_COMPARE_INFER(GreaterEqualOp)
+#undef KILN_COMPARE_INFER
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto c = rankedOf(adaptor.getCondition()), t = rankedOf(adaptor.getOnTrue()),
+       f = rankedOf(adaptor.getOnFalse());
+  if (t.getElementType() != f.getElementType())
+    return emitOptionalError(loc, "on_true and on_false element types differ: ",
+                             t.getElementType(), " vs ", f.getElementType());
+  auto shape = broadcastShapes(t.getShape(), f.getShape());
+  if (shape)
+    shape = broadcastShapes(*shape, c.getShape());
+  if (!shape)
+    return emitOptionalError(loc, "operand shapes ", c, ", ", t, " and ", f,
+                             " do not broadcast");
+  results.push_back(RankedTensorType::get(*shape, t.getElementType()));
+  return success();
+}
+
 //===- Normalization -----------------------------------------------------===//
 
 LogicalResult SoftmaxOp::verify() {

@@ -80,6 +80,47 @@ def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN-propagating)", [Commutative]
 def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN-propagating)", [Commutative]>;
 def Kiln_PowOp : Kiln_BinaryOp<"pow", "power lhs^rhs", [], Kiln_FloatTensor>;
 
+class Kiln_CompareOp<string mnemonic, string doc>
+    : Kiln_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise " # doc # " comparison with numpy broadcasting";
+  let description = [{
+    The result holds i1; integers compare signed, floats ordered (any
+    comparison with NaN is false, except `not_equal`).
+
+    ```mlir
+    %m = kiln.}] # mnemonic # [{ %a, %b : tensor<2xi64>, tensor<i64> -> tensor<2xi1>
+    ```
+  }];
+  let arguments = (ins Kiln_NumericTensor:$lhs, Kiln_NumericTensor:$rhs);
+  let results = (outs RankedTensorOf<[I1]>:$result);
+  let assemblyFormat = [{
+    $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
+  }];
+}
+
+def Kiln_EqualOp : Kiln_CompareOp<"equal", "==">;
+def Kiln_NotEqualOp : Kiln_CompareOp<"not_equal", "!=">;
+def Kiln_LessOp : Kiln_CompareOp<"less", "<">;
+def Kiln_LessEqualOp : Kiln_CompareOp<"less_equal", "<=">;
+def Kiln_GreaterOp : Kiln_CompareOp<"greater", ">">;
+def Kiln_GreaterEqualOp : Kiln_CompareOp<"greater_equal", ">=">;
+
+def Kiln_SelectOp : Kiln_Op<"select", [Pure, InferTypeOpAdaptor]> {
+  let summary = "Elementwise choice: cond ? on_true : on_false (broadcasting)";
+  let description = [{
+    All three operands broadcast to one shape by numpy rules (ONNX Where,
+    TF Select/SelectV2).
+
+    ```mlir
+    %y = kiln.select %m, %a, %b : (tensor<2xi1>, tensor<2xi64>, tensor<i64>) -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins RankedTensorOf<[I1]>:$condition,
+                       Kiln_AnyTensor:$on_true, Kiln_AnyTensor:$on_false);
+  let results = (outs Kiln_AnyTensor:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
+}
+
 class Kiln_UnaryOp<string mnemonic, string doc>
     : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
   let summary = "Elementwise " # doc;

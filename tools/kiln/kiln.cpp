@@ -12,7 +12,7 @@ int main(int argc, char **argv) {
   cl::SubCommand compileCmd(
       "compile", "Compile a model into an object file and a C header");
   cl::OptionCategory category("kiln compile options");
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx>"),
+  cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx | saved_model_dir | graph.pb>"),
                              cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> output(
       "o", cl::desc("Output file (default <name>.o; '-' = stdout for text)"),
@@ -38,13 +38,33 @@ int main(int argc, char **argv) {
       cl::desc("Stop after a phase: import | graph | fused | tiled | "
                "bufferized | llvm | artifact (default); use with --emit=mlir"),
       cl::init("artifact"), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> signature(
+      "signature",
+      cl::desc("SavedModel signature to compile (default serving_default)"),
+      cl::value_desc("name"), cl::sub(compileCmd), cl::cat(category));
+  cl::list<std::string> inputs(
+      "inputs", cl::desc("GraphDef input tensors (default: all Placeholders)"),
+      cl::value_desc("node,..."), cl::CommaSeparated, cl::sub(compileCmd),
+      cl::cat(category));
+  cl::list<std::string> outputs(
+      "outputs", cl::desc("GraphDef output tensors"),
+      cl::value_desc("node[:index],..."), cl::CommaSeparated,
+      cl::sub(compileCmd), cl::cat(category));
+  cl::list<std::string> inputShapes(
+      "input-shape",
+      cl::desc("Shape for an input the model leaves open (repeatable)"),
+      cl::value_desc("name=D0,D1,..."), cl::sub(compileCmd),
+      cl::cat(category));
+  cl::opt<int64_t> batch(
+      "batch", cl::desc("Size of every unknown leading (batch) dimension"),
+      cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
   cl::SetVersionPrinter(
       [](raw_ostream &os) { os << kiln::versionString() << "\n"; });
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
-      "kiln: ahead-of-time compiler for ONNX models\n\n"
+      "kiln: ahead-of-time compiler for ONNX and TensorFlow models\n\n"
       "  kiln compile model.onnx --target=x86-64-v3 --name=mnist -o mnist.o\n\n"
       "writes mnist.o and mnist.h; link mnist.o and libkiln_rt.a into your C\n"
       "or C++ program and call mnist_run() as declared in mnist.h.\n"
@@ -62,5 +82,10 @@ int main(int argc, char **argv) {
   options.target = target;
   options.emit = emit;
   options.compileTo = compileTo;
+  options.signature = signature;
+  options.inputs.assign(inputs.begin(), inputs.end());
+  options.outputs.assign(outputs.begin(), outputs.end());
+  options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
+  options.batch = batch;
   return kiln::compile(options);
 }

@@ -32,7 +32,26 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
              : arith::MinSIOp::create(b, loc, x, y).getResult();
   if (isa<PowOp>(op))
     return math::PowFOp::create(b, loc, x, y);
-  llvm_unreachable("not a kiln binary op");
+  // Comparisons: ordered float predicates, signed integer ones.
+  using FP = arith::CmpFPredicate;
+  using IP = arith::CmpIPredicate;
+  std::pair<FP, IP> pred;
+  if (isa<EqualOp>(op))
+    pred = {FP::OEQ, IP::eq};
+  else if (isa<NotEqualOp>(op))
+    pred = {FP::UNE, IP::ne};
+  else if (isa<LessOp>(op))
+    pred = {FP::OLT, IP::slt};
+  else if (isa<LessEqualOp>(op))
+    pred = {FP::OLE, IP::sle};
+  else if (isa<GreaterOp>(op))
+    pred = {FP::OGT, IP::sgt};
+  else if (isa<GreaterEqualOp>(op))
+    pred = {FP::OGE, IP::sge};
+  else
+    llvm_unreachable("not a kiln binary op");
+  return f ? arith::CmpFOp::create(b, loc, pred.first, x, y).getResult()
+           : arith::CmpIOp::create(b, loc, pred.second, x, y).getResult();
 }
 
 template <typename KilnOp>
@@ -174,6 +193,23 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
                 : arith::ExtSIOp::create(b, loc, to, x).getResult();
 }
 
+struct SelectToGeneric : OpRewritePattern<SelectOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SelectOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    rewriter.replaceOp(
+        op, broadcastGeneric(
+                rewriter, op.getLoc(), cast<RankedTensorType>(op.getType()),
+                {op.getCondition(), op.getOnTrue(), op.getOnFalse()},
+                [](OpBuilder &b, Location loc, ValueRange a) -> Value {
+                  return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+                }));
+    return success();
+  }
+};
+
 struct CastToGeneric : OpRewritePattern<CastOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CastOp op,
@@ -261,7 +297,10 @@ void mlir::kiln::populateKilnElementwiseToLinalgPatterns(
   patterns.add<BinaryToGeneric<AddOp>, BinaryToGeneric<SubOp>,
                BinaryToGeneric<MulOp>, BinaryToGeneric<DivOp>,
                BinaryToGeneric<MaxOp>, BinaryToGeneric<MinOp>,
-               BinaryToGeneric<PowOp>>(ctx);
+               BinaryToGeneric<PowOp>, BinaryToGeneric<EqualOp>,
+               BinaryToGeneric<NotEqualOp>, BinaryToGeneric<LessOp>,
+               BinaryToGeneric<LessEqualOp>, BinaryToGeneric<GreaterOp>,
+               BinaryToGeneric<GreaterEqualOp>>(ctx);
   patterns.add<UnaryToGeneric<ReluOp>, UnaryToGeneric<SigmoidOp>,
                UnaryToGeneric<TanhOp>, UnaryToGeneric<ExpOp>,
                UnaryToGeneric<LogOp>, UnaryToGeneric<SqrtOp>,
@@ -273,6 +312,7 @@ void mlir::kiln::populateKilnElementwiseToLinalgPatterns(
                UnaryToGeneric<SoftsignOp>, UnaryToGeneric<ClipOp>,
                UnaryToGeneric<LeakyReluOp>, UnaryToGeneric<EluOp>,
                UnaryToGeneric<SeluOp>, UnaryToGeneric<HardSigmoidOp>>(ctx);
-  patterns.add<BatchNormToGeneric, CastToGeneric, ConstantToArith,
+  patterns.add<BatchNormToGeneric, CastToGeneric, SelectToGeneric,
+               ConstantToArith,
                EraseIdentity>(ctx);
 }

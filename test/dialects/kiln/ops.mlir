@@ -246,3 +246,17 @@ func.func @conv_transpose(%x: tensor<1x8x8x16xf32>, %w: tensor<2x2x8x16xf32>) ->
          : (tensor<1x8x8x16xf32>, tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32>
   return %0 : tensor<1x16x16x8xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @compare_select
+func.func @compare_select(%a: tensor<2xi64>, %b: tensor<i64>, %x: tensor<2x3xf32>, %y: tensor<3xf32>) -> (tensor<2xi64>, tensor<2x3xf32>) {
+  // CHECK: kiln.less %{{.+}}, %{{.+}} : tensor<2xi64>, tensor<i64> -> tensor<2xi1>
+  %m = kiln.less %a, %b : tensor<2xi64>, tensor<i64> -> tensor<2xi1>
+  // CHECK: kiln.select %{{.+}}, %{{.+}}, %{{.+}} : (tensor<2xi1>, tensor<2xi64>, tensor<i64>) -> tensor<2xi64>
+  %s = kiln.select %m, %a, %b : (tensor<2xi1>, tensor<2xi64>, tensor<i64>) -> tensor<2xi64>
+  // CHECK: kiln.greater_equal %{{.+}}, %{{.+}} : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xi1>
+  %g = kiln.greater_equal %x, %y : tensor<2x3xf32>, tensor<3xf32> -> tensor<2x3xi1>
+  %t = kiln.select %g, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+  return %s, %t : tensor<2xi64>, tensor<2x3xf32>
+}
