@@ -126,10 +126,10 @@ LogicalResult ModelImporter::readOpset(const onnx::ModelProto &model) {
   if (opset == 0)
     return emitError(fileLoc)
            << path << ": the model imports no opset of the default ONNX domain";
-  if (opset < 7 || opset > 17)
+  if (opset < 1 || opset > 21)
     return emitError(fileLoc) << path << ": default-domain opset " << opset
-                              << " is not supported (kiln imports opsets 7 "
-                                 "to 17)";
+                              << " is not supported (kiln imports opsets 1 "
+                                 "to 21)";
   return success();
 }
 

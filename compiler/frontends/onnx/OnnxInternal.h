@@ -17,6 +17,7 @@
 #include "onnx/onnx_pb.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace kiln::onnximport {
@@ -101,6 +102,10 @@ public:
   /// describes it in the error ("shape").
   mlir::FailureOr<llvm::SmallVector<int64_t>>
   constantInts(unsigned i, llvm::StringRef what) const;
+  /// The contents of input `i` as doubles (float or integer elements), which
+  /// must be a constant.
+  mlir::FailureOr<llvm::SmallVector<double>>
+  constantFloats(unsigned i, llvm::StringRef what) const;
 
   //===- Attributes ------------------------------------------------------===//
 
@@ -117,6 +122,10 @@ public:
   /// `out` keeps its contents when the attribute is absent.
   mlir::LogicalResult getInts(llvm::StringRef attrName,
                               llvm::SmallVectorImpl<int64_t> &out) const;
+  mlir::LogicalResult getFloats(llvm::StringRef attrName,
+                                llvm::SmallVectorImpl<float> &out) const;
+  /// A tensor attribute imported like a Constant's value; null when absent.
+  mlir::FailureOr<mlir::ElementsAttr> getTensor(llvm::StringRef attrName) const;
 
   /// `axis` in [-rank, rank) (or [-rank, rank] with `inclusive`, as Flatten
   /// allows) made non-negative by adding `rank`; `what` names it in errors.
@@ -139,6 +148,11 @@ public:
                                        llvm::ArrayRef<int64_t> shape) const;
   mlir::NamedAttribute attr(llvm::StringRef attrName,
                             mlir::Attribute value) const;
+  /// kiln.constant holding `value`.
+  mlir::FailureOr<mlir::Value> constant(mlir::ElementsAttr value) const;
+  /// A rank-0 kiln.constant of `elementType` (float or integer) holding `v`;
+  /// binary ops broadcast it against any shape.
+  mlir::FailureOr<mlir::Value> scalar(mlir::Type elementType, double v) const;
 
   //===- Outputs ---------------------------------------------------------===//
 
@@ -156,8 +170,33 @@ private:
   llvm::SmallVector<mlir::Value> results;
 };
 
+/// The values of `v` when kiln ops compute it from constants only and the
+/// importer can evaluate them (OnnxFold.cpp: shape arithmetic), else nullopt.
+std::optional<llvm::SmallVector<int64_t>> foldInts(mlir::Value v);
+std::optional<llvm::SmallVector<double>> foldFloats(mlir::Value v);
+
 /// Converts one node; reports its own errors.
 using ConvertFn = mlir::LogicalResult (*)(NodeImporter &);
+using OpTable = llvm::StringMap<ConvertFn>;
+
+/// Op-table hooks of the converter families split out of OnnxOps.cpp.
+void registerMathOps(OpTable &table);   // OnnxMathOps.cpp
+void registerReduceOps(OpTable &table); // OnnxReduceOps.cpp
+void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
+void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
+
+//===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
+
+/// Sets the node's only result, or passes a failure on.
+mlir::LogicalResult single(NodeImporter &n, mlir::FailureOr<mlir::Value> value);
+/// The product of `dims`.
+int64_t product(llvm::ArrayRef<int64_t> dims);
+/// "1, 5408" for diagnostics.
+std::string listStr(llvm::ArrayRef<int64_t> values);
+/// Before opset 7 binary ops broadcast only with `broadcast = 1`: the rhs
+/// matches a suffix of the lhs shape or, with `axis`, the lhs dims from
+/// `axis` on. Returns the rhs, reshaped so that numpy rules agree.
+mlir::FailureOr<mlir::Value> legacyBroadcastRhs(NodeImporter &n);
 
 /// The converter of an op of the default ONNX domain ("" or "ai.onnx"), or
 /// null when kiln cannot import it.

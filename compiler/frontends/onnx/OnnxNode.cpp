@@ -64,16 +64,29 @@ RankedTensorType NodeImporter::inputType(unsigned i) const {
   return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
 }
 
-/// Integer values of a kiln.constant result (through kiln.identity), or
-/// nullopt when `v` is not an integer constant.
-static std::optional<SmallVector<int64_t>> intsOf(Value v) {
+/// The value of a kiln.constant result (through kiln.identity), or null.
+static ElementsAttr constantValue(Value v) {
   Operation *def = v.getDefiningOp();
   while (def && isa<mlir::kiln::IdentityOp>(def))
     def = def->getOperand(0).getDefiningOp();
   auto constant = dyn_cast_or_null<mlir::kiln::ConstantOp>(def);
-  if (!constant)
+  return constant ? constant.getValue() : ElementsAttr();
+}
+
+/// The bytes of a dense resource value, or an empty array.
+static ArrayRef<char> resourceBytes(ElementsAttr value) {
+  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
+  if (!resource || !resource.getRawHandle().getBlob())
+    return {};
+  return resource.getRawHandle().getBlob()->getData();
+}
+
+/// Integer values of a kiln.constant result (through kiln.identity), or
+/// nullopt when `v` is not an integer constant.
+static std::optional<SmallVector<int64_t>> intsOf(Value v) {
+  ElementsAttr value = constantValue(v);
+  if (!value)
     return std::nullopt;
-  ElementsAttr value = constant.getValue();
   auto intType = dyn_cast<IntegerType>(value.getElementType());
   if (!intType)
     return std::nullopt;
@@ -84,10 +97,9 @@ static std::optional<SmallVector<int64_t>> intsOf(Value v) {
                                             : x.getSExtValue());
     return out;
   }
-  auto resource = dyn_cast<DenseResourceElementsAttr>(value);
-  if (!resource || !resource.getRawHandle().getBlob())
+  if (!isa<DenseResourceElementsAttr>(value))
     return std::nullopt;
-  ArrayRef<char> bytes = resource.getRawHandle().getBlob()->getData();
+  ArrayRef<char> bytes = resourceBytes(value);
   unsigned width = intType.getWidth() == 1 ? 1 : intType.getWidth() / 8;
   for (size_t pos = 0; pos + width <= bytes.size(); pos += width) {
     int64_t x = 0;
@@ -107,6 +119,43 @@ static std::optional<SmallVector<int64_t>> intsOf(Value v) {
   return out;
 }
 
+/// Float (or integer) values of a kiln.constant result as doubles, or
+/// nullopt when `v` is not such a constant.
+static std::optional<SmallVector<double>> floatsOf(Value v) {
+  if (auto ints = intsOf(v))
+    return SmallVector<double>(ints->begin(), ints->end());
+  ElementsAttr value = constantValue(v);
+  if (!value || !isa<FloatType>(value.getElementType()))
+    return std::nullopt;
+  SmallVector<double> out;
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(value)) {
+    for (const APFloat &x : dense.getValues<APFloat>()) {
+      APFloat wide = x;
+      bool lost;
+      wide.convert(APFloat::IEEEdouble(), APFloat::rmNearestTiesToEven, &lost);
+      out.push_back(wide.convertToDouble());
+    }
+    return out;
+  }
+  ArrayRef<char> bytes = resourceBytes(value);
+  Type t = value.getElementType();
+  if (bytes.empty() || !(t.isF32() || t.isF64()))
+    return std::nullopt;
+  unsigned width = t.isF32() ? 4 : 8;
+  for (size_t pos = 0; pos + width <= bytes.size(); pos += width) {
+    if (width == 4) {
+      float x;
+      std::memcpy(&x, bytes.data() + pos, 4);
+      out.push_back(x);
+    } else {
+      double x;
+      std::memcpy(&x, bytes.data() + pos, 8);
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
 FailureOr<SmallVector<int64_t>>
 NodeImporter::constantInts(unsigned i, StringRef what) const {
   Value v = input(i);
@@ -114,9 +163,25 @@ NodeImporter::constantInts(unsigned i, StringRef what) const {
     return emitError() << "missing " << what << " input " << i;
   if (auto ints = intsOf(v))
     return *ints;
+  if (auto ints = foldInts(v))
+    return *ints;
   return emitError() << what << " input " << i << " ('" << node.input(i)
                      << "') must be an integer constant (initializer or "
                         "Constant node); kiln needs static shapes";
+}
+
+FailureOr<SmallVector<double>>
+NodeImporter::constantFloats(unsigned i, StringRef what) const {
+  Value v = input(i);
+  if (!v)
+    return emitError() << "missing " << what << " input " << i;
+  if (auto floats = floatsOf(v))
+    return *floats;
+  if (auto floats = foldFloats(v))
+    return *floats;
+  return emitError() << what << " input " << i << " ('" << node.input(i)
+                     << "') must be a constant (initializer or Constant "
+                        "node)";
 }
 
 //===- Attributes --------------------------------------------------------===//
@@ -231,6 +296,30 @@ LogicalResult NodeImporter::getInts(StringRef attrName,
   return status;
 }
 
+LogicalResult NodeImporter::getFloats(StringRef attrName,
+                                      SmallVectorImpl<float> &out) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::FLOATS, status);
+  if (a)
+    out.assign(a->floats().begin(), a->floats().end());
+  return status;
+}
+
+FailureOr<ElementsAttr> NodeImporter::getTensor(StringRef attrName) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::TENSOR, status);
+  if (failed(status))
+    return failure();
+  if (!a)
+    return ElementsAttr();
+  std::string what = "node '" + name + "' (" + node.op_type() +
+                     ") attribute '" + attrName.str() + "'";
+  std::string hint = node.output_size() ? node.output(0) : name;
+  return graph.tensors.import(a->t(), what, hint, loc);
+}
+
 FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
                                                StringRef what,
                                                bool inclusive) const {
@@ -244,6 +333,24 @@ FailureOr<int64_t> NodeImporter::normalizeAxis(int64_t axis, int64_t rank,
 
 NamedAttribute NodeImporter::attr(StringRef attrName, Attribute value) const {
   return NamedAttribute(StringAttr::get(getContext(), attrName), value);
+}
+
+FailureOr<Value> NodeImporter::constant(ElementsAttr value) const {
+  return create("kiln.constant", {}, {attr("value", value)});
+}
+
+FailureOr<Value> NodeImporter::scalar(Type elementType, double v) const {
+  auto type = RankedTensorType::get({}, elementType);
+  if (auto f = dyn_cast<FloatType>(elementType)) {
+    APFloat value(v);
+    bool lost;
+    value.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    return constant(DenseElementsAttr::get(type, value));
+  }
+  auto i = cast<IntegerType>(elementType);
+  return constant(DenseElementsAttr::get(
+      type, APInt(i.getWidth(), static_cast<int64_t>(v), /*isSigned=*/true,
+                  /*implicitTrunc=*/true)));
 }
 
 FailureOr<Value> NodeImporter::create(StringRef opName, ValueRange operands,

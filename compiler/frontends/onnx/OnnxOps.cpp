@@ -1,6 +1,9 @@
-// The ONNX op table (default domain, opsets 7-17): one converter per op type,
-// each a direct translation to kiln ops with attributes normalized
-// (non-negative axes, explicit pads). No graph rewrites happen here.
+// The ONNX op table (default domain, opsets 1-21) and the core converters:
+// constants, binary elementwise ops, contractions, normalization,
+// convolution and pooling. One converter per op type, each a direct
+// translation to kiln ops with attributes normalized (non-negative axes,
+// explicit pads); the other families live in OnnxMathOps.cpp,
+// OnnxReduceOps.cpp, OnnxShapeOps.cpp and OnnxTensorOps.cpp.
 #include "compiler/frontends/onnx/OnnxInternal.h"
 
 #include "dialects/kiln/KilnDialect.h"
@@ -14,14 +17,12 @@
 using namespace mlir;
 
 namespace kiln::onnximport {
-namespace {
 
 int64_t product(ArrayRef<int64_t> dims) {
   return std::accumulate(dims.begin(), dims.end(), int64_t(1),
                          std::multiplies<int64_t>());
 }
 
-/// "1, 5408" for diagnostics.
 std::string listStr(ArrayRef<int64_t> values) {
   std::string out;
   llvm::raw_string_ostream os(out);
@@ -29,13 +30,45 @@ std::string listStr(ArrayRef<int64_t> values) {
   return out;
 }
 
-/// Sets the node's only result, or passes a failure on.
 LogicalResult single(NodeImporter &n, FailureOr<Value> value) {
   if (failed(value))
     return failure();
   n.setResult(0, *value);
   return success();
 }
+
+FailureOr<Value> legacyBroadcastRhs(NodeImporter &n) {
+  Value rhs = n.input(1);
+  if (n.opset() >= 7)
+    return rhs;
+  int64_t broadcast;
+  if (failed(n.getInt("broadcast", broadcast, 0)))
+    return failure();
+  auto lt = n.inputType(0), rt = n.inputType(1);
+  if (!broadcast) {
+    if (lt.getShape() != rt.getShape())
+      return n.emitError() << "operands " << lt << " and " << rt
+                           << " differ in shape and broadcast = 0";
+    return rhs;
+  }
+  if (!n.findAttr("axis"))
+    return rhs;
+  int64_t axis;
+  if (failed(n.getInt("axis", axis)))
+    return failure();
+  auto normalized = n.normalizeAxis(axis, lt.getRank(), "axis");
+  if (failed(normalized))
+    return failure();
+  if (*normalized + rt.getRank() > lt.getRank())
+    return n.emitError() << "cannot broadcast " << rt << " to " << lt
+                         << " from axis " << axis;
+  SmallVector<int64_t> shape(*normalized, 1);
+  llvm::append_range(shape, rt.getShape());
+  shape.resize(lt.getRank(), 1);
+  return n.reshape(rhs, shape);
+}
+
+namespace {
 
 //===- Constants and identity --------------------------------------------===//
 
@@ -87,9 +120,23 @@ LogicalResult convertIdentity(NodeImporter &n) {
   return single(n, n.create("kiln.identity", n.input(0)));
 }
 
-/// Inference-mode Dropout is the identity of its first input.
+/// Before opset 7 Dropout and BatchNormalization run in training mode
+/// unless `is_test` is set.
+LogicalResult requireIsTest(NodeImporter &n) {
+  int64_t isTest;
+  if (failed(n.getInt("is_test", isTest, 0)))
+    return failure();
+  if (isTest == 0)
+    return n.emitError() << "is_test = 0 (training mode) is not supported";
+  return success();
+}
+
+/// Inference-mode Dropout is the identity of its first input; its mask
+/// keeps everything (true, or ones of the input type before opset 10).
 LogicalResult convertDropout(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, 3)) || failed(n.checkUnusedOutputsFrom(1)))
+  if (failed(n.checkNumInputs(1, 3)) || failed(n.checkUnusedOutputsFrom(2)))
+    return failure();
+  if (n.opset() < 7 && failed(requireIsTest(n)))
     return failure();
   if (n.hasInput(2)) {
     auto training = n.constantInts(2, "training_mode");
@@ -97,6 +144,19 @@ LogicalResult convertDropout(NodeImporter &n) {
       return failure();
     if (llvm::any_of(*training, [](int64_t v) { return v != 0; }))
       return n.emitError() << "training_mode = true is not supported";
+  }
+  if (n.node.output_size() > 1 && !n.node.output(1).empty()) {
+    auto type = n.inputType(0);
+    Type element = n.opset() < 10 ? type.getElementType()
+                                  : IntegerType::get(n.getContext(), 1);
+    Builder b(n.getContext());
+    Attribute one = isa<FloatType>(element)
+                        ? Attribute(b.getFloatAttr(element, 1.0))
+                        : Attribute(b.getIntegerAttr(element, 1));
+    auto mask = n.constant(DenseElementsAttr::get(type.clone(element), one));
+    if (failed(mask))
+      return failure();
+    n.setResult(1, *mask);
   }
   return single(n, n.create("kiln.identity", n.input(0)));
 }
@@ -106,7 +166,10 @@ LogicalResult convertDropout(NodeImporter &n) {
 template <const char *OpName> LogicalResult convertBinary(NodeImporter &n) {
   if (failed(n.checkNumInputs(2, 2)))
     return failure();
-  return single(n, n.create(OpName, {n.input(0), n.input(1)}));
+  auto rhs = legacyBroadcastRhs(n);
+  if (failed(rhs))
+    return failure();
+  return single(n, n.create(OpName, {n.input(0), *rhs}));
 }
 
 /// Max/Min/Sum take N inputs: a left-to-right chain of binary ops.
@@ -139,7 +202,7 @@ constexpr char kAdd[] = "kiln.add", kSub[] = "kiln.sub", kMul[] = "kiln.mul",
                kDiv[] = "kiln.div", kMax[] = "kiln.max", kMin[] = "kiln.min";
 constexpr char kRelu[] = "kiln.relu", kSigmoid[] = "kiln.sigmoid",
                kTanh[] = "kiln.tanh", kExp[] = "kiln.exp", kLog[] = "kiln.log",
-               kSqrt[] = "kiln.sqrt", kNeg[] = "kiln.neg";
+               kSqrt[] = "kiln.sqrt";
 
 //===- Contractions ------------------------------------------------------===//
 
@@ -201,10 +264,11 @@ LogicalResult convertGemm(NodeImporter &n) {
 
 //===- Normalization -----------------------------------------------------===//
 
-/// Opset >= 13: softmax along `axis` (default -1). Older opsets flatten the
-/// input to 2-D at `axis` (default 1) and normalize each row: reshape, softmax
-/// on axis 1, reshape back (a plain softmax when axis is the last dim).
-LogicalResult convertSoftmax(NodeImporter &n) {
+/// Softmax and LogSoftmax. Opset >= 13: along `axis` (default -1). Older
+/// opsets flatten the input to 2-D at `axis` (default 1) and normalize each
+/// row: reshape, softmax on axis 1, reshape back (a plain softmax when axis
+/// is the last dim).
+template <const char *OpName> LogicalResult convertSoftmax(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, 1)))
     return failure();
   bool flattens = n.opset() < 13;
@@ -221,22 +285,25 @@ LogicalResult convertSoftmax(NodeImporter &n) {
   Builder b(n.getContext());
   if (!flattens || *normalized == rank - 1)
     return single(n,
-                  n.create("kiln.softmax", n.input(0),
+                  n.create(OpName, n.input(0),
                            {n.attr("axis", b.getI64IntegerAttr(*normalized))}));
   ArrayRef<int64_t> shape = type.getShape();
   auto flat = n.reshape(n.input(0), {product(shape.take_front(*normalized)),
                                      product(shape.drop_front(*normalized))});
   if (failed(flat))
     return failure();
-  auto soft =
-      n.create("kiln.softmax", *flat, {n.attr("axis", b.getI64IntegerAttr(1))});
+  auto soft = n.create(OpName, *flat, {n.attr("axis", b.getI64IntegerAttr(1))});
   if (failed(soft))
     return failure();
   return single(n, n.reshape(*soft, shape));
 }
 
+constexpr char kSoftmax[] = "kiln.softmax", kLogSoftmax[] = "kiln.log_softmax";
+
 LogicalResult convertBatchNorm(NodeImporter &n) {
   if (failed(n.checkNumInputs(5, 5)) || failed(n.checkUnusedOutputsFrom(1)))
+    return failure();
+  if (n.opset() < 7 && failed(requireIsTest(n)))
     return failure();
   float epsilon;
   int64_t spatial, training;
@@ -264,32 +331,61 @@ LogicalResult convertBatchNorm(NodeImporter &n) {
 
 //===- Convolution and pooling -------------------------------------------===//
 
-/// Window attributes of Conv/MaxPool/AveragePool, resolved to kiln's
-/// explicit form.
+/// Window attributes of Conv/ConvTranspose/MaxPool/AveragePool, resolved to
+/// kiln's explicit 2-D form.
 struct Window {
   SmallVector<int64_t> kernel, strides{1, 1}, dilations{1, 1}, pads{0, 0, 0, 0};
 };
 
-/// Checks a 4-D NCHW input (2-D spatial window only).
-LogicalResult checkImage(NodeImporter &n, RankedTensorType type,
-                         StringRef what) {
-  if (type.getRank() == 4)
-    return success();
-  return n.emitError() << what << " must be 4-D (N, C, H, W), got " << type
-                       << "; kiln supports only 2-D spatial windows";
+/// kiln's windows are 2-D. A 1-D window (input [N, C, L]) runs as a 2-D one
+/// over [N, C, L, 1]; this checks the rank and says which it is.
+FailureOr<bool> isOneD(NodeImporter &n, RankedTensorType type, StringRef what) {
+  if (type.getRank() == 4 || type.getRank() == 3)
+    return type.getRank() == 3;
+  return n.emitError() << what << " must be 4-D (N, C, H, W) or 3-D (N, C, L),"
+                       << " got " << type
+                       << "; kiln supports only 1-D and 2-D spatial windows";
 }
 
-/// Reads strides, dilations, pads and auto_pad; `w.kernel` must be set.
-/// SAME_UPPER/SAME_LOWER pad so that out = ceil(in / stride), the odd pixel
-/// going after (UPPER) or before (LOWER); VALID pads nothing.
-LogicalResult readWindow(NodeImporter &n, ArrayRef<int64_t> inSpatial,
-                         Window &w, bool hasDilations) {
-  std::string autoPad;
+/// `v` with a trailing unit dim when `oneD` (image or filter).
+FailureOr<Value> to2D(NodeImporter &n, Value v, bool oneD) {
+  if (!oneD)
+    return v;
+  SmallVector<int64_t> shape(cast<RankedTensorType>(v.getType()).getShape());
+  shape.push_back(1);
+  return n.reshape(v, shape);
+}
+
+/// Drops the unit W dim that `to2D` added from a result.
+LogicalResult setFrom2D(NodeImporter &n, FailureOr<Value> v, bool oneD) {
+  if (failed(v) || !oneD)
+    return single(n, v);
+  auto shape = cast<RankedTensorType>(v->getType()).getShape();
+  return single(n, n.reshape(*v, shape.drop_back()));
+}
+
+/// Per-axis attribute lists of a 1-D window gain the W axis' identity:
+/// [a] -> [a, fill]; pads [b, e] -> [b, 0, e, 0].
+void widenTo2D(SmallVectorImpl<int64_t> &list, int64_t fill, bool isPads) {
+  if (isPads && list.size() == 2)
+    list.assign({list[0], 0, list[1], 0});
+  else if (!isPads && list.size() == 1)
+    list.push_back(fill);
+}
+
+/// Reads strides, dilations and pads (1-D lists widened to 2-D) and checks
+/// them; `w.kernel` must be set.
+LogicalResult readWindowLists(NodeImporter &n, Window &w, bool hasDilations,
+                              bool oneD) {
   if (failed(n.getInts("strides", w.strides)) ||
       (hasDilations && failed(n.getInts("dilations", w.dilations))) ||
-      failed(n.getInts("pads", w.pads)) ||
-      failed(n.getString("auto_pad", autoPad, "NOTSET")))
+      failed(n.getInts("pads", w.pads)))
     return failure();
+  if (oneD) {
+    widenTo2D(w.strides, 1, false);
+    widenTo2D(w.dilations, 1, false);
+    widenTo2D(w.pads, 0, true);
+  }
   if (w.kernel.size() != 2 || w.strides.size() != 2 ||
       w.dilations.size() != 2 || w.pads.size() != 4)
     return n.emitError() << "expects 2 kernel sizes, strides and dilations "
@@ -298,6 +394,22 @@ LogicalResult readWindow(NodeImporter &n, ArrayRef<int64_t> inSpatial,
     if (v < 1)
       return n.emitError() << "kernel sizes, strides and dilations must be "
                               ">= 1";
+  for (int64_t v : w.pads)
+    if (v < 0)
+      return n.emitError() << "pads must be >= 0, got [" << listStr(w.pads)
+                           << "]";
+  return success();
+}
+
+/// Reads the window and resolves auto_pad. SAME_UPPER/SAME_LOWER pad so that
+/// out = ceil(in / stride), the odd pixel going after (UPPER) or before
+/// (LOWER); VALID pads nothing. `inSpatial` is the 2-D spatial shape.
+LogicalResult readWindow(NodeImporter &n, ArrayRef<int64_t> inSpatial,
+                         Window &w, bool hasDilations, bool oneD) {
+  std::string autoPad;
+  if (failed(readWindowLists(n, w, hasDilations, oneD)) ||
+      failed(n.getString("auto_pad", autoPad, "NOTSET")))
+    return failure();
   if (autoPad == "NOTSET")
     return success();
   if (n.findAttr("pads"))
@@ -334,32 +446,136 @@ SmallVector<NamedAttribute> windowAttrs(NodeImporter &n, const Window &w,
   return attrs;
 }
 
-LogicalResult convertConv(NodeImporter &n) {
+/// The image, filter and optional bias of Conv/ConvTranspose, as 2-D
+/// operands; `kernel` gets the filter's spatial dims.
+FailureOr<SmallVector<Value>> convOperands(NodeImporter &n, bool &oneD,
+                                           SmallVectorImpl<int64_t> &kernel) {
   if (failed(n.checkNumInputs(2, 3)))
     return failure();
   auto in = n.inputType(0), filter = n.inputType(1);
-  if (failed(checkImage(n, in, "input")) ||
-      failed(checkImage(n, filter, "weight")))
+  auto inOneD = isOneD(n, in, "input");
+  auto filterOneD = isOneD(n, filter, "weight");
+  if (failed(inOneD) || failed(filterOneD))
     return failure();
-  Window w;
-  w.kernel.assign(filter.getShape().begin() + 2, filter.getShape().end());
+  if (*inOneD != *filterOneD)
+    return n.emitError() << "input " << in << " and weight " << filter
+                         << " differ in rank";
+  oneD = *inOneD;
+  kernel.assign(filter.getShape().begin() + 2, filter.getShape().end());
   SmallVector<int64_t> kernelShape;
-  int64_t group;
-  if (failed(n.getInts("kernel_shape", kernelShape)) ||
-      failed(n.getInt("group", group, 1)))
+  if (failed(n.getInts("kernel_shape", kernelShape)))
     return failure();
-  if (!kernelShape.empty() && kernelShape != w.kernel)
+  if (!kernelShape.empty() && kernelShape != ArrayRef<int64_t>(kernel))
     return n.emitError() << "kernel_shape [" << listStr(kernelShape)
                          << "] does not match the weight " << filter;
-  if (failed(readWindow(n, in.getShape().drop_front(2), w, true)))
+  widenTo2D(kernel, 1, false);
+  auto x = to2D(n, n.input(0), oneD);
+  auto w = to2D(n, n.input(1), oneD);
+  if (failed(x) || failed(w))
+    return failure();
+  SmallVector<Value> operands = {*x, *w};
+  if (n.hasInput(2))
+    operands.push_back(n.input(2));
+  return operands;
+}
+
+SmallVector<int64_t> spatialDims(Value image) {
+  return SmallVector<int64_t>(
+      cast<RankedTensorType>(image.getType()).getShape().drop_front(2));
+}
+
+LogicalResult convertConv(NodeImporter &n) {
+  bool oneD;
+  Window w;
+  auto operands = convOperands(n, oneD, w.kernel);
+  int64_t group;
+  if (failed(operands) || failed(n.getInt("group", group, 1)) ||
+      failed(readWindow(n, spatialDims((*operands)[0]), w, true, oneD)))
     return failure();
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/false);
   attrs.push_back(
       n.attr("groups", Builder(n.getContext()).getI64IntegerAttr(group)));
-  SmallVector<Value> operands = {n.input(0), n.input(1)};
-  if (n.hasInput(2))
-    operands.push_back(n.input(2));
-  return single(n, n.create("kiln.conv_2d", operands, attrs));
+  return setFrom2D(n, n.create("kiln.conv_2d", *operands, attrs), oneD);
+}
+
+/// Floor division, as Python's // (the ONNX reference's pad split).
+int64_t floorDiv(int64_t a, int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/// ConvTranspose, with pads resolved as the ONNX reference implementation
+/// does: explicit `pads` win; else SAME_UPPER/SAME_LOWER split the padding
+/// that makes the output `output_shape` (default in * stride), the odd pixel
+/// going at the end for UPPER and at the start for LOWER; else no pads. When
+/// `output_shape` is given the result has exactly that size: rows past the
+/// full result are zeros (kiln's output_padding), missing ones are cropped
+/// at the end.
+LogicalResult convertConvTranspose(NodeImporter &n) {
+  bool oneD;
+  Window w;
+  auto operands = convOperands(n, oneD, w.kernel);
+  int64_t group;
+  std::string autoPad;
+  SmallVector<int64_t> outputPadding, outputShape;
+  if (failed(operands) || failed(n.getInt("group", group, 1)) ||
+      failed(readWindowLists(n, w, true, oneD)) ||
+      failed(n.getString("auto_pad", autoPad, "NOTSET")) ||
+      failed(n.getInts("output_padding", outputPadding)) ||
+      failed(n.getInts("output_shape", outputShape)))
+    return failure();
+  if (outputPadding.empty())
+    outputPadding.assign(oneD ? 1 : 2, 0);
+  size_t spatialRank = oneD ? 1 : 2;
+  if (outputShape.size() == spatialRank + 2)
+    outputShape.erase(outputShape.begin(), outputShape.begin() + 2);
+  if (outputPadding.size() != spatialRank ||
+      (!outputShape.empty() && outputShape.size() != spatialRank))
+    return n.emitError() << "expects " << spatialRank
+                         << " output_padding and output_shape values";
+  if (oneD) {
+    widenTo2D(outputPadding, 0, false);
+    if (!outputShape.empty())
+      widenTo2D(outputShape, 1, false);
+  }
+  bool same = autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER";
+  if (!same && autoPad != "NOTSET" && autoPad != "VALID")
+    return n.emitError() << "unsupported auto_pad '" << autoPad << "'";
+  SmallVector<int64_t> in = spatialDims((*operands)[0]);
+  SmallVector<int64_t> pads = w.pads;
+  for (unsigned i = 0; i < 2; ++i) {
+    int64_t full = w.strides[i] * (in[i] - 1) + outputPadding[i] +
+                   (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (!n.findAttr("pads") && same) {
+      int64_t target =
+          outputShape.empty() ? in[i] * w.strides[i] : outputShape[i];
+      int64_t total = full - target, half = floorDiv(total, 2);
+      pads[i] = autoPad == "SAME_UPPER" ? half : total - half;
+      pads[i + 2] = total - pads[i];
+    } else if (!n.findAttr("pads")) {
+      pads[i] = pads[i + 2] = 0;
+    }
+    int64_t out =
+        outputShape.empty() ? full - pads[i] - pads[i + 2] : outputShape[i];
+    // Rows past the full result are zeros: kiln's output_padding.
+    int64_t extra = out - (full - pads[i] - pads[i + 2]);
+    pads[i + 2] -= extra;
+    if (pads[i + 2] < 0) {
+      outputPadding[i] -= pads[i + 2];
+      pads[i + 2] = 0;
+    }
+    if (pads[i] < 0)
+      return n.emitError() << "output_shape [" << listStr(outputShape)
+                           << "] needs zeros before the full result, which "
+                              "kiln cannot express";
+  }
+  Builder b(n.getContext());
+  w.pads = pads;
+  SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/false);
+  attrs.push_back(n.attr("groups", b.getI64IntegerAttr(group)));
+  attrs.push_back(
+      n.attr("output_padding", b.getDenseI64ArrayAttr(outputPadding)));
+  return setFrom2D(n, n.create("kiln.conv_transpose_2d", *operands, attrs),
+                   oneD);
 }
 
 /// Attributes kiln does not implement yet must be at their defaults.
@@ -373,238 +589,85 @@ LogicalResult requireZero(NodeImporter &n, StringRef attrName) {
   return success();
 }
 
+/// ceil_mode = 1 rounds the output size up; the last window may then reach
+/// past the end pad, which kiln expresses as more end padding (padded
+/// positions never win a max, nor count toward an average unless
+/// count_include_pad). A window starting inside the end pad is dropped.
+LogicalResult applyCeilMode(NodeImporter &n, ArrayRef<int64_t> in, Window &w,
+                            bool countIncludePad) {
+  for (unsigned i = 0; i < 2; ++i) {
+    int64_t s = w.strides[i];
+    int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t span = in[i] + w.pads[i] + w.pads[i + 2] - extent;
+    if (span < 0)
+      continue;
+    int64_t out = (span + s - 1) / s + 1;
+    if ((out - 1) * s >= in[i] + w.pads[i])
+      --out;
+    int64_t extra =
+        (out - 1) * s + extent - (in[i] + w.pads[i] + w.pads[i + 2]);
+    if (extra <= 0)
+      continue;
+    if (countIncludePad)
+      return n.emitError() << "ceil_mode = 1 with count_include_pad = 1 is "
+                              "not supported";
+    w.pads[i + 2] += extra;
+  }
+  return success();
+}
+
 template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
+  int64_t ceilMode, countIncludePad = 0;
   if (failed(n.checkNumInputs(1, 1)) || failed(n.checkUnusedOutputsFrom(1)) ||
-      failed(requireZero(n, "ceil_mode")) ||
-      (IsMax && failed(requireZero(n, "storage_order"))))
+      (IsMax && failed(requireZero(n, "storage_order"))) ||
+      failed(n.getInt("ceil_mode", ceilMode, 0)) ||
+      (!IsMax && failed(n.getInt("count_include_pad", countIncludePad, 0))))
     return failure();
-  auto in = n.inputType(0);
-  if (failed(checkImage(n, in, "input")))
+  auto oneD = isOneD(n, n.inputType(0), "input");
+  if (failed(oneD))
     return failure();
   Window w;
   if (failed(n.getInts("kernel_shape", w.kernel)))
     return failure();
   if (w.kernel.empty())
     return n.emitError() << "missing required attribute 'kernel_shape'";
+  if (*oneD)
+    widenTo2D(w.kernel, 1, false);
+  auto input = to2D(n, n.input(0), *oneD);
+  if (failed(input))
+    return failure();
+  SmallVector<int64_t> in = spatialDims(*input);
   // AveragePool has dilations only from opset 19.
-  if (failed(readWindow(n, in.getShape().drop_front(2), w, IsMax)))
+  if (failed(readWindow(n, in, w, IsMax || n.opset() >= 19, *oneD)) ||
+      (ceilMode && failed(applyCeilMode(n, in, w, countIncludePad != 0))))
     return failure();
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/true);
   if (IsMax)
-    return single(n, n.create("kiln.max_pool", n.input(0), attrs));
-  int64_t countIncludePad;
-  if (failed(n.getInt("count_include_pad", countIncludePad, 0)))
-    return failure();
+    return setFrom2D(n, n.create("kiln.max_pool", *input, attrs), *oneD);
   attrs.push_back(n.attr("count_include_pad",
                          BoolAttr::get(n.getContext(), countIncludePad != 0)));
-  return single(n, n.create("kiln.avg_pool", n.input(0), attrs));
+  return setFrom2D(n, n.create("kiln.avg_pool", *input, attrs), *oneD);
 }
 
 LogicalResult convertGlobalAveragePool(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, 1)) ||
-      failed(checkImage(n, n.inputType(0), "input")))
+  if (failed(n.checkNumInputs(1, 1)))
     return failure();
-  return single(n, n.create("kiln.global_avg_pool", n.input(0),
+  auto oneD = isOneD(n, n.inputType(0), "input");
+  if (failed(oneD))
+    return failure();
+  auto input = to2D(n, n.input(0), *oneD);
+  if (failed(input))
+    return failure();
+  return setFrom2D(n,
+                   n.create("kiln.global_avg_pool", *input,
                             {n.attr("layout", mlir::kiln::LayoutAttr::get(
                                                   n.getContext(),
-                                                  mlir::kiln::Layout::NCHW))}));
+                                                  mlir::kiln::Layout::NCHW))}),
+                   *oneD);
 }
 
-//===- Data movement -----------------------------------------------------===//
-
-/// Reshape's target shape: 0 copies the input dim (unless allowzero), one -1
-/// takes what is left.
-LogicalResult convertReshape(NodeImporter &n) {
-  if (failed(n.checkNumInputs(2, 2)))
-    return failure();
-  int64_t allowZero;
-  if (failed(n.getInt("allowzero", allowZero, 0)))
-    return failure();
-  auto spec = n.constantInts(1, "shape");
-  if (failed(spec))
-    return failure();
-  auto type = n.inputType(0);
-  SmallVector<int64_t> shape;
-  std::optional<size_t> inferred;
-  for (auto [i, s] : llvm::enumerate(*spec)) {
-    if (s == -1) {
-      if (inferred)
-        return n.emitError()
-               << "shape [" << listStr(*spec) << "] has more than one -1";
-      inferred = i;
-      shape.push_back(1);
-    } else if (s == 0 && !allowZero) {
-      if (static_cast<int64_t>(i) >= type.getRank())
-        return n.emitError()
-               << "shape [" << listStr(*spec) << "] copies dim " << i
-               << " (0) of " << type << ", which has no dim " << i;
-      shape.push_back(type.getDimSize(i));
-    } else if (s < 0) {
-      return n.emitError() << "shape [" << listStr(*spec)
-                           << "] has a negative size";
-    } else {
-      shape.push_back(s);
-    }
-  }
-  int64_t total = type.getNumElements(), known = 1;
-  for (auto [i, s] : llvm::enumerate(shape))
-    if (i != inferred && llvm::MulOverflow(known, s, known))
-      return n.emitError() << "shape [" << listStr(*spec) << "] is too large";
-  if (inferred) {
-    if (known == 0 || total % known != 0)
-      return n.emitError() << "cannot reshape " << type << " to ["
-                           << listStr(*spec)
-                           << "]: the -1 dim has no integer size";
-    shape[*inferred] = total / known;
-  } else if (known != total) {
-    return n.emitError() << "cannot reshape " << type << " (" << total
-                         << " elements) to [" << listStr(*spec) << "]";
-  }
-  return single(n,
-                n.create("kiln.reshape", n.input(0), {},
-                         RankedTensorType::get(shape, type.getElementType())));
-}
-
-/// Flatten: [d0 * ... * d(axis-1), d(axis) * ... * d(rank-1)].
-LogicalResult convertFlatten(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, 1)))
-    return failure();
-  int64_t axis;
-  if (failed(n.getInt("axis", axis, 1)))
-    return failure();
-  ArrayRef<int64_t> shape = n.inputType(0).getShape();
-  auto normalized =
-      n.normalizeAxis(axis, shape.size(), "axis", /*inclusive=*/true);
-  if (failed(normalized))
-    return failure();
-  return single(
-      n, n.reshape(n.input(0), {product(shape.take_front(*normalized)),
-                                product(shape.drop_front(*normalized))}));
-}
-
-/// The axes of Squeeze/Unsqueeze: an attribute before opset 13, a constant
-/// input from 13 on. Normalized against `rank`, sorted, unique.
-FailureOr<SmallVector<int64_t>> readAxes(NodeImporter &n, int64_t rank,
-                                         bool required) {
-  SmallVector<int64_t> axes;
-  bool present;
-  if (n.opset() < 13) {
-    present = n.findAttr("axes") != nullptr;
-    if (failed(n.getInts("axes", axes)))
-      return failure();
-  } else {
-    present = n.hasInput(1);
-    if (present) {
-      auto ints = n.constantInts(1, "axes");
-      if (failed(ints))
-        return failure();
-      axes = *ints;
-    }
-  }
-  if (!present && required)
-    return n.emitError() << "missing axes";
-  for (int64_t &axis : axes) {
-    auto normalized = n.normalizeAxis(axis, rank, "axis");
-    if (failed(normalized))
-      return failure();
-    axis = *normalized;
-  }
-  llvm::sort(axes);
-  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
-    return n.emitError() << "axes repeat an axis";
-  return axes;
-}
-
-LogicalResult convertSqueeze(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, n.opset() < 13 ? 1 : 2)))
-    return failure();
-  auto type = n.inputType(0);
-  auto axes = readAxes(n, type.getRank(), /*required=*/false);
-  if (failed(axes))
-    return failure();
-  SmallVector<int64_t> shape;
-  for (auto [i, d] : llvm::enumerate(type.getShape())) {
-    bool listed = llvm::is_contained(*axes, int64_t(i));
-    if (listed && d != 1)
-      return n.emitError() << "cannot squeeze dim " << i << " of size " << d
-                           << " in " << type;
-    if (!listed && !(axes->empty() && d == 1))
-      shape.push_back(d);
-  }
-  return single(n, n.reshape(n.input(0), shape));
-}
-
-LogicalResult convertUnsqueeze(NodeImporter &n) {
-  if (failed(n.checkNumInputs(n.opset() < 13 ? 1 : 2, n.opset() < 13 ? 1 : 2)))
-    return failure();
-  auto type = n.inputType(0);
-  // Axes index the output; count them first to know its rank.
-  int64_t count = 0;
-  if (n.opset() < 13) {
-    SmallVector<int64_t> raw;
-    if (failed(n.getInts("axes", raw)))
-      return failure();
-    count = raw.size();
-  } else {
-    auto raw = n.constantInts(1, "axes");
-    if (failed(raw))
-      return failure();
-    count = raw->size();
-  }
-  int64_t outRank = type.getRank() + count;
-  auto axes = readAxes(n, outRank, /*required=*/true);
-  if (failed(axes))
-    return failure();
-  SmallVector<int64_t> shape;
-  ArrayRef<int64_t> in = type.getShape();
-  for (int64_t i = 0; i < outRank; ++i) {
-    if (llvm::is_contained(*axes, i)) {
-      shape.push_back(1);
-    } else {
-      shape.push_back(in.front());
-      in = in.drop_front();
-    }
-  }
-  return single(n, n.reshape(n.input(0), shape));
-}
-
-LogicalResult convertTranspose(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, 1)))
-    return failure();
-  int64_t rank = n.inputType(0).getRank();
-  SmallVector<int64_t> perm;
-  for (int64_t i = rank - 1; i >= 0; --i)
-    perm.push_back(i);
-  if (failed(n.getInts("perm", perm)))
-    return failure();
-  Builder b(n.getContext());
-  return single(n, n.create("kiln.transpose", n.input(0),
-                            {n.attr("perm", b.getDenseI64ArrayAttr(perm))}));
-}
-
-LogicalResult convertConcat(NodeImporter &n) {
-  if (failed(n.checkNumInputs(1, ~0u)))
-    return failure();
-  int64_t axis;
-  if (failed(n.getInt("axis", axis)))
-    return failure();
-  SmallVector<Value> operands;
-  for (int i = 0; i < n.node.input_size(); ++i) {
-    if (!n.hasInput(i))
-      return n.emitError() << "input " << i << " is empty";
-    operands.push_back(n.input(i));
-  }
-  auto normalized = n.normalizeAxis(axis, n.inputType(0).getRank(), "axis");
-  if (failed(normalized))
-    return failure();
-  Builder b(n.getContext());
-  return single(n,
-                n.create("kiln.concat", operands,
-                         {n.attr("axis", b.getI64IntegerAttr(*normalized))}));
-}
-
-const llvm::StringMap<ConvertFn> &opTable() {
-  static const llvm::StringMap<ConvertFn> table = {
+OpTable buildOpTable() {
+  OpTable table = {
       {"Constant", convertConstant},
       {"Identity", convertIdentity},
       {"Dropout", convertDropout},
@@ -621,22 +684,21 @@ const llvm::StringMap<ConvertFn> &opTable() {
       {"Exp", convertUnary<kExp>},
       {"Log", convertUnary<kLog>},
       {"Sqrt", convertUnary<kSqrt>},
-      {"Neg", convertUnary<kNeg>},
       {"MatMul", convertMatMul},
       {"Gemm", convertGemm},
-      {"Softmax", convertSoftmax},
+      {"Softmax", convertSoftmax<kSoftmax>},
+      {"LogSoftmax", convertSoftmax<kLogSoftmax>},
       {"BatchNormalization", convertBatchNorm},
       {"Conv", convertConv},
       {"MaxPool", convertPool<true>},
       {"AveragePool", convertPool<false>},
+      {"ConvTranspose", convertConvTranspose},
       {"GlobalAveragePool", convertGlobalAveragePool},
-      {"Reshape", convertReshape},
-      {"Flatten", convertFlatten},
-      {"Squeeze", convertSqueeze},
-      {"Unsqueeze", convertUnsqueeze},
-      {"Transpose", convertTranspose},
-      {"Concat", convertConcat},
   };
+  registerMathOps(table);
+  registerReduceOps(table);
+  registerShapeOps(table);
+  registerTensorOps(table);
   return table;
 }
 
@@ -645,7 +707,8 @@ const llvm::StringMap<ConvertFn> &opTable() {
 ConvertFn lookupConverter(StringRef domain, StringRef opType) {
   if (!domain.empty() && domain != "ai.onnx")
     return nullptr;
-  return opTable().lookup(opType);
+  static const OpTable table = buildOpTable();
+  return table.lookup(opType);
 }
 
 } // namespace kiln::onnximport

@@ -29,6 +29,10 @@ Type convertElementType(MLIRContext *ctx, int32_t onnxType) {
     return b.getF16Type();
   case TensorProto::BFLOAT16:
     return b.getBF16Type();
+  case TensorProto::INT8:
+    return b.getIntegerType(8);
+  case TensorProto::INT16:
+    return b.getIntegerType(16);
   case TensorProto::INT32:
     return b.getI32Type();
   case TensorProto::INT64:
@@ -69,9 +73,9 @@ std::string packField(const Field &field) {
   return bytes;
 }
 
-/// The typed field that holds `dataType` values (ONNX stores FLOAT16,
-/// BFLOAT16 and BOOL in int32_data), packed to raw bytes; its element count
-/// goes to `count` and its proto name to `fieldName`.
+/// The typed field that holds `dataType` values (ONNX stores INT8, INT16,
+/// FLOAT16, BFLOAT16 and BOOL in int32_data), packed to raw bytes; its element
+/// count goes to `count` and its proto name to `fieldName`.
 std::string packTypedData(const TensorProto &t, int64_t &count,
                           const char *&fieldName) {
   switch (t.data_type()) {
@@ -91,6 +95,14 @@ std::string packTypedData(const TensorProto &t, int64_t &count,
     count = t.int32_data_size();
     fieldName = "int32_data";
     return packField<int32_t>(t.int32_data());
+  case TensorProto::INT16:
+    count = t.int32_data_size();
+    fieldName = "int32_data";
+    return packField<int16_t>(t.int32_data());
+  case TensorProto::INT8:
+    count = t.int32_data_size();
+    fieldName = "int32_data";
+    return packField<int8_t>(t.int32_data());
   case TensorProto::FLOAT16:
   case TensorProto::BFLOAT16:
     count = t.int32_data_size();

@@ -1,0 +1,123 @@
+/* Generic harness of the ONNX conformance runner (test/conformance/run.py):
+ * describes a compiled model, or runs it on raw input files and writes raw
+ * output files. It compares nothing; run.py does.
+ *
+ * Build: cc -include MODEL.h -DKILN_MODEL=<name> harness.c MODEL.o libkiln_rt.a
+ * -lm Run:   ./harness describe prints "input|output INDEX DTYPE NUM_ELEMENTS
+ * RANK DIMS... NAME" per tensor (DTYPE is the kiln_dtype_t value), then "arena
+ * SIZE".
+ *        ./harness run IN_DIR OUT_DIR
+ *          reads IN_DIR/input_<i>.bin (exactly num_elements * dtype size
+ *          bytes each), calls the model, writes OUT_DIR/output_<i>.bin.
+ * Exit status: 0 on success, 1 when the model returns an error status, 2 on
+ * a usage or I/O error. */
+#include <kiln/runtime.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(KILN_BATCH)
+extern const kiln_model_desc_t *(*const kiln_models[])(void);
+extern const int kiln_num_models;
+#elif defined(KILN_MODEL)
+#define KILN_CAT_(a, b) a##b
+#define KILN_CAT(a, b) KILN_CAT_(a, b)
+static const kiln_model_desc_t *(*const kiln_models[])(void) = {
+    KILN_CAT(KILN_MODEL, _describe)};
+static const int kiln_num_models = 1;
+#else
+#error "define KILN_MODEL (with -include MODEL.h) or KILN_BATCH"
+#endif
+
+static size_t tensor_bytes(const kiln_tensor_desc_t *t) {
+  return (size_t)t->num_elements * kiln_dtype_size(t->dtype);
+}
+
+static void *read_input(const char *dir, int i, size_t bytes) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/input_%d.bin", dir, i);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "harness: cannot open %s\n", path);
+    exit(2);
+  }
+  void *data = malloc(bytes ? bytes : 1);
+  size_t got = fread(data, 1, bytes, f);
+  int extra = fgetc(f);
+  fclose(f);
+  if (got != bytes || extra != EOF) {
+    fprintf(stderr, "harness: %s does not hold %zu bytes\n", path, bytes);
+    exit(2);
+  }
+  return data;
+}
+
+static void write_output(const char *dir, int i, const void *data,
+                         size_t bytes) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/output_%d.bin", dir, i);
+  FILE *f = fopen(path, "wb");
+  if (!f || fwrite(data, 1, bytes, f) != bytes || fclose(f) != 0) {
+    fprintf(stderr, "harness: cannot write %s\n", path);
+    exit(2);
+  }
+}
+
+static void describe(const char *kind, int i, const kiln_tensor_desc_t *t) {
+  printf("%s %d %d %lld %d", kind, i, (int)t->dtype, (long long)t->num_elements,
+         (int)t->rank);
+  for (int d = 0; d < t->rank; ++d)
+    printf(" %lld", (long long)t->shape[d]);
+  printf(" %s\n", t->name);
+}
+
+int main(int argc, char **argv) {
+  int index = 0;
+  if (argc >= 3 && strcmp(argv[1], "-m") == 0) {
+    index = atoi(argv[2]);
+    argc -= 2;
+    argv += 2;
+  }
+  if (index < 0 || index >= kiln_num_models) {
+    fprintf(stderr, "harness: no model %d (%d linked)\n", index,
+            kiln_num_models);
+    return 2;
+  }
+  const kiln_model_desc_t *model = kiln_models[index]();
+  if (argc == 2 && strcmp(argv[1], "describe") == 0) {
+    for (int i = 0; i < model->num_inputs; ++i)
+      describe("input", i, &model->inputs[i]);
+    for (int i = 0; i < model->num_outputs; ++i)
+      describe("output", i, &model->outputs[i]);
+    printf("arena %llu\n", (unsigned long long)model->arena_size);
+    return 0;
+  }
+  if (argc != 4 || strcmp(argv[1], "run") != 0) {
+    fprintf(stderr,
+            "usage: harness [-m INDEX] describe | run IN_DIR OUT_DIR\n");
+    return 2;
+  }
+  void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
+  void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
+  for (int i = 0; i < model->num_inputs; ++i)
+    inputs[i] = read_input(argv[2], i, tensor_bytes(&model->inputs[i]));
+  for (int i = 0; i < model->num_outputs; ++i)
+    outputs[i] = calloc(tensor_bytes(&model->outputs[i]) + 1, 1);
+  void *arena = kiln_arena_allocate((size_t)model->arena_size,
+                                    (size_t)model->arena_alignment);
+  if (!arena) {
+    fprintf(stderr, "harness: cannot allocate the arena\n");
+    return 2;
+  }
+  kiln_status_t status =
+      model->invoke((const void *const *)inputs, (void *const *)outputs, arena);
+  if (status != KILN_STATUS_OK) {
+    printf("model returned %s\n", kiln_status_message(status));
+    return 1;
+  }
+  for (int i = 0; i < model->num_outputs; ++i)
+    write_output(argv[3], i, outputs[i], tensor_bytes(&model->outputs[i]));
+  kiln_arena_free(arena);
+  return 0;
+}
