@@ -2,6 +2,7 @@
 // generic op creation (OperationState + InferTypeOpInterface + verify) so a
 // bad model yields a diagnostic naming the node instead of an assertion.
 #include "compiler/frontends/onnx/OnnxInternal.h"
+#include "compiler/frontends/common/OpCreate.h"
 
 #include "dialects/kiln/KilnDialect.h"
 
@@ -81,42 +82,9 @@ static ArrayRef<char> resourceBytes(ElementsAttr value) {
   return resource.getRawHandle().getBlob()->getData();
 }
 
-/// Integer values of a kiln.constant result (through kiln.identity), or
-/// nullopt when `v` is not an integer constant.
+/// Integer values of a kiln.constant result (through kiln.identity).
 static std::optional<SmallVector<int64_t>> intsOf(Value v) {
-  ElementsAttr value = constantValue(v);
-  if (!value)
-    return std::nullopt;
-  auto intType = dyn_cast<IntegerType>(value.getElementType());
-  if (!intType)
-    return std::nullopt;
-  SmallVector<int64_t> out;
-  if (auto dense = dyn_cast<DenseIntElementsAttr>(value)) {
-    for (const APInt &x : dense.getValues<APInt>())
-      out.push_back(intType.getWidth() == 1 ? int64_t(x.getZExtValue())
-                                            : x.getSExtValue());
-    return out;
-  }
-  if (!isa<DenseResourceElementsAttr>(value))
-    return std::nullopt;
-  ArrayRef<char> bytes = resourceBytes(value);
-  unsigned width = intType.getWidth() == 1 ? 1 : intType.getWidth() / 8;
-  for (size_t pos = 0; pos + width <= bytes.size(); pos += width) {
-    int64_t x = 0;
-    if (width == 8) {
-      std::memcpy(&x, bytes.data() + pos, 8);
-    } else if (width == 4) {
-      int32_t y;
-      std::memcpy(&y, bytes.data() + pos, 4);
-      x = y;
-    } else if (width == 1) {
-      x = static_cast<int8_t>(bytes[pos]);
-    } else {
-      return std::nullopt;
-    }
-    out.push_back(x);
-  }
-  return out;
+  return ::kiln::constantIntsOf(v);
 }
 
 /// Float (or integer) values of a kiln.constant result as doubles, or
@@ -356,57 +324,8 @@ FailureOr<Value> NodeImporter::scalar(Type elementType, double v) const {
 FailureOr<Value> NodeImporter::create(StringRef opName, ValueRange operands,
                                       ArrayRef<NamedAttribute> attrs,
                                       Type resultType) const {
-  MLIRContext *ctx = getContext();
-  OperationState state(loc, opName);
-  state.addOperands(operands);
-  state.addAttributes(attrs);
-  // A placeholder until inference has run; nothing reads it before then.
-  state.addTypes(resultType ? resultType : NoneType::get(ctx));
-  Operation *op = builder().create(state);
-
-  // Inference and the verifier report through emitOptionalError on `loc`;
-  // collect their messages into one error that names the node.
-  std::string messages;
-  bool ok = true;
-  {
-    ScopedDiagnosticHandler capture(ctx, [&](Diagnostic &diag) {
-      if (diag.getSeverity() != DiagnosticSeverity::Error)
-        return success();
-      if (!messages.empty())
-        messages += "; ";
-      messages += diag.str();
-      // The verifier's "see current operation" note prints the generic op;
-      // the node name says more.
-      for (const Diagnostic &note : diag.getNotes())
-        if (!StringRef(note.str()).starts_with("see current operation"))
-          messages += " (" + note.str() + ")";
-      return success();
-    });
-    if (!resultType) {
-      auto infer = dyn_cast<InferTypeOpInterface>(op);
-      SmallVector<Type, 1> types;
-      if (!infer || op->getNumResults() != 1) {
-        ok = false;
-        messages = "internal error: '" + opName.str() +
-                   "' needs an explicit result type";
-      } else if (failed(infer.inferReturnTypes(
-                     ctx, loc, op->getOperands(), op->getRawDictionaryAttrs(),
-                     op->getPropertiesStorage(), op->getRegions(), types)) ||
-                 types.size() != 1) {
-        ok = false;
-      } else {
-        op->getResult(0).setType(types.front());
-      }
-    }
-    if (ok && failed(mlir::verify(op, /*verifyRecursively=*/false)))
-      ok = false;
-  }
-  if (ok)
-    return op->getResult(0);
-  op->erase();
-  if (messages.empty())
-    messages = "cannot build '" + opName.str() + "' from these operands";
-  return emitError() << messages;
+  return createKilnOp(builder(), loc, opName, operands, attrs, resultType,
+                      [&] { return emitError(); });
 }
 
 FailureOr<Value> NodeImporter::reshape(Value v, ArrayRef<int64_t> shape) const {
