@@ -568,4 +568,6 @@ def Kiln_TileOp : Kiln_Op<"tile", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+include "dialects/kiln/KilnImageOps.td"
+
 #endif // KILN_OPS_TD

@@ -19,6 +19,7 @@ void populateKilnMatmulToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnConvToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnDataMovementToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnImageToLinalgPatterns(RewritePatternSet &patterns);
 /// All of the above.
 void populateKilnToLinalgPatterns(RewritePatternSet &patterns);
 

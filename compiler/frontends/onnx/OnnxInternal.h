@@ -181,6 +181,7 @@ using OpTable = llvm::StringMap<ConvertFn>;
 
 /// Op-table hooks of the converter families split out of OnnxOps.cpp.
 void registerMathOps(OpTable &table);   // OnnxMathOps.cpp
+void registerImageOps(OpTable &table);  // OnnxImageOps.cpp
 void registerReduceOps(OpTable &table); // OnnxReduceOps.cpp
 void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp

@@ -696,6 +696,7 @@ OpTable buildOpTable() {
       {"GlobalAveragePool", convertGlobalAveragePool},
   };
   registerMathOps(table);
+  registerImageOps(table);
   registerReduceOps(table);
   registerShapeOps(table);
   registerTensorOps(table);
