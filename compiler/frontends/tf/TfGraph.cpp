@@ -304,8 +304,9 @@ FailureOr<Value> readVariableValue(ImportState &state, StringRef key,
 
 /// Checks that captured input `i` of `fn`, variable object `id`, has a key
 /// the checkpoint holds (without a checkpoint, reading it reports that).
-static LogicalResult checkVariableKey(ImportState &state, Location loc, size_t i,
-                               StringRef fn, int id, const VariableRef &var) {
+static LogicalResult checkVariableKey(ImportState &state, Location loc,
+                                      size_t i, StringRef fn, int id,
+                                      const VariableRef &var) {
   if (!state.checkpoint ||
       (!var.key.empty() && state.checkpoint->lookup(var.key)))
     return success();
