@@ -302,6 +302,28 @@ FailureOr<Value> readVariableValue(ImportState &state, StringRef key,
   return v;
 }
 
+/// Checks that captured input `i` of `fn`, variable object `id`, has a key
+/// the checkpoint holds (without a checkpoint, reading it reports that).
+static LogicalResult checkVariableKey(ImportState &state, Location loc,
+                                      size_t i, StringRef fn, int id,
+                                      const VariableRef &var) {
+  if (!state.checkpoint ||
+      (!var.key.empty() && state.checkpoint->lookup(var.key)))
+    return success();
+  InFlightDiagnostic diag = emitError(loc);
+  diag << "captured input " << i << " of '" << fn << "' is variable '"
+       << var.name << "' (object " << id << "), ";
+  if (var.key.empty())
+    return diag << "which has no VARIABLE_VALUE attribute in the "
+                << "checkpoint's object graph";
+  return diag << "but its checkpoint key '" << var.key << "' ("
+              << (var.fromObjectGraph
+                      ? "from the checkpoint's object graph"
+                      : "built from its object path; the checkpoint has no "
+                        "object graph")
+              << ") is not in " << state.checkpoint->indexPath();
+}
+
 FailureOr<ArrayRef<TfValue>> Scope::evaluate(const tfp::NodeDef &node) {
   StringRef name = node.name();
   auto it = done.find(name);
@@ -357,14 +379,17 @@ FailureOr<ArrayRef<TfValue>> Scope::evaluate(const tfp::NodeDef &node) {
       bound = std::min<size_t>(cf->second.bound_inputs_size(), inputs.size());
     for (size_t i = 0; i < bound; ++i) {
       int id = cf->second.bound_inputs(i);
-      auto key = state.variableKeys.find(id);
-      if (key == state.variableKeys.end())
+      auto var = state.variables.find(id);
+      if (var == state.variables.end())
         return emitError(loc) << "captured input " << i << " of '"
                               << callee->signature().name()
                               << "' (object " << id
                               << ") is not a variable in the checkpoint",
                fail();
-      inputs[inputs.size() - bound + i].resourceKey = key->second;
+      if (failed(checkVariableKey(state, loc, i, callee->signature().name(), id,
+                                  var->second)))
+        return fail();
+      inputs[inputs.size() - bound + i].resourceKey = var->second.key;
     }
   }
   // Evaluate every input even after a failure, so one run reports all

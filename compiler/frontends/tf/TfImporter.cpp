@@ -20,8 +20,6 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
-#include <deque>
-
 using namespace mlir;
 namespace fs = llvm::sys::fs;
 namespace path = llvm::sys::path;
@@ -88,31 +86,6 @@ LogicalResult parseText(MLIRContext &ctx, StringRef file,
     return emitError(fileLoc(ctx, file))
            << "is not a valid " << what << " in text format: " << errors.first;
   return success();
-}
-
-/// Object graph node -> checkpoint key: the first breadth-first path of
-/// child names from the root, as TensorFlow's checkpoint writer names them.
-std::map<int, std::string> variableKeys(const tfp::SavedObjectGraph &graph) {
-  std::map<int, std::string> paths, keys;
-  std::deque<int> queue = {0};
-  paths[0] = "";
-  while (!queue.empty()) {
-    int id = queue.front();
-    queue.pop_front();
-    if (id < 0 || id >= graph.nodes_size())
-      continue;
-    const tfp::SavedObject &node = graph.nodes(id);
-    if (node.has_variable())
-      keys[id] = paths[id] + "/.ATTRIBUTES/VARIABLE_VALUE";
-    for (const auto &child : node.children()) {
-      if (paths.count(child.node_id()))
-        continue;
-      paths[child.node_id()] =
-          (id == 0 ? "" : paths[id] + "/") + child.local_name();
-      queue.push_back(child.node_id());
-    }
-  }
-  return keys;
 }
 
 /// One model input or output: API name, tensor reference, and for inputs
@@ -378,7 +351,11 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
     state.checkpoint = &*m.checkpoint;
   if (savedModel) {
     state.objectGraph = m.objects;
-    state.variableKeys = variableKeys(*m.objects);
+    auto variables =
+        resolveVariableKeys(fileLoc(ctx, file), *m.objects, state.checkpoint);
+    if (failed(variables))
+      return failure();
+    state.variables = std::move(*variables);
   }
 
   Scope top(state, *m.graph);

@@ -40,6 +40,30 @@ std::string dataTypeName(int dtype);
 
 class Scope;
 
+/// A variable of a SavedModel's object graph and the checkpoint key of its
+/// value.
+struct VariableRef {
+  /// SavedVariable.name ("dense/kernel"), for messages.
+  std::string name;
+  /// The checkpoint key; empty when the object graph lists none.
+  std::string key;
+  /// Whether `key` comes from the checkpoint's TrackableObjectGraph (else it
+  /// was built from the object's path).
+  bool fromObjectGraph = false;
+};
+
+/// The variables of `graph` with their checkpoint keys: from the checkpoint's
+/// TrackableObjectGraph ("_CHECKPOINTABLE_OBJECT_GRAPH", nodes numbered like
+/// `graph`'s) when it has one, else built from each variable's first
+/// breadth-first path of escaped local names, as TensorFlow names them.
+/// Errors (a malformed object graph entry) are reported at `loc`.
+mlir::FailureOr<std::map<int, VariableRef>>
+resolveVariableKeys(mlir::Location loc, const tfp::SavedObjectGraph &graph,
+                    const Checkpoint *checkpoint);
+/// TensorFlow's escaping of a local name in a checkpoint key: "." -> "..",
+/// "/" -> ".S".
+std::string escapeLocalName(llvm::StringRef name);
+
 /// What the whole import shares.
 struct ImportState {
   mlir::MLIRContext &ctx;
@@ -51,8 +75,8 @@ struct ImportState {
   /// SavedModel only: variables and the object graph.
   const Checkpoint *checkpoint = nullptr;
   const tfp::SavedObjectGraph *objectGraph = nullptr;
-  /// Object graph node id -> checkpoint key of its value.
-  std::map<int, std::string> variableKeys;
+  /// Object graph node id -> the variable it holds (SavedModel only).
+  std::map<int, VariableRef> variables;
   /// Unsupported op type -> the nodes that use it, reported together.
   std::map<std::string, std::vector<std::string>> unsupported;
   /// One constant per checkpoint key, so shared weights are read once.

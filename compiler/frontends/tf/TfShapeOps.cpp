@@ -430,13 +430,23 @@ LogicalResult convertPad(NodeImporter &n) {
   if (failed(pads))
     return failure();
   auto t = n.inputType(0);
-  if (int64_t(pads->size()) != 2 * t.getRank())
-    return n.emitError() << "paddings must be [rank, 2]";
+  auto padsType = n.inputType(1);
+  if (padsType.getRank() != 2 || padsType.getDimSize(0) != t.getRank() ||
+      padsType.getDimSize(1) != 2) {
+    InFlightDiagnostic diag = n.emitError();
+    diag << "paddings must have shape [" << t.getRank() << ",2] for a rank-"
+         << t.getRank() << " input, not [";
+    llvm::interleave(padsType.getShape(), diag, ",");
+    return diag << "]";
+  }
   double value = 0.0;
   if (n.inputs.size() == 3) {
     auto v = n.constantFloats(2, "constant_values");
     if (failed(v))
       return failure();
+    if (n.inputType(2).getRank() != 0)
+      return n.emitError() << "constant_values must be a scalar, not rank "
+                           << n.inputType(2).getRank();
     value = v->front();
   }
   SmallVector<int64_t> low, high;
