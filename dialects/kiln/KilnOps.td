@@ -568,4 +568,7 @@ def Kiln_TileOp : Kiln_Op<"tile", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
+// Index-computing ops (arg_max, gather_elements, scatter_*, cumsum, ...).
+include "dialects/kiln/KilnIndexOps.td"
+
 #endif // KILN_OPS_TD

@@ -19,6 +19,7 @@ void mlir::kiln::populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   populateKilnConvToLinalgPatterns(patterns);
   populateKilnReductionToLinalgPatterns(patterns);
   populateKilnDataMovementToLinalgPatterns(patterns);
+  populateKilnIndexingToLinalgPatterns(patterns);
 }
 
 namespace {
