@@ -184,6 +184,7 @@ void registerMathOps(OpTable &table);   // OnnxMathOps.cpp
 void registerReduceOps(OpTable &table); // OnnxReduceOps.cpp
 void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
+void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 

@@ -699,6 +699,7 @@ OpTable buildOpTable() {
   registerReduceOps(table);
   registerShapeOps(table);
   registerTensorOps(table);
+  registerIndexOps(table);
   return table;
 }
 
