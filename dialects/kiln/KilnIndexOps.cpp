@@ -33,9 +33,8 @@ LogicalResult checkFits(Operation *op, RankedTensorType small,
     if (i == axis || ShapedType::isDynamic(s) || ShapedType::isDynamic(b))
       continue;
     if (s > b)
-      return op->emitOpError()
-             << what << " dimension " << i << " (" << s
-             << ") is larger than the data's (" << b << ")";
+      return op->emitOpError() << what << " dimension " << i << " (" << s
+                               << ") is larger than the data's (" << b << ")";
   }
   return success();
 }
@@ -65,10 +64,9 @@ FailureOr<int64_t> tupleSize(std::optional<Location> loc,
 //===- Arg reductions ----------------------------------------------------===//
 
 #define KILN_ARG_REDUCE(OP)                                                    \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &results) {         \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,          \
+      SmallVectorImpl<Type> &results) {                                        \
     auto in = rankedOf(adaptor.getInput());                                    \
     auto axis = static_cast<int64_t>(adaptor.getAxis());                       \
     if (failed(checkAxis(loc, axis, in.getRank())))                            \
@@ -130,8 +128,8 @@ GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
 
 LogicalResult GatherElementsOp::verify() {
   auto data = getData().getType();
-  if (failed(checkFits(*this, getIndices().getType(), data, getAxis(),
-                       "indices")))
+  if (failed(
+          checkFits(*this, getIndices().getType(), data, getAxis(), "indices")))
     return failure();
   return checkNonEmptyAxis(*this, data, getAxis(),
                            getIndices().getType().getNumElements() != 0);
@@ -200,8 +198,8 @@ LogicalResult ScatterNDOp::verify() {
            << getUpdates().getType() << " must have shape indices.shape[:-1]"
            << " + data.shape[" << *m << ":]";
   for (int64_t i = 0; i < *m; ++i)
-    if (failed(checkNonEmptyAxis(*this, data, i,
-                                 indices.getNumElements() != 0)))
+    if (failed(
+            checkNonEmptyAxis(*this, data, i, indices.getNumElements() != 0)))
       return failure();
   return success();
 }

@@ -97,8 +97,7 @@ FailureOr<Value> arrange(NodeImporter &n, const Term &t, ArrayRef<int> order) {
 
 /// Takes diagonals of repeated labels, then sums out the labels that
 /// `keep` does not hold.
-LogicalResult simplify(NodeImporter &n, Term &t,
-                       function_ref<bool(int)> keep) {
+LogicalResult simplify(NodeImporter &n, Term &t, function_ref<bool(int)> keep) {
   for (size_t p = 0; p < t.labels.size(); ++p) {
     for (size_t q = p + 1; q < t.labels.size(); ++q) {
       if (t.labels[q] != t.labels[p])

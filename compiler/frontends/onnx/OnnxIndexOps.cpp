@@ -66,12 +66,11 @@ template <bool IsMax> LogicalResult convertArgReduce(NodeImporter &n) {
   if (failed(normalized))
     return failure();
   Builder b(n.getContext());
-  return single(n, n.create(IsMax ? "kiln.arg_max" : "kiln.arg_min",
-                            n.input(0),
-                            {n.attr("axis", b.getI64IntegerAttr(*normalized)),
-                             n.attr("keep_dims", b.getBoolAttr(keepDims)),
-                             n.attr("select_last_index",
-                                    b.getBoolAttr(last))}));
+  return single(n,
+                n.create(IsMax ? "kiln.arg_max" : "kiln.arg_min", n.input(0),
+                         {n.attr("axis", b.getI64IntegerAttr(*normalized)),
+                          n.attr("keep_dims", b.getBoolAttr(keepDims)),
+                          n.attr("select_last_index", b.getBoolAttr(last))}));
 }
 
 /// 1 at the first maximum along `axis`, 0 elsewhere.
@@ -81,8 +80,8 @@ FailureOr<Value> hardmax(NodeImporter &n, Value x, int64_t axis) {
   auto arg = n.create("kiln.arg_max", x,
                       {n.attr("axis", b.getI64IntegerAttr(axis)),
                        n.attr("keep_dims", b.getBoolAttr(true))});
-  auto ramp = indexRamp(n, b.getI64Type(), type.getDimSize(axis),
-                        type.getRank(), axis);
+  auto ramp =
+      indexRamp(n, b.getI64Type(), type.getDimSize(axis), type.getRank(), axis);
   Type element = type.getElementType();
   return selectOp(n, binaryOp(n, "kiln.equal", arg, ramp),
                   n.scalar(element, 1.0), n.scalar(element, 0.0));
@@ -171,9 +170,9 @@ LogicalResult convertGatherElements(NodeImporter &n) {
   if (failed(normalized))
     return failure();
   Builder b(n.getContext());
-  return single(n, n.create("kiln.gather_elements", {n.input(0), n.input(1)},
-                            {n.attr("axis",
-                                    b.getI64IntegerAttr(*normalized))}));
+  return single(n,
+                n.create("kiln.gather_elements", {n.input(0), n.input(1)},
+                         {n.attr("axis", b.getI64IntegerAttr(*normalized))}));
 }
 
 LogicalResult convertGatherND(NodeImporter &n) {
@@ -183,9 +182,9 @@ LogicalResult convertGatherND(NodeImporter &n) {
   if (failed(n.getInt("batch_dims", batchDims, 0)))
     return failure();
   Builder b(n.getContext());
-  return single(n, n.create("kiln.gather_nd", {n.input(0), n.input(1)},
-                            {n.attr("batch_dims",
-                                    b.getI64IntegerAttr(batchDims))}));
+  return single(
+      n, n.create("kiln.gather_nd", {n.input(0), n.input(1)},
+                  {n.attr("batch_dims", b.getI64IntegerAttr(batchDims))}));
 }
 
 /// The `reduction` attribute of ScatterElements/ScatterND.
@@ -216,10 +215,9 @@ LogicalResult convertScatterElements(NodeImporter &n) {
     return failure();
   Builder b(n.getContext());
   return single(
-      n, n.create("kiln.scatter_elements",
-                  {n.input(0), n.input(1), n.input(2)},
-                  {n.attr("axis", b.getI64IntegerAttr(*normalized)),
-                   *reduction}));
+      n,
+      n.create("kiln.scatter_elements", {n.input(0), n.input(1), n.input(2)},
+               {n.attr("axis", b.getI64IntegerAttr(*normalized)), *reduction}));
 }
 
 LogicalResult convertScatterND(NodeImporter &n) {
@@ -228,9 +226,9 @@ LogicalResult convertScatterND(NodeImporter &n) {
   auto reduction = scatterReduction(n);
   if (failed(reduction))
     return failure();
-  return single(n, n.create("kiln.scatter_nd",
-                            {n.input(0), n.input(1), n.input(2)},
-                            {*reduction}));
+  return single(n,
+                n.create("kiln.scatter_nd",
+                         {n.input(0), n.input(1), n.input(2)}, {*reduction}));
 }
 
 //===- CumSum, Trilu, OneHot ---------------------------------------------===//
@@ -284,22 +282,20 @@ LogicalResult convertTrilu(NodeImporter &n) {
       keep.push_back(upper ? j - i >= k : j - i <= k);
   Builder b(n.getContext());
   auto maskType = RankedTensorType::get({rows, cols}, b.getI1Type());
-  return single(n, selectOp(n, n.constant(DenseElementsAttr::get(maskType,
-                                                                 keep)),
-                            n.input(0),
-                            n.scalar(type.getElementType(), 0.0)));
+  return single(n,
+                selectOp(n, n.constant(DenseElementsAttr::get(maskType, keep)),
+                         n.input(0), n.scalar(type.getElementType(), 0.0)));
 }
 
 /// A rank-0 tensor holding element `i` of the 1-D `v`.
 FailureOr<Value> elementOf(NodeImporter &n, Value v, int64_t i) {
   Builder b(n.getContext());
   auto type = cast<RankedTensorType>(v.getType());
-  auto one = n.create(
-      "kiln.slice", v,
-      {n.attr("offsets", b.getDenseI64ArrayAttr({i})),
-       n.attr("sizes", b.getDenseI64ArrayAttr({1})),
-       n.attr("strides", b.getDenseI64ArrayAttr({1}))},
-      RankedTensorType::get({1}, type.getElementType()));
+  auto one = n.create("kiln.slice", v,
+                      {n.attr("offsets", b.getDenseI64ArrayAttr({i})),
+                       n.attr("sizes", b.getDenseI64ArrayAttr({1})),
+                       n.attr("strides", b.getDenseI64ArrayAttr({1}))},
+                      RankedTensorType::get({1}, type.getElementType()));
   if (failed(one))
     return failure();
   return n.reshape(*one, {});
@@ -318,8 +314,7 @@ LogicalResult convertOneHot(NodeImporter &n) {
   if (failed(depths))
     return failure();
   if (depths->size() != 1)
-    return n.emitError() << "depth must hold one value, got "
-                         << depths->size();
+    return n.emitError() << "depth must hold one value, got " << depths->size();
   auto depth = static_cast<int64_t>(depths->front());
   if (depth < 1)
     return n.emitError() << "depth must be >= 1, got " << depth;
@@ -337,11 +332,9 @@ LogicalResult convertOneHot(NodeImporter &n) {
   FailureOr<Value> indices = n.input(0);
   if (type.getElementType() != i64)
     indices = n.create("kiln.cast", *indices, {}, type.clone(i64));
-  indices = selectOp(n,
-                     binaryOp(n, "kiln.less", indices, n.scalar(i64, 0.0)),
-                     binaryOp(n, "kiln.add", indices,
-                              n.scalar(i64, double(depth))),
-                     indices);
+  indices = selectOp(
+      n, binaryOp(n, "kiln.less", indices, n.scalar(i64, 0.0)),
+      binaryOp(n, "kiln.add", indices, n.scalar(i64, double(depth))), indices);
   if (failed(indices))
     return failure();
   SmallVector<int64_t> shape(type.getShape());

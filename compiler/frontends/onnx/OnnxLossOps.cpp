@@ -64,8 +64,8 @@ FailureOr<Value> negativeLogLikelihood(NodeImporter &n, Value input,
   if (weight) {
     auto wType = cast<RankedTensorType>(weight.getType());
     if (wType.getRank() != 1 || wType.getDimSize(0) != classes)
-      return n.emitError() << "weight " << wType << " must be 1-D of size C = "
-                           << classes;
+      return n.emitError() << "weight " << wType
+                           << " must be 1-D of size C = " << classes;
   }
   Builder b(n.getContext());
   SmallVector<int64_t> unitShape(expected);
@@ -91,9 +91,9 @@ FailureOr<Value> negativeLogLikelihood(NodeImporter &n, Value input,
   if (failed(picked) || failed(w))
     return failure();
   if (attrs.ignoreIndex) {
-    auto kept = binaryOp(n, "kiln.not_equal", target,
-                         n.scalar(tType.getElementType(),
-                                  double(*attrs.ignoreIndex)));
+    auto kept =
+        binaryOp(n, "kiln.not_equal", target,
+                 n.scalar(tType.getElementType(), double(*attrs.ignoreIndex)));
     w = selectOp(n, kept, *w ? *w : n.scalar(element, 1.0), zero);
     if (failed(w))
       return failure();
@@ -124,8 +124,8 @@ LogicalResult convertNegativeLogLikelihoodLoss(NodeImporter &n) {
   auto attrs = lossAttrs(n);
   if (failed(attrs))
     return failure();
-  return single(n, negativeLogLikelihood(n, n.input(0), n.input(1),
-                                         n.input(2), *attrs));
+  return single(
+      n, negativeLogLikelihood(n, n.input(0), n.input(1), n.input(2), *attrs));
 }
 
 /// SoftmaxCrossEntropyLoss: the NLL of log_softmax over the classes (dim

@@ -109,9 +109,9 @@ struct ArgReduceToLinalg : OpRewritePattern<ArgOp> {
     AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
     Value initV = filledTensor(rewriter, loc, valType,
                                scalarConstant(rewriter, loc, elem, 0.0));
-    Value initI = filledTensor(rewriter, loc, idxType,
-                               scalarConstant(rewriter, loc,
-                                              rewriter.getI64Type(), -1.0));
+    Value initI = filledTensor(
+        rewriter, loc, idxType,
+        scalarConstant(rewriter, loc, rewriter.getI64Type(), -1.0));
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{valType, idxType}, ValueRange{op.getInput()},
         ValueRange{initV, initI},
@@ -123,7 +123,8 @@ struct ArgReduceToLinalg : OpRewritePattern<ArgOp> {
           Value zero = arith::ConstantIntOp::create(b, l, b.getI64Type(), 0);
           Value empty = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
                                               accI, zero);
-          Value better = IsMax ? greater(b, l, x, accV) : greater(b, l, accV, x);
+          Value better =
+              IsMax ? greater(b, l, x, accV) : greater(b, l, accV, x);
           // For arg_min a NaN must still win: `greater(acc, x)` says the
           // opposite when exactly one side is NaN.
           if (!IsMax && isa<FloatType>(elem)) {
@@ -131,14 +132,15 @@ struct ArgReduceToLinalg : OpRewritePattern<ArgOp> {
                 arith::CmpFOp::create(b, l, arith::CmpFPredicate::UNO, x, x);
             Value accNum = arith::CmpFOp::create(
                 b, l, arith::CmpFPredicate::ORD, accV, accV);
-            Value lt = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT,
-                                             x, accV);
+            Value lt =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OLT, x, accV);
             better = arith::OrIOp::create(
                 b, l, lt, arith::AndIOp::create(b, l, xNan, accNum));
           }
-          Value tie = arith::CmpIOp::create(
-              b, l, last ? arith::CmpIPredicate::sgt : arith::CmpIPredicate::slt,
-              j, accI);
+          Value tie = arith::CmpIOp::create(b, l,
+                                            last ? arith::CmpIPredicate::sgt
+                                                 : arith::CmpIPredicate::slt,
+                                            j, accI);
           Value take = arith::OrIOp::create(
               b, l, arith::OrIOp::create(b, l, empty, better),
               arith::AndIOp::create(b, l, same(b, l, x, accV), tie));
@@ -187,18 +189,17 @@ struct ArgTopKToLinalg : OpRewritePattern<ArgTopKOp> {
                                axisMap(ctx, rank + 1, rank)},
         iterators, [&](OpBuilder &b, Location l, ValueRange a) {
           Value other = a[0], self = a[1];
-          Value beats = largest ? greater(b, l, other, self)
-                                : greater(b, l, self, other);
-          Value earlier = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, indexAsI64(b, l, rank),
-              indexAsI64(b, l, axis));
+          Value beats =
+              largest ? greater(b, l, other, self) : greater(b, l, self, other);
+          Value earlier = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt,
+                                                indexAsI64(b, l, rank),
+                                                indexAsI64(b, l, axis));
           Value before = arith::OrIOp::create(
               b, l, beats,
               arith::AndIOp::create(b, l, same(b, l, other, self), earlier));
           Value one = arith::ExtUIOp::create(b, l, b.getI64Type(), before);
-          linalg::YieldOp::create(b, l,
-                                  arith::AddIOp::create(b, l, a[2], one)
-                                      .getResult());
+          linalg::YieldOp::create(
+              b, l, arith::AddIOp::create(b, l, a[2], one).getResult());
         });
 
     auto outType = cast<RankedTensorType>(op.getType());
@@ -236,11 +237,10 @@ struct CumSumToLinalg : OpRewritePattern<CumSumOp> {
     Type elem = type.getElementType();
     int64_t axis = op.getAxis(), rank = type.getRank();
     arith::CmpIPredicate pred =
-        op.getReverse()
-            ? (op.getExclusive() ? arith::CmpIPredicate::sgt
-                                 : arith::CmpIPredicate::sge)
-            : (op.getExclusive() ? arith::CmpIPredicate::slt
-                                 : arith::CmpIPredicate::sle);
+        op.getReverse() ? (op.getExclusive() ? arith::CmpIPredicate::sgt
+                                             : arith::CmpIPredicate::sge)
+                        : (op.getExclusive() ? arith::CmpIPredicate::slt
+                                             : arith::CmpIPredicate::sle);
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
@@ -254,8 +254,8 @@ struct CumSumToLinalg : OpRewritePattern<CumSumOp> {
           Value j = linalg::IndexOp::create(b, l, rank);
           Value i = linalg::IndexOp::create(b, l, axis);
           Value in = arith::CmpIOp::create(b, l, pred, j, i);
-          Value x = arith::SelectOp::create(
-              b, l, in, a[0], scalarConstant(b, l, elem, 0.0));
+          Value x = arith::SelectOp::create(b, l, in, a[0],
+                                            scalarConstant(b, l, elem, 0.0));
           linalg::YieldOp::create(b, l, addOf(b, l, a[1], x));
         });
     rewriter.replaceOp(op, generic.getResult(0));
@@ -369,8 +369,8 @@ Value combine(OpBuilder &b, Location l, ScatterReduction r, Value old,
   llvm_unreachable("unknown scatter reduction");
 }
 
-using ScatterBody = function_ref<Value(OpBuilder &, Location, ValueRange ivs,
-                                       Value acc)>;
+using ScatterBody =
+    function_ref<Value(OpBuilder &, Location, ValueRange ivs, Value acc)>;
 
 /// An scf.for nest over `shape` threading one tensor, starting at `init`.
 Value loopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value init,
@@ -393,8 +393,8 @@ Value loopNest(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value init,
 Value scatterOne(OpBuilder &b, Location l, ScatterReduction r, Value acc,
                  ValueRange coords, Value update) {
   if (r != ScatterReduction::None)
-    update = combine(b, l, r, tensor::ExtractOp::create(b, l, acc, coords),
-                     update);
+    update =
+        combine(b, l, r, tensor::ExtractOp::create(b, l, acc, coords), update);
   return tensor::InsertOp::create(b, l, update, acc, coords);
 }
 
@@ -416,7 +416,8 @@ struct ScatterElementsToLoops : OpRewritePattern<ScatterElementsOp> {
     rewriter.replaceOp(
         op, loopNest(rewriter, op.getLoc(), idxType.getShape(), op.getData(),
                      [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) {
-                       Value raw = tensor::ExtractOp::create(b, l, indices, ivs);
+                       Value raw =
+                           tensor::ExtractOp::create(b, l, indices, ivs);
                        SmallVector<Value> coords(ivs);
                        coords[axis] = safeIndex(b, l, raw, size);
                        Value u = tensor::ExtractOp::create(b, l, updates, ivs);
@@ -471,6 +472,5 @@ void mlir::kiln::populateKilnIndexingToLinalgPatterns(
   patterns.add<ArgReduceToLinalg<ArgMaxOp, true>,
                ArgReduceToLinalg<ArgMinOp, false>, ArgTopKToLinalg,
                CumSumToLinalg, GatherElementsToGeneric, GatherNDToGeneric,
-               ScatterElementsToLoops, ScatterNDToLoops>(
-      patterns.getContext());
+               ScatterElementsToLoops, ScatterNDToLoops>(patterns.getContext());
 }
