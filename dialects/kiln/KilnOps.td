@@ -569,5 +569,7 @@ def Kiln_TileOp : Kiln_Op<"tile", [Pure, InferTypeOpAdaptor]> {
 }
 
 include "dialects/kiln/KilnImageOps.td"
+// Index-computing ops (arg_max, gather_elements, scatter_*, cumsum, ...).
+include "dialects/kiln/KilnIndexOps.td"
 
 #endif // KILN_OPS_TD

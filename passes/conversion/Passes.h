@@ -5,6 +5,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 
@@ -20,6 +21,7 @@ void populateKilnConvToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnReductionToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnDataMovementToLinalgPatterns(RewritePatternSet &patterns);
 void populateKilnImageToLinalgPatterns(RewritePatternSet &patterns);
+void populateKilnIndexingToLinalgPatterns(RewritePatternSet &patterns);
 /// All of the above.
 void populateKilnToLinalgPatterns(RewritePatternSet &patterns);
 

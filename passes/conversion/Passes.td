@@ -13,12 +13,14 @@ def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg"> {
     (`linalg.matmul`, `linalg.conv_2d_*`, `linalg.pooling_*`), elementwise ops
     and normalizations become `linalg.generic` with broadcasting indexing
     maps, data movement becomes `tensor` reshapes/slices and
-    `linalg.transpose`, and `kiln.constant` becomes `arith.constant` with the
-    same (possibly resource-backed) value.  Padding is explicit `tensor.pad`.
+    `linalg.transpose`, scatters become `scf.for` nests over tensors, and
+    `kiln.constant` becomes `arith.constant` with the same (possibly
+    resource-backed) value.  Padding is explicit `tensor.pad`.
   }];
   let dependentDialects = [
     "::mlir::linalg::LinalgDialect", "::mlir::tensor::TensorDialect",
-    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect"
+    "::mlir::arith::ArithDialect", "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -75,9 +75,6 @@ SEQUENCE_OPS = {"SequenceConstruct", "SequenceAt", "SequenceEmpty",
                 "Optional", "OptionalHasElement", "OptionalGetElement"}
 STRING_OPS = {"StringNormalizer", "RegexFullMatch", "StringConcat",
               "StringSplit"}
-# Loss functions exist for training graphs (their *_expanded cases, built
-# from ordinary ops, still run).
-LOSS_OPS = {"NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss"}
 TRAINING_DOMAINS = {"ai.onnx.preview.training"}
 
 # ONNX TensorProto data type -> kiln_dtype_t (runtime/include/kiln/abi.h).
@@ -117,8 +114,6 @@ def exclusion(model):
             return "sequence/optional op (%s)" % n.op_type
         if n.op_type in STRING_OPS:
             return "string op (%s)" % n.op_type
-        if n.op_type in LOSS_OPS and n.domain in ("", "ai.onnx"):
-            return "training loss (%s)" % n.op_type
         mode = n.attrs.get("training_mode")
         if n.op_type == "BatchNormalization" and mode and 3 in mode \
                 and mode[3][-1][1]:

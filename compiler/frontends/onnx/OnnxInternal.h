@@ -185,6 +185,7 @@ void registerImageOps(OpTable &table);  // OnnxImageOps.cpp
 void registerReduceOps(OpTable &table); // OnnxReduceOps.cpp
 void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
+void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 

@@ -700,6 +700,7 @@ OpTable buildOpTable() {
   registerReduceOps(table);
   registerShapeOps(table);
   registerTensorOps(table);
+  registerIndexOps(table);
   return table;
 }
 

@@ -20,6 +20,7 @@ void mlir::kiln::populateKilnToLinalgPatterns(RewritePatternSet &patterns) {
   populateKilnReductionToLinalgPatterns(patterns);
   populateKilnDataMovementToLinalgPatterns(patterns);
   populateKilnImageToLinalgPatterns(patterns);
+  populateKilnIndexingToLinalgPatterns(patterns);
 }
 
 namespace {
