@@ -463,6 +463,68 @@ constexpr char kSum[] = "kiln.reduce_sum", kMean[] = "kiln.reduce_mean",
                kRMax[] = "kiln.reduce_max", kRMin[] = "kiln.reduce_min",
                kProd[] = "kiln.reduce_prod";
 
+//===- Resizing ------------------------------------------------------------===//
+
+/// ResizeNearestNeighbor / ResizeBilinear(images NHWC, size [h, w]): TF's
+/// align_corners and half_pixel_centers variants are kiln.resize coordinate
+/// modes. Bilinear always computes in f32, as TF's kernel does.
+template <bool Bilinear> LogicalResult convertResize(NodeImporter &n) {
+  using mlir::kiln::CoordinateMode;
+  using mlir::kiln::NearestMode;
+  using mlir::kiln::ResizeMode;
+  if (failed(n.checkNumInputs(2, 2)) || failed(checkImage(n, 0, "images")))
+    return failure();
+  auto in = n.inputType(0);
+  if (in.isDynamicDim(1) || in.isDynamicDim(2))
+    return n.emitError() << "images must have static height and width, got "
+                         << in;
+  auto size = n.constantInts(1, "size");
+  if (failed(size))
+    return failure();
+  if (size->size() != 2 || (*size)[0] <= 0 || (*size)[1] <= 0)
+    return n.emitError() << "size must hold 2 positive values";
+  bool alignCorners = n.getBool("align_corners", false);
+  bool halfPixel = n.getBool("half_pixel_centers", false);
+  if (alignCorners && halfPixel)
+    return n.emitError()
+           << "align_corners and half_pixel_centers cannot both be set";
+  CoordinateMode coord = CoordinateMode::Asymmetric;
+  NearestMode nearest = NearestMode::Floor;
+  if (alignCorners) {
+    coord = CoordinateMode::AlignCorners;
+    nearest = NearestMode::RoundPreferCeil; // roundf on coordinates >= 0
+  } else if (halfPixel) {
+    coord = Bilinear ? CoordinateMode::HalfPixel
+                     : CoordinateMode::TfHalfPixelForNN;
+  }
+  Value images = n.input(0);
+  Type elementType = in.getElementType();
+  MLIRContext *ctx = n.getContext();
+  Builder b(ctx);
+  if (Bilinear && !elementType.isF32()) {
+    elementType = b.getF32Type();
+    auto cast = n.create("kiln.cast", images, {},
+                         RankedTensorType::get(in.getShape(), elementType));
+    if (failed(cast))
+      return failure();
+    images = *cast;
+  }
+  SmallVector<int64_t> shape = {in.getDimSize(0), (*size)[0], (*size)[1],
+                                in.getDimSize(3)};
+  SmallVector<double> scales = {1.0, double((*size)[0]) / in.getDimSize(1),
+                                double((*size)[1]) / in.getDimSize(2), 1.0};
+  return n.single(n.create(
+      "kiln.resize", images,
+      {n.named("mode", mlir::kiln::ResizeModeAttr::get(
+                           ctx, Bilinear ? ResizeMode::Linear
+                                         : ResizeMode::Nearest)),
+       n.named("coordinate_mode",
+               mlir::kiln::CoordinateModeAttr::get(ctx, coord)),
+       n.named("nearest_mode", mlir::kiln::NearestModeAttr::get(ctx, nearest)),
+       n.named("scales", b.getDenseF64ArrayAttr(scales))},
+      RankedTensorType::get(shape, elementType)));
+}
+
 } // namespace
 
 void addMathConverters(llvm::StringMap<ConvertFn> &t) {
@@ -526,6 +588,8 @@ void addNNConverters(llvm::StringMap<ConvertFn> &t) {
   t["Conv2DBackpropInput"] = convertConvBackpropInput;
   t["MaxPool"] = convertPool<true>;
   t["AvgPool"] = convertPool<false>;
+  t["ResizeNearestNeighbor"] = convertResize<false>;
+  t["ResizeBilinear"] = convertResize<true>;
   t["FusedBatchNorm"] = convertFusedBatchNorm;
   t["FusedBatchNormV2"] = convertFusedBatchNorm;
   t["FusedBatchNormV3"] = convertFusedBatchNorm;
