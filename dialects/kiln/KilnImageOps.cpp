@@ -1,6 +1,7 @@
 // Verifier of kiln.resize and the sample positions and weights it implies
 // (computeResizeTaps), shared by the lowering and any folder.
 #include "dialects/kiln/KilnImageOps.h"
+#include "dialects/kiln/KilnShapes.h"
 
 #include <cmath>
 
@@ -186,3 +187,90 @@ ResizeTaps mlir::kiln::computeResizeTaps(ResizeOp op, int64_t dim) {
   }
   return taps;
 }
+
+//===- Volumetric windows ------------------------------------------------===//
+
+namespace {
+
+/// Output [N, C, D, H, W] of a 3-D window over `in` with `channels` output
+/// channels, checking the window lists.
+LogicalResult inferVolume(std::optional<Location> loc, RankedTensorType in,
+                          int64_t channels, ArrayRef<int64_t> kernel,
+                          ArrayRef<int64_t> strides,
+                          ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                          SmallVectorImpl<Type> &results) {
+  if (kernel.size() != 3 || strides.size() != 3 || dilations.size() != 3 ||
+      pads.size() != 6)
+    return emitOptionalError(loc, "expects 3 kernel sizes, strides and "
+                                  "dilations and 6 pads [front, top, left, "
+                                  "back, bottom, right]");
+  for (int64_t v : llvm::concat<const int64_t>(kernel, strides, dilations))
+    if (v < 1)
+      return emitOptionalError(
+          loc, "kernel sizes, strides and dilations must be >= 1");
+  for (int64_t p : pads)
+    if (p < 0)
+      return emitOptionalError(loc, "pads must be >= 0");
+  SmallVector<int64_t> shape = {in.getDimSize(0), channels};
+  for (int64_t i = 0; i < 3; ++i) {
+    int64_t size = in.getDimSize(2 + i);
+    if (ShapedType::isDynamic(size)) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    auto out = windowOutputSize(size, kernel[i], strides[i], dilations[i],
+                                pads[i], pads[3 + i]);
+    if (!out)
+      return emitOptionalError(loc, "window does not fit the padded input ",
+                               in);
+    shape.push_back(*out);
+  }
+  results.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+} // namespace
+
+LogicalResult Conv3DOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &results) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto f = cast<RankedTensorType>(adaptor.getFilter().getType());
+  if (!f.hasStaticShape())
+    return emitOptionalError(loc, "filter shape must be static");
+  int64_t groups = adaptor.getGroups();
+  if (groups < 1)
+    return emitOptionalError(loc, "groups must be >= 1");
+  int64_t inC = in.getDimSize(1);
+  if (!ShapedType::isDynamic(inC) && inC != f.getDimSize(1) * groups)
+    return emitOptionalError(loc, "input has ", inC,
+                             " channels but the filter expects ",
+                             f.getDimSize(1), " x ", groups, " groups");
+  if (f.getDimSize(0) % groups != 0)
+    return emitOptionalError(loc, "output channels ", f.getDimSize(0),
+                             " are not divisible by groups ", groups);
+  if (adaptor.getBias() &&
+      cast<RankedTensorType>(adaptor.getBias().getType()).getDimSize(0) !=
+          f.getDimSize(0))
+    return emitOptionalError(loc, "bias must have one value per output "
+                                  "channel (",
+                             f.getDimSize(0), ")");
+  return inferVolume(loc, in, f.getDimSize(0), f.getShape().drop_front(2),
+                     adaptor.getStrides(), adaptor.getDilations(),
+                     adaptor.getPads(), results);
+}
+
+#define KILN_POOL3D_INFER(OP)                                                  \
+  LogicalResult OP::inferReturnTypes(MLIRContext *,                            \
+                                     std::optional<Location> loc,              \
+                                     Adaptor adaptor,                          \
+                                     SmallVectorImpl<Type> &results) {         \
+    auto in = cast<RankedTensorType>(adaptor.getInput().getType());            \
+    return inferVolume(loc, in, in.getDimSize(1), adaptor.getKernel(),         \
+                       adaptor.getStrides(), adaptor.getDilations(),           \
+                       adaptor.getPads(), results);                            \
+  }
+KILN_POOL3D_INFER(MaxPool3DOp)
+KILN_POOL3D_INFER(AvgPool3DOp)
+#undef KILN_POOL3D_INFER

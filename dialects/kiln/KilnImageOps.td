@@ -1,4 +1,5 @@
-// kiln's image-resampling ops: resize. Included from KilnOps.td (one
+// kiln's resampling and volumetric ops: resize, and 3-D convolution and
+// pooling. Included from KilnOps.td (one
 // tablegen target), kept apart so the op family stays readable.
 #ifndef KILN_IMAGE_OPS_TD
 #define KILN_IMAGE_OPS_TD
@@ -113,5 +114,60 @@ def Kiln_ResizeOp : Kiln_Op<"resize", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
 }
+
+//===- Volumetric (3-D) windows -------------------------------------------===//
+
+def Kiln_Volume : TensorRankOf<[F16, BF16, F32, F64], [5]>;
+
+def Kiln_Conv3DOp : Kiln_Op<"conv_3d", [Pure, InferTypeOpAdaptor]> {
+  let summary = "3-D convolution over NCDHW volumes (ONNX Conv on 5-D input)";
+  let description = [{
+    `input` is [N, C, D, H, W], `filter` [F, C / groups, KD, KH, KW] and the
+    optional `bias` [F].  `pads` is `[front, top, left, back, bottom, right]`
+    (zeros); `strides` and `dilations` have one value per spatial dim.
+
+    ```mlir
+    %y = kiln.conv_3d %x, %w {strides = array<i64: 1, 1, 1>,
+           dilations = array<i64: 1, 1, 1>, pads = array<i64: 1, 1, 1, 1, 1, 1>}
+           : (tensor<1x3x8x8x8xf32>, tensor<4x3x3x3x3xf32>) -> tensor<1x4x8x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Kiln_Volume:$input, Kiln_Volume:$filter,
+                       Optional<1DTensorOf<[F16, BF16, F32, F64]>>:$bias,
+                       DenseI64ArrayAttr:$strides,
+                       DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DefaultValuedAttr<I64Attr, "1">:$groups);
+  let results = (outs Kiln_Volume:$result);
+  let assemblyFormat = [{
+    $input `,` $filter (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+class Kiln_Pool3DOp<string mnemonic, string doc, dag extraArgs = (ins)>
+    : Kiln_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
+  let summary = doc # " pooling over a 3-D window of NCDHW volumes";
+  let description = [{
+    Like the 2-D pooling ops over [N, C, D, H, W]; `pads` is `[front, top,
+    left, back, bottom, right]`.
+
+    ```mlir
+    %y = kiln.}] # mnemonic # [{ %x {kernel = array<i64: 2, 2, 2>,
+           strides = array<i64: 2, 2, 2>, dilations = array<i64: 1, 1, 1>,
+           pads = array<i64: 0, 0, 0, 0, 0, 0>}
+           : tensor<1x3x8x8x8xf32> -> tensor<1x3x4x4x4xf32>
+    ```
+  }];
+  let arguments = !con((ins Kiln_Volume:$input, DenseI64ArrayAttr:$kernel,
+                            DenseI64ArrayAttr:$strides,
+                            DenseI64ArrayAttr:$dilations,
+                            DenseI64ArrayAttr:$pads), extraArgs);
+  let results = (outs Kiln_Volume:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+}
+
+def Kiln_MaxPool3DOp : Kiln_Pool3DOp<"max_pool_3d", "Max">;
+def Kiln_AvgPool3DOp : Kiln_Pool3DOp<"avg_pool_3d", "Average",
+    (ins DefaultValuedAttr<BoolAttr, "false">:$count_include_pad)>;
 
 #endif // KILN_IMAGE_OPS_TD

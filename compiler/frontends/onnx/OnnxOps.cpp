@@ -332,19 +332,32 @@ LogicalResult convertBatchNorm(NodeImporter &n) {
 //===- Convolution and pooling -------------------------------------------===//
 
 /// Window attributes of Conv/ConvTranspose/MaxPool/AveragePool, resolved to
-/// kiln's explicit 2-D form.
+/// kiln's explicit 2-D or 3-D form (pads: all begins, then all ends).
 struct Window {
-  SmallVector<int64_t> kernel, strides{1, 1}, dilations{1, 1}, pads{0, 0, 0, 0};
+  SmallVector<int64_t> kernel, strides, dilations, pads;
+  /// Number of spatial dims: 2 (1-D windows are widened) or 3.
+  unsigned rank() const { return kernel.size(); }
+  /// Identity strides/dilations and zero pads for `kernel`'s rank.
+  void setDefaults() {
+    strides.assign(rank(), 1);
+    dilations.assign(rank(), 1);
+    pads.assign(2 * rank(), 0);
+  }
 };
+
+/// True for a 3-D (volumetric) window: a 5-D [N, C, D, H, W] operand.
+bool isVolume(Value v) {
+  return cast<RankedTensorType>(v.getType()).getRank() == 5;
+}
 
 /// kiln's windows are 2-D. A 1-D window (input [N, C, L]) runs as a 2-D one
 /// over [N, C, L, 1]; this checks the rank and says which it is.
 FailureOr<bool> isOneD(NodeImporter &n, RankedTensorType type, StringRef what) {
-  if (type.getRank() == 4 || type.getRank() == 3)
+  if (type.getRank() >= 3 && type.getRank() <= 5)
     return type.getRank() == 3;
-  return n.emitError() << what << " must be 4-D (N, C, H, W) or 3-D (N, C, L),"
-                       << " got " << type
-                       << "; kiln supports only 1-D and 2-D spatial windows";
+  return n.emitError() << what << " must be 3-D (N, C, L), 4-D (N, C, H, W) "
+                       << "or 5-D (N, C, D, H, W), got " << type
+                       << "; kiln supports 1-D, 2-D and 3-D spatial windows";
 }
 
 /// `v` with a trailing unit dim when `oneD` (image or filter).
@@ -377,6 +390,14 @@ void widenTo2D(SmallVectorImpl<int64_t> &list, int64_t fill, bool isPads) {
 /// them; `w.kernel` must be set.
 LogicalResult readWindowLists(NodeImporter &n, Window &w, bool hasDilations,
                               bool oneD) {
+  if (oneD) {
+    // Defaults of the 1-D lists, widened below.
+    w.strides.assign(1, 1);
+    w.dilations.assign(1, 1);
+    w.pads.assign(2, 0);
+  } else {
+    w.setDefaults();
+  }
   if (failed(n.getInts("strides", w.strides)) ||
       (hasDilations && failed(n.getInts("dilations", w.dilations))) ||
       failed(n.getInts("pads", w.pads)))
@@ -386,10 +407,12 @@ LogicalResult readWindowLists(NodeImporter &n, Window &w, bool hasDilations,
     widenTo2D(w.dilations, 1, false);
     widenTo2D(w.pads, 0, true);
   }
-  if (w.kernel.size() != 2 || w.strides.size() != 2 ||
-      w.dilations.size() != 2 || w.pads.size() != 4)
-    return n.emitError() << "expects 2 kernel sizes, strides and dilations "
-                            "and 4 pads for a 2-D window";
+  unsigned r = w.rank();
+  if (r < 2 || r > 3 || w.strides.size() != r || w.dilations.size() != r ||
+      w.pads.size() != 2 * r)
+    return n.emitError() << "expects " << r << " kernel sizes, strides and "
+                         << "dilations and " << 2 * r << " pads for a " << r
+                         << "-D window";
   for (int64_t v : llvm::concat<int64_t>(w.kernel, w.strides, w.dilations))
     if (v < 1)
       return n.emitError() << "kernel sizes, strides and dilations must be "
@@ -414,20 +437,21 @@ LogicalResult readWindow(NodeImporter &n, ArrayRef<int64_t> inSpatial,
     return success();
   if (n.findAttr("pads"))
     return n.emitError() << "has both 'pads' and auto_pad = " << autoPad;
+  unsigned r = w.rank();
   if (autoPad == "VALID") {
-    w.pads.assign(4, 0);
+    w.pads.assign(2 * r, 0);
     return success();
   }
   if (autoPad != "SAME_UPPER" && autoPad != "SAME_LOWER")
     return n.emitError() << "unsupported auto_pad '" << autoPad << "'";
-  for (unsigned i = 0; i < 2; ++i) {
+  for (unsigned i = 0; i < r; ++i) {
     int64_t in = inSpatial[i], s = w.strides[i];
     int64_t out = (in + s - 1) / s;
     int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
     int64_t total = std::max<int64_t>(0, (out - 1) * s + extent - in);
     int64_t small = total / 2, large = total - small;
     w.pads[i] = autoPad == "SAME_UPPER" ? small : large;
-    w.pads[i + 2] = autoPad == "SAME_UPPER" ? large : small;
+    w.pads[i + r] = autoPad == "SAME_UPPER" ? large : small;
   }
   return success();
 }
@@ -436,11 +460,14 @@ SmallVector<NamedAttribute> windowAttrs(NodeImporter &n, const Window &w,
                                         bool withKernel) {
   Builder b(n.getContext());
   SmallVector<NamedAttribute> attrs = {
-      n.attr("layout", mlir::kiln::LayoutAttr::get(n.getContext(),
-                                                   mlir::kiln::Layout::NCHW)),
       n.attr("strides", b.getDenseI64ArrayAttr(w.strides)),
       n.attr("dilations", b.getDenseI64ArrayAttr(w.dilations)),
       n.attr("pads", b.getDenseI64ArrayAttr(w.pads))};
+  // The 3-D ops are NCDHW only.
+  if (w.rank() == 2)
+    attrs.push_back(n.attr("layout", mlir::kiln::LayoutAttr::get(
+                                         n.getContext(),
+                                         mlir::kiln::Layout::NCHW)));
   if (withKernel)
     attrs.push_back(n.attr("kernel", b.getDenseI64ArrayAttr(w.kernel)));
   return attrs;
@@ -457,7 +484,7 @@ FailureOr<SmallVector<Value>> convOperands(NodeImporter &n, bool &oneD,
   auto filterOneD = isOneD(n, filter, "weight");
   if (failed(inOneD) || failed(filterOneD))
     return failure();
-  if (*inOneD != *filterOneD)
+  if (in.getRank() != filter.getRank())
     return n.emitError() << "input " << in << " and weight " << filter
                          << " differ in rank";
   oneD = *inOneD;
@@ -495,7 +522,10 @@ LogicalResult convertConv(NodeImporter &n) {
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/false);
   attrs.push_back(
       n.attr("groups", Builder(n.getContext()).getI64IntegerAttr(group)));
-  return setFrom2D(n, n.create("kiln.conv_2d", *operands, attrs), oneD);
+  return setFrom2D(n,
+                   n.create(w.rank() == 3 ? "kiln.conv_3d" : "kiln.conv_2d",
+                            *operands, attrs),
+                   oneD);
 }
 
 /// Floor division, as Python's // (the ONNX reference's pad split).
@@ -523,6 +553,8 @@ LogicalResult convertConvTranspose(NodeImporter &n) {
       failed(n.getInts("output_padding", outputPadding)) ||
       failed(n.getInts("output_shape", outputShape)))
     return failure();
+  if (w.rank() != 2)
+    return n.emitError() << "3-D ConvTranspose is not supported";
   if (outputPadding.empty())
     outputPadding.assign(oneD ? 1 : 2, 0);
   size_t spatialRank = oneD ? 1 : 2;
@@ -595,23 +627,24 @@ LogicalResult requireZero(NodeImporter &n, StringRef attrName) {
 /// count_include_pad). A window starting inside the end pad is dropped.
 LogicalResult applyCeilMode(NodeImporter &n, ArrayRef<int64_t> in, Window &w,
                             bool countIncludePad) {
-  for (unsigned i = 0; i < 2; ++i) {
+  unsigned r = w.rank();
+  for (unsigned i = 0; i < r; ++i) {
     int64_t s = w.strides[i];
     int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
-    int64_t span = in[i] + w.pads[i] + w.pads[i + 2] - extent;
+    int64_t span = in[i] + w.pads[i] + w.pads[i + r] - extent;
     if (span < 0)
       continue;
     int64_t out = (span + s - 1) / s + 1;
     if ((out - 1) * s >= in[i] + w.pads[i])
       --out;
     int64_t extra =
-        (out - 1) * s + extent - (in[i] + w.pads[i] + w.pads[i + 2]);
+        (out - 1) * s + extent - (in[i] + w.pads[i] + w.pads[i + r]);
     if (extra <= 0)
       continue;
     if (countIncludePad)
       return n.emitError() << "ceil_mode = 1 with count_include_pad = 1 is "
                               "not supported";
-    w.pads[i + 2] += extra;
+    w.pads[i + r] += extra;
   }
   return success();
 }
@@ -642,11 +675,18 @@ template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
       (ceilMode && failed(applyCeilMode(n, in, w, countIncludePad != 0))))
     return failure();
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/true);
+  bool volume = w.rank() == 3;
   if (IsMax)
-    return setFrom2D(n, n.create("kiln.max_pool", *input, attrs), *oneD);
+    return setFrom2D(n,
+                     n.create(volume ? "kiln.max_pool_3d" : "kiln.max_pool",
+                              *input, attrs),
+                     *oneD);
   attrs.push_back(n.attr("count_include_pad",
                          BoolAttr::get(n.getContext(), countIncludePad != 0)));
-  return setFrom2D(n, n.create("kiln.avg_pool", *input, attrs), *oneD);
+  return setFrom2D(n,
+                   n.create(volume ? "kiln.avg_pool_3d" : "kiln.avg_pool",
+                            *input, attrs),
+                   *oneD);
 }
 
 LogicalResult convertGlobalAveragePool(NodeImporter &n) {

@@ -1,6 +1,6 @@
 // kiln.conv_2d and pooling -> linalg convolution/pooling named ops on
 // explicitly padded inputs; kiln.conv_transpose_2d -> kiln.conv_2d on a
-// zero-dilated input with a flipped filter.
+// zero-dilated input with a flipped filter; the 3-D ops -> generics.
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/KilnShapes.h"
 #include "passes/conversion/KilnToLinalg/Builders.h"
@@ -326,10 +326,230 @@ struct ConvTransposeToConv : OpRewritePattern<ConvTranspose2DOp> {
   }
 };
 
+//===- Volumetric (3-D) windows ------------------------------------------===//
+
+/// Pads the D, H, W dims of an NCDHW volume by [front, top, left, back,
+/// bottom, right].
+Value padVolume(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> pads,
+                Value padValue) {
+  SmallVector<int64_t> low = {0, 0, pads[0], pads[1], pads[2]};
+  SmallVector<int64_t> high = {0, 0, pads[3], pads[4], pads[5]};
+  return padTensor(b, loc, input, low, high, padValue);
+}
+
+/// The input map of a strided, dilated 3-D window: loop dims `n`, `c`, the
+/// output positions `o0..o2` and the window taps `k0..k2`.
+AffineMap windowInputMap(MLIRContext *ctx, unsigned numDims, unsigned n,
+                         unsigned c, unsigned o0, unsigned k0,
+                         ArrayRef<int64_t> strides,
+                         ArrayRef<int64_t> dilations) {
+  SmallVector<AffineExpr> exprs = {getAffineDimExpr(n, ctx),
+                                   getAffineDimExpr(c, ctx)};
+  for (unsigned i = 0; i < 3; ++i)
+    exprs.push_back(getAffineDimExpr(o0 + i, ctx) * strides[i] +
+                    getAffineDimExpr(k0 + i, ctx) * dilations[i]);
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+AffineMap dimsMap(MLIRContext *ctx, unsigned numDims,
+                  ArrayRef<unsigned> dims) {
+  SmallVector<AffineExpr> exprs;
+  for (unsigned d : dims)
+    exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+/// Grouped 3-D convolution as one generic over
+/// (n, g, f, od, oh, ow | c, kd, kh, kw) on [N, G, C/G, D, H, W] views.
+struct Conv3DToLinalg : OpRewritePattern<Conv3DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv3DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType outType = op.getType();
+    Type elem = outType.getElementType();
+    int64_t g = op.getGroups();
+    Value zero = floatConstant(rewriter, loc, elem, 0.0);
+    Value x = padVolume(rewriter, loc, op.getInput(), op.getPads(), zero);
+    auto xt = cast<RankedTensorType>(x.getType());
+    auto ft = op.getFilter().getType();
+    int64_t c = ft.getDimSize(1), fpg = ft.getDimSize(0) / g;
+    ArrayRef<int64_t> o = outType.getShape();
+    // Group views.
+    x = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({xt.getDimSize(0), g, c, xt.getDimSize(2),
+                               xt.getDimSize(3), xt.getDimSize(4)},
+                              elem),
+        x, SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}, {5}});
+    Value w = tensor::ExpandShapeOp::create(
+        rewriter, loc,
+        RankedTensorType::get({g, fpg, c, ft.getDimSize(2), ft.getDimSize(3),
+                               ft.getDimSize(4)},
+                              elem),
+        op.getFilter(),
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}, {4}, {5}});
+    auto groupedOut =
+        RankedTensorType::get({o[0], g, fpg, o[2], o[3], o[4]}, elem);
+    Value init;
+    if (Value bias = op.getBias()) {
+      Value gb = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get({g, fpg}, elem), bias,
+          SmallVector<ReassociationIndices>{{0, 1}});
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{groupedOut}, ValueRange{gb},
+                 ValueRange{emptyTensor(rewriter, loc, groupedOut)},
+                 SmallVector<AffineMap>{dimsMap(ctx, 6, {1, 2}),
+                                        rewriter.getMultiDimIdentityMap(6)},
+                 SmallVector<utils::IteratorType>(
+                     6, utils::IteratorType::parallel),
+                 [](OpBuilder &b, Location l, ValueRange a) {
+                   linalg::YieldOp::create(b, l, a[0]);
+                 })
+                 .getResult(0);
+    } else {
+      init = filledTensor(rewriter, loc, groupedOut, zero);
+    }
+    // Loops: n g f od oh ow | c kd kh kw.
+    SmallVector<AffineMap> maps = {
+        windowInputMap(ctx, 10, 0, 6, 3, 7, op.getStrides(), op.getDilations()),
+        dimsMap(ctx, 10, {1, 2, 6, 7, 8, 9}),
+        dimsMap(ctx, 10, {0, 1, 2, 3, 4, 5})};
+    // The input map reads (n, c) as its first two dims, but the grouped
+    // input is [N, G, C/G, ...]: insert g.
+    {
+      AffineMap in = maps[0];
+      SmallVector<AffineExpr> exprs = {in.getResult(0),
+                                       getAffineDimExpr(1, ctx)};
+      for (unsigned i = 1; i < in.getNumResults(); ++i)
+        exprs.push_back(in.getResult(i));
+      maps[0] = AffineMap::get(10, 0, exprs, ctx);
+    }
+    SmallVector<utils::IteratorType> iterators(10,
+                                               utils::IteratorType::parallel);
+    for (unsigned i = 6; i < 10; ++i)
+      iterators[i] = utils::IteratorType::reduction;
+    Value conv =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{groupedOut}, ValueRange{x, w},
+            ValueRange{init}, maps, iterators,
+            [](OpBuilder &b, Location l, ValueRange a) {
+              Value p = arith::MulFOp::create(b, l, a[0], a[1]);
+              linalg::YieldOp::create(
+                  b, l, arith::AddFOp::create(b, l, a[2], p).getResult());
+            })
+            .getResult(0);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, outType, conv,
+        SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}, {5}});
+    return success();
+  }
+};
+
+/// Max or sum over a 3-D window: one generic over (n, c, od, oh, ow | kd, kh,
+/// kw) with a shape-only window operand.
+Value pool3D(OpBuilder &b, Location loc, bool max, RankedTensorType outType,
+             Value input, ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+             ArrayRef<int64_t> dilations, Value init) {
+  MLIRContext *ctx = b.getContext();
+  Value window = tensor::EmptyOp::create(b, loc, kernel, outType.getElementType());
+  SmallVector<AffineMap> maps = {
+      windowInputMap(ctx, 8, 0, 1, 2, 5, strides, dilations),
+      dimsMap(ctx, 8, {5, 6, 7}), dimsMap(ctx, 8, {0, 1, 2, 3, 4})};
+  SmallVector<utils::IteratorType> iterators(8, utils::IteratorType::parallel);
+  for (unsigned i = 5; i < 8; ++i)
+    iterators[i] = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{outType}, ValueRange{input, window},
+             ValueRange{init}, maps, iterators,
+             [max](OpBuilder &bb, Location l, ValueRange a) {
+               Value r = max ? arith::MaximumFOp::create(bb, l, a[2], a[0])
+                                   .getResult()
+                             : arith::AddFOp::create(bb, l, a[2], a[0])
+                                   .getResult();
+               linalg::YieldOp::create(bb, l, r);
+             })
+      .getResult(0);
+}
+
+struct MaxPool3DToLinalg : OpRewritePattern<MaxPool3DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MaxPool3DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    Value lowest = lowestFloat(rewriter, loc, op.getType().getElementType());
+    Value input = padVolume(rewriter, loc, op.getInput(), op.getPads(), lowest);
+    rewriter.replaceOp(
+        op, pool3D(rewriter, loc, true, op.getType(), input, op.getKernel(),
+                   op.getStrides(), op.getDilations(),
+                   filledTensor(rewriter, loc, op.getType(), lowest)));
+    return success();
+  }
+};
+
+struct AvgPool3DToLinalg : OpRewritePattern<AvgPool3DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(AvgPool3DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (failed(requireStaticShapes(op, rewriter)))
+      return failure();
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    RankedTensorType outType = op.getType();
+    Type elem = outType.getElementType();
+    Value zero = floatConstant(rewriter, loc, elem, 0.0);
+    Value input = padVolume(rewriter, loc, op.getInput(), op.getPads(), zero);
+    Value sum = pool3D(rewriter, loc, false, outType, input, op.getKernel(),
+                       op.getStrides(), op.getDilations(),
+                       filledTensor(rewriter, loc, outType, zero));
+    // Divisor per output position, known at compile time.
+    ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(),
+                      dil = op.getDilations(), p = op.getPads();
+    ArrayRef<int64_t> in = op.getInput().getType().getShape().drop_front(2);
+    ArrayRef<int64_t> out = outType.getShape().drop_front(2);
+    auto taps = [&](int64_t axis, int64_t pos) {
+      int64_t inside = 0;
+      for (int64_t t = 0; t < k[axis]; ++t) {
+        int64_t i = pos * s[axis] + t * dil[axis] - p[axis];
+        inside += (i >= 0 && i < in[axis]) ? 1 : 0;
+      }
+      return op.getCountIncludePad() ? k[axis] : inside;
+    };
+    SmallVector<Attribute> counts;
+    for (int64_t z = 0; z < out[0]; ++z)
+      for (int64_t y = 0; y < out[1]; ++y)
+        for (int64_t x = 0; x < out[2]; ++x)
+          counts.push_back(rewriter.getFloatAttr(
+              elem, double(taps(0, z) * taps(1, y) * taps(2, x))));
+    auto countType = RankedTensorType::get(out, elem);
+    Value divisor = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(countType, counts));
+    auto div = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{outType}, ValueRange{sum, divisor},
+        ValueRange{emptyTensor(rewriter, loc, outType)},
+        SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(5),
+                               dimsMap(ctx, 5, {2, 3, 4}),
+                               rewriter.getMultiDimIdentityMap(5)},
+        SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+        [](OpBuilder &b, Location l, ValueRange a) {
+          linalg::YieldOp::create(
+              b, l, arith::DivFOp::create(b, l, a[0], a[1]).getResult());
+        });
+    rewriter.replaceOp(op, div.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::kiln::populateKilnConvToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<Conv2DToLinalg, ConvTransposeToConv, MaxPoolToLinalg,
-               AvgPoolToLinalg>(
+               AvgPoolToLinalg, Conv3DToLinalg, MaxPool3DToLinalg,
+               AvgPool3DToLinalg>(
       patterns.getContext());
 }

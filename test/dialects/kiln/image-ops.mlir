@@ -29,3 +29,22 @@ func.func @resize(%x: tensor<1x3x8x8xf32>, %i: tensor<2x5xi32>) -> (tensor<1x3x1
          : tensor<1x3x8x8xf32> -> tensor<1x3x5x5xf32>
   return %a, %b, %c, %d : tensor<1x3x16x16xf32>, tensor<1x3x4x4xf32>, tensor<2x10xi32>, tensor<1x3x5x5xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func.func @volume
+func.func @volume(%x: tensor<1x4x6x6x6xf32>, %w: tensor<8x2x3x3x3xf32>, %b: tensor<8xf32>) -> (tensor<1x8x3x3x3xf32>, tensor<1x4x3x3x3xf32>, tensor<1x4x5x5x5xf32>) {
+  // CHECK: kiln.conv_3d %{{.+}}, %{{.+}}, %{{.+}} {dilations = array<i64: 1, 1, 1>, groups = 2 : i64, pads = array<i64: 1, 1, 1, 1, 1, 1>, strides = array<i64: 2, 2, 2>} : (tensor<1x4x6x6x6xf32>, tensor<8x2x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x3x3x3xf32>
+  %c = kiln.conv_3d %x, %w, %b {strides = array<i64: 2, 2, 2>, dilations = array<i64: 1, 1, 1>,
+         pads = array<i64: 1, 1, 1, 1, 1, 1>, groups = 2}
+         : (tensor<1x4x6x6x6xf32>, tensor<8x2x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x3x3x3xf32>
+  // CHECK: kiln.max_pool_3d %{{.+}} {dilations = array<i64: 1, 1, 1>, kernel = array<i64: 2, 2, 2>, pads = array<i64: 0, 0, 0, 0, 0, 0>, strides = array<i64: 2, 2, 2>} : tensor<1x4x6x6x6xf32> -> tensor<1x4x3x3x3xf32>
+  %m = kiln.max_pool_3d %x {kernel = array<i64: 2, 2, 2>, strides = array<i64: 2, 2, 2>,
+         dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>}
+         : tensor<1x4x6x6x6xf32> -> tensor<1x4x3x3x3xf32>
+  // CHECK: kiln.avg_pool_3d %{{.+}} {count_include_pad = true, dilations
+  %a = kiln.avg_pool_3d %x {kernel = array<i64: 2, 2, 2>, strides = array<i64: 1, 1, 1>,
+         dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>, count_include_pad = true}
+         : tensor<1x4x6x6x6xf32> -> tensor<1x4x5x5x5xf32>
+  return %c, %m, %a : tensor<1x8x3x3x3xf32>, tensor<1x4x3x3x3xf32>, tensor<1x4x5x5x5xf32>
+}

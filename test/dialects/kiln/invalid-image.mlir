@@ -54,3 +54,30 @@ func.func @dynamic(%x: tensor<2x?xf32>) -> tensor<2x6xf32> {
   %0 = kiln.resize %x {mode = #kiln.resize_mode<nearest>, coordinate_mode = #kiln.coordinate_mode<asymmetric>, scales = array<f64: 1.0, 2.0>} : tensor<2x?xf32> -> tensor<2x6xf32>
   return %0 : tensor<2x6xf32>
 }
+
+// -----
+
+func.func @conv3d_groups(%x: tensor<1x4x6x6x6xf32>, %w: tensor<8x3x3x3x3xf32>) -> tensor<1x8x4x4x4xf32> {
+  // expected-error @+2 {{input has 4 channels but the filter expects 3 x 1 groups}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.conv_3d %x, %w {strides = array<i64: 1, 1, 1>, dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>} : (tensor<1x4x6x6x6xf32>, tensor<8x3x3x3x3xf32>) -> tensor<1x8x4x4x4xf32>
+  return %0 : tensor<1x8x4x4x4xf32>
+}
+
+// -----
+
+func.func @pool3d_pads(%x: tensor<1x4x6x6x6xf32>) -> tensor<1x4x3x3x3xf32> {
+  // expected-error @+2 {{expects 3 kernel sizes, strides and dilations and 6 pads [front, top, left, back, bottom, right]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.max_pool_3d %x {kernel = array<i64: 2, 2, 2>, strides = array<i64: 2, 2, 2>, dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>} : tensor<1x4x6x6x6xf32> -> tensor<1x4x3x3x3xf32>
+  return %0 : tensor<1x4x3x3x3xf32>
+}
+
+// -----
+
+func.func @pool3d_fit(%x: tensor<1x4x2x6x6xf32>) -> tensor<1x4x1x3x3xf32> {
+  // expected-error @+2 {{window does not fit the padded input 'tensor<1x4x2x6x6xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = kiln.max_pool_3d %x {kernel = array<i64: 3, 2, 2>, strides = array<i64: 2, 2, 2>, dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>} : tensor<1x4x2x6x6xf32> -> tensor<1x4x1x3x3xf32>
+  return %0 : tensor<1x4x1x3x3xf32>
+}
