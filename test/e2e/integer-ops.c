@@ -43,6 +43,7 @@ int main(void) {
   static int32_t i[256], j[256], fm[256], tm[256];
   static float x[1024], p[1024], f[256], e[1024];
   static uint16_t bf[1024], u[1024];
+  uint8_t rmx, rmn;
   static _Alignas(64) unsigned char arena[OPS_ARENA_SIZE + 1];
   for (int k = 0; k < 256; ++k) {
     a[k] = kBytes[k / 16];
@@ -60,8 +61,14 @@ int main(void) {
   x[0] = 1e-30f;
   x[1] = -3.4e38f;
   printf("status %d\n", ops_run(a, b, s, i, j, x, p, d, mx, lt, f, m, sr, sl,
-                                fm, tm, e, bf, u, arena));
+                                fm, tm, e, bf, u, &rmx, &rmn, arena));
   int bad8 = 0, bad32 = 0, badErf = 0, badBf = 0, bad16 = 0;
+  uint8_t wantMax = 0, wantMin = 255;
+  for (int k = 0; k < 256; ++k) {
+    wantMax = b[k] > wantMax ? b[k] : wantMax;
+    wantMin = b[k] < wantMin ? b[k] : wantMin;
+  }
+  bad8 += (rmx != wantMax) + (rmn != wantMin);
   for (int k = 0; k < 256; ++k) {
     bad8 += d[k] != a[k] / b[k];
     bad8 += mx[k] != (a[k] > b[k] ? a[k] : b[k]);

@@ -362,8 +362,10 @@ LogicalResult convertMean(NodeImporter &n) {
   }
   if (n.node.input_size() == 1)
     return single(n, n.create("kiln.identity", n.input(0)));
-  return single(n, binary(n, "kiln.div", acc,
-                          n.scalar(elementType(n, 0), n.node.input_size())));
+  auto count = n.scalar(elementType(n, 0), n.node.input_size());
+  if (failed(acc) || failed(count))
+    return failure();
+  return single(n, n.create("kiln.div", {*acc, *count}, n.signAttrs(0)));
 }
 
 //===- Cast --------------------------------------------------------------===//
