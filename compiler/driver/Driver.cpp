@@ -91,7 +91,9 @@ private:
   bool stdoutStream = false;
 };
 
-std::optional<DType> dtypeOf(Type t) {
+/// The ABI dtype of an element type; `isUnsigned` (the kiln.unsigned
+/// argument/result attribute) picks U8 ... U64 for integers.
+std::optional<DType> dtypeOf(Type t, bool isUnsigned) {
   if (t.isF32())
     return DType::F32;
   if (t.isF64())
@@ -103,7 +105,7 @@ std::optional<DType> dtypeOf(Type t) {
   if (t.isInteger(1))
     return DType::Bool;
   if (auto i = dyn_cast<IntegerType>(t)) {
-    bool u = i.isUnsigned();
+    bool u = isUnsigned || i.isUnsigned();
     switch (i.getWidth()) {
     case 8:
       return u ? DType::U8 : DType::I8;
@@ -132,7 +134,9 @@ FailureOr<ModelSignature> signatureOf(ModuleOp module) {
   auto add = [&](std::vector<TensorSignature> &list, Type type,
                  DictionaryAttr attrs, unsigned i) -> LogicalResult {
     auto t = dyn_cast<RankedTensorType>(type);
-    std::optional<DType> dt = t ? dtypeOf(t.getElementType()) : std::nullopt;
+    bool isUnsigned = attrs && attrs.get(mlir::kiln::kUnsignedAttr);
+    std::optional<DType> dt =
+        t ? dtypeOf(t.getElementType(), isUnsigned) : std::nullopt;
     if (!dt)
       return entry.emitError("unsupported signature type ") << type;
     std::string name = "t" + std::to_string(i);

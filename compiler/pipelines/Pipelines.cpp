@@ -8,6 +8,7 @@
 #include "passes/verify/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
@@ -98,9 +99,22 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  // Math on f16/bf16 computes in f32, and bf16 arithmetic is emulated in
+  // f32: the x86 backend would otherwise call compiler-rt for bf16.
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  arith::ArithEmulateUnsupportedFloatsOptions bf16;
+  bf16.sourceTypeStrs = {"bf16"};
+  bf16.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
+  // erf becomes a polynomial, bf16 <-> f32 conversions become bit
+  // operations (no __truncsfbf2).
+  pm.addPass(mlir::kiln::createExpandForLLVM());
   // tanh and friends expand into exp-based forms LLVM can lower.
   pm.addPass(math::createMathExpandOpsPass());
   pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (f64 erf) calls libm, which the
+  // intrinsics of sin, exp ... call anyway.
+  pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Bare pointers at the function boundary: the C wrappers pass plain

@@ -9,6 +9,9 @@
 namespace mlir::kiln {
 inline constexpr llvm::StringLiteral kEntryAttr = "kiln.entry";
 inline constexpr llvm::StringLiteral kNameAttr = "kiln.name";
+/// Unit attribute on a model argument or result whose integers are unsigned
+/// (kiln integers are signless; the header's dtype says uint8_t ...).
+inline constexpr llvm::StringLiteral kUnsignedAttr = "kiln.unsigned";
 inline constexpr llvm::StringLiteral kSourceAttr = "kiln.source";
 inline constexpr llvm::StringLiteral kArenaAttr = "kiln.arena";
 inline constexpr llvm::StringLiteral kArenaSizeAttr = "kiln.arena_size";

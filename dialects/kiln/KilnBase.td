@@ -43,9 +43,12 @@ def Kiln_LayoutAttr : EnumAttr<Kiln_Dialect, Kiln_Layout, "layout"> {
 //===- Type constraints --------------------------------------------------===//
 
 def Kiln_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
-// Integers are signless; the frontends keep the source's signedness in the
-// entry point's kiln.dtype argument attribute where it matters.
+// Integers are signless. Ops whose integer semantics depend on signedness
+// carry an `is_unsigned` (cast: `unsigned_input`/`unsigned_result`) unit
+// attribute; the model function marks unsigned inputs and outputs with the
+// `kiln.unsigned` argument/result attribute for the C header.
 def Kiln_NumericTensor : RankedTensorOf<[AnySignlessInteger, F16, BF16, F32, F64]>;
+def Kiln_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
 def Kiln_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Kiln_AnyTensor : RankedTensorOf<[AnyType]>;
 def Kiln_Image : 4DTensorOf<[F16, BF16, F32, F64]>;

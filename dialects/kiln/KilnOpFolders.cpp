@@ -67,6 +67,28 @@ OpFoldResult PowOp::fold(FoldAdaptor) {
   return foldNeutral(getLhs(), getRhs(), getType(), 1.0, false);
 }
 
+OpFoldResult RemOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult FloorModOp::fold(FoldAdaptor) { return {}; }
+OpFoldResult ShiftLeftOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 0.0, false);
+}
+OpFoldResult ShiftRightOp::fold(FoldAdaptor) {
+  return foldNeutral(getLhs(), getRhs(), getType(), 0.0, false);
+}
+/// x & x, x | x -> x.
+static OpFoldResult foldIdempotent(Value lhs, Value rhs, Type resultType) {
+  if (lhs == rhs && lhs.getType() == resultType)
+    return lhs;
+  return {};
+}
+OpFoldResult AndOp::fold(FoldAdaptor) {
+  return foldIdempotent(getLhs(), getRhs(), getType());
+}
+OpFoldResult OrOp::fold(FoldAdaptor) {
+  return foldIdempotent(getLhs(), getRhs(), getType());
+}
+OpFoldResult XorOp::fold(FoldAdaptor) { return {}; }
+
 OpFoldResult CastOp::fold(FoldAdaptor) {
   if (getInput().getType() == getType())
     return getInput();

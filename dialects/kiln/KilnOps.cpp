@@ -109,7 +109,59 @@ KILN_BINARY_INFER(DivOp)
 KILN_BINARY_INFER(MaxOp)
 KILN_BINARY_INFER(MinOp)
 KILN_BINARY_INFER(PowOp)
+KILN_BINARY_INFER(RemOp)
+KILN_BINARY_INFER(FloorModOp)
+KILN_BINARY_INFER(ShiftLeftOp)
+KILN_BINARY_INFER(ShiftRightOp)
+KILN_BINARY_INFER(AndOp)
+KILN_BINARY_INFER(OrOp)
+KILN_BINARY_INFER(XorOp)
 #undef KILN_BINARY_INFER
+
+/// `is_unsigned` needs integer operands of more than one bit.
+static LogicalResult verifyUnsigned(Operation *op, Value operand,
+                                    bool isUnsigned) {
+  Type element = cast<RankedTensorType>(operand.getType()).getElementType();
+  if (isUnsigned && (!isa<IntegerType>(element) || element.isInteger(1)))
+    return op->emitOpError("is_unsigned needs integer operands wider than "
+                           "i1, got ")
+           << element;
+  return success();
+}
+
+#define KILN_UNSIGNED_VERIFY(OP)                                               \
+  LogicalResult OP::verify() {                                                 \
+    return verifyUnsigned(*this, getLhs(), getIsUnsigned());                   \
+  }
+KILN_UNSIGNED_VERIFY(DivOp)
+KILN_UNSIGNED_VERIFY(MaxOp)
+KILN_UNSIGNED_VERIFY(MinOp)
+KILN_UNSIGNED_VERIFY(RemOp)
+KILN_UNSIGNED_VERIFY(FloorModOp)
+KILN_UNSIGNED_VERIFY(ShiftRightOp)
+KILN_UNSIGNED_VERIFY(EqualOp)
+KILN_UNSIGNED_VERIFY(NotEqualOp)
+KILN_UNSIGNED_VERIFY(LessOp)
+KILN_UNSIGNED_VERIFY(LessEqualOp)
+KILN_UNSIGNED_VERIFY(GreaterOp)
+KILN_UNSIGNED_VERIFY(GreaterEqualOp)
+#undef KILN_UNSIGNED_VERIFY
+
+LogicalResult CastOp::verify() {
+  auto wideInt = [](Value v) {
+    Type t = cast<RankedTensorType>(v.getType()).getElementType();
+    return isa<IntegerType>(t) && !t.isInteger(1);
+  };
+  if (getUnsignedInput() && !wideInt(getInput()))
+    return emitOpError("unsigned_input needs an integer input wider than i1, "
+                       "got ")
+           << getInput().getType();
+  if (getUnsignedResult() && !wideInt(getResult()))
+    return emitOpError("unsigned_result needs an integer result wider than "
+                       "i1, got ")
+           << getType();
+  return success();
+}
 
 #define KILN_COMPARE_INFER(OP)                                                 \
   LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \

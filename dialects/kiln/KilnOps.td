@@ -50,52 +50,105 @@ def Kiln_IdentityOp : Kiln_Op<"identity",
 
 //===- Elementwise -------------------------------------------------------===//
 
+// `signAware` ops take an `is_unsigned` unit attribute: integers are
+// signless in kiln, and the frontends set it where the source's unsigned
+// element type changes the result (division, max/min, remainders, shifts,
+// comparisons). Ops whose integer result does not depend on signedness
+// (add, sub, mul, and, ...) do not have it.
 class Kiln_BinaryOp<string mnemonic, string doc, list<Trait> traits = [],
-                    Type tensor = Kiln_NumericTensor>
+                    Type tensor = Kiln_NumericTensor, bit signAware = 0,
+                    string semantics = "">
     : Kiln_Op<mnemonic, !listconcat([Pure, InferTypeOpAdaptor], traits)> {
   let summary = "Elementwise " # doc # " with numpy broadcasting";
   let description = [{
     Both operands broadcast to a common shape by numpy rules: shapes align at
     the trailing dimension, and a dimension of size 1 stretches.  Element
-    types must match.  Integer operands use signed arithmetic (division
-    truncates toward zero).
+    types must match.  }] # semantics # !if(signAware, [{
+    Integer operands are signed unless `is_unsigned` is set; the attribute
+    is only valid on integer operands.}], "") # [{
 
     ```mlir
     %y = kiln.}] # mnemonic # [{ %a, %b : tensor<2x128xf32>, tensor<128xf32> -> tensor<2x128xf32>
     ```
   }];
-  let arguments = (ins tensor:$lhs, tensor:$rhs);
+  let arguments = !con((ins tensor:$lhs, tensor:$rhs),
+                       !if(signAware, (ins UnitAttr:$is_unsigned), (ins)));
   let results = (outs tensor:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
   let hasFolder = 1;
+  let hasVerifier = signAware;
 }
 
 def Kiln_AddOp : Kiln_BinaryOp<"add", "addition", [Commutative]>;
 def Kiln_SubOp : Kiln_BinaryOp<"sub", "subtraction">;
 def Kiln_MulOp : Kiln_BinaryOp<"mul", "multiplication", [Commutative]>;
-def Kiln_DivOp : Kiln_BinaryOp<"div", "division">;
-def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN-propagating)", [Commutative]>;
-def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN-propagating)", [Commutative]>;
+def Kiln_DivOp : Kiln_BinaryOp<"div", "division", [], Kiln_NumericTensor, 1,
+    "Integer division truncates toward zero.">;
+def Kiln_MaxOp : Kiln_BinaryOp<"max", "maximum (NaN-propagating)",
+    [Commutative], Kiln_NumericTensor, 1>;
+def Kiln_MinOp : Kiln_BinaryOp<"min", "minimum (NaN-propagating)",
+    [Commutative], Kiln_NumericTensor, 1>;
 def Kiln_PowOp : Kiln_BinaryOp<"pow", "power lhs^rhs", [], Kiln_FloatTensor>;
+def Kiln_RemOp : Kiln_BinaryOp<"rem", "remainder of truncated division",
+    [], Kiln_NumericTensor, 1,
+    "The result has the sign of `lhs` (C `fmod`, ONNX Mod with fmod = 1, TF "
+    "TruncateMod); an integer remainder by zero is zero.">;
+def Kiln_FloorModOp : Kiln_BinaryOp<"floor_mod",
+    "remainder of floored division", [], Kiln_NumericTensor, 1,
+    "The result has the sign of `rhs` (Python `%`, ONNX Mod with fmod = 0, "
+    "TF FloorMod); an integer remainder by zero is zero.">;
+def Kiln_ShiftLeftOp : Kiln_BinaryOp<"shift_left", "left bit shift",
+    [], Kiln_IntegerTensor, 0,
+    "Shifts `lhs` left by `rhs` bits; a shift by the bit width or more "
+    "yields 0.">;
+def Kiln_ShiftRightOp : Kiln_BinaryOp<"shift_right", "right bit shift",
+    [], Kiln_IntegerTensor, 1,
+    "Shifts `lhs` right by `rhs` bits: logical with `is_unsigned`, "
+    "arithmetic otherwise; a shift by the bit width or more yields 0 (or -1 "
+    "for a negative signed `lhs`).">;
+
+// Bitwise ops on integers; on i1 they are the logical ops (ONNX And/Or/Xor,
+// TF LogicalAnd/LogicalOr).
+def Kiln_AndOp : Kiln_BinaryOp<"and", "bitwise and (logical and on i1)",
+    [Commutative], Kiln_IntegerTensor>;
+def Kiln_OrOp : Kiln_BinaryOp<"or", "bitwise or (logical or on i1)",
+    [Commutative], Kiln_IntegerTensor>;
+def Kiln_XorOp : Kiln_BinaryOp<"xor", "bitwise xor (logical xor on i1)",
+    [Commutative], Kiln_IntegerTensor>;
+
+def Kiln_NotOp : Kiln_Op<"not", [Pure, SameOperandsAndResultType]> {
+  let summary = "Elementwise bitwise complement (logical not on i1)";
+  let description = [{
+    ```mlir
+    %y = kiln.not %m : tensor<3x4xi1>
+    ```
+  }];
+  let arguments = (ins Kiln_IntegerTensor:$input);
+  let results = (outs Kiln_IntegerTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($result)";
+}
 
 class Kiln_CompareOp<string mnemonic, string doc>
     : Kiln_Op<mnemonic, [Pure, InferTypeOpAdaptor]> {
   let summary = "Elementwise " # doc # " comparison with numpy broadcasting";
   let description = [{
-    The result holds i1; integers compare signed, floats ordered (any
+    The result holds i1; integers compare signed (unsigned with
+    `is_unsigned`, valid on integer operands only), floats ordered (any
     comparison with NaN is false, except `not_equal`).
 
     ```mlir
     %m = kiln.}] # mnemonic # [{ %a, %b : tensor<2xi64>, tensor<i64> -> tensor<2xi1>
     ```
   }];
-  let arguments = (ins Kiln_NumericTensor:$lhs, Kiln_NumericTensor:$rhs);
+  let arguments = (ins Kiln_NumericTensor:$lhs, Kiln_NumericTensor:$rhs,
+                       UnitAttr:$is_unsigned);
   let results = (outs RankedTensorOf<[I1]>:$result);
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)
   }];
+  let hasVerifier = 1;
 }
 
 def Kiln_EqualOp : Kiln_CompareOp<"equal", "==">;
@@ -121,7 +174,8 @@ def Kiln_SelectOp : Kiln_Op<"select", [Pure, InferTypeOpAdaptor]> {
   let assemblyFormat = "operands attr-dict `:` functional-type(operands, results)";
 }
 
-class Kiln_UnaryOp<string mnemonic, string doc>
+class Kiln_UnaryOp<string mnemonic, string doc,
+                   Type tensor = Kiln_FloatTensor>
     : Kiln_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
   let summary = "Elementwise " # doc;
   let description = [{
@@ -131,8 +185,8 @@ class Kiln_UnaryOp<string mnemonic, string doc>
     %y = kiln.}] # mnemonic # [{ %x : tensor<1x32x26x26xf32>
     ```
   }];
-  let arguments = (ins Kiln_FloatTensor:$input);
-  let results = (outs Kiln_FloatTensor:$result);
+  let arguments = (ins tensor:$input);
+  let results = (outs tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($result)";
 }
 
@@ -153,6 +207,19 @@ def Kiln_SinOp : Kiln_UnaryOp<"sin", "sine">;
 def Kiln_CosOp : Kiln_UnaryOp<"cos", "cosine">;
 def Kiln_SoftplusOp : Kiln_UnaryOp<"softplus", "log(1 + exp(x))">;
 def Kiln_SoftsignOp : Kiln_UnaryOp<"softsign", "x / (1 + |x|)">;
+def Kiln_TanOp : Kiln_UnaryOp<"tan", "tangent">;
+def Kiln_AsinOp : Kiln_UnaryOp<"asin", "arcsine">;
+def Kiln_AcosOp : Kiln_UnaryOp<"acos", "arccosine">;
+def Kiln_AtanOp : Kiln_UnaryOp<"atan", "arctangent">;
+def Kiln_SinhOp : Kiln_UnaryOp<"sinh", "hyperbolic sine">;
+def Kiln_CoshOp : Kiln_UnaryOp<"cosh", "hyperbolic cosine">;
+def Kiln_AsinhOp : Kiln_UnaryOp<"asinh", "inverse hyperbolic sine">;
+def Kiln_AcoshOp : Kiln_UnaryOp<"acosh", "inverse hyperbolic cosine">;
+def Kiln_AtanhOp : Kiln_UnaryOp<"atanh", "inverse hyperbolic tangent">;
+def Kiln_RoundOp : Kiln_UnaryOp<"round",
+    "rounding to the nearest integer, halves to even">;
+def Kiln_SignOp : Kiln_UnaryOp<"sign",
+    "sign: -1, 0 or 1 (NaN stays NaN; integers signed)", Kiln_NumericTensor>;
 
 // Activations with scalar parameters; the parameters are f32 attributes and
 // convert to the element type in the lowering.
@@ -191,16 +258,23 @@ def Kiln_CastOp : Kiln_Op<"cast", [Pure, SameOperandsAndResultShape]> {
   let summary = "Converts every element to the result's element type";
   let description = [{
     Float to integer truncates toward zero; to i1 tests `!= 0`; i1 widens to
-    0 or 1.  Integers are signed.
+    0 or 1.  Integers are signed unless `unsigned_input` (the input's
+    integers are unsigned: zero-extend, unsigned to float) or
+    `unsigned_result` (the result's integers are unsigned: float to unsigned)
+    is set; each is valid only on an integer input or result of more than
+    one bit.
 
     ```mlir
     %y = kiln.cast %x : tensor<2x3xf32> -> tensor<2x3xi64>
+    %z = kiln.cast %b {unsigned_input} : tensor<4xi8> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Kiln_NumericTensor:$input);
+  let arguments = (ins Kiln_NumericTensor:$input, UnitAttr:$unsigned_input,
+                       UnitAttr:$unsigned_result);
   let results = (outs Kiln_NumericTensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 //===- Normalization -----------------------------------------------------===//

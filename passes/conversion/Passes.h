@@ -25,6 +25,10 @@ void populateKilnIndexingToLinalgPatterns(RewritePatternSet &patterns);
 /// All of the above.
 void populateKilnToLinalgPatterns(RewritePatternSet &patterns);
 
+/// Patterns of kiln-conversion-expand-for-llvm: f32 erf approximation and
+/// bf16 <-> f32 conversions as integer bit operations.
+void populateExpandForLLVMPatterns(RewritePatternSet &patterns);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/conversion/Passes.h.inc"
 

@@ -24,4 +24,21 @@ def ConvertKilnToLinalg : Pass<"convert-kiln-to-linalg"> {
   ];
 }
 
+def ExpandForLLVM : Pass<"kiln-conversion-expand-for-llvm"> {
+  let summary = "Rewrite math and bf16 ops that have no LLVM lowering";
+  let description = [{
+    Input: loops over scalar `arith`/`math` ops, just before the conversion
+    to the LLVM dialect, with math ops on f16/bf16 already extended to f32
+    (`math-extend-to-supported-types`) and bf16 arithmetic emulated in f32
+    (`arith-emulate-unsupported-floats`).
+    Output: `math.erf` on f32 is a polynomial approximation (relative error
+    below 3e-7 over all f32 inputs) instead of an op `convert-math-to-llvm`
+    cannot lower; `arith.extf`/`arith.truncf` between bf16 and f32 are
+    integer bit operations (round to nearest even, NaN kept quiet), so the
+    object needs no compiler-rt `__truncsfbf2`.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 #endif // KILN_PASSES_CONVERSION_PASSES_TD

@@ -5,6 +5,7 @@
 #include "compiler/frontends/onnx/OnnxImporter.h"
 #include "compiler/frontends/onnx/OnnxInternal.h"
 
+#include "dialects/kiln/AbiAttrs.h"
 #include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -271,6 +272,30 @@ ModelImporter::sortNodes(const onnx::GraphProto &g,
          << "the graph has a cycle through " << describe(at);
 }
 
+/// Records which results of a converted node hold unsigned integers: what
+/// the converter declared, else an integer result is unsigned when an
+/// unsigned input of the node has its element type.
+void propagateUnsigned(GraphState &state, const NodeImporter &n) {
+  ArrayRef<Value> results = n.getResults();
+  for (auto [k, v] : llvm::enumerate(results)) {
+    if (!v)
+      continue;
+    std::optional<bool> declared = n.resultUnsigned(k);
+    bool isUnsigned = false;
+    if (declared) {
+      isUnsigned = *declared;
+    } else {
+      Type element = cast<RankedTensorType>(v.getType()).getElementType();
+      if (isa<IntegerType>(element) && !element.isInteger(1))
+        for (int i = 0; i < n.node.input_size() && !isUnsigned; ++i)
+          isUnsigned = n.isUnsigned(i) && n.inputType(i).getElementType() ==
+                                              element;
+    }
+    if (isUnsigned)
+      state.unsignedValues.insert(v);
+  }
+}
+
 //===- Types -------------------------------------------------------------===//
 
 FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
@@ -363,12 +388,16 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
                                    builder.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   TensorImporter tensors(ctx, path);
-  GraphState state{ctx, builder, tensors, opset, {}, used};
+  GraphState state{ctx, builder, tensors, opset, {}, used, {}};
   for (auto [i, info] : llvm::enumerate(args)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(locFor(info->name()));
     func.setArgAttr(i, "kiln.name", builder.getStringAttr(info->name()));
     state.values[info->name()] = arg;
+    if (isUnsignedElementType(info->type().tensor_type().elem_type())) {
+      func.setArgAttr(i, mlir::kiln::kUnsignedAttr, builder.getUnitAttr());
+      state.unsignedValues.insert(arg);
+    }
   }
 
   // Initializers first, in file order.
@@ -381,6 +410,8 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
       return failure();
     auto constant = mlir::kiln::ConstantOp::create(builder, loc, *value);
     state.values[init.name()] = constant.getResult();
+    if (isUnsignedElementType(init.data_type()))
+      state.unsignedValues.insert(constant.getResult());
     // The attribute owns a copy now.
     std::string().swap(*init.mutable_raw_data());
   }
@@ -393,6 +424,7 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     ConvertFn convert = lookupConverter(node.domain(), node.op_type());
     if (failed(convert(importer)))
       return failure();
+    propagateUnsigned(state, importer);
     for (auto [k, out] : llvm::enumerate(node.output())) {
       if (out.empty())
         continue;
@@ -416,8 +448,16 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
   }
   func::ReturnOp::create(builder, fileLoc, results);
   func.setFunctionType(builder.getFunctionType(argTypes, resultTypes));
-  for (auto [i, output] : llvm::enumerate(g.output()))
+  for (auto [i, output] : llvm::enumerate(g.output())) {
     func.setResultAttr(i, "kiln.name", builder.getStringAttr(output.name()));
+    const onnx::TypeProto &type = output.type();
+    bool isUnsigned =
+        type.has_tensor_type() && type.tensor_type().elem_type() != 0
+            ? isUnsignedElementType(type.tensor_type().elem_type())
+            : state.unsignedValues.contains(results[i]);
+    if (isUnsigned)
+      func.setResultAttr(i, mlir::kiln::kUnsignedAttr, builder.getUnitAttr());
+  }
 
   // Initializers nobody reads and shape operands that were folded into
   // result types (Reshape, Squeeze, Unsqueeze) leave dead constants.

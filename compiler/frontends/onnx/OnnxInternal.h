@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Location.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
@@ -29,6 +30,10 @@ constexpr int64_t kMaxInlineElements = 64;
 /// The MLIR element type of an ONNX TensorProto data type, or null when kiln
 /// does not import that type.
 mlir::Type convertElementType(mlir::MLIRContext *ctx, int32_t onnxType);
+
+/// True for UINT8/16/32/64, which import as signless integers whose
+/// unsignedness the importer tracks (GraphState::unsignedValues).
+bool isUnsignedElementType(int32_t onnxType);
 
 /// The ONNX spelling of a data type ("FLOAT", "UINT8") for diagnostics.
 std::string elementTypeName(int32_t onnxType);
@@ -67,6 +72,9 @@ struct GraphState {
   llvm::StringMap<mlir::Value> values;
   /// Names that some node or a graph output reads.
   llvm::StringSet<> used;
+  /// Integer values that hold ONNX UINT* data. kiln integers are signless:
+  /// converters read this to set `is_unsigned` where signedness matters.
+  llvm::DenseSet<mlir::Value> unsignedValues;
 };
 
 /// One ONNX node being converted: typed access to its inputs and attributes,
@@ -98,6 +106,11 @@ public:
   /// The value of input `i`, or null when it is absent.
   mlir::Value input(unsigned i) const;
   mlir::RankedTensorType inputType(unsigned i) const;
+  /// True when input `i` holds unsigned integers (ONNX UINT*).
+  bool isUnsigned(unsigned i) const;
+  /// `is_unsigned` when input `i` is unsigned, else nothing: the attribute
+  /// of kiln ops whose integer semantics depend on signedness.
+  llvm::SmallVector<mlir::NamedAttribute> signAttrs(unsigned i) const;
   /// The integer contents of input `i`, which must be a constant; `what`
   /// describes it in the error ("shape").
   mlir::FailureOr<llvm::SmallVector<int64_t>>
@@ -160,6 +173,13 @@ public:
   mlir::LogicalResult checkUnusedOutputsFrom(unsigned count) const;
   void setResult(unsigned i, mlir::Value v);
   llvm::ArrayRef<mlir::Value> getResults() const { return results; }
+  /// Declares whether result `i` holds unsigned integers. Without a
+  /// declaration an integer result is unsigned when an unsigned input has
+  /// its element type (elementwise ops, data movement).
+  void setResultUnsigned(unsigned i, bool isUnsigned);
+  std::optional<bool> resultUnsigned(unsigned i) const {
+    return i < resultSigns.size() ? resultSigns[i] : std::nullopt;
+  }
 
 private:
   const onnx::AttributeProto *
@@ -168,6 +188,7 @@ private:
                 mlir::LogicalResult &status) const;
 
   llvm::SmallVector<mlir::Value> results;
+  llvm::SmallVector<std::optional<bool>> resultSigns;
 };
 
 /// The values of `v` when kiln ops compute it from constants only and the
@@ -186,6 +207,7 @@ void registerReduceOps(OpTable &table); // OnnxReduceOps.cpp
 void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
 void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
+void registerLogicOps(OpTable &table);  // OnnxLogicOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 

@@ -1,6 +1,7 @@
 // ONNX converters of the elementwise math family: unary functions,
 // activations with scalar parameters (some composed from kiln ops: PRelu,
-// Celu, HardSwish, Mish, Gelu), Pow, Clip, Mean, Cast and CastLike.
+// Celu, HardSwish, Mish, Gelu, ThresholdedRelu, Shrink), Pow, Clip, Mean,
+// Cast and CastLike.
 #include "compiler/frontends/onnx/OnnxInternal.h"
 
 #include "dialects/kiln/KilnDialect.h"
@@ -23,6 +24,11 @@ constexpr char kReciprocal[] = "kiln.reciprocal", kErf[] = "kiln.erf",
                kFloor[] = "kiln.floor", kCeil[] = "kiln.ceil",
                kSin[] = "kiln.sin", kCos[] = "kiln.cos",
                kSoftplus[] = "kiln.softplus", kSoftsign[] = "kiln.softsign";
+constexpr char kTan[] = "kiln.tan", kAsin[] = "kiln.asin",
+               kAcos[] = "kiln.acos", kAtan[] = "kiln.atan",
+               kSinh[] = "kiln.sinh", kCosh[] = "kiln.cosh",
+               kAsinh[] = "kiln.asinh", kAcosh[] = "kiln.acosh",
+               kAtanh[] = "kiln.atanh", kRound[] = "kiln.round";
 
 /// The element type of input `i`.
 Type elementType(NodeImporter &n, unsigned i) {
@@ -38,17 +44,31 @@ FailureOr<Value> binary(NodeImporter &n, StringRef op, FailureOr<Value> lhs,
 }
 
 /// Neg and Abs: kiln.neg/kiln.abs for floats; 0 - x and max(x, 0 - x) for
-/// signed integers.
+/// signed integers; Abs of unsigned integers is the identity.
 template <bool IsAbs> LogicalResult convertNegOrAbs(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, 1)))
     return failure();
   Type element = elementType(n, 0);
+  if (IsAbs && n.isUnsigned(0))
+    return single(n, n.create("kiln.identity", n.input(0)));
   if (isa<FloatType>(element))
     return single(n, n.create(IsAbs ? "kiln.abs" : "kiln.neg", n.input(0)));
   auto negated = binary(n, "kiln.sub", n.scalar(element, 0.0), n.input(0));
   if (!IsAbs)
     return single(n, negated);
   return single(n, binary(n, "kiln.max", n.input(0), negated));
+}
+
+/// Sign: kiln.sign, or min(x, 1) for unsigned integers.
+LogicalResult convertSign(NodeImporter &n) {
+  if (failed(n.checkNumInputs(1, 1)))
+    return failure();
+  if (!n.isUnsigned(0))
+    return single(n, n.create("kiln.sign", n.input(0)));
+  auto one = n.scalar(elementType(n, 0), 1.0);
+  if (failed(one))
+    return failure();
+  return single(n, n.create("kiln.min", {n.input(0), *one}, n.signAttrs(0)));
 }
 
 //===- Activations with scalar parameters --------------------------------===//
@@ -91,6 +111,44 @@ LogicalResult convertSelu(NodeImporter &n) {
 LogicalResult convertHardSigmoid(NodeImporter &n) {
   return convertActivation(n, "kiln.hard_sigmoid",
                            {{"alpha", "alpha", 0.2f}, {"beta", "beta", 0.5f}});
+}
+
+/// ThresholdedRelu(x) = x > alpha ? x : 0.
+LogicalResult convertThresholdedRelu(NodeImporter &n) {
+  float alpha;
+  if (failed(n.checkNumInputs(1, 1)) ||
+      failed(n.getFloat("alpha", alpha, 1.0f)))
+    return failure();
+  Type element = elementType(n, 0);
+  auto above = binary(n, "kiln.greater", n.input(0), n.scalar(element, alpha));
+  auto zero = n.scalar(element, 0.0);
+  if (failed(above) || failed(zero))
+    return failure();
+  return single(n, n.create("kiln.select", {*above, n.input(0), *zero}));
+}
+
+/// Shrink(x) = x + bias if x < -lambd, x - bias if x > lambd, else 0.
+LogicalResult convertShrink(NodeImporter &n) {
+  float bias, lambd;
+  if (failed(n.checkNumInputs(1, 1)) ||
+      failed(n.getFloat("bias", bias, 0.0f)) ||
+      failed(n.getFloat("lambd", lambd, 0.5f)))
+    return failure();
+  Type element = elementType(n, 0);
+  Value x = n.input(0);
+  auto b = n.scalar(element, bias);
+  auto low = binary(n, "kiln.less", x, n.scalar(element, -lambd));
+  auto high = binary(n, "kiln.greater", x, n.scalar(element, lambd));
+  auto plus = binary(n, "kiln.add", x, b);
+  auto minus = binary(n, "kiln.sub", x, b);
+  auto zero = n.scalar(element, 0.0);
+  if (failed(low) || failed(high) || failed(plus) || failed(minus) ||
+      failed(zero))
+    return failure();
+  auto inner = n.create("kiln.select", {*high, *minus, *zero});
+  if (failed(inner))
+    return failure();
+  return single(n, n.create("kiln.select", {*low, *plus, *inner}));
 }
 
 /// HardSwish(x) = x * HardSigmoid(x) with alpha 1/6, beta 1/2.
@@ -207,20 +265,26 @@ LogicalResult convertPow(NodeImporter &n) {
   Type compute = base.getElementType();
   if (!isa<FloatType>(compute))
     compute = Float64Type::get(n.getContext());
-  auto castTo = [&](Value v, Type element) -> FailureOr<Value> {
+  // `unsigned_input`/`unsigned_result` for UINT* operands and results.
+  auto castTo = [&](Value v, Type element, StringRef sign) -> FailureOr<Value> {
     auto type = cast<RankedTensorType>(v.getType());
     if (type.getElementType() == element)
       return v;
-    return n.create("kiln.cast", v, {}, type.clone(element));
+    SmallVector<NamedAttribute> attrs;
+    if (!sign.empty())
+      attrs.push_back(n.attr(sign, UnitAttr::get(n.getContext())));
+    return n.create("kiln.cast", v, attrs, type.clone(element));
   };
-  auto lhs = castTo(n.input(0), compute);
-  rhs = castTo(*rhs, compute);
+  auto lhs = castTo(n.input(0), compute,
+                    n.isUnsigned(0) ? "unsigned_input" : "");
+  rhs = castTo(*rhs, compute, n.isUnsigned(1) ? "unsigned_input" : "");
   if (failed(lhs) || failed(rhs))
     return failure();
   auto result = n.create("kiln.pow", {*lhs, *rhs});
   if (failed(result) || compute == base.getElementType())
     return single(n, result);
-  return single(n, castTo(*result, base.getElementType()));
+  return single(n, castTo(*result, base.getElementType(),
+                          n.isUnsigned(0) ? "unsigned_result" : ""));
 }
 
 /// One bound of Clip: an attribute before opset 11, an optional constant
@@ -271,10 +335,16 @@ LogicalResult convertClip(NodeImporter &n) {
     return single(n, n.create("kiln.clip", n.input(0), attrs));
   }
   FailureOr<Value> acc = n.input(0);
+  auto bound = [&](const char *op, double v) -> FailureOr<Value> {
+    auto c = n.scalar(element, v);
+    if (failed(acc) || failed(c))
+      return failure();
+    return n.create(op, {*acc, *c}, n.signAttrs(0));
+  };
   if (lo)
-    acc = binary(n, "kiln.max", acc, n.scalar(element, *lo));
+    acc = bound("kiln.max", *lo);
   if (hi)
-    acc = binary(n, "kiln.min", acc, n.scalar(element, *hi));
+    acc = bound("kiln.min", *hi);
   if (!lo && !hi)
     acc = n.create("kiln.identity", n.input(0));
   return single(n, acc);
@@ -292,18 +362,31 @@ LogicalResult convertMean(NodeImporter &n) {
   }
   if (n.node.input_size() == 1)
     return single(n, n.create("kiln.identity", n.input(0)));
-  return single(n, binary(n, "kiln.div", acc,
-                          n.scalar(elementType(n, 0), n.node.input_size())));
+  auto count = n.scalar(elementType(n, 0), n.node.input_size());
+  if (failed(acc) || failed(count))
+    return failure();
+  return single(n, n.create("kiln.div", {*acc, *count}, n.signAttrs(0)));
 }
 
 //===- Cast --------------------------------------------------------------===//
 
-/// Cast to `element`; the identity when the type already matches.
-LogicalResult castTo(NodeImporter &n, Type element) {
+/// Cast to `element` (unsigned integers when `toUnsigned`); the identity
+/// when the type already matches.
+LogicalResult castTo(NodeImporter &n, Type element, bool toUnsigned) {
   auto type = n.inputType(0);
+  auto wideInt = [](Type t) { return isa<IntegerType>(t) && !t.isInteger(1); };
+  toUnsigned &= wideInt(element);
+  n.setResultUnsigned(0, toUnsigned);
   if (type.getElementType() == element)
     return single(n, n.create("kiln.identity", n.input(0)));
-  return single(n, n.create("kiln.cast", n.input(0), {}, type.clone(element)));
+  MLIRContext *ctx = n.getContext();
+  SmallVector<NamedAttribute> attrs;
+  if (n.isUnsigned(0))
+    attrs.push_back(n.attr("unsigned_input", UnitAttr::get(ctx)));
+  if (toUnsigned)
+    attrs.push_back(n.attr("unsigned_result", UnitAttr::get(ctx)));
+  return single(n,
+                n.create("kiln.cast", n.input(0), attrs, type.clone(element)));
 }
 
 /// Cast: `to` is a TensorProto data type (a type name before opset 6).
@@ -326,14 +409,14 @@ LogicalResult convertCast(NodeImporter &n) {
   if (!element)
     return n.emitError() << "cast to " << elementTypeName(to)
                          << " is not supported";
-  return castTo(n, element);
+  return castTo(n, element, isUnsignedElementType(to));
 }
 
 /// CastLike: Cast to the element type of the second input.
 LogicalResult convertCastLike(NodeImporter &n) {
   if (failed(n.checkNumInputs(2, 2)))
     return failure();
-  return castTo(n, elementType(n, 1));
+  return castTo(n, elementType(n, 1), n.isUnsigned(1));
 }
 
 } // namespace
@@ -350,6 +433,19 @@ void registerMathOps(OpTable &table) {
       {"Cos", convertUnary<kCos>},
       {"Softplus", convertUnary<kSoftplus>},
       {"Softsign", convertUnary<kSoftsign>},
+      {"Tan", convertUnary<kTan>},
+      {"Asin", convertUnary<kAsin>},
+      {"Acos", convertUnary<kAcos>},
+      {"Atan", convertUnary<kAtan>},
+      {"Sinh", convertUnary<kSinh>},
+      {"Cosh", convertUnary<kCosh>},
+      {"Asinh", convertUnary<kAsinh>},
+      {"Acosh", convertUnary<kAcosh>},
+      {"Atanh", convertUnary<kAtanh>},
+      {"Round", convertUnary<kRound>},
+      {"Sign", convertSign},
+      {"ThresholdedRelu", convertThresholdedRelu},
+      {"Shrink", convertShrink},
       {"LeakyRelu", convertLeakyRelu},
       {"Elu", convertElu},
       {"Selu", convertSelu},

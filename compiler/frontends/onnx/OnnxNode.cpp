@@ -65,6 +65,17 @@ RankedTensorType NodeImporter::inputType(unsigned i) const {
   return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
 }
 
+bool NodeImporter::isUnsigned(unsigned i) const {
+  Value v = input(i);
+  return v && graph.unsignedValues.contains(v);
+}
+
+SmallVector<NamedAttribute> NodeImporter::signAttrs(unsigned i) const {
+  if (!isUnsigned(i))
+    return {};
+  return {attr("is_unsigned", UnitAttr::get(getContext()))};
+}
+
 /// The value of a kiln.constant result (through kiln.identity), or null.
 static ElementsAttr constantValue(Value v) {
   Operation *def = v.getDefiningOp();
@@ -337,6 +348,12 @@ FailureOr<Value> NodeImporter::reshape(Value v, ArrayRef<int64_t> shape) const {
 }
 
 //===- Outputs -----------------------------------------------------------===//
+
+void NodeImporter::setResultUnsigned(unsigned i, bool isUnsigned) {
+  if (resultSigns.size() <= i)
+    resultSigns.resize(i + 1);
+  resultSigns[i] = isUnsigned;
+}
 
 LogicalResult NodeImporter::checkUnusedOutputsFrom(unsigned count) const {
   for (int i = count; i < node.output_size(); ++i) {

@@ -88,6 +88,7 @@ LogicalResult convertConstant(NodeImporter &n) {
       value = n.graph.tensors.import(
           a.t(), "node '" + n.name + "' (Constant) attribute 'value'", hint,
           n.loc);
+      n.setResultUnsigned(0, isUnsignedElementType(a.t().data_type()));
     } else if (key == "value_float") {
       value = cast<ElementsAttr>(DenseElementsAttr::get(
           RankedTensorType::get({}, b.getF32Type()), a.f()));
@@ -163,17 +164,24 @@ LogicalResult convertDropout(NodeImporter &n) {
 
 //===- Elementwise -------------------------------------------------------===//
 
-template <const char *OpName> LogicalResult convertBinary(NodeImporter &n) {
+/// A binary op; `SignAware` ones (Div) are `is_unsigned` on UINT* inputs.
+template <const char *OpName, bool SignAware = false>
+LogicalResult convertBinary(NodeImporter &n) {
   if (failed(n.checkNumInputs(2, 2)))
     return failure();
   auto rhs = legacyBroadcastRhs(n);
   if (failed(rhs))
     return failure();
-  return single(n, n.create(OpName, {n.input(0), *rhs}));
+  SmallVector<NamedAttribute> attrs;
+  if (SignAware)
+    attrs = n.signAttrs(0);
+  return single(n, n.create(OpName, {n.input(0), *rhs}, attrs));
 }
 
-/// Max/Min/Sum take N inputs: a left-to-right chain of binary ops.
-template <const char *OpName> LogicalResult convertVariadic(NodeImporter &n) {
+/// Max/Min/Sum take N inputs: a left-to-right chain of binary ops; Max and
+/// Min (`SignAware`) are `is_unsigned` on UINT* inputs.
+template <const char *OpName, bool SignAware = false>
+LogicalResult convertVariadic(NodeImporter &n) {
   if (failed(n.checkNumInputs(1, ~0u)))
     return failure();
   for (int i = 0; i < n.node.input_size(); ++i)
@@ -183,7 +191,10 @@ template <const char *OpName> LogicalResult convertVariadic(NodeImporter &n) {
     return single(n, n.create("kiln.identity", n.input(0)));
   Value acc = n.input(0);
   for (int i = 1; i < n.node.input_size(); ++i) {
-    auto next = n.create(OpName, {acc, n.input(i)});
+    SmallVector<NamedAttribute> attrs;
+    if (SignAware)
+      attrs = n.signAttrs(0);
+    auto next = n.create(OpName, {acc, n.input(i)}, attrs);
     if (failed(next))
       return failure();
     acc = *next;
@@ -666,7 +677,27 @@ template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
     return n.emitError() << "missing required attribute 'kernel_shape'";
   if (*oneD)
     widenTo2D(w.kernel, 1, false);
-  auto input = to2D(n, n.input(0), *oneD);
+  // 8- and 16-bit integer MaxPool (opset 12) runs exactly in f32.
+  Type element = n.inputType(0).getElementType();
+  bool integer = IsMax && isa<IntegerType>(element);
+  if (integer && element.getIntOrFloatBitWidth() > 16)
+    return n.emitError() << "integer input must have at most 16 bits, got "
+                         << n.inputType(0);
+  MLIRContext *ctx = n.getContext();
+  auto castTo = [&](FailureOr<Value> v, Type to,
+                    StringRef sign) -> FailureOr<Value> {
+    if (failed(v))
+      return failure();
+    SmallVector<NamedAttribute> attrs;
+    if (n.isUnsigned(0))
+      attrs.push_back(n.attr(sign, UnitAttr::get(ctx)));
+    return n.create("kiln.cast", *v, attrs,
+                    cast<RankedTensorType>(v->getType()).clone(to));
+  };
+  FailureOr<Value> x = n.input(0);
+  if (integer)
+    x = castTo(x, Float32Type::get(ctx), "unsigned_input");
+  auto input = failed(x) ? x : to2D(n, *x, *oneD);
   if (failed(input))
     return failure();
   SmallVector<int64_t> in = spatialDims(*input);
@@ -676,11 +707,13 @@ template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
     return failure();
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/true);
   bool volume = w.rank() == 3;
-  if (IsMax)
-    return setFrom2D(n,
-                     n.create(volume ? "kiln.max_pool_3d" : "kiln.max_pool",
-                              *input, attrs),
-                     *oneD);
+  if (IsMax) {
+    FailureOr<Value> pooled = n.create(
+        volume ? "kiln.max_pool_3d" : "kiln.max_pool", *input, attrs);
+    if (integer)
+      pooled = castTo(pooled, element, "unsigned_result");
+    return setFrom2D(n, pooled, *oneD);
+  }
   attrs.push_back(n.attr("count_include_pad",
                          BoolAttr::get(n.getContext(), countIncludePad != 0)));
   return setFrom2D(n,
@@ -714,9 +747,9 @@ OpTable buildOpTable() {
       {"Add", convertBinary<kAdd>},
       {"Sub", convertBinary<kSub>},
       {"Mul", convertBinary<kMul>},
-      {"Div", convertBinary<kDiv>},
-      {"Max", convertVariadic<kMax>},
-      {"Min", convertVariadic<kMin>},
+      {"Div", convertBinary<kDiv, true>},
+      {"Max", convertVariadic<kMax, true>},
+      {"Min", convertVariadic<kMin, true>},
       {"Sum", convertVariadic<kAdd>},
       {"Relu", convertUnary<kRelu>},
       {"Sigmoid", convertUnary<kSigmoid>},
@@ -741,6 +774,7 @@ OpTable buildOpTable() {
   registerShapeOps(table);
   registerTensorOps(table);
   registerIndexOps(table);
+  registerLogicOps(table);
   return table;
 }
 

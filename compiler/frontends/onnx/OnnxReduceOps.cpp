@@ -7,6 +7,8 @@
 
 #include "dialects/kiln/KilnDialect.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace kiln::onnximport {
@@ -113,7 +115,21 @@ LogicalResult convertReduce(NodeImporter &n, const ReduceSpec &spec,
     x = n.create("kiln.abs", *x);
   else if (spec.pre == Pre::Square)
     x = binary("kiln.mul", x, x);
+  // kiln reductions compare signed: flipping the sign bit maps the unsigned
+  // order onto the signed one, and flipping it back restores the value.
+  StringRef op = spec.op;
+  bool flip = n.isUnsigned(0) &&
+              (op == "kiln.reduce_max" || op == "kiln.reduce_min");
+  FailureOr<Value> signBit = failure();
+  if (flip) {
+    Type element = type.getElementType();
+    signBit = n.scalar(element,
+                       -std::ldexp(1.0, element.getIntOrFloatBitWidth() - 1));
+    x = binary("kiln.xor", x, signBit);
+  }
   x = reduce(spec.op, x, keepDims != 0);
+  if (flip)
+    x = binary("kiln.xor", x, signBit);
   if (succeeded(x) && spec.post == Post::Sqrt)
     x = n.create("kiln.sqrt", *x);
   else if (succeeded(x) && spec.post == Post::Log)

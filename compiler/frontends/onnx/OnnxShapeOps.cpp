@@ -380,6 +380,8 @@ LogicalResult convertConstantOfShape(NodeImporter &n) {
     if (value->getNumElements() != 1)
       return n.emitError() << "attribute 'value' must hold one element";
     element = *value->getValues<Attribute>().begin();
+    n.setResultUnsigned(
+        0, isUnsignedElementType(n.findAttr("value")->t().data_type()));
   }
   auto type = RankedTensorType::get(*shape, cast<TypedAttr>(element).getType());
   return setConstant(n, DenseElementsAttr::get(type, element));
@@ -443,6 +445,7 @@ LogicalResult convertEyeLike(NodeImporter &n) {
     if (!element)
       return n.emitError() << "dtype " << elementTypeName(dtype)
                            << " is not supported";
+    n.setResultUnsigned(0, isUnsignedElementType(dtype));
   }
   int64_t rows = type.getDimSize(0), cols = type.getDimSize(1);
   Builder b(n.getContext());

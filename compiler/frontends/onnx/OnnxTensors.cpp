@@ -39,9 +39,22 @@ Type convertElementType(MLIRContext *ctx, int32_t onnxType) {
     return b.getI64Type();
   case TensorProto::BOOL:
     return b.getI1Type();
+  case TensorProto::UINT8:
+    return b.getIntegerType(8);
+  case TensorProto::UINT16:
+    return b.getIntegerType(16);
+  case TensorProto::UINT32:
+    return b.getI32Type();
+  case TensorProto::UINT64:
+    return b.getI64Type();
   default:
     return {};
   }
+}
+
+bool isUnsignedElementType(int32_t onnxType) {
+  return onnxType == TensorProto::UINT8 || onnxType == TensorProto::UINT16 ||
+         onnxType == TensorProto::UINT32 || onnxType == TensorProto::UINT64;
 }
 
 std::string elementTypeName(int32_t onnxType) {
@@ -74,7 +87,8 @@ std::string packField(const Field &field) {
 }
 
 /// The typed field that holds `dataType` values (ONNX stores INT8, INT16,
-/// FLOAT16, BFLOAT16 and BOOL in int32_data), packed to raw bytes; its element
+/// UINT8, UINT16, FLOAT16, BFLOAT16 and BOOL in int32_data, UINT32 and UINT64
+/// in uint64_data), packed to raw bytes; its element
 /// count goes to `count` and its proto name to `fieldName`.
 std::string packTypedData(const TensorProto &t, int64_t &count,
                           const char *&fieldName) {
@@ -109,9 +123,22 @@ std::string packTypedData(const TensorProto &t, int64_t &count,
     fieldName = "int32_data";
     return packField<uint16_t>(t.int32_data());
   case TensorProto::BOOL:
+  case TensorProto::UINT8:
     count = t.int32_data_size();
     fieldName = "int32_data";
     return packField<uint8_t>(t.int32_data());
+  case TensorProto::UINT16:
+    count = t.int32_data_size();
+    fieldName = "int32_data";
+    return packField<uint16_t>(t.int32_data());
+  case TensorProto::UINT32:
+    count = t.uint64_data_size();
+    fieldName = "uint64_data";
+    return packField<uint32_t>(t.uint64_data());
+  case TensorProto::UINT64:
+    count = t.uint64_data_size();
+    fieldName = "uint64_data";
+    return packField<uint64_t>(t.uint64_data());
   default:
     count = 0;
     fieldName = "typed data";

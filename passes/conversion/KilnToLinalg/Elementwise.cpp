@@ -1,5 +1,6 @@
-// kiln elementwise ops (binary with broadcasting, unary and activations,
-// cast, batch-norm) and constants -> linalg.generic / arith.constant.
+// kiln elementwise ops (binary arithmetic, bitwise and comparison ops with
+// broadcasting, unary and activations, cast, batch-norm) and constants ->
+// linalg.generic / arith.constant.
 #include "dialects/kiln/KilnDialect.h"
 #include "passes/conversion/KilnToLinalg/Builders.h"
 #include "passes/conversion/Passes.h"
@@ -9,9 +10,87 @@ using namespace mlir::kiln;
 
 namespace {
 
-/// Scalar body of each binary op; integers use signed arithmetic.
+/// True when the op carries `is_unsigned` (integer operands are unsigned).
+bool isUnsigned(Operation *op) { return op->hasAttr("is_unsigned"); }
+
+/// An integer constant of type `t` holding `v` (truncated to the width).
+Value intConstant(OpBuilder &b, Location loc, Type t, int64_t v) {
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(t, APInt(t.getIntOrFloatBitWidth(), v, true)));
+}
+
+/// Integer remainder that never traps: a divisor of 0 (and, signed, -1,
+/// whose remainder is always 0 but overflows for INT_MIN) becomes 1.
+Value safeRemI(OpBuilder &b, Location loc, Value x, Value y, bool u) {
+  Type t = x.getType();
+  using IP = arith::CmpIPredicate;
+  Value bad = arith::CmpIOp::create(b, loc, IP::eq, y, intConstant(b, loc, t, 0));
+  if (!u)
+    bad = arith::OrIOp::create(
+        b, loc, bad,
+        arith::CmpIOp::create(b, loc, IP::eq, y, intConstant(b, loc, t, -1)));
+  Value divisor =
+      arith::SelectOp::create(b, loc, bad, intConstant(b, loc, t, 1), y);
+  return u ? arith::RemUIOp::create(b, loc, x, divisor).getResult()
+           : arith::RemSIOp::create(b, loc, x, divisor).getResult();
+}
+
+/// Floored remainder: the truncated one plus `y` when it is non-zero and its
+/// sign differs from `y`'s.
+Value floorModBody(OpBuilder &b, Location loc, Value x, Value y, bool u) {
+  Type t = x.getType();
+  if (!isa<FloatType>(t)) {
+    Value r = safeRemI(b, loc, x, y, u);
+    if (u)
+      return r;
+    using IP = arith::CmpIPredicate;
+    Value zero = intConstant(b, loc, t, 0);
+    Value nonZero = arith::CmpIOp::create(b, loc, IP::ne, r, zero);
+    Value signsDiffer = arith::XOrIOp::create(
+        b, loc, arith::CmpIOp::create(b, loc, IP::slt, r, zero),
+        arith::CmpIOp::create(b, loc, IP::slt, y, zero));
+    Value fix = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+    return arith::SelectOp::create(b, loc, fix,
+                                   arith::AddIOp::create(b, loc, r, y), r);
+  }
+  using FP = arith::CmpFPredicate;
+  Value r = arith::RemFOp::create(b, loc, x, y);
+  Value zero = floatConstant(b, loc, t, 0.0);
+  Value nonZero = arith::CmpFOp::create(b, loc, FP::ONE, r, zero);
+  Value signsDiffer = arith::XOrIOp::create(
+      b, loc, arith::CmpFOp::create(b, loc, FP::OLT, r, zero),
+      arith::CmpFOp::create(b, loc, FP::OLT, y, zero));
+  Value fix = arith::AndIOp::create(b, loc, nonZero, signsDiffer);
+  return arith::SelectOp::create(b, loc, fix,
+                                 arith::AddFOp::create(b, loc, r, y), r);
+}
+
+/// Shifts with amounts of the bit width or more (or negative) defined: 0,
+/// or the sign fill for an arithmetic right shift.
+Value shiftBody(OpBuilder &b, Location loc, Value x, Value y, bool left,
+                bool logical) {
+  Type t = x.getType();
+  int64_t width = t.getIntOrFloatBitWidth();
+  Value w = intConstant(b, loc, t, width);
+  Value tooFar =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::uge, y, w);
+  if (!left && !logical) {
+    Value amount = arith::SelectOp::create(
+        b, loc, tooFar, intConstant(b, loc, t, width - 1), y);
+    return arith::ShRSIOp::create(b, loc, x, amount);
+  }
+  Value zero = intConstant(b, loc, t, 0);
+  Value amount = arith::SelectOp::create(b, loc, tooFar, zero, y);
+  Value shifted = left ? arith::ShLIOp::create(b, loc, x, amount).getResult()
+                       : arith::ShRUIOp::create(b, loc, x, amount).getResult();
+  return arith::SelectOp::create(b, loc, tooFar, zero, shifted);
+}
+
+/// Scalar body of each binary op; integers use signed arithmetic unless the
+/// op is `is_unsigned`.
 Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
   bool f = isa<FloatType>(x.getType());
+  bool u = isUnsigned(op);
   if (isa<AddOp>(op))
     return f ? arith::AddFOp::create(b, loc, x, y).getResult()
              : arith::AddIOp::create(b, loc, x, y).getResult();
@@ -21,18 +100,42 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
   if (isa<MulOp>(op))
     return f ? arith::MulFOp::create(b, loc, x, y).getResult()
              : arith::MulIOp::create(b, loc, x, y).getResult();
-  if (isa<DivOp>(op))
-    return f ? arith::DivFOp::create(b, loc, x, y).getResult()
+  if (isa<DivOp>(op)) {
+    if (f)
+      return arith::DivFOp::create(b, loc, x, y);
+    return u ? arith::DivUIOp::create(b, loc, x, y).getResult()
              : arith::DivSIOp::create(b, loc, x, y).getResult();
-  if (isa<MaxOp>(op))
-    return f ? arith::MaximumFOp::create(b, loc, x, y).getResult()
+  }
+  if (isa<MaxOp>(op)) {
+    if (f)
+      return arith::MaximumFOp::create(b, loc, x, y);
+    return u ? arith::MaxUIOp::create(b, loc, x, y).getResult()
              : arith::MaxSIOp::create(b, loc, x, y).getResult();
-  if (isa<MinOp>(op))
-    return f ? arith::MinimumFOp::create(b, loc, x, y).getResult()
+  }
+  if (isa<MinOp>(op)) {
+    if (f)
+      return arith::MinimumFOp::create(b, loc, x, y);
+    return u ? arith::MinUIOp::create(b, loc, x, y).getResult()
              : arith::MinSIOp::create(b, loc, x, y).getResult();
+  }
   if (isa<PowOp>(op))
     return math::PowFOp::create(b, loc, x, y);
-  // Comparisons: ordered float predicates, signed integer ones.
+  if (isa<RemOp>(op))
+    return f ? arith::RemFOp::create(b, loc, x, y).getResult()
+             : safeRemI(b, loc, x, y, u);
+  if (isa<FloorModOp>(op))
+    return floorModBody(b, loc, x, y, u);
+  if (isa<ShiftLeftOp>(op))
+    return shiftBody(b, loc, x, y, /*left=*/true, /*logical=*/true);
+  if (isa<ShiftRightOp>(op))
+    return shiftBody(b, loc, x, y, /*left=*/false, /*logical=*/u);
+  if (isa<AndOp>(op))
+    return arith::AndIOp::create(b, loc, x, y);
+  if (isa<OrOp>(op))
+    return arith::OrIOp::create(b, loc, x, y);
+  if (isa<XorOp>(op))
+    return arith::XOrIOp::create(b, loc, x, y);
+  // Comparisons: ordered float predicates, signed or unsigned integer ones.
   using FP = arith::CmpFPredicate;
   using IP = arith::CmpIPredicate;
   std::pair<FP, IP> pred;
@@ -41,13 +144,13 @@ Value binaryBody(Operation *op, OpBuilder &b, Location loc, Value x, Value y) {
   else if (isa<NotEqualOp>(op))
     pred = {FP::UNE, IP::ne};
   else if (isa<LessOp>(op))
-    pred = {FP::OLT, IP::slt};
+    pred = {FP::OLT, u ? IP::ult : IP::slt};
   else if (isa<LessEqualOp>(op))
-    pred = {FP::OLE, IP::sle};
+    pred = {FP::OLE, u ? IP::ule : IP::sle};
   else if (isa<GreaterOp>(op))
-    pred = {FP::OGT, IP::sgt};
+    pred = {FP::OGT, u ? IP::ugt : IP::sgt};
   else if (isa<GreaterEqualOp>(op))
-    pred = {FP::OGE, IP::sge};
+    pred = {FP::OGE, u ? IP::uge : IP::sge};
   else
     llvm_unreachable("not a kiln binary op");
   return f ? arith::CmpFOp::create(b, loc, pred.first, x, y).getResult()
@@ -127,6 +230,49 @@ Value unaryBody(Operation *op, OpBuilder &b, Location loc, Value x) {
     return arith::AddFOp::create(b, loc, math::Log1pOp::create(b, loc, e),
                                  arith::MaximumFOp::create(b, loc, x, c(0.0)));
   }
+  if (isa<TanOp>(op))
+    return math::TanOp::create(b, loc, x);
+  if (isa<AsinOp>(op))
+    return math::AsinOp::create(b, loc, x);
+  if (isa<AcosOp>(op))
+    return math::AcosOp::create(b, loc, x);
+  if (isa<AtanOp>(op))
+    return math::AtanOp::create(b, loc, x);
+  if (isa<SinhOp>(op))
+    return math::SinhOp::create(b, loc, x);
+  if (isa<CoshOp>(op))
+    return math::CoshOp::create(b, loc, x);
+  if (isa<AsinhOp>(op))
+    return math::AsinhOp::create(b, loc, x);
+  if (isa<AcoshOp>(op))
+    return math::AcoshOp::create(b, loc, x);
+  if (isa<AtanhOp>(op))
+    return math::AtanhOp::create(b, loc, x);
+  if (isa<RoundOp>(op))
+    return math::RoundEvenOp::create(b, loc, x);
+  if (isa<NotOp>(op))
+    return arith::XOrIOp::create(b, loc, x, intConstant(b, loc, t, -1));
+  if (isa<SignOp>(op)) {
+    // x > 0 ? 1 : (x < 0 ? -1 : x); x is 0 or NaN in the last case.
+    bool f = isa<FloatType>(t);
+    Value zero = scalarConstant(b, loc, t, 0.0);
+    Value pos = f ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x,
+                                          zero)
+                        .getResult()
+                  : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
+                                          x, zero)
+                        .getResult();
+    Value neg = f ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x,
+                                          zero)
+                        .getResult()
+                  : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt,
+                                          x, zero)
+                        .getResult();
+    Value inner = arith::SelectOp::create(
+        b, loc, neg, scalarConstant(b, loc, t, -1.0), x);
+    return arith::SelectOp::create(b, loc, pos, scalarConstant(b, loc, t, 1.0),
+                                   inner);
+  }
   if (isa<SoftsignOp>(op))
     return arith::DivFOp::create(
         b, loc, x,
@@ -163,8 +309,10 @@ Value unaryBody(Operation *op, OpBuilder &b, Location loc, Value x) {
   llvm_unreachable("not a kiln unary op");
 }
 
-/// Converts one scalar between kiln's element types (signed integers).
-Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
+/// Converts one scalar between kiln's element types; integers are signed
+/// unless `unsignedIn` (the input) or `unsignedOut` (the result) says so.
+Value castScalar(OpBuilder &b, Location loc, Value x, Type to, bool unsignedIn,
+                 bool unsignedOut) {
   Type from = x.getType();
   if (from == to)
     return x;
@@ -175,22 +323,28 @@ Value castScalar(OpBuilder &b, Location loc, Value x, Type to) {
       return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, x, zero);
     return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, x, zero);
   }
+  if (fromF && toF && to.isBF16() && fromF.getWidth() > 32) {
+    // Through f32: the bf16 expansion before LLVM handles f32 only.
+    x = arith::TruncFOp::create(b, loc, b.getF32Type(), x);
+    fromF = b.getF32Type();
+  }
   if (fromF && toF)
     return fromF.getWidth() < toF.getWidth()
                ? arith::ExtFOp::create(b, loc, to, x).getResult()
                : arith::TruncFOp::create(b, loc, to, x).getResult();
   if (fromF)
-    return arith::FPToSIOp::create(b, loc, to, x);
+    return unsignedOut ? arith::FPToUIOp::create(b, loc, to, x).getResult()
+                       : arith::FPToSIOp::create(b, loc, to, x).getResult();
   // From an integer; i1 is 0 or 1, never -1.
-  bool isBool = from.isInteger(1);
+  bool zeroExtend = unsignedIn || from.isInteger(1);
   if (toF)
-    return isBool ? arith::UIToFPOp::create(b, loc, to, x).getResult()
-                  : arith::SIToFPOp::create(b, loc, to, x).getResult();
+    return zeroExtend ? arith::UIToFPOp::create(b, loc, to, x).getResult()
+                      : arith::SIToFPOp::create(b, loc, to, x).getResult();
   unsigned fw = from.getIntOrFloatBitWidth(), tw = to.getIntOrFloatBitWidth();
   if (fw > tw)
     return arith::TruncIOp::create(b, loc, to, x);
-  return isBool ? arith::ExtUIOp::create(b, loc, to, x).getResult()
-                : arith::ExtSIOp::create(b, loc, to, x).getResult();
+  return zeroExtend ? arith::ExtUIOp::create(b, loc, to, x).getResult()
+                    : arith::ExtSIOp::create(b, loc, to, x).getResult();
 }
 
 struct SelectToGeneric : OpRewritePattern<SelectOp> {
@@ -221,7 +375,9 @@ struct CastToGeneric : OpRewritePattern<CastOp> {
         op, broadcastGeneric(rewriter, op.getLoc(), type, {op.getInput()},
                              [&](OpBuilder &b, Location loc, ValueRange a) {
                                return castScalar(b, loc, a[0],
-                                                 type.getElementType());
+                                                 type.getElementType(),
+                                                 op.getUnsignedInput(),
+                                                 op.getUnsignedResult());
                              }));
     return success();
   }
@@ -300,7 +456,10 @@ void mlir::kiln::populateKilnElementwiseToLinalgPatterns(
                BinaryToGeneric<PowOp>, BinaryToGeneric<EqualOp>,
                BinaryToGeneric<NotEqualOp>, BinaryToGeneric<LessOp>,
                BinaryToGeneric<LessEqualOp>, BinaryToGeneric<GreaterOp>,
-               BinaryToGeneric<GreaterEqualOp>>(ctx);
+               BinaryToGeneric<GreaterEqualOp>, BinaryToGeneric<RemOp>,
+               BinaryToGeneric<FloorModOp>, BinaryToGeneric<ShiftLeftOp>,
+               BinaryToGeneric<ShiftRightOp>, BinaryToGeneric<AndOp>,
+               BinaryToGeneric<OrOp>, BinaryToGeneric<XorOp>>(ctx);
   patterns.add<UnaryToGeneric<ReluOp>, UnaryToGeneric<SigmoidOp>,
                UnaryToGeneric<TanhOp>, UnaryToGeneric<ExpOp>,
                UnaryToGeneric<LogOp>, UnaryToGeneric<SqrtOp>,
@@ -311,7 +470,13 @@ void mlir::kiln::populateKilnElementwiseToLinalgPatterns(
                UnaryToGeneric<CosOp>, UnaryToGeneric<SoftplusOp>,
                UnaryToGeneric<SoftsignOp>, UnaryToGeneric<ClipOp>,
                UnaryToGeneric<LeakyReluOp>, UnaryToGeneric<EluOp>,
-               UnaryToGeneric<SeluOp>, UnaryToGeneric<HardSigmoidOp>>(ctx);
+               UnaryToGeneric<SeluOp>, UnaryToGeneric<HardSigmoidOp>,
+               UnaryToGeneric<TanOp>, UnaryToGeneric<AsinOp>,
+               UnaryToGeneric<AcosOp>, UnaryToGeneric<AtanOp>,
+               UnaryToGeneric<SinhOp>, UnaryToGeneric<CoshOp>,
+               UnaryToGeneric<AsinhOp>, UnaryToGeneric<AcoshOp>,
+               UnaryToGeneric<AtanhOp>, UnaryToGeneric<RoundOp>,
+               UnaryToGeneric<SignOp>, UnaryToGeneric<NotOp>>(ctx);
   patterns.add<BatchNormToGeneric, CastToGeneric, SelectToGeneric,
                ConstantToArith,
                EraseIdentity>(ctx);

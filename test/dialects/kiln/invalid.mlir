@@ -512,3 +512,67 @@ func.func @conv_transpose_channels(%x: tensor<1x8x8x4xf32>, %w: tensor<2x2x8x16x
          : (tensor<1x8x8x4xf32>, tensor<2x2x8x16xf32>) -> tensor<1x16x16x8xf32>
   return %0 : tensor<1x16x16x8xf32>
 }
+
+// -----
+
+func.func @div_unsigned_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.div' op is_unsigned needs integer operands wider than i1, got 'f32'}}
+  %0 = kiln.div %a, %a {is_unsigned} : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @less_unsigned_bool(%a: tensor<4xi1>) -> tensor<4xi1> {
+  // expected-error @+1 {{'kiln.less' op is_unsigned needs integer operands wider than i1, got 'i1'}}
+  %0 = kiln.less %a, %a {is_unsigned} : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  return %0 : tensor<4xi1>
+}
+
+// -----
+
+func.func @and_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.and' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<4xf32>'}}
+  %0 = kiln.and %a, %a : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @not_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.not' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<4xf32>'}}
+  %0 = kiln.not %a : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @shift_float(%a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.shift_left' op operand #0 must be ranked tensor of signless integer values, but got 'tensor<4xf32>'}}
+  %0 = kiln.shift_left %a, %a : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @cast_unsigned_float_result(%a: tensor<4xi8>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.cast' op unsigned_result needs an integer result wider than i1, got 'tensor<4xf32>'}}
+  %0 = kiln.cast %a {unsigned_result} : tensor<4xi8> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @cast_unsigned_bool_input(%a: tensor<4xi1>) -> tensor<4xf32> {
+  // expected-error @+1 {{'kiln.cast' op unsigned_input needs an integer input wider than i1, got 'tensor<4xi1>'}}
+  %0 = kiln.cast %a {unsigned_input} : tensor<4xi1> -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
+
+// -----
+
+func.func @tan_integer(%a: tensor<4xi32>) -> tensor<4xi32> {
+  // expected-error @+1 {{'kiln.tan' op operand #0 must be ranked tensor of 16-bit float or bfloat16 type or 32-bit float or 64-bit float values, but got 'tensor<4xi32>'}}
+  %0 = kiln.tan %a : tensor<4xi32>
+  return %0 : tensor<4xi32>
+}

@@ -260,3 +260,74 @@ func.func @compare_select(%a: tensor<2xi64>, %b: tensor<i64>, %x: tensor<2x3xf32
   %t = kiln.select %g, %x, %y : (tensor<2x3xi1>, tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
   return %s, %t : tensor<2xi64>, tensor<2x3xf32>
 }
+
+// -----
+
+// Integer ops with `is_unsigned`, remainders, shifts and the bitwise/logical
+// ops; unsigned casts.
+// CHECK-LABEL: func.func @integer_ops
+func.func @integer_ops(%a: tensor<4xi8>, %b: tensor<i8>, %m: tensor<4xi1>, %n: tensor<4xi1>)
+    -> (tensor<4xi8>, tensor<4xi8>, tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>) {
+  // CHECK: kiln.div %{{.+}}, %{{.+}} {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %0 = kiln.div %a, %b {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.max %{{.+}}, %{{.+}} {is_unsigned} : tensor<4xi8>, tensor<4xi8> -> tensor<4xi8>
+  %1 = kiln.max %0, %a {is_unsigned} : tensor<4xi8>, tensor<4xi8> -> tensor<4xi8>
+  // CHECK: kiln.min %{{.+}}, %{{.+}} : tensor<4xi8>, tensor<4xi8> -> tensor<4xi8>
+  %2 = kiln.min %1, %a : tensor<4xi8>, tensor<4xi8> -> tensor<4xi8>
+  // CHECK: kiln.rem %{{.+}}, %{{.+}} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %3 = kiln.rem %2, %b : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.floor_mod %{{.+}}, %{{.+}} {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %4 = kiln.floor_mod %3, %b {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.shift_left %{{.+}}, %{{.+}} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %5 = kiln.shift_left %4, %b : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.shift_right %{{.+}}, %{{.+}} {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %6 = kiln.shift_right %5, %b {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.and %{{.+}}, %{{.+}} : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  %7 = kiln.and %6, %b : tensor<4xi8>, tensor<i8> -> tensor<4xi8>
+  // CHECK: kiln.or %{{.+}}, %{{.+}} : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  %8 = kiln.or %m, %n : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  // CHECK: kiln.xor %{{.+}}, %{{.+}} : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  %9 = kiln.xor %8, %n : tensor<4xi1>, tensor<4xi1> -> tensor<4xi1>
+  // CHECK: kiln.not %{{.+}} : tensor<4xi1>
+  %10 = kiln.not %9 : tensor<4xi1>
+  // CHECK: kiln.not %{{.+}} : tensor<4xi8>
+  %11 = kiln.not %7 : tensor<4xi8>
+  // CHECK: kiln.less %{{.+}}, %{{.+}} {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi1>
+  %12 = kiln.less %11, %b {is_unsigned} : tensor<4xi8>, tensor<i8> -> tensor<4xi1>
+  // CHECK: kiln.cast %{{.+}} {unsigned_input} : tensor<4xi8> -> tensor<4xf32>
+  %13 = kiln.cast %11 {unsigned_input} : tensor<4xi8> -> tensor<4xf32>
+  // CHECK: kiln.cast %{{.+}} {unsigned_result} : tensor<4xf32> -> tensor<4xi8>
+  %14 = kiln.cast %13 {unsigned_result} : tensor<4xf32> -> tensor<4xi8>
+  return %11, %14, %3, %10, %12, %13 : tensor<4xi8>, tensor<4xi8>, tensor<4xi8>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @trig_round_sign
+func.func @trig_round_sign(%x: tensor<3xf32>, %i: tensor<3xi32>) -> (tensor<3xf32>, tensor<3xi32>) {
+  // CHECK: kiln.tan %{{.+}} : tensor<3xf32>
+  %0 = kiln.tan %x : tensor<3xf32>
+  // CHECK: kiln.asin %{{.+}} : tensor<3xf32>
+  %1 = kiln.asin %0 : tensor<3xf32>
+  // CHECK: kiln.acos %{{.+}} : tensor<3xf32>
+  %2 = kiln.acos %1 : tensor<3xf32>
+  // CHECK: kiln.atan %{{.+}} : tensor<3xf32>
+  %3 = kiln.atan %2 : tensor<3xf32>
+  // CHECK: kiln.sinh %{{.+}} : tensor<3xf32>
+  %4 = kiln.sinh %3 : tensor<3xf32>
+  // CHECK: kiln.cosh %{{.+}} : tensor<3xf32>
+  %5 = kiln.cosh %4 : tensor<3xf32>
+  // CHECK: kiln.asinh %{{.+}} : tensor<3xf32>
+  %6 = kiln.asinh %5 : tensor<3xf32>
+  // CHECK: kiln.acosh %{{.+}} : tensor<3xf32>
+  %7 = kiln.acosh %6 : tensor<3xf32>
+  // CHECK: kiln.atanh %{{.+}} : tensor<3xf32>
+  %8 = kiln.atanh %7 : tensor<3xf32>
+  // CHECK: kiln.round %{{.+}} : tensor<3xf32>
+  %9 = kiln.round %8 : tensor<3xf32>
+  // CHECK: kiln.sign %{{.+}} : tensor<3xf32>
+  %10 = kiln.sign %9 : tensor<3xf32>
+  // CHECK: kiln.sign %{{.+}} : tensor<3xi32>
+  %11 = kiln.sign %i : tensor<3xi32>
+  return %10, %11 : tensor<3xf32>, tensor<3xi32>
+}
