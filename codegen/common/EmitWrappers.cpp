@@ -19,6 +19,7 @@ namespace {
 constexpr int32_t kStatusOk = 0;
 constexpr int32_t kStatusInvalidArgument = 1;
 constexpr int32_t kStatusArenaMisaligned = 2;
+constexpr int32_t kStatusOutOfRange = 4;
 
 Value i32Const(OpBuilder &b, Location loc, int32_t v) {
   return LLVM::ConstantOp::create(b, loc, b.getI32Type(),
@@ -93,42 +94,106 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
     b.setInsertionPointAfter(impl);
     auto i32 = b.getI32Type();
 
-    // <name>_run(in..., out..., arena): validate, then call the model.
+    // Dynamic batch: the model function computes one sample; the wrappers
+    // take the batch first and step every buffer by its sample size.
+    auto sampleBytes = impl->getAttrOfType<DenseI64ArrayAttr>(kSampleBytesAttr);
+    auto maxBatch = impl->getAttrOfType<IntegerAttr>(kMaxBatchAttr);
+    bool batched = sampleBytes != nullptr;
+    auto i64 = b.getI64Type();
+    auto i64Const = [&](int64_t v) -> Value {
+      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+    };
+
+    // <name>_run([batch,] in..., out..., arena): validate, then call the
+    // model (once per sample with a batch).
+    SmallVector<Type> runParams(numArgs, ptr);
+    if (batched)
+      runParams.insert(runParams.begin(), i64);
     auto run = LLVM::LLVMFuncOp::create(
-        b, loc, modelName + "_run",
-        LLVM::LLVMFunctionType::get(i32, SmallVector<Type>(numArgs, ptr)));
+        b, loc, modelName + "_run", LLVM::LLVMFunctionType::get(i32, runParams));
     {
       OpBuilder::InsertionGuard g(b);
       Block *entry = run.addEntryBlock(b);
       b.setInsertionPointToStart(entry);
       ValueRange args = entry->getArguments();
+      Value batch;
+      if (batched) {
+        batch = args.front();
+        args = args.drop_front();
+      }
       Value status = LLVM::SelectOp::create(
           b, loc, anyNull(b, loc, args), i32Const(b, loc, kStatusInvalidArgument),
           i32Const(b, loc, kStatusOk));
       returnIfError(b, loc, run, status);
-      Value addr = LLVM::PtrToIntOp::create(b, loc, b.getI64Type(), args.back());
-      Value mask = LLVM::ConstantOp::create(
-          b, loc, b.getI64Type(), b.getI64IntegerAttr(alignment.getInt() - 1));
+      Value addr = LLVM::PtrToIntOp::create(b, loc, i64, args.back());
       Value misaligned = LLVM::ICmpOp::create(
-          b, loc, LLVM::ICmpPredicate::ne, LLVM::AndOp::create(b, loc, addr, mask),
-          LLVM::ConstantOp::create(b, loc, b.getI64Type(), b.getI64IntegerAttr(0)));
+          b, loc, LLVM::ICmpPredicate::ne,
+          LLVM::AndOp::create(b, loc, addr, i64Const(alignment.getInt() - 1)),
+          i64Const(0));
       returnIfError(b, loc, run,
                     LLVM::SelectOp::create(b, loc, misaligned,
                                            i32Const(b, loc, kStatusArenaMisaligned),
                                            i32Const(b, loc, kStatusOk)));
-      LLVM::CallOp::create(b, loc, impl, args);
-      LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
+      if (!batched) {
+        LLVM::CallOp::create(b, loc, impl, args);
+        LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
+      } else {
+        // 0 <= batch <= max_batch (when bounded).
+        Value bad = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt,
+                                         batch, i64Const(0));
+        if (maxBatch && maxBatch.getInt() > 0)
+          bad = LLVM::OrOp::create(
+              b, loc, bad,
+              LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::sgt, batch,
+                                   i64Const(maxBatch.getInt())));
+        returnIfError(b, loc, run,
+                      LLVM::SelectOp::create(b, loc, bad,
+                                             i32Const(b, loc, kStatusOutOfRange),
+                                             i32Const(b, loc, kStatusOk)));
+        // for (i = 0; i < batch; ++i) main(in + i * bytes..., arena)
+        Region &body = run.getBody();
+        Block *header = new Block(), *loop = new Block(), *done = new Block();
+        body.push_back(header);
+        body.push_back(loop);
+        body.push_back(done);
+        header->addArgument(i64, loc);
+        LLVM::BrOp::create(b, loc, ValueRange{i64Const(0)}, header);
+        b.setInsertionPointToStart(header);
+        Value i = header->getArgument(0);
+        LLVM::CondBrOp::create(
+            b, loc,
+            LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, i, batch),
+            loop, done);
+        b.setInsertionPointToStart(loop);
+        SmallVector<Value> callArgs;
+        for (auto [k, bytes] : llvm::enumerate(sampleBytes.asArrayRef())) {
+          Value offset = LLVM::MulOp::create(b, loc, i, i64Const(bytes));
+          callArgs.push_back(LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(),
+                                                 args[k], ValueRange{offset}));
+        }
+        callArgs.push_back(args.back());
+        LLVM::CallOp::create(b, loc, impl, callArgs);
+        Value next = LLVM::AddOp::create(b, loc, i, i64Const(1));
+        LLVM::BrOp::create(b, loc, ValueRange{next}, header);
+        b.setInsertionPointToStart(done);
+        LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
+      }
     }
 
     // <name>_invoke(inputs[], outputs[], arena): unpack the arrays.
+    SmallVector<Type> invokeParams = {ptr, ptr, ptr};
+    if (batched)
+      invokeParams.insert(invokeParams.begin(), i64);
     auto invoke = LLVM::LLVMFuncOp::create(
         b, loc, modelName + "_invoke",
-        LLVM::LLVMFunctionType::get(i32, {ptr, ptr, ptr}));
+        LLVM::LLVMFunctionType::get(i32, invokeParams));
     {
       OpBuilder::InsertionGuard g(b);
       Block *entry = invoke.addEntryBlock(b);
       b.setInsertionPointToStart(entry);
-      Value inputs = entry->getArgument(0), outputs = entry->getArgument(1);
+      unsigned first = batched ? 1 : 0;
+      Value inputs = entry->getArgument(first),
+            outputs = entry->getArgument(first + 1);
       SmallVector<Value> arrays;
       if (numInputs.getInt() > 0)
         arrays.push_back(inputs);
@@ -149,7 +214,9 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
         load(inputs, i);
       for (int32_t i = 0; i < numOutputs.getInt(); ++i)
         load(outputs, i);
-      args.push_back(entry->getArgument(2));
+      args.push_back(entry->getArgument(first + 2));
+      if (batched)
+        args.insert(args.begin(), entry->getArgument(0));
       auto call = LLVM::CallOp::create(b, loc, run, args);
       LLVM::ReturnOp::create(b, loc, call.getResult());
     }

@@ -89,6 +89,20 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   func->setAttr(kEntryAttr, b.getUnitAttr());
   func->setAttr(kNumInputsAttr, b.getI64IntegerAttr(numInputs));
   func->setAttr(kNumOutputsAttr, b.getI64IntegerAttr(numOutputs));
+  // A dynamic-batch function computes one sample; the wrappers step each
+  // buffer by its sample size.
+  ModuleOp module = func->getParentOfType<ModuleOp>();
+  if (module && module->hasAttr(kDynamicBatchAttr)) {
+    SmallVector<int64_t> sampleBytes;
+    for (Type t : ArrayRef<Type>(argTypes).drop_back()) {
+      auto m = cast<MemRefType>(t);
+      int64_t bits = m.getElementTypeBitWidth();
+      sampleBytes.push_back(m.getNumElements() * (bits == 1 ? 8 : bits) / 8);
+    }
+    func->setAttr(kSampleBytesAttr, b.getDenseI64ArrayAttr(sampleBytes));
+    auto maxBatch = module->getAttrOfType<IntegerAttr>(kMaxBatchAttr);
+    func->setAttr(kMaxBatchAttr, maxBatch ? maxBatch : b.getI64IntegerAttr(0));
+  }
   return success();
 }
 

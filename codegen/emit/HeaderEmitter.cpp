@@ -356,6 +356,8 @@ std::string emitHeader(const ModelSignature &sig,
 
   // What this is and how to call it: the first thing a user reads.
   std::vector<std::string> callArgs;
+  if (sig.dynamicBatch)
+    callArgs.push_back("batch,");
   for (const std::string &p : params)
     callArgs.push_back(p + ",");
   callArgs.push_back("arena);");
@@ -402,6 +404,17 @@ std::string emitHeader(const ModelSignature &sig,
         "across\n"
      << " * calls.\n"
      << " *\n"
+     << (sig.dynamicBatch
+             ? std::string(" * Dynamic batch: the leading dimension of "
+                           "every input and output is the\n"
+                           " * `batch` argument, given at run time") +
+                   (sig.maxBatch > 0 ? " (at most " + upper + "_MAX_BATCH)"
+                                     : std::string()) +
+                   ".\n * Each buffer holds `batch` samples of "
+                   "_SAMPLE_ELEMENTS elements back to\n"
+                   " * back. The arena size does not depend on the batch: "
+                   "the samples run one\n * after another.\n *\n"
+             : std::string())
      << " * Thread safety: " << name << "_run and " << name
      << "_invoke are reentrant. Any number of\n"
      << " * threads may call them concurrently as long as each call has its "
@@ -432,6 +445,14 @@ std::string emitHeader(const ModelSignature &sig,
      << "ULL\n\n"
      << "#define " << upper << "_NUM_INPUTS " << sig.inputs.size() << "\n"
      << "#define " << upper << "_NUM_OUTPUTS " << sig.outputs.size() << "\n\n";
+  if (sig.dynamicBatch)
+    os << "/* The batch is a run-time argument; the arena is the same for any "
+          "batch. */\n"
+       << "#define " << upper << "_DYNAMIC_BATCH 1\n"
+       << "#define " << upper << "_MAX_BATCH " << sig.maxBatch
+       << " /* 0: no bound */\n"
+       << "#define " << upper << "_ARENA_SIZE_FOR_BATCH(batch) " << upper
+       << "_ARENA_SIZE\n\n";
 
   auto emitTensorMacros = [&](const std::vector<TensorSignature> &tensors,
                               bool input, size_t paramOffset) {
@@ -449,7 +470,13 @@ std::string emitHeader(const ModelSignature &sig,
         os << "#define " << prefix << "_SHAPE " << shapeInitializer(t.shape)
            << "\n";
       os << "#define " << prefix << "_NUM_ELEMENTS "
-         << macroInt(numElements(t.shape)) << "\n\n";
+         << macroInt(numElements(t.shape)) << "\n";
+      if (sig.dynamicBatch) {
+        std::vector<int64_t> sample(t.shape.begin() + 1, t.shape.end());
+        os << "#define " << prefix << "_SAMPLE_ELEMENTS "
+           << macroInt(numElements(sample)) << "\n";
+      }
+      os << "\n";
     }
   };
   emitTensorMacros(sig.inputs, true, 0);
@@ -457,6 +484,9 @@ std::string emitHeader(const ModelSignature &sig,
 
   // Typed entry point, one parameter per line with its source tensor.
   std::vector<std::pair<std::string, std::string>> lines;
+  if (sig.dynamicBatch)
+    lines.emplace_back("int64_t batch,",
+                       "/* samples in every buffer, the leading dimension */");
   auto addParams = [&](const std::vector<TensorSignature> &tensors, bool input,
                        size_t paramOffset) {
     for (size_t i = 0; i < tensors.size(); ++i) {
@@ -488,11 +518,15 @@ std::string emitHeader(const ModelSignature &sig,
        << "\n";
   os << "\n";
 
+  std::string batchParam = sig.dynamicBatch ? "int64_t batch, " : "";
   os << "/* " << name
      << "_run with the buffers passed as arrays of pointers, in the order\n"
-     << " * of the _INPUT_<i>/_OUTPUT_<i> constants; a kiln_invoke_fn_t. */\n"
-     << "kiln_status_t " << name << "_invoke(const void *const *inputs,\n"
-     << std::string(name.size() + 22, ' ')
+     << " * of the _INPUT_<i>/_OUTPUT_<i> constants; a "
+     << (sig.dynamicBatch ? "kiln_invoke_batch_fn_t" : "kiln_invoke_fn_t")
+     << ". */\n"
+     << "kiln_status_t " << name << "_invoke(" << batchParam
+     << "const void *const *inputs,\n"
+     << std::string(name.size() + 22 + batchParam.size(), ' ')
      << "void *const *outputs, void *arena);\n\n";
 
   // Descriptor: function-local statics keep the header includable from any
@@ -537,8 +571,12 @@ std::string emitHeader(const ModelSignature &sig,
      << "_NUM_INPUTS, " << upper << "_NUM_OUTPUTS,\n"
      << "      " << (sig.inputs.empty() ? "NULL" : "kiln_inputs") << ", "
      << (sig.outputs.empty() ? "NULL" : "kiln_outputs") << ",\n"
-     << "      " << upper << "_ARENA_SIZE, " << upper << "_ARENA_ALIGNMENT, "
-     << name << "_invoke};\n"
+     << "      " << upper << "_ARENA_SIZE, " << upper << "_ARENA_ALIGNMENT,\n"
+     << "      "
+     << (sig.dynamicBatch ? "NULL, 1, " + upper + "_MAX_BATCH, " + name +
+                                "_invoke"
+                          : name + "_invoke, 0, 0, NULL")
+     << "};\n"
      << "  return &kiln_desc;\n"
      << "}\n\n";
 

@@ -40,6 +40,10 @@ struct ModelSignature {
   std::string source; ///< input model path as the user gave it (for a comment)
   std::vector<TensorSignature> inputs, outputs;
   uint64_t arenaSize = 0, arenaAlignment = 64;
+  /// The leading dimension of every tensor (-1 in `shape`) is the batch,
+  /// given to the entry points at run time, at most maxBatch (0: no bound).
+  bool dynamicBatch = false;
+  int64_t maxBatch = 0;
 };
 
 /// Returns the complete text of `<name>.h`: deterministic for a given

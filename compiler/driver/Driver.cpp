@@ -192,6 +192,12 @@ int compile(const CompileOptions &o) {
                 "models only");
   if (o.batch < 0)
     return fail("--batch must be positive");
+  if (o.maxBatch < 0)
+    return fail("--max-batch must be positive");
+  if (o.maxBatch > 0 && !o.dynamicBatch)
+    return fail("--max-batch needs --dynamic-batch");
+  if (o.batch > 0 && o.dynamicBatch)
+    return fail("--batch and --dynamic-batch exclude each other");
 
   std::string name = cModelName(
       o.name.empty() ? llvm::sys::path::stem(llvm::StringRef(o.input).rtrim('/')).str() : o.name);
@@ -228,18 +234,34 @@ int compile(const CompileOptions &o) {
     tfOptions.outputs = o.outputs;
     tfOptions.inputShapes = o.inputShapes;
     tfOptions.batch = o.batch;
+    tfOptions.dynamicBatch = o.dynamicBatch;
     module = importTensorFlowModel(ctx, o.input, tfOptions);
   } else {
     OnnxImportOptions importOptions;
+    importOptions.batch = o.batch;
+    importOptions.dynamicBatch = o.dynamicBatch;
     module = importOnnxModel(ctx, o.input, importOptions);
   }
   if (failed(module))
     return 1;
+  if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr))
+    (**module)->setAttr(mlir::kiln::kMaxBatchAttr,
+                        Builder(&ctx).getI64IntegerAttr(o.maxBatch));
+  else if (o.maxBatch > 0)
+    return fail("--max-batch applies to dynamic-batch models only");
   FailureOr<ModelSignature> sig = signatureOf(**module);
   if (failed(sig))
     return 1;
   sig->name = name;
   sig->source = o.input;
+  if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr)) {
+    sig->dynamicBatch = true;
+    sig->maxBatch = o.maxBatch;
+    for (TensorSignature &t : llvm::concat<TensorSignature>(sig->inputs,
+                                                            sig->outputs))
+      if (!t.shape.empty())
+        t.shape[0] = -1;
+  }
 
   PassManager pm(&ctx);
   PipelineOptions pipelineOptions;

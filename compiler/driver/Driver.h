@@ -24,6 +24,10 @@ struct CompileOptions {
   // every unknown leading dimension (0 = unset).
   std::vector<std::string> inputShapes;
   int64_t batch = 0;
+  // One object for any batch size: the leading dimension of every input and
+  // output is the batch, given at run time (at most maxBatch; 0 = no bound).
+  bool dynamicBatch = false;
+  int64_t maxBatch = 0;
 };
 
 /// Runs one compilation. Prints diagnostics to stderr as

@@ -50,6 +50,8 @@ static void addGraph(OpPassManager &pm) {
   // ops; CSE merges duplicate weights and shape constants.
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // A dynamic-batch model runs sample by sample: check it may.
+  pm.addPass(mlir::kiln::createVerifyBatchSeparable());
 }
 
 static void addFused(OpPassManager &pm) {

@@ -19,6 +19,16 @@ inline constexpr llvm::StringLiteral kArenaAlignmentAttr =
     "kiln.arena_alignment";
 inline constexpr llvm::StringLiteral kNumInputsAttr = "kiln.num_inputs";
 inline constexpr llvm::StringLiteral kNumOutputsAttr = "kiln.num_outputs";
+/// Unit attribute on the module: the frontend imported one batch sample of a
+/// model whose leading (batch) dimension is dynamic; every input and output
+/// has leading dimension 1 and the entry point loops over the samples.
+inline constexpr llvm::StringLiteral kDynamicBatchAttr = "kiln.dynamic_batch";
+/// On the entry function of a dynamic-batch model: bytes of one sample of
+/// each input and output, in argument order (DenseI64ArrayAttr).
+inline constexpr llvm::StringLiteral kSampleBytesAttr = "kiln.sample_bytes";
+/// On the entry function of a dynamic-batch model: the largest batch the
+/// entry point accepts (I64Attr; 0 = no bound).
+inline constexpr llvm::StringLiteral kMaxBatchAttr = "kiln.max_batch";
 /// Alignment of the arena and of every buffer carved from it (a cache line,
 /// and enough for AVX-512 loads).
 inline constexpr int64_t kArenaAlignment = 64;

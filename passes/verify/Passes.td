@@ -30,4 +30,20 @@ def VerifyLLVM : Pass<"kiln-verify-llvm", "::mlir::ModuleOp"> {
   }];
 }
 
+def VerifyBatchSeparable : Pass<"kiln-verify-batch-separable", "::mlir::ModuleOp"> {
+  let summary = "Check that a dynamic-batch model treats samples independently";
+  let description = [{
+    Ends the `graph` phase of a module marked `kiln.dynamic_batch`, whose
+    function computes one batch sample (every input's leading dimension is
+    1); the entry point later runs it once per sample.  That is exact only
+    when the batched model never combines elements of different samples, so
+    this pass follows the batch dimension from the inputs through every op
+    (elementwise ops with broadcasting, transposes that move it, reductions,
+    windows, contractions and data movement that leave it alone) and fails,
+    naming the op, on any op that would reduce, reshape, slice, pad or index
+    across it, and on any result that does not keep it leading.  Ops it has
+    no rule for are refused.  Does nothing on other modules.
+  }];
+}
+
 #endif // KILN_PASSES_VERIFY_PASSES_TD

@@ -4,8 +4,8 @@
  * test/fixtures/onnx/generate.py from onnxruntime).
  *
  * Build: cc -include MODEL.h -DKILN_MODEL=<name> harness.c MODEL.o libkiln_rt.a -lm
- * Run:   ./harness FIXTURE_DIR ATOL RTOL
- * Prints one line per output and exits non-zero on any mismatch. */
+ * Run:   ./harness FIXTURE_DIR ATOL RTOL [BATCH]
+ * BATCH is required by, and passed to, a dynamic-batch model. Prints one line per output and exits non-zero on any mismatch. */
 #include <kiln/runtime.h>
 
 #include <math.h>
@@ -35,29 +35,52 @@ static void *read_file(const char *dir, const char *kind, int i, size_t bytes) {
   return data;
 }
 
+/* Elements of `t` for `batch` samples (dynamic-batch models), else its
+ * static count. */
+static int64_t count(const kiln_model_desc_t *model,
+                     const kiln_tensor_desc_t *t, int64_t batch) {
+  if (!model->dynamic_batch)
+    return t->num_elements;
+  int64_t n = batch;
+  for (int32_t d = 1; d < t->rank; ++d)
+    n *= t->shape[d];
+  return n;
+}
+
 int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: %s FIXTURE_DIR ATOL RTOL\n", argv[0]);
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: %s FIXTURE_DIR ATOL RTOL [BATCH]\n", argv[0]);
     return 2;
   }
   const char *dir = argv[1];
   double atol = atof(argv[2]), rtol = atof(argv[3]);
   const kiln_model_desc_t *model = MODEL_DESCRIBE();
+  int64_t batch = argc == 5 ? atoll(argv[4]) : -1;
+  if (model->dynamic_batch != (batch >= 0)) {
+    fprintf(stderr, "harness: pass BATCH exactly for a dynamic-batch model\n");
+    return 2;
+  }
   void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
   void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
   for (int i = 0; i < model->num_inputs; ++i) {
     const kiln_tensor_desc_t *t = &model->inputs[i];
     inputs[i] = read_file(dir, "input", i,
-                          (size_t)t->num_elements * kiln_dtype_size(t->dtype));
+                          (size_t)count(model, t, batch) *
+                              kiln_dtype_size(t->dtype));
   }
   for (int i = 0; i < model->num_outputs; ++i) {
     const kiln_tensor_desc_t *t = &model->outputs[i];
-    outputs[i] = calloc((size_t)t->num_elements + 1, kiln_dtype_size(t->dtype));
+    outputs[i] =
+        calloc((size_t)count(model, t, batch) + 1, kiln_dtype_size(t->dtype));
   }
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
                                     (size_t)model->arena_alignment);
-  kiln_status_t status = model->invoke((const void *const *)inputs,
-                                       (void *const *)outputs, arena);
+  kiln_status_t status =
+      model->dynamic_batch
+          ? model->invoke_batch(batch, (const void *const *)inputs,
+                                (void *const *)outputs, arena)
+          : model->invoke((const void *const *)inputs, (void *const *)outputs,
+                          arena);
   if (status != KILN_STATUS_OK) {
     printf("run failed: %s\n", kiln_status_message(status));
     return 1;
@@ -71,12 +94,12 @@ int main(int argc, char **argv) {
       ++failures;
       continue;
     }
-    const float *want = read_file(dir, "output", i,
-                                  (size_t)t->num_elements * sizeof(float));
+    int64_t n = count(model, t, batch);
+    const float *want = read_file(dir, "output", i, (size_t)n * sizeof(float));
     const float *got = outputs[i];
     double max_err = 0;
     int64_t bad = 0, first_bad = -1;
-    for (int64_t k = 0; k < t->num_elements; ++k) {
+    for (int64_t k = 0; k < n; ++k) {
       double err = fabs((double)got[k] - (double)want[k]);
       if (err > max_err || isnan(got[k]))
         max_err = isnan(got[k]) ? INFINITY : err;
@@ -87,7 +110,7 @@ int main(int argc, char **argv) {
       }
     }
     printf("output %d '%s': %lld elements, max abs error %.3g: %s\n", i,
-           t->name, (long long)t->num_elements, max_err, bad ? "FAIL" : "PASS");
+           t->name, (long long)n, max_err, bad ? "FAIL" : "PASS");
     if (bad) {
       printf("  %lld mismatches; first at %lld: got %.9g want %.9g\n",
              (long long)bad, (long long)first_bad, got[first_bad],

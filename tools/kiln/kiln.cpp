@@ -58,6 +58,16 @@ int main(int argc, char **argv) {
   cl::opt<int64_t> batch(
       "batch", cl::desc("Size of every unknown leading (batch) dimension"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<bool> dynamicBatch(
+      "dynamic-batch",
+      cl::desc("Compile one object for any batch size: the entry point takes "
+               "the leading (batch) dimension at run time"),
+      cl::init(false), cl::sub(compileCmd), cl::cat(category));
+  cl::opt<int64_t> maxBatch(
+      "max-batch",
+      cl::desc("Largest batch a --dynamic-batch entry point accepts "
+               "(0: no bound)"),
+      cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
   cl::SetVersionPrinter(
       [](raw_ostream &os) { os << kiln::versionString() << "\n"; });
@@ -87,5 +97,7 @@ int main(int argc, char **argv) {
   options.outputs.assign(outputs.begin(), outputs.end());
   options.inputShapes.assign(inputShapes.begin(), inputShapes.end());
   options.batch = batch;
+  options.dynamicBatch = dynamicBatch;
+  options.maxBatch = maxBatch;
   return kiln::compile(options);
 }

@@ -58,6 +58,8 @@ private:
   MLIRContext &ctx;
   std::string path;
   OnnxImportOptions options;
+  /// Importing one sample of a dynamic-batch model.
+  bool dynamicBatch = false;
   Location fileLoc;
   int64_t opset = 0;
   const onnx::GraphProto *graph = nullptr;
@@ -314,15 +316,29 @@ FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
                           << "' has no shape; kiln needs static shapes";
   SmallVector<int64_t> shape;
   for (auto [i, dim] : llvm::enumerate(tensor.shape().dim())) {
+    // The leading dimension is the batch: one sample under dynamic batch,
+    // or --batch's size when the model leaves it open.
+    if (i == 0 && dynamicBatch) {
+      shape.push_back(1);
+      continue;
+    }
     if (dim.has_dim_value() && dim.dim_value() >= 0) {
       shape.push_back(dim.dim_value());
+      continue;
+    }
+    if (i == 0 && options.batch > 0) {
+      shape.push_back(options.batch);
       continue;
     }
     auto diag = emitError(loc)
                 << "input '" << name << "' has a dynamic dimension " << i;
     if (dim.has_dim_param())
       diag << " ('" << dim.dim_param() << "')";
-    return diag << "; kiln needs static shapes";
+    if (i == 0)
+      return diag << "; compile with --dynamic-batch, or bind it with "
+                     "--batch=N";
+    return diag << "; kiln needs static shapes beyond the leading (batch) "
+                   "dimension";
   }
   return Type(RankedTensorType::get(shape, element));
 }
@@ -339,7 +355,8 @@ LogicalResult ModelImporter::checkOutputType(const onnx::ValueInfoProto &info,
     const auto &dims = tensor.shape().dim();
     if (dims.size() != actual.getRank())
       mismatch = true;
-    for (int i = 0; !mismatch && i < dims.size(); ++i)
+    // Under dynamic batch the leading dimension is one sample's.
+    for (int i = dynamicBatch ? 1 : 0; !mismatch && i < dims.size(); ++i)
       if (dims[i].has_dim_value() &&
           dims[i].dim_value() != actual.getDimSize(i))
         mismatch = true;
@@ -480,8 +497,24 @@ FailureOr<OwningOpRef<ModuleOp>> ModelImporter::run() {
   if (failed(checkGraph(model.graph())) || !opsetOk)
     return failure();
 
+  // A symbolic leading dimension on any input asks for dynamic batch unless
+  // --batch binds it.
+  dynamicBatch = options.dynamicBatch;
+  if (options.batch == 0)
+    for (const onnx::ValueInfoProto &input : model.graph().input()) {
+      const auto &type = input.type();
+      if (type.has_tensor_type() && type.tensor_type().has_shape() &&
+          type.tensor_type().shape().dim_size() > 0 &&
+          !type.tensor_type().shape().dim(0).has_dim_value())
+        dynamicBatch = true;
+    }
+  if (dynamicBatch && options.batch > 0)
+    return emitError(fileLoc, "--batch and --dynamic-batch exclude each other");
+
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc);
   (*module)->setAttr("kiln.source", StringAttr::get(&ctx, path));
+  if (dynamicBatch)
+    (*module)->setAttr(mlir::kiln::kDynamicBatchAttr, UnitAttr::get(&ctx));
   if (failed(buildFunction(*model.mutable_graph(), *module)) ||
       failed(mlir::verify(*module)))
     return failure();

@@ -16,6 +16,14 @@ namespace kiln {
 struct OnnxImportOptions {
   /// Symbol name of the imported function.
   std::string functionName = "main";
+  /// Size for every unknown leading (batch) dimension of the graph inputs;
+  /// 0 = not set.
+  int64_t batch = 0;
+  /// Import one sample of a batch-major model: every input's leading
+  /// dimension becomes 1 and the module gets kiln.dynamic_batch. Also
+  /// chosen, when `batch` is 0, for a model whose inputs leave the leading
+  /// dimension symbolic.
+  bool dynamicBatch = false;
 };
 
 /// Reads `path` (.onnx binary, or ONNX text format when the file ends in

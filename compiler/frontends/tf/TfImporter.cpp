@@ -136,6 +136,8 @@ LogicalResult resolveShape(MLIRContext &ctx, StringRef file, Port &port,
            << "input '" << port.name
            << "' has an unknown rank; give its shape with --input-shape="
            << port.name << "=D0,D1,...";
+  if (!port.shape.empty() && options.dynamicBatch)
+    port.shape[0] = 1;
   if (!port.shape.empty() && port.shape[0] < 0 && options.batch > 0)
     port.shape[0] = options.batch;
   for (size_t i = 0; i < port.shape.size(); ++i)
@@ -148,7 +150,8 @@ LogicalResult resolveShape(MLIRContext &ctx, StringRef file, Port &port,
       return emitError(fileLoc(ctx, file))
              << "input '" << port.name << "' has unknown dimension " << i
              << "; bind it with " << (i == 0 ? "--batch=N or " : "")
-             << "--input-shape=" << port.name << "=" << dims;
+             << "--input-shape=" << port.name << "=" << dims
+             << (i == 0 ? ", or compile with --dynamic-batch" : "");
     }
   return success();
 }
@@ -337,6 +340,8 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
   OpBuilder builder(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc(ctx, file));
   (*module)->setAttr(mlir::kiln::kSourceAttr, builder.getStringAttr(file));
+  if (options.dynamicBatch)
+    (*module)->setAttr(mlir::kiln::kDynamicBatchAttr, builder.getUnitAttr());
   builder.setInsertionPointToEnd(module->getBody());
   auto func = func::FuncOp::create(builder, fileLoc(ctx, file),
                                    options.functionName,

@@ -25,6 +25,9 @@ struct TfImportOptions {
   std::vector<std::string> inputShapes;
   /// Size for every unknown leading (batch) dimension; 0 = not set.
   int64_t batch = 0;
+  /// Import one sample of a batch-major model: every input's leading
+  /// dimension becomes 1 and the module gets kiln.dynamic_batch.
+  bool dynamicBatch = false;
 };
 
 /// True if `path` looks like a TensorFlow model: a directory (SavedModel),

@@ -15,7 +15,7 @@ extern "C" {
 /* Version of this contract. A generated model header refuses to compile
  * against an abi.h whose version differs from the one it was generated for,
  * and a model descriptor records the version in `abi_version`. */
-#define KILN_ABI_VERSION 1
+#define KILN_ABI_VERSION 2
 
 /* Result of every fallible call. 0 is success; any other value is one of
  * kiln_status_code_t (kiln_status_message() turns it into text). A plain
@@ -79,6 +79,18 @@ typedef enum kiln_dtype_t {
 typedef kiln_status_t (*kiln_invoke_fn_t)(const void *const *inputs,
                                           void *const *outputs, void *arena);
 
+/* Entry point of a dynamic-batch model (compiled with --dynamic-batch or
+ * from a model whose leading dimension is symbolic): as kiln_invoke_fn_t,
+ * except that the leading dimension of every input and output is `batch`,
+ * given at run time, 0 <= batch <= max_batch (when max_batch is not 0;
+ * KILN_STATUS_OUT_OF_RANGE otherwise). Each buffer holds `batch` samples of
+ * the per-sample shape back to back; the arena size does not depend on the
+ * batch. */
+typedef kiln_status_t (*kiln_invoke_batch_fn_t)(int64_t batch,
+                                                const void *const *inputs,
+                                                void *const *outputs,
+                                                void *arena);
+
 /* Static description of one input or output tensor. All pointers refer to
  * constant data with static storage duration owned by the model; never free
  * or modify them.
@@ -107,7 +119,14 @@ typedef struct kiln_model_desc_t {
   const kiln_tensor_desc_t *outputs; /* num_outputs entries, or NULL if 0 */
   uint64_t arena_size;               /* bytes of scratch `invoke` needs */
   uint64_t arena_alignment; /* required arena alignment, a power of two */
-  kiln_invoke_fn_t invoke;  /* generic entry point, see kiln_invoke_fn_t */
+  kiln_invoke_fn_t invoke;  /* generic entry point, see kiln_invoke_fn_t;
+                               NULL for a dynamic-batch model */
+  int32_t dynamic_batch;    /* 1: the leading dimension of every input and
+                               output is -1 in `shape` and given at run time */
+  int64_t max_batch;        /* largest batch accepted, 0 = no bound (dynamic-
+                               batch models; 0 otherwise) */
+  kiln_invoke_batch_fn_t invoke_batch; /* entry point of a dynamic-batch
+                                          model, else NULL */
 } kiln_model_desc_t;
 
 #ifdef __cplusplus
