@@ -63,16 +63,19 @@ CONSTANT_OPERANDS = {
     "Upsample": {1}, "OneHot": {1}, "Range": {0, 1, 2}, "Dropout": {1, 2},
     "CumSum": {1}, "Trilu": {1}, "CenterCropPad": {1}, "Col2Im": {1, 2},
     "MaxUnpool": {2}, "NonMaxSuppression": {2, 3, 4},
+    "SequenceInsert": {2}, "SequenceErase": {1}, "SequenceAt": {1},
+    "SplitToSequence": {1},
     **{op: {1} for op in _REDUCE_OPS},
 }
 
 # Ops whose results are random or that exist only for training.
 RANDOM_OPS = {"RandomNormal", "RandomUniform", "RandomNormalLike",
               "RandomUniformLike", "Bernoulli", "Multinomial"}
-SEQUENCE_OPS = {"SequenceConstruct", "SequenceAt", "SequenceEmpty",
-                "SequenceInsert", "SequenceErase", "SequenceLength",
-                "SplitToSequence", "ConcatFromSequence", "SequenceMap",
-                "Optional", "OptionalHasElement", "OptionalGetElement"}
+# Sequence ops whose sequences the importer evaluates (graph inputs and
+# outputs stay tensors; sequence-typed ones are excluded above) are in scope;
+# these are not.
+SEQUENCE_OPS = {"SequenceMap", "Optional", "OptionalHasElement",
+                "OptionalGetElement"}
 STRING_OPS = {"StringNormalizer", "RegexFullMatch", "StringConcat",
               "StringSplit"}
 TRAINING_DOMAINS = {"ai.onnx.preview.training"}

@@ -405,7 +405,7 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
                                    builder.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   TensorImporter tensors(ctx, path);
-  GraphState state{ctx, builder, tensors, opset, {}, used, {}};
+  GraphState state{ctx, builder, tensors, opset, {}, {}, used, {}};
   for (auto [i, info] : llvm::enumerate(args)) {
     BlockArgument arg = entry->getArgument(i);
     arg.setLoc(locFor(info->name()));
@@ -438,6 +438,14 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     std::string name = nodeName(index);
     NodeImporter importer(state, node, name, locFor(name));
     builder.setInsertionPointToEnd(entry);
+    // Sequences live only in the importer; ops other than the sequence ops
+    // see tensors.
+    if (!takesSequenceInputs(node.op_type()))
+      for (auto [k, in] : llvm::enumerate(node.input()))
+        if (!in.empty() && state.sequences.count(in))
+          return importer.emitError()
+                 << "input " << k << " ('" << in << "') is a sequence, but "
+                 << node.op_type() << " expects a tensor";
     ConvertFn convert = lookupConverter(node.domain(), node.op_type());
     if (failed(convert(importer)))
       return failure();
@@ -445,7 +453,9 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     for (auto [k, out] : llvm::enumerate(node.output())) {
       if (out.empty())
         continue;
-      if (Value v = importer.getResults()[k])
+      if (const Sequence *seq = importer.sequenceResult(k))
+        state.sequences[out] = *seq;
+      else if (Value v = importer.getResults()[k])
         state.values[out] = v;
       else if (used.contains(out))
         return importer.emitError()
@@ -457,6 +467,10 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   for (const onnx::ValueInfoProto &output : g.output()) {
+    if (state.sequences.count(output.name()))
+      return emitError(locFor(output.name()))
+             << "graph output '" << output.name()
+             << "' is a sequence; kiln compiles tensor graph outputs only";
     Value v = state.values.lookup(output.name());
     if (failed(checkOutputType(output, v)))
       return failure();

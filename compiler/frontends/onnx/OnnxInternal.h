@@ -62,6 +62,14 @@ private:
   llvm::StringSet<> blobNames;
 };
 
+/// An ONNX sequence, evaluated at import: kiln has no sequence type, so a
+/// sequence is the list of its tensors' SSA values (OnnxSequenceOps.cpp).
+struct Sequence {
+  llvm::SmallVector<mlir::Value> elements;
+  /// The tensors' element type (SequenceEmpty's dtype when empty).
+  mlir::Type elementType;
+};
+
 /// What every node of one graph shares while the graph is imported.
 struct GraphState {
   mlir::MLIRContext &ctx;
@@ -70,6 +78,8 @@ struct GraphState {
   int64_t opset;
   /// ONNX value name -> SSA value, filled in topological order.
   llvm::StringMap<mlir::Value> values;
+  /// ONNX value name -> sequence, for the values sequence ops produce.
+  llvm::StringMap<Sequence> sequences;
   /// Names that some node or a graph output reads.
   llvm::StringSet<> used;
   /// Integer values that hold ONNX UINT* data. kiln integers are signless:
@@ -111,6 +121,9 @@ public:
   /// `is_unsigned` when input `i` is unsigned, else nothing: the attribute
   /// of kiln ops whose integer semantics depend on signedness.
   llvm::SmallVector<mlir::NamedAttribute> signAttrs(unsigned i) const;
+  /// The sequence input `i` names; fails naming the node when it is absent
+  /// or a tensor.
+  mlir::FailureOr<Sequence> sequenceInput(unsigned i) const;
   /// The integer contents of input `i`, which must be a constant; `what`
   /// describes it in the error ("shape").
   mlir::FailureOr<llvm::SmallVector<int64_t>>
@@ -173,6 +186,14 @@ public:
   mlir::LogicalResult checkUnusedOutputsFrom(unsigned count) const;
   void setResult(unsigned i, mlir::Value v);
   llvm::ArrayRef<mlir::Value> getResults() const { return results; }
+  /// Makes result `i` a sequence (sequence ops only).
+  void setSequenceResult(unsigned i, Sequence s);
+  /// Result `i` when it is a sequence, else null.
+  const Sequence *sequenceResult(unsigned i) const {
+    return i < sequenceResults.size() && sequenceResults[i]
+               ? &*sequenceResults[i]
+               : nullptr;
+  }
   /// Declares whether result `i` holds unsigned integers. Without a
   /// declaration an integer result is unsigned when an unsigned input has
   /// its element type (elementwise ops, data movement).
@@ -188,6 +209,7 @@ private:
                 mlir::LogicalResult &status) const;
 
   llvm::SmallVector<mlir::Value> results;
+  llvm::SmallVector<std::optional<Sequence>> sequenceResults;
   llvm::SmallVector<std::optional<bool>> resultSigns;
 };
 
@@ -208,6 +230,11 @@ void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
 void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
 void registerLogicOps(OpTable &table);  // OnnxLogicOps.cpp
+void registerSequenceOps(OpTable &table); // OnnxSequenceOps.cpp
+
+/// Whether `opType` (default domain) reads sequence inputs. Every other op
+/// takes tensors only, which the importer checks before converting it.
+bool takesSequenceInputs(llvm::StringRef opType);
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 

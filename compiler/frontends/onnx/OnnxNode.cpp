@@ -135,6 +135,17 @@ static std::optional<SmallVector<double>> floatsOf(Value v) {
   return out;
 }
 
+FailureOr<Sequence> NodeImporter::sequenceInput(unsigned i) const {
+  if (!hasInput(i))
+    return emitError() << "missing sequence input " << i;
+  auto it = graph.sequences.find(node.input(i));
+  if (it == graph.sequences.end())
+    return emitError() << "input " << i << " ('" << node.input(i)
+                       << "') is a tensor, but " << node.op_type()
+                       << " expects a sequence";
+  return it->second;
+}
+
 FailureOr<SmallVector<int64_t>>
 NodeImporter::constantInts(unsigned i, StringRef what) const {
   Value v = input(i);
@@ -370,6 +381,14 @@ LogicalResult NodeImporter::checkUnusedOutputsFrom(unsigned count) const {
 void NodeImporter::setResult(unsigned i, Value v) {
   if (i < results.size())
     results[i] = v;
+}
+
+void NodeImporter::setSequenceResult(unsigned i, Sequence s) {
+  if (i >= results.size())
+    return;
+  if (sequenceResults.size() <= i)
+    sequenceResults.resize(i + 1);
+  sequenceResults[i] = std::move(s);
 }
 
 } // namespace kiln::onnximport

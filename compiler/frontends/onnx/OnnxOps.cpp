@@ -775,6 +775,7 @@ OpTable buildOpTable() {
   registerTensorOps(table);
   registerIndexOps(table);
   registerLogicOps(table);
+  registerSequenceOps(table);
   return table;
 }
 
