@@ -208,6 +208,7 @@ void registerShapeOps(OpTable &table);  // OnnxShapeOps.cpp
 void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
 void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
 void registerLogicOps(OpTable &table);  // OnnxLogicOps.cpp
+void registerQuantOps(OpTable &table);  // OnnxQuantOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 
@@ -221,6 +222,13 @@ std::string listStr(llvm::ArrayRef<int64_t> values);
 /// matches a suffix of the lhs shape or, with `axis`, the lhs dims from
 /// `axis` on. Returns the rhs, reshaped so that numpy rules agree.
 mlir::FailureOr<mlir::Value> legacyBroadcastRhs(NodeImporter &n);
+/// numpy matmul of `lhs` and `rhs` (1-D operands as a row/column).
+mlir::FailureOr<mlir::Value> buildMatMul(NodeImporter &n, mlir::Value lhs,
+                                         mlir::Value rhs);
+/// The Conv of image `x` with `filter` and optional `bias` (null), reading
+/// the node's kernel_shape, strides, dilations, pads, auto_pad and group.
+mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
+                                       mlir::Value filter, mlir::Value bias);
 
 /// The converter of an op of the default ONNX domain ("" or "ai.onnx"), or
 /// null when kiln cannot import it.
