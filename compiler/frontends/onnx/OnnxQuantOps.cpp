@@ -276,7 +276,8 @@ FailureOr<Type> accumulatorType(NodeImporter &n, int64_t terms, double extra,
   if (bound < std::ldexp(1.0, 53))
     return Type(Float64Type::get(n.getContext()));
   return n.emitError() << "sums of " << terms
-                       << " products cannot be computed exactly (2^53)";
+                       << " products of 8-bit values may exceed 2^53 and "
+                          "cannot be computed exactly";
 }
 
 /// Operand `i` minus its optional zero point `zpIndex`, in `compute`; the
