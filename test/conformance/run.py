@@ -63,6 +63,7 @@ CONSTANT_OPERANDS = {
     "Upsample": {1}, "OneHot": {1}, "Range": {0, 1, 2}, "Dropout": {1, 2},
     "CumSum": {1}, "Trilu": {1}, "CenterCropPad": {1}, "Col2Im": {1, 2},
     "MaxUnpool": {2}, "NonMaxSuppression": {2, 3, 4},
+    "HannWindow": {0}, "HammingWindow": {0}, "BlackmanWindow": {0},
     **{op: {1} for op in _REDUCE_OPS},
 }
 

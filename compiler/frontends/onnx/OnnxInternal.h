@@ -209,6 +209,7 @@ void registerTensorOps(OpTable &table); // OnnxTensorOps.cpp
 void registerIndexOps(OpTable &table);  // OnnxIndexOps.cpp
 void registerLogicOps(OpTable &table);  // OnnxLogicOps.cpp
 void registerQuantOps(OpTable &table);  // OnnxQuantOps.cpp
+void registerSignalOps(OpTable &table); // OnnxSignalOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 

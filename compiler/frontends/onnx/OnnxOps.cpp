@@ -799,6 +799,7 @@ OpTable buildOpTable() {
   registerIndexOps(table);
   registerLogicOps(table);
   registerQuantOps(table);
+  registerSignalOps(table);
   return table;
 }
 
