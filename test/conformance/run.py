@@ -65,6 +65,7 @@ CONSTANT_OPERANDS = {
     "MaxUnpool": {2}, "NonMaxSuppression": {2, 3, 4},
     "SequenceInsert": {2}, "SequenceErase": {1}, "SequenceAt": {1},
     "SplitToSequence": {1},
+    "HannWindow": {0}, "HammingWindow": {0}, "BlackmanWindow": {0},
     **{op: {1} for op in _REDUCE_OPS},
 }
 

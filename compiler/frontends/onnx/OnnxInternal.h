@@ -235,6 +235,8 @@ void registerSequenceOps(OpTable &table); // OnnxSequenceOps.cpp
 /// Whether `opType` (default domain) reads sequence inputs. Every other op
 /// takes tensors only, which the importer checks before converting it.
 bool takesSequenceInputs(llvm::StringRef opType);
+void registerQuantOps(OpTable &table);  // OnnxQuantOps.cpp
+void registerSignalOps(OpTable &table); // OnnxSignalOps.cpp
 
 //===- Helpers the converter files share (OnnxOps.cpp) -------------------===//
 
@@ -248,6 +250,13 @@ std::string listStr(llvm::ArrayRef<int64_t> values);
 /// matches a suffix of the lhs shape or, with `axis`, the lhs dims from
 /// `axis` on. Returns the rhs, reshaped so that numpy rules agree.
 mlir::FailureOr<mlir::Value> legacyBroadcastRhs(NodeImporter &n);
+/// numpy matmul of `lhs` and `rhs` (1-D operands as a row/column).
+mlir::FailureOr<mlir::Value> buildMatMul(NodeImporter &n, mlir::Value lhs,
+                                         mlir::Value rhs);
+/// The Conv of image `x` with `filter` and optional `bias` (null), reading
+/// the node's kernel_shape, strides, dilations, pads, auto_pad and group.
+mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
+                                       mlir::Value filter, mlir::Value bias);
 
 /// The converter of an op of the default ONNX domain ("" or "ai.onnx"), or
 /// null when kiln cannot import it.

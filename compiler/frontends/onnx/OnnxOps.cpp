@@ -217,13 +217,13 @@ constexpr char kRelu[] = "kiln.relu", kSigmoid[] = "kiln.sigmoid",
 
 //===- Contractions ------------------------------------------------------===//
 
+} // namespace
+
 /// numpy matmul: a 1-D lhs is a row [1, K], a 1-D rhs a column [K, 1]; the
 /// added dim is dropped from the result again.
-LogicalResult convertMatMul(NodeImporter &n) {
-  if (failed(n.checkNumInputs(2, 2)))
-    return failure();
-  Value lhs = n.input(0), rhs = n.input(1);
-  auto lt = n.inputType(0), rt = n.inputType(1);
+FailureOr<Value> buildMatMul(NodeImporter &n, Value lhs, Value rhs) {
+  auto lt = cast<RankedTensorType>(lhs.getType());
+  auto rt = cast<RankedTensorType>(rhs.getType());
   if (lt.getRank() == 0 || rt.getRank() == 0)
     return n.emitError() << "operands must have rank >= 1, got " << lt
                          << " and " << rt;
@@ -242,14 +242,22 @@ LogicalResult convertMatMul(NodeImporter &n) {
   }
   auto product = n.create("kiln.matmul", {lhs, rhs});
   if (failed(product) || (!lhsVector && !rhsVector))
-    return single(n, product);
+    return product;
   SmallVector<int64_t> shape(
       cast<RankedTensorType>(product->getType()).getShape());
   if (rhsVector)
     shape.pop_back();
   if (lhsVector)
     shape.erase(shape.end() - (rhsVector ? 1 : 2));
-  return single(n, n.reshape(*product, shape));
+  return n.reshape(*product, shape);
+}
+
+namespace {
+
+LogicalResult convertMatMul(NodeImporter &n) {
+  if (failed(n.checkNumInputs(2, 2)))
+    return failure();
+  return single(n, buildMatMul(n, n.input(0), n.input(1)));
 }
 
 LogicalResult convertGemm(NodeImporter &n) {
@@ -484,13 +492,13 @@ SmallVector<NamedAttribute> windowAttrs(NodeImporter &n, const Window &w,
   return attrs;
 }
 
-/// The image, filter and optional bias of Conv/ConvTranspose, as 2-D
-/// operands; `kernel` gets the filter's spatial dims.
-FailureOr<SmallVector<Value>> convOperands(NodeImporter &n, bool &oneD,
+/// The image `x`, filter `w` and optional `bias` of Conv/ConvTranspose, as
+/// 2-D operands; `kernel` gets the filter's spatial dims.
+FailureOr<SmallVector<Value>> convOperands(NodeImporter &n, Value x, Value w,
+                                           Value bias, bool &oneD,
                                            SmallVectorImpl<int64_t> &kernel) {
-  if (failed(n.checkNumInputs(2, 3)))
-    return failure();
-  auto in = n.inputType(0), filter = n.inputType(1);
+  auto in = cast<RankedTensorType>(x.getType());
+  auto filter = cast<RankedTensorType>(w.getType());
   auto inOneD = isOneD(n, in, "input");
   auto filterOneD = isOneD(n, filter, "weight");
   if (failed(inOneD) || failed(filterOneD))
@@ -507,13 +515,13 @@ FailureOr<SmallVector<Value>> convOperands(NodeImporter &n, bool &oneD,
     return n.emitError() << "kernel_shape [" << listStr(kernelShape)
                          << "] does not match the weight " << filter;
   widenTo2D(kernel, 1, false);
-  auto x = to2D(n, n.input(0), oneD);
-  auto w = to2D(n, n.input(1), oneD);
-  if (failed(x) || failed(w))
+  auto x2 = to2D(n, x, oneD);
+  auto w2 = to2D(n, w, oneD);
+  if (failed(x2) || failed(w2))
     return failure();
-  SmallVector<Value> operands = {*x, *w};
-  if (n.hasInput(2))
-    operands.push_back(n.input(2));
+  SmallVector<Value> operands = {*x2, *w2};
+  if (bias)
+    operands.push_back(bias);
   return operands;
 }
 
@@ -522,10 +530,12 @@ SmallVector<int64_t> spatialDims(Value image) {
       cast<RankedTensorType>(image.getType()).getShape().drop_front(2));
 }
 
-LogicalResult convertConv(NodeImporter &n) {
+} // namespace
+
+FailureOr<Value> buildConv(NodeImporter &n, Value x, Value filter, Value bias) {
   bool oneD;
   Window w;
-  auto operands = convOperands(n, oneD, w.kernel);
+  auto operands = convOperands(n, x, filter, bias, oneD, w.kernel);
   int64_t group;
   if (failed(operands) || failed(n.getInt("group", group, 1)) ||
       failed(readWindow(n, spatialDims((*operands)[0]), w, true, oneD)))
@@ -533,10 +543,20 @@ LogicalResult convertConv(NodeImporter &n) {
   SmallVector<NamedAttribute> attrs = windowAttrs(n, w, /*withKernel=*/false);
   attrs.push_back(
       n.attr("groups", Builder(n.getContext()).getI64IntegerAttr(group)));
-  return setFrom2D(n,
-                   n.create(w.rank() == 3 ? "kiln.conv_3d" : "kiln.conv_2d",
-                            *operands, attrs),
-                   oneD);
+  auto conv = n.create(w.rank() == 3 ? "kiln.conv_3d" : "kiln.conv_2d",
+                       *operands, attrs);
+  if (failed(conv) || !oneD)
+    return conv;
+  auto shape = cast<RankedTensorType>(conv->getType()).getShape();
+  return n.reshape(*conv, shape.drop_back());
+}
+
+namespace {
+
+LogicalResult convertConv(NodeImporter &n) {
+  if (failed(n.checkNumInputs(2, 3)))
+    return failure();
+  return single(n, buildConv(n, n.input(0), n.input(1), n.input(2)));
 }
 
 /// Floor division, as Python's // (the ONNX reference's pad split).
@@ -554,7 +574,10 @@ int64_t floorDiv(int64_t a, int64_t b) {
 LogicalResult convertConvTranspose(NodeImporter &n) {
   bool oneD;
   Window w;
-  auto operands = convOperands(n, oneD, w.kernel);
+  if (failed(n.checkNumInputs(2, 3)))
+    return failure();
+  auto operands =
+      convOperands(n, n.input(0), n.input(1), n.input(2), oneD, w.kernel);
   int64_t group;
   std::string autoPad;
   SmallVector<int64_t> outputPadding, outputShape;
@@ -776,6 +799,8 @@ OpTable buildOpTable() {
   registerIndexOps(table);
   registerLogicOps(table);
   registerSequenceOps(table);
+  registerQuantOps(table);
+  registerSignalOps(table);
   return table;
 }
 

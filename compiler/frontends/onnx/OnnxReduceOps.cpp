@@ -2,7 +2,8 @@
 // Min/Prod map to kiln.reduce_*; ReduceL1/L2/LogSum/LogSumExp/SumSquare,
 // LayerNormalization, InstanceNormalization and MeanVarianceNormalization
 // are composed from kiln reductions and elementwise ops; GlobalMaxPool is a
-// reduce_max over the spatial dims.
+// reduce_max over the spatial dims; LRN sums squares over a channel window
+// with kiln.avg_pool.
 #include "compiler/frontends/onnx/OnnxInternal.h"
 
 #include "dialects/kiln/KilnDialect.h"
@@ -296,6 +297,63 @@ LogicalResult convertMeanVarianceNorm(NodeImporter &n) {
   return single(n, parts->result);
 }
 
+/// LRN: y = x / (bias + alpha / size * sum of x^2 over the channels
+/// [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)])^beta. The window
+/// sum divided by size is an average pool (zero padding counted) of x^2
+/// viewed as [N, 1, C, rest] with a [size, 1] kernel.
+LogicalResult convertLRN(NodeImporter &n) {
+  int64_t size;
+  float alpha, beta, bias;
+  if (failed(n.checkNumInputs(1, 1)) || failed(n.getInt("size", size)) ||
+      failed(n.getFloat("alpha", alpha, 1e-4f)) ||
+      failed(n.getFloat("beta", beta, 0.75f)) ||
+      failed(n.getFloat("bias", bias, 1.0f)))
+    return failure();
+  auto type = n.inputType(0);
+  Type element = type.getElementType();
+  if (type.getRank() < 2 || !isa<FloatType>(element))
+    return n.emitError() << "input must be a float tensor [N, C, ...], got "
+                         << type;
+  if (size < 1)
+    return n.emitError() << "size must be >= 1, got " << size;
+  auto shape = type.getShape();
+  int64_t rest = product(shape.drop_front(2));
+  auto squares = n.create("kiln.mul", {n.input(0), n.input(0)});
+  if (failed(squares))
+    return failure();
+  auto image = n.reshape(*squares, {shape[0], 1, shape[1], rest});
+  if (failed(image))
+    return failure();
+  Builder b(n.getContext());
+  int64_t before = (size - 1) / 2, after = size - 1 - before;
+  auto mean = n.create(
+      "kiln.avg_pool", *image,
+      {n.attr("layout", mlir::kiln::LayoutAttr::get(n.getContext(),
+                                                    mlir::kiln::Layout::NCHW)),
+       n.attr("kernel", b.getDenseI64ArrayAttr({size, 1})),
+       n.attr("strides", b.getDenseI64ArrayAttr({1, 1})),
+       n.attr("dilations", b.getDenseI64ArrayAttr({1, 1})),
+       n.attr("pads", b.getDenseI64ArrayAttr({before, 0, after, 0})),
+       n.attr("count_include_pad", b.getBoolAttr(true))});
+  if (failed(mean))
+    return failure();
+  auto meanX = n.reshape(*mean, shape);
+  auto alphaC = n.scalar(element, alpha), biasC = n.scalar(element, bias),
+       betaC = n.scalar(element, beta);
+  if (failed(meanX) || failed(alphaC) || failed(biasC) || failed(betaC))
+    return failure();
+  auto scaled = n.create("kiln.mul", {*meanX, *alphaC});
+  if (failed(scaled))
+    return failure();
+  auto base = n.create("kiln.add", {*scaled, *biasC});
+  if (failed(base))
+    return failure();
+  auto denom = n.create("kiln.pow", {*base, *betaC});
+  if (failed(denom))
+    return failure();
+  return single(n, n.create("kiln.div", {n.input(0), *denom}));
+}
+
 } // namespace
 
 void registerReduceOps(OpTable &table) {
@@ -315,6 +373,7 @@ void registerReduceOps(OpTable &table) {
       {"LayerNormalization", convertLayerNorm},
       {"InstanceNormalization", convertInstanceNorm},
       {"MeanVarianceNormalization", convertMeanVarianceNorm},
+      {"LRN", convertLRN},
   };
   for (const auto &[name, fn] : entries)
     table[name] = fn;
