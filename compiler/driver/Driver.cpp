@@ -9,6 +9,7 @@
 #include "compiler/pipelines/Pipelines.h"
 #include "dialects/kiln/AbiAttrs.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "passes/verify/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -226,24 +227,56 @@ int compile(const CompileOptions &o) {
   ctx.loadAllAvailableDialects();
   UserDiagnosticHandler diagnostics(ctx);
 
-  FailureOr<OwningOpRef<ModuleOp>> module = failure();
-  if (tensorflow) {
-    TfImportOptions tfOptions;
-    tfOptions.signature = o.signature;
-    tfOptions.inputs = o.inputs;
-    tfOptions.outputs = o.outputs;
-    tfOptions.inputShapes = o.inputShapes;
-    tfOptions.batch = o.batch;
-    tfOptions.dynamicBatch = o.dynamicBatch;
-    module = importTensorFlowModel(ctx, o.input, tfOptions);
-  } else {
+  // sampleBatch 0: the compiled import; else a dynamic-batch probe.
+  auto import = [&](int64_t sampleBatch) -> FailureOr<OwningOpRef<ModuleOp>> {
+    bool probe = sampleBatch > 0;
+    if (tensorflow) {
+      TfImportOptions tfOptions;
+      tfOptions.signature = o.signature;
+      tfOptions.inputs = o.inputs;
+      tfOptions.outputs = o.outputs;
+      tfOptions.inputShapes = o.inputShapes;
+      tfOptions.batch = o.batch;
+      tfOptions.dynamicBatch = o.dynamicBatch || probe;
+      if (probe)
+        tfOptions.sampleBatch = sampleBatch;
+      return importTensorFlowModel(ctx, o.input, tfOptions);
+    }
     OnnxImportOptions importOptions;
     importOptions.batch = o.batch;
-    importOptions.dynamicBatch = o.dynamicBatch;
-    module = importOnnxModel(ctx, o.input, importOptions);
-  }
+    importOptions.dynamicBatch = o.dynamicBatch || probe;
+    if (probe)
+      importOptions.sampleBatch = sampleBatch;
+    return importOnnxModel(ctx, o.input, importOptions);
+  };
+  FailureOr<OwningOpRef<ModuleOp>> module = import(0);
   if (failed(module))
     return 1;
+  // A dynamic-batch model is compiled for one sample and run once per
+  // sample. Prove that this is exact: import it again with a batch of
+  // kProbeBatch, and require the same graph and constants (nothing computed
+  // from the batch size) and ops that never combine samples.
+  if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr) &&
+      *phase != Phase::Import) {
+    constexpr int64_t kProbeBatch = 37;
+    FailureOr<OwningOpRef<ModuleOp>> probe = import(kProbeBatch);
+    if (failed(probe)) {
+      emitError(UnknownLoc::get(&ctx))
+          << "--dynamic-batch: the model does not import with a batch of "
+          << kProbeBatch << " (above), so its graph depends on the batch size";
+      return 1;
+    }
+    // The probe gets the graph passes but not the one-sample check.
+    (**probe)->removeAttr(mlir::kiln::kDynamicBatchAttr);
+    PassManager graphOne(&ctx), graphProbe(&ctx);
+    buildPhasePipeline(graphOne, Phase::Graph, PipelineOptions());
+    buildPhasePipeline(graphProbe, Phase::Graph, PipelineOptions());
+    if (failed(graphOne.run(**module)) || failed(graphProbe.run(**probe)) ||
+        failed(mlir::kiln::compareBatchProbe(**module, **probe)) ||
+        failed(mlir::kiln::verifyBatchSeparable(**probe, kProbeBatch)) ||
+        diagnostics.errorCount())
+      return 1;
+  }
   if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr))
     (**module)->setAttr(mlir::kiln::kMaxBatchAttr,
                         Builder(&ctx).getI64IntegerAttr(o.maxBatch));

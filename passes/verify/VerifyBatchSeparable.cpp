@@ -7,6 +7,8 @@
 #include "passes/verify/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -59,6 +61,9 @@ int64_t dimOf(Value v, int64_t d) {
 
 class Tracker {
 public:
+  /// `batch`: the size the module's batch dimension was imported with.
+  explicit Tracker(int64_t batch) : batch(batch) {}
+
   /// Batch dimension of `v`, or kNone.
   int64_t axisOf(Value v) const { return axes.lookup(v) - 1; }
   void set(Value v, int64_t axis) { axes[v] = axis + 1; }
@@ -134,7 +139,7 @@ public:
     }
     if (isa<kiln::ReshapeOp>(op)) {
       // One sample stays one sample when the batch leads both shapes.
-      if (a != 0 || rankOf(result) == 0 || dimOf(result, 0) != 1)
+      if (a != 0 || rankOf(result) == 0 || dimOf(result, 0) != batch)
         return "reshapes across the batch dimension";
       set(result, 0);
       return "";
@@ -146,7 +151,7 @@ public:
       return "";
     }
     if (auto slice = dyn_cast<kiln::SliceOp>(op)) {
-      if (slice.getOffsets()[a] != 0 || slice.getSizes()[a] != 1 ||
+      if (slice.getOffsets()[a] != 0 || slice.getSizes()[a] != batch ||
           slice.getStrides()[a] != 1)
         return "slices the batch dimension";
       set(result, a);
@@ -159,7 +164,7 @@ public:
       return "";
     }
     if (auto resize = dyn_cast<kiln::ResizeOp>(op)) {
-      if (resize.getScales()[a] != 1.0 || dimOf(result, a) != 1 ||
+      if (resize.getScales()[a] != 1.0 || dimOf(result, a) != batch ||
           resize.getCoordinateMode() == kiln::CoordinateMode::TfCropAndResize)
         return "resamples the batch dimension";
       set(result, a);
@@ -262,54 +267,104 @@ private:
   }
 
   llvm::DenseMap<Value, int64_t> axes;
+  int64_t batch;
 };
 
+} // namespace
+
+LogicalResult mlir::kiln::verifyBatchSeparable(ModuleOp module,
+                                               int64_t batch) {
+  bool failed = false;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    if (func.isExternal())
+      continue;
+    Tracker tracker(batch);
+    for (BlockArgument arg : func.getArguments()) {
+      if (rankOf(arg) == 0 || dimOf(arg, 0) != batch) {
+        emitError(arg.getLoc()) << "input " << arg.getArgNumber()
+                                << " has no leading batch dimension";
+        failed = true;
+      }
+      tracker.set(arg, 0);
+    }
+    func.walk([&](Operation *op) {
+      if (isa<func::FuncOp, func::ReturnOp>(op))
+        return;
+      std::string why = tracker.visit(op);
+      if (!why.empty()) {
+        op->emitError("'") << op->getName() << "' " << why
+                           << "; --dynamic-batch needs every op to treat "
+                              "batch samples independently";
+        failed = true;
+        for (Value r : op->getResults())
+          tracker.set(r, kNone);
+      }
+    });
+    auto ret = cast<func::ReturnOp>(func.front().getTerminator());
+    for (auto [i, v] : llvm::enumerate(ret.getOperands()))
+      if (tracker.axisOf(v) != 0) {
+        emitError(v.getLoc())
+            << "output " << i
+            << (tracker.axisOf(v) == kNone
+                    ? " does not depend on the batch"
+                    : " does not keep the batch as its leading dimension");
+        failed = true;
+      }
+  }
+  return failure(failed);
+}
+
+/// Equal contents; resource blobs (large weights) compare by their bytes,
+/// since each import names its blobs afresh.
+static bool sameElements(Attribute a, Attribute b) {
+  if (a == b)
+    return true;
+  auto ra = dyn_cast<DenseResourceElementsAttr>(a);
+  auto rb = dyn_cast<DenseResourceElementsAttr>(b);
+  if (!ra || !rb || ra.getType() != rb.getType())
+    return false;
+  AsmResourceBlob *ba = ra.getRawHandle().getBlob();
+  AsmResourceBlob *bb = rb.getRawHandle().getBlob();
+  return ba && bb && ba->getData() == bb->getData();
+}
+
+LogicalResult mlir::kiln::compareBatchProbe(ModuleOp sample, ModuleOp probe) {
+  SmallVector<Operation *> a, b;
+  sample.walk([&](Operation *op) { a.push_back(op); });
+  probe.walk([&](Operation *op) { b.push_back(op); });
+  for (size_t i = 0; i < std::min(a.size(), b.size()); ++i) {
+    if (a[i]->getName() != b[i]->getName()) {
+      a[i]->emitError("the graph changes with the batch size ('")
+          << a[i]->getName() << "' becomes '" << b[i]->getName()
+          << "'); --dynamic-batch needs a graph that does not depend on it";
+      return failure();
+    }
+    auto ca = dyn_cast<kiln::ConstantOp>(a[i]);
+    auto cb = dyn_cast<kiln::ConstantOp>(b[i]);
+    if (ca && cb && !sameElements(ca.getValue(), cb.getValue())) {
+      a[i]->emitError("this constant depends on the batch size (it is "
+                      "computed from the input shapes); --dynamic-batch "
+                      "needs a graph that does not depend on it");
+      return failure();
+    }
+  }
+  if (a.size() != b.size()) {
+    sample.emitError("the graph changes with the batch size; "
+                     "--dynamic-batch needs a graph that does not depend "
+                     "on it");
+    return failure();
+  }
+  return success();
+}
+
+namespace {
 struct VerifyBatchSeparablePass
     : kiln::impl::VerifyBatchSeparableBase<VerifyBatchSeparablePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    if (!module->hasAttr(kiln::kDynamicBatchAttr))
-      return;
-    bool failed = false;
-    for (auto func : module.getOps<func::FuncOp>()) {
-      if (func.isExternal())
-        continue;
-      Tracker tracker;
-      for (BlockArgument arg : func.getArguments()) {
-        if (rankOf(arg) == 0 || dimOf(arg, 0) != 1) {
-          emitError(arg.getLoc()) << "input " << arg.getArgNumber()
-                                  << " has no leading batch dimension";
-          failed = true;
-        }
-        tracker.set(arg, 0);
-      }
-      func.walk([&](Operation *op) {
-        if (isa<func::FuncOp, func::ReturnOp>(op))
-          return;
-        std::string why = tracker.visit(op);
-        if (!why.empty()) {
-          op->emitError("'") << op->getName() << "' " << why
-                             << "; --dynamic-batch needs every op to treat "
-                                "batch samples independently";
-          failed = true;
-          for (Value r : op->getResults())
-            tracker.set(r, kNone);
-        }
-      });
-      auto ret = cast<func::ReturnOp>(func.front().getTerminator());
-      for (auto [i, v] : llvm::enumerate(ret.getOperands()))
-        if (tracker.axisOf(v) != 0) {
-          emitError(v.getLoc())
-              << "output " << i
-              << (tracker.axisOf(v) == kNone
-                      ? " does not depend on the batch"
-                      : " does not keep the batch as its leading dimension");
-          failed = true;
-        }
-    }
-    if (failed)
+    if (module->hasAttr(kiln::kDynamicBatchAttr) &&
+        failed(kiln::verifyBatchSeparable(module, 1)))
       signalPassFailure();
   }
 };
-
 } // namespace

@@ -6,9 +6,11 @@
  * -lm Run:   ./harness describe prints "input|output INDEX DTYPE NUM_ELEMENTS
  * RANK DIMS... NAME" per tensor (DTYPE is the kiln_dtype_t value), then "arena
  * SIZE".
- *        ./harness run IN_DIR OUT_DIR
+ *        ./harness run IN_DIR OUT_DIR [BATCH]
  *          reads IN_DIR/input_<i>.bin (exactly num_elements * dtype size
  *          bytes each), calls the model, writes OUT_DIR/output_<i>.bin.
+ *          A dynamic-batch model (dims and num_elements print as -1 for the
+ *          batch) needs BATCH, and every tensor then holds BATCH samples.
  * Exit status: 0 on success, 1 when the model returns an error status, 2 on
  * a usage or I/O error. */
 #include <kiln/runtime.h>
@@ -30,8 +32,15 @@ static const int kiln_num_models = 1;
 #error "define KILN_MODEL (with -include MODEL.h) or KILN_BATCH"
 #endif
 
-static size_t tensor_bytes(const kiln_tensor_desc_t *t) {
-  return (size_t)t->num_elements * kiln_dtype_size(t->dtype);
+/* Bytes of `t`; with a dynamic batch, of `batch` samples. */
+static size_t tensor_bytes(const kiln_tensor_desc_t *t, int64_t batch) {
+  int64_t n = t->num_elements;
+  if (n < 0) {
+    n = batch;
+    for (int d = 1; d < t->rank; ++d)
+      n *= t->shape[d];
+  }
+  return (size_t)n * kiln_dtype_size(t->dtype);
 }
 
 static void *read_input(const char *dir, int i, size_t bytes) {
@@ -93,17 +102,23 @@ int main(int argc, char **argv) {
     printf("arena %llu\n", (unsigned long long)model->arena_size);
     return 0;
   }
-  if (argc != 4 || strcmp(argv[1], "run") != 0) {
-    fprintf(stderr,
-            "usage: harness [-m INDEX] describe | run IN_DIR OUT_DIR\n");
+  if ((argc != 4 && argc != 5) || strcmp(argv[1], "run") != 0) {
+    fprintf(stderr, "usage: harness [-m INDEX] describe | run IN_DIR OUT_DIR "
+                    "[BATCH]\n");
+    return 2;
+  }
+  int64_t batch = argc == 5 ? atoll(argv[4]) : -1;
+  if ((model->dynamic_batch != 0) != (batch >= 0)) {
+    fprintf(stderr, "harness: BATCH is needed exactly by dynamic-batch "
+                    "models\n");
     return 2;
   }
   void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
   void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
   for (int i = 0; i < model->num_inputs; ++i)
-    inputs[i] = read_input(argv[2], i, tensor_bytes(&model->inputs[i]));
+    inputs[i] = read_input(argv[2], i, tensor_bytes(&model->inputs[i], batch));
   for (int i = 0; i < model->num_outputs; ++i)
-    outputs[i] = calloc(tensor_bytes(&model->outputs[i]) + 1, 1);
+    outputs[i] = calloc(tensor_bytes(&model->outputs[i], batch) + 1, 1);
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
                                     (size_t)model->arena_alignment);
   if (!arena) {
@@ -111,13 +126,18 @@ int main(int argc, char **argv) {
     return 2;
   }
   kiln_status_t status =
-      model->invoke((const void *const *)inputs, (void *const *)outputs, arena);
+      model->dynamic_batch
+          ? model->invoke_batch(batch, (const void *const *)inputs,
+                                (void *const *)outputs, arena)
+          : model->invoke((const void *const *)inputs, (void *const *)outputs,
+                          arena);
   if (status != KILN_STATUS_OK) {
     printf("model returned %s\n", kiln_status_message(status));
     return 1;
   }
   for (int i = 0; i < model->num_outputs; ++i)
-    write_output(argv[3], i, outputs[i], tensor_bytes(&model->outputs[i]));
+    write_output(argv[3], i, outputs[i],
+                 tensor_bytes(&model->outputs[i], batch));
   kiln_arena_free(arena);
   return 0;
 }

@@ -9,6 +9,11 @@ the outputs with the reference outputs. Python standard library only.
   run.py --check         run only the cases of expected-pass.txt (fast; CI)
   run.py node/test_abs 'node/test_reduce_.*'
                          run the cases matching these regexes; print results
+  run.py --dynamic-batch re-run the statically passing node cases compiled
+                         with --dynamic-batch (the leading dimension given at
+                         run time) and write dynamic-batch-status.md; cases
+                         whose ops combine samples are excluded as not
+                         batch-separable
 
 Each case folder holds model.onnx and test_data_set_N/{input,output}_K.pb
 (TensorProto). A case is classified as pass, wrong result, compile error,
@@ -80,6 +85,14 @@ SEQUENCE_OPS = {"SequenceMap", "Optional", "OptionalHasElement",
 STRING_OPS = {"StringNormalizer", "RegexFullMatch", "StringConcat",
               "StringSplit"}
 TRAINING_DOMAINS = {"ai.onnx.preview.training"}
+# kiln's errors for a model that cannot run sample by sample under
+# --dynamic-batch (passes/verify/VerifyBatchSeparable.cpp).
+NOT_SEPARABLE = ("treat batch samples independently",
+                 "has no leading batch dimension",
+                 "does not depend on the batch",
+                 "does not keep the batch as its leading dimension",
+                 "needs a graph that does not depend on it",
+                 "so its graph depends on the batch size")
 
 # ONNX TensorProto data type -> kiln_dtype_t (runtime/include/kiln/abi.h).
 ONNX_TO_KILN = {1: 1, 2: 9, 3: 5, 4: 10, 5: 6, 6: 7, 7: 8, 9: 13, 10: 3,
@@ -279,9 +292,15 @@ class Runner:
 
         name = "m%d" % index
         obj = os.path.join(work, "case.o")
+        flags = ["--dynamic-batch"] if self.args.dynamic_batch else []
         rc, _, err = self.run([self.args.kiln, "compile", compiled_path,
-                               "--name=" + name, "-o", obj],
+                               "--name=" + name, "-o", obj, *flags],
                               self.args.compile_timeout)
+        if rc != 0 and self.args.dynamic_batch and any(
+                m in err for m in NOT_SEPARABLE):
+            return Result(case, EXCLUDED, "not batch-separable: " +
+                          (first_error(err, compiled_path) or ""), ops, (),
+                          frozen)
         if rc != 0:
             if rc is None:
                 return Result(case, COMPILE, "kiln compile " + err, ops, (),
@@ -368,14 +387,21 @@ class Runner:
         if len(fed) != len(desc["input"]):
             return result(WRONG, "the model takes %d inputs, expected %d"
                           % (len(desc["input"]), len(fed)))
+        dynamic = any(d["numel"] < 0 for d in desc["input"])
         for data_dir in p.sets:
             io = os.path.join(p.work, "io")
             shutil.rmtree(io, ignore_errors=True)
             os.mkdir(io)
+            tensors = [onnxpb.read_tensor(os.path.join(data_dir,
+                                                       "input_%d.pb" % k))
+                       for k, _ in fed]
+            # A dynamic-batch model gets the test's leading dimension.
+            batch = tensors[0].dims[0] if dynamic and tensors[0].dims else 0
             for slot, (k, info) in enumerate(fed):
-                t = onnxpb.read_tensor(os.path.join(data_dir,
-                                                    "input_%d.pb" % k))
-                d = desc["input"][slot]
+                t = tensors[slot]
+                d = dict(desc["input"][slot])
+                if dynamic:
+                    d["numel"] = batch * math.prod(d["dims"][1:])
                 dtype = t.dtype
                 if dtype == UINT16 and d["dtype"] == ONNX_TO_KILN[BFLOAT16]:
                     dtype = BFLOAT16
@@ -391,8 +417,9 @@ class Runner:
                                       t.dims))
                 with open(os.path.join(io, "input_%d.bin" % slot), "wb") as fh:
                     fh.write(t.raw)
-            rc, out, err = self.run(harness + ["run", io, io],
-                                    self.args.run_timeout)
+            rc, out, err = self.run(
+                harness + ["run", io, io] + ([str(batch)] if dynamic else []),
+                self.args.run_timeout)
             if rc is None:
                 return result(RUN, "the model " + err)
             if rc != 0:
@@ -408,6 +435,8 @@ class Runner:
             for j, d in enumerate(desc["output"]):
                 want = onnxpb.read_tensor(os.path.join(data_dir,
                                                        "output_%d.pb" % j))
+                if dynamic:
+                    d = dict(d, dims=[batch] + d["dims"][1:])
                 got_type = KILN_TO_ONNX.get(d["dtype"], 0)
                 if got_type == BFLOAT16 and want.dtype == UINT16:
                     want.dtype = BFLOAT16
@@ -461,13 +490,26 @@ def md_escape(text):
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def write_status(path, results, data_dir):
+def write_status(path, results, data_dir, dynamic=False):
     by_folder = defaultdict(Counter)
     for r in results:
         by_folder[r.case.split("/")[0]][r.status] += 1
+    title = "# ONNX conformance status" + (", dynamic batch" if dynamic
+                                           else "")
+    intro = [
+        "The statically passing `node/` cases (expected-pass.txt) compiled "
+        "with",
+        "`--dynamic-batch`: one sample is compiled and the entry point takes "
+        "the",
+        "leading dimension at run time (the test's). Cases whose ops combine "
+        "samples",
+        "are excluded as not batch-separable; kiln refuses them at compile "
+        "time.",
+        ""] if dynamic else []
     lines = [
-        "# ONNX conformance status",
+        title,
         "",
+        *intro,
         "Generated by `test/conformance/run.py` (do not edit) from the ONNX "
         "backend test",
         "cases in `%s`. Tolerances: rtol %g, atol %g." % (data_dir, RTOL, ATOL),
@@ -594,13 +636,24 @@ def main():
                    help="compiled cases linked into one harness executable")
     p.add_argument("--keep", action="store_true",
                    help="keep the work directory (objects, harnesses)")
+    p.add_argument("--dynamic-batch", action="store_true",
+                   help="compile with --dynamic-batch; see above")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every case's result")
     args = p.parse_args()
 
     expected = read_list(args.expected)
     full = not args.cases and not args.check
-    if args.check:
+    if args.dynamic_batch:
+        if args.update or args.check:
+            print("run.py: --dynamic-batch reports only (no --update, "
+                  "--check)", file=sys.stderr)
+            return 2
+        if args.status == os.path.join(HERE, "onnx-status.md"):
+            args.status = os.path.join(HERE, "dynamic-batch-status.md")
+    if args.dynamic_batch and not args.cases:
+        cases = [c for c in expected if c.startswith("node/")]
+    elif args.check:
         cases = expected
     else:
         cases = all_cases(args.data)
@@ -639,8 +692,10 @@ def main():
     print("slowest: " + ", ".join("%s %.1f s" % (r.case, r.seconds)
                                   for r in slow))
     if full:
-        write_status(args.status, results, args.data)
+        write_status(args.status, results, args.data, args.dynamic_batch)
         print("wrote " + os.path.relpath(args.status))
+    if args.dynamic_batch:
+        return 0
 
     passing = {r.case for r in results if r.status == PASS}
     ran = {r.case for r in results}

@@ -319,7 +319,7 @@ FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
     // The leading dimension is the batch: one sample under dynamic batch,
     // or --batch's size when the model leaves it open.
     if (i == 0 && dynamicBatch) {
-      shape.push_back(1);
+      shape.push_back(options.sampleBatch);
       continue;
     }
     if (dim.has_dim_value() && dim.dim_value() >= 0) {

@@ -24,6 +24,10 @@ struct OnnxImportOptions {
   /// chosen, when `batch` is 0, for a model whose inputs leave the leading
   /// dimension symbolic.
   bool dynamicBatch = false;
+  /// Size the leading dimension gets under dynamic batch: 1 for the compiled
+  /// sample; the driver imports once more with another size to prove that
+  /// nothing but that dimension depends on it.
+  int64_t sampleBatch = 1;
 };
 
 /// Reads `path` (.onnx binary, or ONNX text format when the file ends in

@@ -137,7 +137,7 @@ LogicalResult resolveShape(MLIRContext &ctx, StringRef file, Port &port,
            << "' has an unknown rank; give its shape with --input-shape="
            << port.name << "=D0,D1,...";
   if (!port.shape.empty() && options.dynamicBatch)
-    port.shape[0] = 1;
+    port.shape[0] = options.sampleBatch;
   if (!port.shape.empty() && port.shape[0] < 0 && options.batch > 0)
     port.shape[0] = options.batch;
   for (size_t i = 0; i < port.shape.size(); ++i)

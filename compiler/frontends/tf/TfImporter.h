@@ -28,6 +28,9 @@ struct TfImportOptions {
   /// Import one sample of a batch-major model: every input's leading
   /// dimension becomes 1 and the module gets kiln.dynamic_batch.
   bool dynamicBatch = false;
+  /// Size the leading dimension gets under dynamic batch (see
+  /// OnnxImportOptions::sampleBatch).
+  int64_t sampleBatch = 1;
 };
 
 /// True if `path` looks like a TensorFlow model: a directory (SavedModel),
