@@ -287,19 +287,22 @@ LogicalResult mlir::kiln::verifyBatchSeparable(ModuleOp module,
       }
       tracker.set(arg, 0);
     }
-    func.walk([&](Operation *op) {
+    // The first op that mixes samples is reported; what follows it is moot.
+    WalkResult walk = func.walk([&](Operation *op) {
       if (isa<func::FuncOp, func::ReturnOp>(op))
-        return;
+        return WalkResult::advance();
       std::string why = tracker.visit(op);
-      if (!why.empty()) {
-        op->emitError("'") << op->getName() << "' " << why
-                           << "; --dynamic-batch needs every op to treat "
-                              "batch samples independently";
-        failed = true;
-        for (Value r : op->getResults())
-          tracker.set(r, kNone);
-      }
+      if (why.empty())
+        return WalkResult::advance();
+      op->emitError("'") << op->getName() << "' " << why
+                         << "; --dynamic-batch needs every op to treat "
+                            "batch samples independently";
+      return WalkResult::interrupt();
     });
+    if (walk.wasInterrupted()) {
+      failed = true;
+      continue;
+    }
     auto ret = cast<func::ReturnOp>(func.front().getTerminator());
     for (auto [i, v] : llvm::enumerate(ret.getOperands()))
       if (tracker.axisOf(v) != 0) {
