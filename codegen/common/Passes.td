@@ -36,7 +36,12 @@ def EmitWrappers : Pass<"kiln-abi-emit-wrappers", "::mlir::ModuleOp"> {
     pointers (KILN_STATUS_INVALID_ARGUMENT) and an arena not aligned to
     `kiln.arena_alignment` (KILN_STATUS_ARENA_MISALIGNED) before calling the
     model; and `<name>_invoke(ptr inputs, ptr outputs, ptr arena)`, which
-    reads the buffer pointers from the two arrays.
+    reads the buffer pointers from the two arrays.  When the entry function
+    carries `kiln.sample_bytes` (a dynamic-batch model computing one
+    sample), both take an i64 batch first, return KILN_STATUS_OUT_OF_RANGE
+    for a negative batch or one above `kiln.max_batch` (when not 0), and call
+    the model once per sample with every buffer advanced by its sample
+    size; the arena is reused.
   }];
   let options = [
     Option<"modelName", "name", "std::string", "\"model\"",
