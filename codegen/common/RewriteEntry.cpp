@@ -3,6 +3,7 @@
 #include "codegen/common/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
 namespace mlir::kiln {
@@ -15,10 +16,17 @@ using namespace mlir::kiln;
 
 namespace {
 
+/// The buffer type of an entry tensor. A tensor with no elements gets a
+/// 1-D empty buffer: its pointer is never dereferenced, and the bare-pointer
+/// convention cannot describe an inner 0-sized dimension's strides.
 MemRefType memrefFor(Type t) {
   auto tensor = cast<RankedTensorType>(t);
+  if (tensor.getNumElements() == 0)
+    return MemRefType::get({0}, tensor.getElementType());
   return MemRefType::get(tensor.getShape(), tensor.getElementType());
 }
+
+bool isEmpty(Type t) { return cast<RankedTensorType>(t).getNumElements() == 0; }
 
 LogicalResult rewriteEntry(func::FuncOp func) {
   FunctionType type = func.getFunctionType();
@@ -59,6 +67,14 @@ LogicalResult rewriteEntry(func::FuncOp func) {
     BlockArgument oldArg = body.getArgument(i);
     BlockArgument newArg =
         body.addArgument(argTypes[i], oldArg.getLoc());
+    if (isEmpty(oldArg.getType())) {
+      // No elements to read.
+      auto empty = tensor::EmptyOp::create(
+          b, oldArg.getLoc(), cast<RankedTensorType>(oldArg.getType()).getShape(),
+          cast<RankedTensorType>(oldArg.getType()).getElementType());
+      oldArg.replaceAllUsesWith(empty.getResult());
+      continue;
+    }
     auto toTensor = bufferization::ToTensorOp::create(
         b, oldArg.getLoc(), oldArg.getType(), newArg, /*restrict=*/true,
         /*writable=*/false);
@@ -75,6 +91,8 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   b.setInsertionPoint(ret);
   for (auto [value, out] : llvm::zip(ret.getOperands(), outArgs)) {
+    if (isEmpty(value.getType()))
+      continue; // no elements to write
     auto m = bufferization::MaterializeInDestinationOp::create(
         b, ret.getLoc(), TypeRange{}, value, out);
     m.setRestrict(true);

@@ -85,3 +85,18 @@ func.func @blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
 ^bb1:
   return %x : tensor<4xf32>
 }
+
+// -----
+
+// Tensors without elements get 1-D empty buffers (the bare-pointer calling
+// convention cannot describe an inner 0-sized dimension); an empty input is
+// never read and an empty output never written.
+// CHECK-LABEL: func.func @empty
+// CHECK-SAME: (%{{[^:]+}}: memref<0xf32> {kiln.name = "x"}, %{{[^:]+}}: memref<0xf32> {kiln.name = "y"},
+// CHECK-NOT: bufferization.to_tensor
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<3x0x5xf32>
+// CHECK-NOT: materialize_in_destination
+// CHECK: return
+func.func @empty(%x: tensor<3x0x5xf32> {kiln.name = "x"}) -> (tensor<3x0x5xf32> {kiln.name = "y"}) {
+  return %x : tensor<3x0x5xf32>
+}
