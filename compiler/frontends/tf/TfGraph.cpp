@@ -47,6 +47,11 @@ Type convertDataType(MLIRContext *ctx, int dtype) {
   }
 }
 
+bool isUnsignedDataType(int dtype) {
+  return dtype == tfp::DT_UINT8 || dtype == tfp::DT_UINT16 ||
+         dtype == tfp::DT_UINT32 || dtype == tfp::DT_UINT64;
+}
+
 std::string dataTypeName(int dtype) {
   if (tfp::DataType_IsValid(dtype))
     return tfp::DataType_Name(static_cast<tfp::DataType>(dtype));

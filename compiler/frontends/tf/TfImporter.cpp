@@ -372,6 +372,8 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
              << "', which names no node";
     top.bind(node, {body->getArgument(i), ""});
     func.setArgAttr(i, mlir::kiln::kNameAttr, builder.getStringAttr(p.name));
+    if (isUnsignedDataType(p.dtype))
+      func.setArgAttr(i, mlir::kiln::kUnsignedAttr, builder.getUnitAttr());
   }
   SmallVector<Value> results;
   bool ok = true;
@@ -401,8 +403,11 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
     return failure();
   func::ReturnOp::create(builder, fileLoc(ctx, file), results);
   func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
-  for (auto [i, p] : llvm::enumerate(m.outputs))
+  for (auto [i, p] : llvm::enumerate(m.outputs)) {
     func.setResultAttr(i, mlir::kiln::kNameAttr, builder.getStringAttr(p.name));
+    if (isUnsignedDataType(p.dtype))
+      func.setResultAttr(i, mlir::kiln::kUnsignedAttr, builder.getUnitAttr());
+  }
   return module;
 }
 

@@ -35,6 +35,9 @@ struct TfValue {
 
 /// The MLIR element type of a TF DataType, or null when kiln cannot take it.
 mlir::Type convertDataType(mlir::MLIRContext *ctx, int dtype);
+/// DT_UINT8/16/32/64: kiln integers are signless, so the importer marks
+/// where these need unsigned semantics (casts, the header's dtypes).
+bool isUnsignedDataType(int dtype);
 /// "DT_FLOAT" for diagnostics.
 std::string dataTypeName(int dtype);
 

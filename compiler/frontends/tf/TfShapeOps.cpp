@@ -508,7 +508,18 @@ LogicalResult convertCast(NodeImporter &n) {
   if (isa<IntegerType>(to) && t.getElementType() != to)
     if (auto ints = intsOf(n.input(0)))
       return setInts(n, *ints, t.getShape(), to);
-  return n.single(n.create("kiln.cast", n.input(0), {}, result));
+  // SrcT/DstT say whether either side is unsigned (uint8 images -> float).
+  SmallVector<NamedAttribute> attrs;
+  auto unsignedSide = [&](StringRef attrName) {
+    const tfp::AttrValue *a = n.attr(attrName);
+    return a && isUnsignedDataType(a->type());
+  };
+  Builder b(n.getContext());
+  if (unsignedSide("SrcT") && isa<IntegerType>(t.getElementType()))
+    attrs.push_back(n.named("unsigned_input", b.getUnitAttr()));
+  if (unsignedSide("DstT") && isa<IntegerType>(to))
+    attrs.push_back(n.named("unsigned_result", b.getUnitAttr()));
+  return n.single(n.create("kiln.cast", n.input(0), attrs, result));
 }
 
 LogicalResult convertTile(NodeImporter &n) {
