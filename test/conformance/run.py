@@ -293,6 +293,16 @@ class Runner:
         name = "m%d" % index
         obj = os.path.join(work, "case.o")
         flags = ["--dynamic-batch"] if self.args.dynamic_batch else []
+        # Static mode: a symbolic leading dimension gets the test's size.
+        if not self.args.dynamic_batch:
+            for k, info in enumerate(runtime_inputs):
+                if info.name not in frozen and info.dims and \
+                        info.dims[0] is None:
+                    t = onnxpb.read_tensor(os.path.join(sets[0],
+                                                        "input_%d.pb" % k))
+                    if t.dims:
+                        flags = ["--batch=%d" % t.dims[0]]
+                        break
         rc, _, err = self.run([self.args.kiln, "compile", compiled_path,
                                "--name=" + name, "-o", obj, *flags],
                               self.args.compile_timeout)
