@@ -6,7 +6,7 @@ set -euo pipefail
 PKGS=(
   cmake ninja-build ccache git python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-  libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
+  libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata libclang-rt-22-dev
 )
 
 missing=()

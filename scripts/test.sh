@@ -15,4 +15,13 @@ set -e
 echo "tests: $(( $(date +%s) - t0 )) s"
 summary() { grep -oE "^ *$1 *: *[0-9]+" "$build/check-kiln.log" | grep -oE '[0-9]+$' || echo 0; }
 echo "check-kiln: $(summary Passed) passed, $(( $(summary Failed) + $(summary Unresolved) )) failed"
+# Fuzz smoke: every libFuzzer target (ASan + UBSan) on a fixed number of
+# inputs from a fixed seed; KILN_FUZZ_RUNS=0 skips it.
+if [ "${KILN_FUZZ_RUNS:-20000}" != 0 ]; then
+  t0=$(date +%s)
+  if ! KILN_FUZZ_RUNS="${KILN_FUZZ_RUNS:-20000}" bash "$root/scripts/fuzz.sh"; then
+    status=1
+  fi
+  echo "fuzz smoke: $(( $(date +%s) - t0 )) s"
+fi
 exit "$status"

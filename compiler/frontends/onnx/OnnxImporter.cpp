@@ -90,12 +90,23 @@ std::string ModelImporter::describe(int index) const {
 LogicalResult ModelImporter::load(onnx::ModelProto &model) {
   bool isText = StringRef(path).ends_with(".onnxtext");
   // Binary models are parsed straight from the mapped file.
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/isText);
-  if (!buffer)
-    return emitError(fileLoc)
-           << path << ": cannot open: " << buffer.getError().message();
-  StringRef data = (*buffer)->getBuffer();
+  std::unique_ptr<llvm::MemoryBuffer> owned;
+  if (options.contents) {
+    // The text parser needs a terminating NUL, which a caller's buffer
+    // need not have.
+    if (isText)
+      owned = llvm::MemoryBuffer::getMemBufferCopy(
+          options.contents->getBuffer(), path);
+  } else {
+    auto buffer =
+        llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                    /*RequiresNullTerminator=*/isText);
+    if (!buffer)
+      return emitError(fileLoc)
+             << path << ": cannot open: " << buffer.getError().message();
+    owned = std::move(*buffer);
+  }
+  StringRef data = owned ? owned->getBuffer() : options.contents->getBuffer();
   if (data.empty())
     return emitError(fileLoc) << path << ": file is empty";
   if (isText) {

@@ -9,6 +9,8 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "llvm/Support/MemoryBuffer.h"
+
 #include <string>
 
 namespace kiln {
@@ -28,6 +30,10 @@ struct OnnxImportOptions {
   /// sample; the driver imports once more with another size to prove that
   /// nothing but that dimension depends on it.
   int64_t sampleBatch = 1;
+  /// The model's bytes, when they are already in memory (fuzzing, tools);
+  /// `path` then only names the model in diagnostics and locates external
+  /// data.
+  const llvm::MemoryBuffer *contents = nullptr;
 };
 
 /// Reads `path` (.onnx binary, or ONNX text format when the file ends in

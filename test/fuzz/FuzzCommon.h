@@ -1,0 +1,57 @@
+// Shared by the fuzz targets: a context with the dialects the importers
+// create, diagnostics swallowed (bad input must fail cleanly, not loudly),
+// and a scratch file for readers that take paths.
+#ifndef KILN_TEST_FUZZ_FUZZCOMMON_H
+#define KILN_TEST_FUZZ_FUZZCOMMON_H
+
+#include "dialects/kiln/KilnDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unistd.h>
+
+namespace kiln::fuzz {
+
+/// A fresh context per input, so no state leaks from one input to the next.
+inline std::unique_ptr<mlir::MLIRContext> makeContext() {
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::kiln::KilnDialect, mlir::func::FuncDialect>();
+  auto ctx = std::make_unique<mlir::MLIRContext>(
+      registry, mlir::MLIRContext::Threading::DISABLED);
+  ctx->loadAllAvailableDialects();
+  ctx->getDiagEngine().registerHandler([](mlir::Diagnostic &) {});
+  return ctx;
+}
+
+/// A per-process scratch directory under $TMPDIR (or /tmp).
+inline const std::string &scratchDir() {
+  static const std::string dir = [] {
+    const char *tmp = getenv("TMPDIR");
+    std::string d = std::string(tmp ? tmp : "/tmp") + "/kiln-fuzz-" +
+                    std::to_string(getpid());
+    llvm::sys::fs::create_directories(d);
+    return d;
+  }();
+  return dir;
+}
+
+/// Writes `data` to `path`; false on an I/O error.
+inline bool writeFile(const std::string &path, const uint8_t *data,
+                      size_t size) {
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return false;
+  os.write(reinterpret_cast<const char *>(data), size);
+  return !os.has_error();
+}
+
+} // namespace kiln::fuzz
+
+#endif // KILN_TEST_FUZZ_FUZZCOMMON_H
