@@ -121,10 +121,10 @@ def exclusion(model):
             return "string tensors"
     runtime = {i.name for i in model.runtime_inputs()}
     for n in model.graph.all_nodes():
-        if n.domain in TRAINING_DOMAINS:
+        # Gradient is computed at import; optimizers and training-mode ops
+        # are out of scope.
+        if n.domain in TRAINING_DOMAINS and n.op_type != "Gradient":
             return "training op (%s)" % n.qualified_op
-        if n.op_type == "Gradient":
-            return "training op (Gradient)"
         if n.op_type in RANDOM_OPS:
             return "random generator (%s)" % n.op_type
         if n.op_type in SEQUENCE_OPS:

@@ -258,6 +258,9 @@ mlir::FailureOr<mlir::Value> buildMatMul(NodeImporter &n, mlir::Value lhs,
 mlir::FailureOr<mlir::Value> buildConv(NodeImporter &n, mlir::Value x,
                                        mlir::Value filter, mlir::Value bias);
 
+/// The converter of an ai.onnx.preview.training op (Gradient), or null.
+ConvertFn lookupTrainingConverter(llvm::StringRef opType); // OnnxGradient.cpp
+
 /// The converter of an op of the default ONNX domain ("" or "ai.onnx"), or
 /// null when kiln cannot import it.
 ConvertFn lookupConverter(llvm::StringRef domain, llvm::StringRef opType);

@@ -807,6 +807,8 @@ OpTable buildOpTable() {
 } // namespace
 
 ConvertFn lookupConverter(StringRef domain, StringRef opType) {
+  if (domain == "ai.onnx.preview.training")
+    return lookupTrainingConverter(opType);
   if (!domain.empty() && domain != "ai.onnx")
     return nullptr;
   static const OpTable table = buildOpTable();
