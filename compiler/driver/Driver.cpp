@@ -26,6 +26,52 @@ using namespace mlir;
 
 namespace kiln {
 
+/// Tensors past 2^62 bytes (or whose element count overflows 64 bits) cannot
+/// be addressed by the generated code or described in the header; reject
+/// them at import, naming the op (or input) that has one.
+static LogicalResult checkTensorSizes(ModuleOp module) {
+  constexpr uint64_t kMaxBytes = uint64_t(1) << 62;
+  auto tooBig = [&](Type type) {
+    auto t = dyn_cast<RankedTensorType>(type);
+    if (!t)
+      return false;
+    uint64_t n = 1;
+    for (int64_t d : t.getShape()) {
+      if (d <= 0)
+        return false; // dynamic, or no elements at all
+      if (__builtin_mul_overflow(n, uint64_t(d), &n))
+        return true;
+    }
+    unsigned bits = t.getElementType().isIntOrFloat()
+                        ? t.getElementType().getIntOrFloatBitWidth()
+                        : 64;
+    uint64_t bytes;
+    return __builtin_mul_overflow(n, uint64_t(std::max(bits, 8u) / 8), &bytes) ||
+           bytes > kMaxBytes;
+  };
+  bool ok = true;
+  module.walk([&](Operation *op) {
+    if (auto func = dyn_cast<func::FuncOp>(op)) {
+      for (BlockArgument arg : func.getArguments())
+        if (tooBig(arg.getType())) {
+          emitError(arg.getLoc()) << "input " << arg.getArgNumber() << " of type "
+                                  << arg.getType()
+                                  << " has more than 2^62 bytes";
+          ok = false;
+        }
+      return;
+    }
+    for (Type t : op->getResultTypes())
+      if (tooBig(t)) {
+        op->emitError("'") << op->getName() << "' produces " << t
+                           << ", which has more than 2^62 bytes";
+        ok = false;
+      }
+  });
+  return success(ok);
+}
+
+
 std::string versionString() {
   return std::string("kiln ") + KILN_VERSION + " (LLVM " LLVM_VERSION_STRING ")";
 }
@@ -250,7 +296,7 @@ int compile(const CompileOptions &o) {
     return importOnnxModel(ctx, o.input, importOptions);
   };
   FailureOr<OwningOpRef<ModuleOp>> module = import(0);
-  if (failed(module))
+  if (failed(module) || failed(checkTensorSizes(**module)))
     return 1;
   // A dynamic-batch model is compiled for one sample and run once per
   // sample. Prove that this is exact: import it again with a batch of

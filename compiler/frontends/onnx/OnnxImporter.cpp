@@ -337,6 +337,10 @@ FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
       shape.push_back(dim.dim_value());
       continue;
     }
+    if (dim.has_dim_value())
+      return emitError(loc) << "input '" << name << "' has a negative "
+                            << "dimension " << i << " (" << dim.dim_value()
+                            << ")";
     if (i == 0 && options.batch > 0) {
       shape.push_back(options.batch);
       continue;
