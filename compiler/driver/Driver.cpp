@@ -88,6 +88,12 @@ int fail(const llvm::Twine &message) {
 class PendingOutput {
 public:
   ~PendingOutput() {
+    // A failed write was reported already; raw_fd_ostream would abort on an
+    // unchecked error.
+    if (stream) {
+      stream->close();
+      stream->clear_error();
+    }
     stream.reset();
     if (!temp.empty())
       llvm::sys::fs::remove(temp);
@@ -123,8 +129,11 @@ public:
       return "";
     }
     stream->close();
-    if (stream->has_error())
-      return "cannot write '" + final + "': " + stream->error().message();
+    if (stream->has_error()) {
+      std::string message = stream->error().message();
+      stream->clear_error();
+      return "cannot write '" + final + "': " + message;
+    }
     stream.reset();
     if (std::error_code ec = llvm::sys::fs::rename(temp, final))
       return "cannot write '" + final + "': " + ec.message();

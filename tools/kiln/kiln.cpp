@@ -1,6 +1,8 @@
 // kiln: the user-facing compiler CLI. `kiln compile MODEL -o OUT.o`.
 #include "compiler/driver/Driver.h"
 
+#include <csignal>
+
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/raw_ostream.h"
@@ -9,6 +11,10 @@ using namespace llvm;
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // Past a file-size limit, writes must fail with EFBIG and be reported like
+  // a full disk, not kill the compiler (LLVM's handlers treat SIGXFSZ as a
+  // crash).
+  signal(SIGXFSZ, SIG_IGN);
   cl::SubCommand compileCmd(
       "compile", "Compile a model into an object file and a C header");
   cl::OptionCategory category("kiln compile options");
