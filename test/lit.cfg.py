@@ -22,6 +22,6 @@ llvm_config.add_tool_substitutions(
 include_dir = os.path.join(config.kiln_src_root, "runtime", "include")
 config.substitutions.append(("%kiln_rt", config.kiln_runtime_lib))
 config.substitutions.append(
-    ("%cc", f"{config.c_compiler} -I{include_dir} -Wall -Werror"))
+    ("%cc", f"{config.c_compiler} {config.c_sanitize_flags} -I{include_dir} -Wall -Werror"))
 config.substitutions.append(
     ("%harness", os.path.join(config.kiln_src_root, "test", "e2e", "harness.c")))

@@ -139,5 +139,11 @@ int main(int argc, char **argv) {
     write_output(argv[3], i, outputs[i],
                  tensor_bytes(&model->outputs[i], batch));
   kiln_arena_free(arena);
+  for (int i = 0; i < model->num_inputs; ++i)
+    free(inputs[i]);
+  for (int i = 0; i < model->num_outputs; ++i)
+    free(outputs[i]);
+  free(inputs);
+  free(outputs);
   return 0;
 }

@@ -236,6 +236,7 @@ class Runner:
         self.link_flags = (["-fuse-ld=lld"]
                            if "clang" in os.path.basename(args.cc)
                            and shutil.which("ld.lld") else [])
+        self.link_flags += args.cflags.split()
 
     def run(self, cmd, timeout):
         try:
@@ -628,6 +629,8 @@ def main():
     p.add_argument("--rt", default=os.path.join(REPO, "build", "lib",
                                                 "libkiln_rt.a"))
     p.add_argument("--cc", default=shutil.which("clang-22") or "cc")
+    p.add_argument("--cflags", default="",
+                   help="extra compiler flags for the harness (sanitizers)")
     p.add_argument("-j", "--jobs", type=int, default=2)
     p.add_argument("--compile-timeout", type=int, default=120)
     p.add_argument("--run-timeout", type=int, default=60)

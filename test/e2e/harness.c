@@ -95,7 +95,7 @@ int main(int argc, char **argv) {
       continue;
     }
     int64_t n = count(model, t, batch);
-    const float *want = read_file(dir, "output", i, (size_t)n * sizeof(float));
+    float *want = read_file(dir, "output", i, (size_t)n * sizeof(float));
     const float *got = outputs[i];
     double max_err = 0;
     int64_t bad = 0, first_bad = -1;
@@ -117,7 +117,14 @@ int main(int argc, char **argv) {
              want[first_bad]);
       ++failures;
     }
+    free(want);
   }
   kiln_arena_free(arena);
+  for (int i = 0; i < model->num_inputs; ++i)
+    free(inputs[i]);
+  for (int i = 0; i < model->num_outputs; ++i)
+    free(outputs[i]);
+  free(inputs);
+  free(outputs);
   return failures ? 1 : 0;
 }
