@@ -34,6 +34,13 @@ FailureOr<Value> sumTo(NodeImporter &n, Value g, RankedTensorType type) {
   return n.reshape(*summed, type.getShape());
 }
 
+/// A kiln.constant of `type` (a float tensor) with every element `v`.
+FailureOr<Value> splat(NodeImporter &n, Type type, double v) {
+  auto t = cast<RankedTensorType>(type);
+  return n.constant(cast<ElementsAttr>(DenseElementsAttr::get(
+      t, FloatAttr::get(t.getElementType(), v))));
+}
+
 LogicalResult convertGradient(NodeImporter &n) {
   const onnx::AttributeProto *xsAttr = n.findAttr("xs");
   std::string yName;
@@ -53,6 +60,9 @@ LogicalResult convertGradient(NodeImporter &n) {
     if (!x)
       return n.emitError() << "'xs' names '" << name
                            << "', which is not computed before this node";
+    if (!isa<FloatType>(cast<RankedTensorType>(x.getType()).getElementType()))
+      return n.emitError() << "'xs' entry '" << name
+                           << "' must be a float tensor";
     xs.push_back(x);
   }
   if (xs.size() != static_cast<size_t>(n.node.output_size()))
@@ -74,19 +84,10 @@ LogicalResult convertGradient(NodeImporter &n) {
     return a->isBeforeInBlock(b);
   });
 
-  Builder b(n.getContext());
   llvm::DenseMap<Value, Value> grads;
-  auto ones = n.scalar(cast<RankedTensorType>(y.getType()).getElementType(),
-                       1.0);
-  if (failed(ones))
-    return failure();
-  // grad(y) = ones shaped like y: 0 * y + 1.
-  auto zero = n.scalar(cast<RankedTensorType>(y.getType()).getElementType(),
-                       0.0);
-  if (failed(zero))
-    return failure();
-  auto zeros = n.create("kiln.mul", {y, *zero});
-  auto yGrad = failed(zeros) ? zeros : n.create("kiln.add", {*zeros, *ones});
+  // The seed: ones shaped like y (a splat constant, so an inf or NaN in y
+  // does not leak into it).
+  auto yGrad = splat(n, y.getType(), 1.0);
   if (failed(yGrad))
     return failure();
   grads[y] = *yGrad;
@@ -152,9 +153,7 @@ LogicalResult convertGradient(NodeImporter &n) {
     Value g = grads.lookup(x);
     if (!g) {
       // y does not depend on x.
-      auto zero = n.scalar(cast<RankedTensorType>(x.getType()).getElementType(),
-                           0.0);
-      auto z = failed(zero) ? zero : n.create("kiln.mul", {x, *zero});
+      auto z = splat(n, x.getType(), 0.0);
       if (failed(z))
         return failure();
       g = *z;

@@ -274,6 +274,30 @@ LogicalResult checkImage(NodeImporter &n, unsigned i, StringRef what) {
   return n.emitError() << what << " must be 4-D, got " << n.inputType(i);
 }
 
+/// A TF filter [KH, KW, a, b] in kiln's channels-first order [b, a, KH, KW]
+/// when the node runs NCHW; unchanged for NHWC.
+FailureOr<Value> filterForLayout(NodeImporter &n, Value filter, bool first) {
+  if (!first)
+    return filter;
+  Builder b(n.getContext());
+  return n.create("kiln.transpose", filter,
+                  {n.named("perm", b.getDenseI64ArrayAttr({3, 2, 0, 1}))});
+}
+
+/// The layout, strides, dilations and pads attributes of a 2-D window op.
+SmallVector<NamedAttribute> windowAttrs(NodeImporter &n, bool first,
+                                        ArrayRef<int64_t> strides,
+                                        ArrayRef<int64_t> dilations,
+                                        ArrayRef<int64_t> pads) {
+  Builder b(n.getContext());
+  return {n.named("layout", LayoutAttr::get(n.getContext(), first
+                                                                ? Layout::NCHW
+                                                                : Layout::NHWC)),
+          n.named("strides", b.getDenseI64ArrayAttr(strides)),
+          n.named("dilations", b.getDenseI64ArrayAttr(dilations)),
+          n.named("pads", b.getDenseI64ArrayAttr(pads))};
+}
+
 /// Conv2D and DepthwiseConv2dNative (filter [KH, KW, C, M] -> groups = C).
 template <bool Depthwise> LogicalResult convertConv(NodeImporter &n) {
   if (failed(n.checkNumInputs(2, 2)) || failed(checkImage(n, 0, "input")) ||
@@ -306,22 +330,13 @@ template <bool Depthwise> LogicalResult convertConv(NodeImporter &n) {
   } else if (f.getDimSize(2) > 0 && inC % f.getDimSize(2) == 0) {
     groups = inC / f.getDimSize(2);
   }
-  Builder b(n.getContext());
-  if (*first) {
-    auto t = n.create("kiln.transpose", filter,
-                      {n.named("perm", b.getDenseI64ArrayAttr({3, 2, 0, 1}))});
-    if (failed(t))
-      return failure();
-    filter = *t;
-  }
-  return n.single(n.create(
-      "kiln.conv_2d", {n.input(0), filter},
-      {n.named("layout", LayoutAttr::get(n.getContext(),
-                                         *first ? Layout::NCHW : Layout::NHWC)),
-       n.named("strides", b.getDenseI64ArrayAttr(*strides)),
-       n.named("dilations", b.getDenseI64ArrayAttr(*dilations)),
-       n.named("pads", b.getDenseI64ArrayAttr(*pads)),
-       n.named("groups", b.getI64IntegerAttr(groups))}));
+  auto laidOut = filterForLayout(n, filter, *first);
+  if (failed(laidOut))
+    return failure();
+  auto attrs = windowAttrs(n, *first, *strides, *dilations, *pads);
+  attrs.push_back(n.named(
+      "groups", Builder(n.getContext()).getI64IntegerAttr(groups)));
+  return n.single(n.create("kiln.conv_2d", {n.input(0), *laidOut}, attrs));
 }
 
 /// Conv2DBackpropInput(input_sizes, filter [KH, KW, Cout, Cin], x): the
@@ -361,24 +376,15 @@ LogicalResult convertConvBackpropInput(NodeImporter &n) {
                               "convolution of "
                            << x;
   }
-  Value filter = n.input(1);
-  Builder b(n.getContext());
-  if (*first) {
-    // [KH, KW, F, C] -> [C, F, KH, KW]
-    auto t = n.create("kiln.transpose", filter,
-                      {n.named("perm", b.getDenseI64ArrayAttr({3, 2, 0, 1}))});
-    if (failed(t))
-      return failure();
-    filter = *t;
-  }
-  return n.single(n.create(
-      "kiln.conv_transpose_2d", {n.input(2), filter},
-      {n.named("layout", LayoutAttr::get(n.getContext(),
-                                         *first ? Layout::NCHW : Layout::NHWC)),
-       n.named("strides", b.getDenseI64ArrayAttr(*strides)),
-       n.named("dilations", b.getDenseI64ArrayAttr(*dilations)),
-       n.named("pads", b.getDenseI64ArrayAttr(*pads)),
-       n.named("output_padding", b.getDenseI64ArrayAttr(outPad))}));
+  // [KH, KW, F, C] -> [C, F, KH, KW] under NCHW.
+  auto filter = filterForLayout(n, n.input(1), *first);
+  if (failed(filter))
+    return failure();
+  auto attrs = windowAttrs(n, *first, *strides, *dilations, *pads);
+  attrs.push_back(n.named(
+      "output_padding", Builder(n.getContext()).getDenseI64ArrayAttr(outPad)));
+  return n.single(
+      n.create("kiln.conv_transpose_2d", {n.input(2), *filter}, attrs));
 }
 
 template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
@@ -396,14 +402,9 @@ template <bool IsMax> LogicalResult convertPool(NodeImporter &n) {
                          *strides, dilations);
   if (failed(pads))
     return failure();
-  Builder b(n.getContext());
-  SmallVector<NamedAttribute> attrs = {
-      n.named("layout", LayoutAttr::get(n.getContext(),
-                                        *first ? Layout::NCHW : Layout::NHWC)),
-      n.named("kernel", b.getDenseI64ArrayAttr(*kernel)),
-      n.named("strides", b.getDenseI64ArrayAttr(*strides)),
-      n.named("dilations", b.getDenseI64ArrayAttr(dilations)),
-      n.named("pads", b.getDenseI64ArrayAttr(*pads))};
+  auto attrs = windowAttrs(n, *first, *strides, dilations, *pads);
+  attrs.push_back(n.named(
+      "kernel", Builder(n.getContext()).getDenseI64ArrayAttr(*kernel)));
   return n.single(
       n.create(IsMax ? "kiln.max_pool" : "kiln.avg_pool", n.input(0), attrs));
 }
