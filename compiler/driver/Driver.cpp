@@ -299,6 +299,7 @@ int compile(const CompileOptions &o) {
     }
     OnnxImportOptions importOptions;
     importOptions.batch = o.batch;
+    importOptions.inputShapes = o.inputShapes;
     importOptions.dynamicBatch = o.dynamicBatch || probe;
     if (probe)
       importOptions.sampleBatch = sampleBatch;

@@ -294,16 +294,15 @@ class Runner:
         name = "m%d" % index
         obj = os.path.join(work, "case.o")
         flags = ["--dynamic-batch"] if self.args.dynamic_batch else []
-        # Static mode: a symbolic leading dimension gets the test's size.
+        # Static mode: symbolic dimensions get the test's sizes.
         if not self.args.dynamic_batch:
             for k, info in enumerate(runtime_inputs):
                 if info.name not in frozen and info.dims and \
-                        info.dims[0] is None:
+                        None in info.dims:
                     t = onnxpb.read_tensor(os.path.join(sets[0],
                                                         "input_%d.pb" % k))
-                    if t.dims:
-                        flags = ["--batch=%d" % t.dims[0]]
-                        break
+                    flags.append("--input-shape=%s=%s" % (
+                        info.name, ",".join(str(d) for d in t.dims)))
         rc, _, err = self.run([self.args.kiln, "compile", compiled_path,
                                "--name=" + name, "-o", obj, *flags],
                               self.args.compile_timeout)

@@ -2,6 +2,7 @@
 // (producers, dangling inputs, topological order, unsupported ops) before
 // converting anything, then builds one func.func node by node through the op
 // table in OnnxOps.cpp.
+#include "compiler/frontends/common/InputShapes.h"
 #include "compiler/frontends/onnx/OnnxImporter.h"
 #include "compiler/frontends/onnx/OnnxInternal.h"
 
@@ -60,6 +61,7 @@ private:
   OnnxImportOptions options;
   /// Importing one sample of a dynamic-batch model.
   bool dynamicBatch = false;
+  InputShapes inputShapes;
   Location fileLoc;
   int64_t opset = 0;
   const onnx::GraphProto *graph = nullptr;
@@ -326,34 +328,44 @@ FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
     return emitError(loc) << "input '" << name
                           << "' has no shape; kiln needs static shapes";
   SmallVector<int64_t> shape;
+  for (const auto &dim : tensor.shape().dim())
+    shape.push_back(dim.has_dim_value() ? dim.dim_value() : -1);
+  for (auto [i, dim] : llvm::enumerate(tensor.shape().dim()))
+    if (dim.has_dim_value() && dim.dim_value() < 0)
+      return emitError(loc) << "input '" << name << "' has a negative "
+                            << "dimension " << i << " (" << dim.dim_value()
+                            << ")";
+  FailureOr<bool> given = inputShapes.bind(name, shape, false, loc);
+  if (failed(given))
+    return failure();
+  SmallVector<int64_t> declared = shape;
   for (auto [i, dim] : llvm::enumerate(tensor.shape().dim())) {
     // The leading dimension is the batch: one sample under dynamic batch,
     // or --batch's size when the model leaves it open.
     if (i == 0 && dynamicBatch) {
-      shape.push_back(options.sampleBatch);
+      shape[0] = options.sampleBatch;
       continue;
     }
-    if (dim.has_dim_value() && dim.dim_value() >= 0) {
-      shape.push_back(dim.dim_value());
+    if (shape[i] >= 0)
       continue;
-    }
-    if (dim.has_dim_value())
-      return emitError(loc) << "input '" << name << "' has a negative "
-                            << "dimension " << i << " (" << dim.dim_value()
-                            << ")";
     if (i == 0 && options.batch > 0) {
-      shape.push_back(options.batch);
+      shape[0] = options.batch;
       continue;
     }
     auto diag = emitError(loc)
                 << "input '" << name << "' has a dynamic dimension " << i;
     if (dim.has_dim_param())
       diag << " ('" << dim.dim_param() << "')";
+    std::string dims;
+    for (auto [k, d] : llvm::enumerate(declared))
+      dims += (k ? "," : "") + (d >= 0 ? std::to_string(d)
+                                       : k == 0 ? std::string("N")
+                                                : "D" + std::to_string(k));
+    diag << "; bind it with " << (i == 0 ? "--batch=N or " : "")
+         << "--input-shape=" << name << "=" << dims;
     if (i == 0)
-      return diag << "; compile with --dynamic-batch, or bind it with "
-                     "--batch=N";
-    return diag << "; kiln needs static shapes beyond the leading (batch) "
-                   "dimension";
+      diag << ", or compile with --dynamic-batch";
+    return diag;
   }
   return Type(RankedTensorType::get(shape, element));
 }
@@ -414,6 +426,11 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     args.push_back(&input);
   }
   if (!ok)
+    return failure();
+  std::vector<std::string> inputNames;
+  for (const onnx::ValueInfoProto *input : args)
+    inputNames.push_back(input->name());
+  if (failed(inputShapes.checkAllBound(inputNames, fileLoc)))
     return failure();
 
   auto func = func::FuncOp::create(builder, fileLoc, options.functionName,
@@ -526,13 +543,16 @@ FailureOr<OwningOpRef<ModuleOp>> ModelImporter::run() {
   if (failed(checkGraph(model.graph())) || !opsetOk)
     return failure();
 
+  if (failed(inputShapes.parse(options.inputShapes, fileLoc)))
+    return failure();
   // A symbolic leading dimension on any input asks for dynamic batch unless
-  // --batch binds it.
+  // --batch or --input-shape binds it.
   dynamicBatch = options.dynamicBatch;
   if (options.batch == 0)
     for (const onnx::ValueInfoProto &input : model.graph().input()) {
       const auto &type = input.type();
-      if (type.has_tensor_type() && type.tensor_type().has_shape() &&
+      if (!inputShapes.names(input.name()) &&
+          !initializerNames.contains(input.name()) && type.has_tensor_type() && type.tensor_type().has_shape() &&
           type.tensor_type().shape().dim_size() > 0 &&
           !type.tensor_type().shape().dim(0).has_dim_value())
         dynamicBatch = true;

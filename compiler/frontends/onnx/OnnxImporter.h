@@ -12,6 +12,7 @@
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <string>
+#include <vector>
 
 namespace kiln {
 
@@ -21,6 +22,9 @@ struct OnnxImportOptions {
   /// Size for every unknown leading (batch) dimension of the graph inputs;
   /// 0 = not set.
   int64_t batch = 0;
+  /// Shapes for inputs whose dimensions the model leaves open
+  /// ("name=D0,D1,..."; --input-shape).
+  std::vector<std::string> inputShapes;
   /// Import one sample of a batch-major model: every input's leading
   /// dimension becomes 1 and the module gets kiln.dynamic_batch. Also
   /// chosen, when `batch` is 0, for a model whose inputs leave the leading

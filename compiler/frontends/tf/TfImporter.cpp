@@ -2,6 +2,7 @@
 // checkpoint) or a frozen GraphDef (.pb / .pbtxt), picks the signature or
 // the --inputs/--outputs tensors, and builds the model function by
 // evaluating the requested outputs (TfGraph.cpp).
+#include "compiler/frontends/common/InputShapes.h"
 #include "compiler/frontends/tf/TfImporter.h"
 #include "compiler/frontends/tf/TfInternal.h"
 #include "compiler/frontends/tf/proto/saved_model.pb.h"
@@ -98,39 +99,17 @@ struct Port {
 };
 
 /// Binds unknown dims from --batch / --input-shape; errors name the input
-/// and the flag that fixes it.
+/// and the flag that fixes it. Under dynamic batch the leading dimension is
+/// the sample's, whatever --input-shape says.
 LogicalResult resolveShape(MLIRContext &ctx, StringRef file, Port &port,
+                           InputShapes &shapes,
                            const TfImportOptions &options) {
-  for (const std::string &spec : options.inputShapes) {
-    auto [name, dims] = StringRef(spec).split('=');
-    if (name != port.name)
-      continue;
-    SmallVector<StringRef> parts;
-    dims.split(parts, ',', -1, /*KeepEmpty=*/false);
-    SmallVector<int64_t> shape;
-    for (StringRef p : parts) {
-      int64_t d;
-      if (p.trim().getAsInteger(10, d) || d < 1)
-        return emitError(fileLoc(ctx, file))
-               << "--input-shape '" << spec
-               << "': dimensions must be positive integers";
-      shape.push_back(d);
-    }
-    if (!port.unknownRank && shape.size() != port.shape.size())
-      return emitError(fileLoc(ctx, file))
-             << "--input-shape '" << spec << "' has rank " << shape.size()
-             << " but input '" << port.name << "' has rank "
-             << port.shape.size();
-    for (size_t i = 0; i < shape.size() && !port.unknownRank; ++i)
-      if (port.shape[i] >= 0 && port.shape[i] != shape[i])
-        return emitError(fileLoc(ctx, file))
-               << "--input-shape '" << spec << "' conflicts with dimension "
-               << i << " = " << port.shape[i] << " of input '" << port.name
-               << "'";
-    port.shape = shape;
+  FailureOr<bool> given =
+      shapes.bind(port.name, port.shape, port.unknownRank, fileLoc(ctx, file));
+  if (failed(given))
+    return failure();
+  if (*given)
     port.unknownRank = false;
-    return success();
-  }
   if (port.unknownRank)
     return emitError(fileLoc(ctx, file))
            << "input '" << port.name
@@ -326,8 +305,11 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
               "uses its signature (--signature)";
 
   SmallVector<Type> argTypes;
+  InputShapes shapes;
+  if (failed(shapes.parse(options.inputShapes, fileLoc(ctx, file))))
+    return failure();
   for (Port &p : m.inputs) {
-    if (failed(resolveShape(ctx, file, p, options)))
+    if (failed(resolveShape(ctx, file, p, shapes, options)))
       return failure();
     Type elem = convertDataType(&ctx, p.dtype);
     if (!elem)
@@ -336,6 +318,11 @@ importTensorFlowModel(MLIRContext &ctx, StringRef file,
              << dataTypeName(p.dtype);
     argTypes.push_back(RankedTensorType::get(p.shape, elem));
   }
+  std::vector<std::string> inputNames;
+  for (const Port &p : m.inputs)
+    inputNames.push_back(p.name);
+  if (failed(shapes.checkAllBound(inputNames, fileLoc(ctx, file))))
+    return failure();
 
   OpBuilder builder(&ctx);
   OwningOpRef<ModuleOp> module = ModuleOp::create(fileLoc(ctx, file));
