@@ -25,3 +25,16 @@ config.substitutions.append(
     ("%cc", f"{config.c_compiler} {config.c_sanitize_flags} -I{include_dir} -Wall -Werror"))
 config.substitutions.append(
     ("%harness", os.path.join(config.kiln_src_root, "test", "e2e", "harness.c")))
+
+# Vector extensions of the machine running the tests: code compiled for
+# --target=x86-64-v3 / -v4 only runs where the CPU has them.
+try:
+    with open("/proc/cpuinfo") as fh:
+        cpu_flags = next((l.split(":", 1)[1].split() for l in fh
+                          if l.startswith("flags")), [])
+except OSError:
+    cpu_flags = []
+if {"avx2", "fma"} <= set(cpu_flags):
+    config.available_features.add("cpu-avx2")
+if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= set(cpu_flags):
+    config.available_features.add("cpu-avx512")

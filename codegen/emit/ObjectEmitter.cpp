@@ -26,11 +26,24 @@ std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name) {
     if (!features.empty())
       features.pop_back();
     t.features = features;
+    llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
+    if (host.lookup("avx512f")) {
+      t.vectorBits = 512;
+      t.vectorRegisters = 32;
+    } else if (host.lookup("avx2") && host.lookup("fma")) {
+      t.vectorBits = 256;
+    }
     return t;
   }
   if (name == "x86-64" || name == "x86-64-v2" || name == "x86-64-v3" ||
       name == "x86-64-v4") {
     t.cpu = name.str();
+    if (name == "x86-64-v3") {
+      t.vectorBits = 256;
+    } else if (name == "x86-64-v4") {
+      t.vectorBits = 512;
+      t.vectorRegisters = 32;
+    }
     return t;
   }
   return std::nullopt;

@@ -18,6 +18,10 @@ struct CpuTarget {
   std::string triple = "x86_64-unknown-linux-gnu";
   std::string cpu = "x86-64";
   std::string features;
+  /// Vector registers the code generator may assume: their width in bits
+  /// and how many there are (SSE/AVX2: 16, AVX-512: 32).
+  int64_t vectorBits = 128;
+  int64_t vectorRegisters = 16;
 };
 
 /// Resolves a --target value; nullopt for an unknown target.

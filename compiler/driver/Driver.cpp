@@ -355,6 +355,8 @@ int compile(const CompileOptions &o) {
   PassManager pm(&ctx);
   PipelineOptions pipelineOptions;
   pipelineOptions.name = name;
+  pipelineOptions.vectorBits = target->vectorBits;
+  pipelineOptions.vectorRegisters = target->vectorRegisters;
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);
   if (failed(pm.run(**module)) || diagnostics.errorCount())

@@ -3,11 +3,14 @@
 #include "compiler/pipelines/Pipelines.h"
 
 #include "codegen/common/Passes.h"
+#include "codegen/cpu/Passes.h"
 #include "passes/conversion/Passes.h"
 #include "passes/memory/Passes.h"
+#include "passes/tiling/Passes.h"
 #include "passes/verify/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
@@ -67,9 +70,24 @@ static void addFused(OpPassManager &pm) {
   pm.addPass(mlir::kiln::createVerifyLinalg());
 }
 
-static void addTiled(OpPassManager &pm) {
-  // Tiling and vectorization strategies plug in here (codegen/cpu). Until
-  // they do, this phase only folds unit dims so loop nests stay shallow.
+static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
+  // Constant matmul weights are packed into contiguous column panels at
+  // compile time (the register tile then reads B sequentially) ...
+  mlir::kiln::PackWeightsOptions pack;
+  pack.vectorBits = options.vectorBits;
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPackWeights(pack));
+  // ... the target picks tile sizes per op (cache blocks, reduction slices and
+  // a register tile sized to its vector registers) ...
+  mlir::kiln::SelectStrategyOptions strategy;
+  strategy.vectorBits = options.vectorBits;
+  strategy.vectorRegisters = options.vectorRegisters;
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createSelectStrategy(strategy));
+  // ... and the tiles become loop nests around vector code whose
+  // accumulators stay in registers.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createTileAndVectorize());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Untiled ops: fold unit dims so their loop nests stay shallow.
   pm.addPass(createLinalgFoldUnitExtentDimsPass());
   pm.addPass(createCanonicalizerPass());
 }
@@ -96,10 +114,13 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // Copies bufferization inserted become linalg.copy loops (no memrefCopy
   // runtime call), then every linalg op becomes scf loops.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies());
+  // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Views and subviews -> reinterpret_cast with explicit offsets/strides.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createSCFToControlFlowPass());
   // Math on f16/bf16 computes in f32, and bf16 arithmetic is emulated in
   // f32: the x86 backend would otherwise call compiler-rt for bf16.
@@ -126,6 +147,7 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertFuncToLLVMPass(func));
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
   mlir::kiln::EmitWrappersOptions wrappers;
@@ -145,7 +167,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   case Phase::Fused:
     return addFused(pm);
   case Phase::Tiled:
-    return addTiled(pm);
+    return addTiled(pm, options);
   case Phase::Bufferized:
     return addBufferized(pm);
   case Phase::LLVM:
@@ -163,6 +185,8 @@ void buildPipelineTo(OpPassManager &pm, Phase last,
 void registerPipelines() {
   mlir::kiln::registerKilnConversionPasses();
   mlir::kiln::registerKilnMemoryPasses();
+  mlir::kiln::registerKilnTilingPasses();
+  mlir::kiln::registerKilnCpuPasses();
   mlir::kiln::registerKilnVerifyPasses();
   mlir::kiln::registerKilnAbiPasses();
   for (auto [phase, name] : kPhaseNames) {

@@ -29,6 +29,14 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
   Option<std::string> name{*this, "name",
                            llvm::cl::desc("C symbol prefix of the model"),
                            llvm::cl::init("model")};
+  Option<int64_t> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Width of the target's vector registers"),
+      llvm::cl::init(128)};
+  Option<int64_t> vectorRegisters{
+      *this, "vector-registers",
+      llvm::cl::desc("Number of vector registers of the target"),
+      llvm::cl::init(16)};
 };
 
 /// Appends the passes that take IR from phase `phase - 1` to `phase`.

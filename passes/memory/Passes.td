@@ -27,7 +27,7 @@ def LowerCopies : Pass<"kiln-memory-lower-copies", "::mlir::func::FuncOp"> {
     Input: bufferized IR whose `memref.copy` ops may touch strided views
     (copies into padded or concatenated buffers).
     Output: every `memref.copy` is a `linalg.copy`, which lowers to plain
-    loops.  Upstream lowers non-contiguous `memref.copy` to a call to
+    loops; a copy of a buffer onto itself (an in-place tile) is erased.  Upstream lowers non-contiguous `memref.copy` to a call to
     `memrefCopy` from MLIR's C runner library, which a kiln object must not
     depend on.
   }];

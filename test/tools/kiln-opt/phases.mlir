@@ -1,6 +1,7 @@
 // Each registered phase pipeline reproduces one step of `kiln compile`.
 // RUN: kiln-opt %s --kiln-graph-pipeline | FileCheck %s --check-prefix=GRAPH
 // RUN: kiln-opt %s --kiln-graph-pipeline --kiln-fused-pipeline | FileCheck %s --check-prefix=FUSED
+// RUN: kiln-opt %s --kiln-graph-pipeline --kiln-fused-pipeline --kiln-tiled-pipeline | FileCheck %s --check-prefix=TILED
 // RUN: kiln-opt %s --kiln-graph-pipeline --kiln-fused-pipeline --kiln-tiled-pipeline --kiln-bufferized-pipeline | FileCheck %s --check-prefix=BUF
 // RUN: kiln-opt %s --kiln-cpu-pipeline=name=tiny | FileCheck %s --check-prefix=LLVM
 
@@ -28,6 +29,13 @@ func.func @main(%x: tensor<2x8xf32> {kiln.name = "x"}) -> (tensor<2x4xf32> {kiln
 // FUSED:         linalg.generic
 // FUSED:         math.exp
 
+// The matmul becomes one vectorized 2x4x1 register tile per reduction step
+// (128-bit vectors by default).
+// TILED-LABEL: func.func @main
+// TILED-NOT:     linalg.matmul
+// TILED:         scf.for
+// TILED:         vector.contract {{.*}} vector<2x1xf32>, vector<1x4xf32> into vector<2x4xf32>
+
 // BUF-LABEL: func.func @main
 // BUF-SAME:      memref<2x8xf32> {kiln.name = "x"}
 // BUF-SAME:      memref<2x4xf32> {kiln.name = "y"}
@@ -35,7 +43,7 @@ func.func @main(%x: tensor<2x8xf32> {kiln.name = "x"}) -> (tensor<2x4xf32> {kiln
 // BUF-SAME:      kiln.arena_size = {{[0-9]+}}
 // BUF-NOT:       memref.alloc
 // BUF:           memref.view
-// BUF:           linalg.matmul
+// BUF:           vector.contract
 // BUF:           return
 
 // LLVM-DAG:    llvm.func internal @tiny_main(

@@ -1,0 +1,171 @@
+// kiln-cpu-pack-weights: matmuls whose B is a constant (or the transpose of
+// one, as ONNX Gemm transB gives) read B from a copy packed at compile time
+// into panels of nr contiguous columns, so the micro-kernel streams B
+// sequentially instead of striding across rows.
+#include "codegen/cpu/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define DEBUG_TYPE "kiln-cpu-pack-weights"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_PACKWEIGHTS
+#include "codegen/cpu/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+/// The row-major f32 contents of a constant, or nullopt (splat, or not a
+/// constant kiln can read).
+std::optional<ArrayRef<float>> constantFloats(Value v) {
+  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  if (auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue())) {
+    AsmResourceBlob *blob = res.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> bytes = blob->getData();
+    int64_t n = res.getType().getNumElements();
+    if (static_cast<int64_t>(bytes.size()) != n * 4)
+      return std::nullopt;
+    return ArrayRef<float>(reinterpret_cast<const float *>(bytes.data()), n);
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
+    if (dense.isSplat())
+      return std::nullopt;
+    ArrayRef<char> bytes = dense.getRawData();
+    return ArrayRef<float>(reinterpret_cast<const float *>(bytes.data()),
+                           dense.getNumElements());
+  }
+  return std::nullopt;
+}
+
+struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
+  using PackWeightsBase::PackWeightsBase;
+
+  void runOnOperation() override {
+    SmallVector<linalg::MatmulOp> matmuls;
+    getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+    for (linalg::MatmulOp op : matmuls)
+      pack(op);
+  }
+
+  /// Panel width: two vectors (four when A has fewer rows than a register
+  /// tile would use, so a 1-row tile still has enough accumulators),
+  /// narrowed until it divides N.
+  int64_t panelWidth(int64_t m, int64_t n) const {
+    int64_t lanes = vectorBits / 32;
+    for (int64_t v = m < 4 ? 4 : 2; v >= 1; --v)
+      if (n % (v * lanes) == 0)
+        return v * lanes;
+    return 0;
+  }
+
+  void pack(linalg::MatmulOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        op.hasUserDefinedMaps())
+      return;
+    auto aType = cast<RankedTensorType>(op.getInputs()[0].getType());
+    auto bType = cast<RankedTensorType>(op.getInputs()[1].getType());
+    auto cType = cast<RankedTensorType>(op.getOutputs()[0].getType());
+    if (!aType.getElementType().isF32() || !bType.getElementType().isF32() ||
+        !cType.getElementType().isF32())
+      return;
+    int64_t m = aType.getDimSize(0), k = bType.getDimSize(0),
+            n = bType.getDimSize(1);
+    int64_t nr = panelWidth(m, n);
+    if (nr == 0 || k == 0)
+      return;
+
+    // B itself, or B = transpose(W) with W [N, K].
+    Value b = op.getInputs()[1];
+    bool transposed = false;
+    if (auto t = b.getDefiningOp<linalg::TransposeOp>()) {
+      if (t.getPermutation() != ArrayRef<int64_t>{1, 0})
+        return;
+      b = t.getInput();
+      transposed = true;
+    }
+    std::optional<ArrayRef<float>> values = constantFloats(b);
+    if (!values)
+      return;
+
+    // Bp[n1][kk][n0] = B[kk][n1 * nr + n0].
+    int64_t panels = n / nr;
+    std::vector<float> packed(static_cast<size_t>(n * k));
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t kk = 0; kk < k; ++kk)
+        for (int64_t j = 0; j < nr; ++j) {
+          int64_t col = p * nr + j;
+          packed[(p * k + kk) * nr + j] =
+              transposed ? (*values)[col * k + kk] : (*values)[kk * n + col];
+        }
+    OpBuilder builder(op);
+    Location loc = op.getLoc();
+    auto packedType = RankedTensorType::get({panels, k, nr}, builder.getF32Type());
+    ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
+                         packed.size() * sizeof(float));
+    // Small weights stay inline (readable IR), large ones are blobs.
+    TypedAttr attr =
+        packed.size() <= 64
+            ? TypedAttr(DenseElementsAttr::get(packedType,
+                                               ArrayRef<float>(packed)))
+            : TypedAttr(DenseResourceElementsAttr::get(
+                  packedType, "packed_weights",
+                  HeapAsmResourceBlob::allocateAndCopyWithAlign(
+                      bytes, alignof(float), /*dataIsMutable=*/false)));
+    Value bp = arith::ConstantOp::create(builder, loc, attr);
+
+    // C[m, n1 * nr + n0] += A[m, k] * Bp[n1, k, n0], on C viewed as
+    // [M, N1, nr].
+    auto expandedType = RankedTensorType::get({m, panels, nr},
+                                              builder.getF32Type());
+    SmallVector<ReassociationIndices> reassoc = {{0}, {1, 2}};
+    Value init = tensor::ExpandShapeOp::create(builder, loc, expandedType,
+                                               op.getOutputs()[0], reassoc);
+    MLIRContext *ctx = builder.getContext();
+    AffineExpr dm, dn1, dn0, dk;
+    bindDims(ctx, dm, dn1, dn0, dk);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(4, 0, {dm, dk}, ctx),
+        AffineMap::get(4, 0, {dn1, dk, dn0}, ctx),
+        AffineMap::get(4, 0, {dm, dn1, dn0}, ctx)};
+    SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        builder, loc, TypeRange{expandedType},
+        ValueRange{op.getInputs()[0], bp}, ValueRange{init}, maps, iterators,
+        [](OpBuilder &nb, Location nl, ValueRange args) {
+          Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
+          linalg::YieldOp::create(nb, nl,
+                                  arith::AddFOp::create(nb, nl, args[2], p)
+                                      .getResult());
+        });
+    Value result = tensor::CollapseShapeOp::create(
+        builder, loc, cType, generic.getResult(0), reassoc);
+    Operation *producer = op.getInputs()[1].getDefiningOp();
+    op.getResult(0).replaceAllUsesWith(result);
+    op.erase();
+    // The unpacked weight (and its transpose) is dead unless something
+    // else reads it.
+    while (producer && producer->use_empty() &&
+           isMemoryEffectFree(producer)) {
+      Operation *next = producer->getNumOperands()
+                            ? producer->getOperand(0).getDefiningOp()
+                            : nullptr;
+      producer->erase();
+      producer = next;
+    }
+  }
+};
+
+} // namespace

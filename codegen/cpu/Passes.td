@@ -1,0 +1,65 @@
+// x86 code generation: per-op strategy selection and vector lowering.
+#ifndef KILN_CODEGEN_CPU_PASSES_TD
+#define KILN_CODEGEN_CPU_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def SelectStrategy : Pass<"kiln-cpu-select-strategy", "::mlir::func::FuncOp"> {
+  let summary = "Choose tile sizes for each linalg op on the target";
+  let description = [{
+    Input: linalg on tensors (the `fused` phase).
+    Output: the same IR; ops kiln knows how to tile well get `kiln.tiling`
+    (see passes/tiling/Passes.h), which `kiln-tiling-tile-and-vectorize`
+    applies. Matmuls (f32, static shapes) get three levels: cache tiles of
+    the output, a tile of the reduction, and a register tile of
+    `mr x nr x 1` (nr a multiple of the vector length) whose accumulators
+    fit the target's vector registers. A dimension that no register tile
+    divides leaves the op untiled for now (scalar loops), never wrong.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"128",
+           "Width of the target's vector registers (128, 256 or 512)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"16",
+           "Number of vector registers of the target">,
+  ];
+}
+
+def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::func::FuncOp"> {
+  let summary = "Pack constant matmul weights into contiguous column panels";
+  let description = [{
+    Input: linalg on tensors. A `linalg.matmul` (f32, static shapes) whose
+    B operand is a constant, or the [1, 0] transpose of one, and whose N
+    is a multiple of the vector length.
+    Output: B is read from a new constant of shape [N/nr, K, nr] built at
+    compile time (nr: two vectors, four when M < 4), and the matmul is a
+    `linalg.generic` contraction over (m, n1, n0, k) writing the output
+    viewed as [M, N/nr, nr] through expand/collapse_shape. A register tile
+    then loads each step's row of B from one contiguous panel. The
+    transpose of a transposed weight is never computed at run time.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"128",
+           "Width of the target's vector registers (128, 256 or 512)">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
+def LowerVectors : Pass<"kiln-cpu-lower-vectors", "::mlir::func::FuncOp"> {
+  let summary = "Lower vector ops to what the LLVM conversion takes";
+  let description = [{
+    Input: bufferized IR with vector.contract, multi-dimensional transfers,
+    broadcasts and shape casts from vectorized tiles.
+    Output: contractions as chains of vector.fma (outer products: one
+    broadcast of the left operand times a row of the right one per
+    reduction step), transfers as 1-D vector loads and stores (unrolled),
+    reductions along the innermost dimension as vector.reduction. Nothing
+    that the `convert-vector-to-llvm` conversion would scalarize is left.
+  }];
+  let dependentDialects = ["::mlir::vector::VectorDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
+#endif // KILN_CODEGEN_CPU_PASSES_TD

@@ -1,0 +1,149 @@
+// kiln-cpu-select-strategy: tile sizes per linalg op for an x86 target with
+// a given vector width and register count. Only the choice lives here; the
+// tiling itself is passes/tiling.
+#include "codegen/cpu/Passes.h"
+#include "passes/tiling/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+
+#define DEBUG_TYPE "kiln-cpu-select-strategy"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_SELECTSTRATEGY
+#include "codegen/cpu/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+/// The largest multiple of `step` that divides `size` and is at most
+/// `limit` (at least `step`, which must divide `size`).
+int64_t largestDividingMultiple(int64_t size, int64_t step, int64_t limit) {
+  int64_t best = step;
+  for (int64_t t = step; t <= std::min(size, limit); t += step)
+    if (size % t == 0)
+      best = t;
+  return best;
+}
+
+/// Register tile of a matmul: mr rows of the output times nr columns (a
+/// multiple of the vector length), one reduction step at a time. The
+/// mr * nr / lanes accumulators plus one row of B and one broadcast must
+/// fit the registers; among the tiles that divide M and N, the one with the
+/// most FMAs per load (mr * v / (mr + v)) wins.
+struct RegisterTile {
+  int64_t mr = 0, nr = 0;
+};
+
+/// With `wholeN`, the tile spans all of `n` (a packed panel).
+RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
+                                int64_t registers, bool wholeN) {
+  RegisterTile best;
+  double bestScore = 0;
+  int64_t budget = registers - 4;
+  for (int64_t v = 1; v <= 4; ++v) {
+    if (n % (v * lanes) != 0 || (wholeN && n != v * lanes))
+      continue;
+    for (int64_t mr = 1; mr <= 8; ++mr) {
+      if (m % mr != 0 || mr * v > budget)
+        continue;
+      double score = double(mr * v) / double(mr + v);
+      if (score > bestScore) {
+        bestScore = score;
+        best = {mr, v * lanes};
+      }
+    }
+  }
+  return best;
+}
+
+struct SelectStrategyPass
+    : mlir::kiln::impl::SelectStrategyBase<SelectStrategyPass> {
+  using SelectStrategyBase::SelectStrategyBase;
+
+  void runOnOperation() override {
+    if (vectorBits < 128 || vectorBits % 128 != 0 || vectorRegisters < 8) {
+      getOperation().emitError("kiln-cpu-select-strategy: unsupported "
+                               "vector-bits ")
+          << vectorBits << " / vector-registers " << vectorRegisters;
+      return signalPassFailure();
+    }
+    getOperation().walk([&](linalg::LinalgOp op) { selectContraction(op); });
+  }
+
+  /// f32 contractions with one M and K dimension and an N dimension
+  /// contiguous in B and the output (row-major matmul and its batched
+  /// forms). N may also be split in two, [N1, K, N0] for B with its N0
+  /// panels packed contiguously (kiln-cpu-pack-weights): the register tile
+  /// then spans one whole panel.
+  void selectContraction(linalg::LinalgOp op) {
+    if (!linalg::isaContractionOpInterface(op) || !op.hasPureTensorSemantics() ||
+        op.hasDynamicShape() || op->getNumResults() != 1)
+      return;
+    if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
+          return getElementTypeOrSelf(t).isF32();
+        }))
+      return;
+    FailureOr<linalg::ContractionDimensions> dims =
+        linalg::inferContractionDims(op);
+    if (failed(dims) || dims->m.size() != 1 || dims->k.size() != 1 ||
+        dims->n.empty() || dims->n.size() > 2)
+      return;
+    unsigned loops = op.getNumLoops();
+    auto innermost = [&](OpOperand *operand) -> std::optional<unsigned> {
+      AffineMap map = op.getMatchingIndexingMap(operand);
+      if (map.getNumResults() == 0)
+        return std::nullopt;
+      auto d = dyn_cast<AffineDimExpr>(map.getResults().back());
+      return d ? std::optional<unsigned>(d.getPosition()) : std::nullopt;
+    };
+    // The innermost N dimension must be the innermost dimension of B and
+    // of the output, so rows of B and of the accumulators are contiguous.
+    std::optional<unsigned> nInner = innermost(op.getDpsInputOperand(1));
+    if (!nInner || innermost(op.getDpsInitOperand(0)) != nInner ||
+        !llvm::is_contained(dims->n, *nInner))
+      return;
+    std::optional<unsigned> nOuter;
+    for (unsigned d : dims->n)
+      if (d != *nInner)
+        nOuter = d;
+    unsigned mDim = dims->m[0], kDim = dims->k[0];
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t m = bounds[mDim], n = bounds[*nInner], k = bounds[kDim];
+    int64_t lanes = vectorBits / 32;
+    if (k == 0 || m == 0)
+      return;
+    RegisterTile reg = chooseRegisterTile(m, n, lanes, vectorRegisters,
+                                          /*wholeN=*/nOuter.has_value());
+    if (reg.mr == 0)
+      return;
+    // Cache tiles: an output block of at most 64 rows and 256 columns and a
+    // 256-deep slice of the reduction keep B's block in L2 and A's rows in
+    // L1 while the register tiles sweep them.
+    SmallVector<int64_t> cache(loops, 0), reduction(loops, 0),
+        registers(loops, 0);
+    for (unsigned b : dims->batch)
+      cache[b] = 1;
+    cache[mDim] = largestDividingMultiple(m, reg.mr, 64);
+    if (nOuter) {
+      cache[*nOuter] = std::max<int64_t>(
+          1, largestDividingMultiple(bounds[*nOuter], 1, 256 / n));
+      registers[*nOuter] = 1;
+    } else {
+      cache[*nInner] = largestDividingMultiple(n, reg.nr, 256);
+      registers[*nInner] = reg.nr;
+    }
+    reduction[kDim] = largestDividingMultiple(k, 1, 256);
+    registers[mDim] = reg.mr;
+    registers[kDim] = 1;
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr({b.getDenseI64ArrayAttr(cache),
+                                b.getDenseI64ArrayAttr(reduction),
+                                b.getDenseI64ArrayAttr(registers)}));
+  }
+};
+
+} // namespace

@@ -1,0 +1,28 @@
+// Tiling and vectorization passes, and the kiln.tiling attribute contract
+// between a target's strategy selection (codegen/cpu) and these passes.
+#ifndef KILN_PASSES_TILING_PASSES_H
+#define KILN_PASSES_TILING_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::kiln {
+
+/// On a linalg op: ArrayAttr of DenseI64ArrayAttr, the tile sizes of each
+/// level, outermost first; the last level is vectorized.
+constexpr llvm::StringLiteral kTilingAttr = "kiln.tiling";
+
+#define GEN_PASS_DECL
+#include "passes/tiling/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/tiling/Passes.h.inc"
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_TILING_PASSES_H

@@ -1,0 +1,33 @@
+// Tiling and vectorization passes: apply the tile sizes a target's strategy
+// selection attached to linalg ops.
+#ifndef KILN_PASSES_TILING_PASSES_TD
+#define KILN_PASSES_TILING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def TileAndVectorize : Pass<"kiln-tiling-tile-and-vectorize",
+                            "::mlir::func::FuncOp"> {
+  let summary = "Tile linalg ops as their kiln.tiling attribute says, then "
+                "vectorize the innermost tiles";
+  let description = [{
+    Input: linalg on tensors. An op to tile carries `kiln.tiling`, an array
+    of levels, each a `DenseI64ArrayAttr` with one tile size per loop of the
+    op (0: not tiled at that level). Levels go from the outermost (cache
+    tiles) to the innermost (the register tile that becomes vectors); the
+    innermost level must divide its enclosing tile exactly, so every
+    innermost tile is statically shaped.
+    Output: each such op becomes an `scf.for` nest per level around one
+    vectorized tile (`vector.transfer_read`/`vector.contract`/
+    `vector.transfer_write` on tensor slices). Accumulators that every
+    iteration of a loop reads and writes at the same place (the output tile
+    of a reduction loop) become loop-carried vectors, so they stay in
+    registers. Ops without `kiln.tiling` are left alone.
+  }];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::vector::VectorDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+#endif // KILN_PASSES_TILING_PASSES_TD

@@ -1,0 +1,54 @@
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-select-strategy{vector-bits=256 vector-registers=16}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-select-strategy{vector-bits=512 vector-registers=32}))' | FileCheck %s --check-prefix=AVX512
+
+// AVX2: 4x16 register tiles (8 accumulators of 8 lanes), 64x256 output
+// blocks, 256-deep reduction slices; AVX-512: 4x64 (16 of 32 registers).
+// CHECK-LABEL: func.func @matmul
+// CHECK: linalg.matmul {kiln.tiling = [array<i64: 64, 256, 0>, array<i64: 0, 0, 256>, array<i64: 4, 16, 1>]}
+// AVX512-LABEL: func.func @matmul
+// AVX512: linalg.matmul {kiln.tiling = [array<i64: 64, 256, 0>, array<i64: 0, 0, 256>, array<i64: 4, 64, 1>]}
+func.func @matmul(%a: tensor<128x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<128x1024xf32>) -> tensor<128x1024xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<128x512xf32>, tensor<512x1024xf32>) outs(%c : tensor<128x1024xf32>) -> tensor<128x1024xf32>
+  return %0 : tensor<128x1024xf32>
+}
+
+// -----
+
+// One row (batch 1): the register tile spends its accumulators on columns.
+// CHECK-LABEL: func.func @row
+// CHECK: linalg.matmul {kiln.tiling = [array<i64: 1, 96, 0>, array<i64: 0, 0, 200>, array<i64: 1, 32, 1>]}
+func.func @row(%a: tensor<1x200xf32>, %b: tensor<200x96xf32>, %c: tensor<1x96xf32>) -> tensor<1x96xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<1x200xf32>, tensor<200x96xf32>) outs(%c : tensor<1x96xf32>) -> tensor<1x96xf32>
+  return %0 : tensor<1x96xf32>
+}
+
+// -----
+
+// No register tile divides N = 10, and f64 is not handled yet: untouched.
+// CHECK-LABEL: func.func @untiled
+// CHECK-NOT: kiln.tiling
+func.func @untiled(%a: tensor<4x8xf32>, %b: tensor<8x10xf32>, %c: tensor<4x10xf32>,
+                   %d: tensor<4x8xf64>, %e: tensor<8x16xf64>, %f: tensor<4x16xf64>) -> (tensor<4x10xf32>, tensor<4x16xf64>) {
+  %0 = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x10xf32>) outs(%c : tensor<4x10xf32>) -> tensor<4x10xf32>
+  %1 = linalg.matmul ins(%d, %e : tensor<4x8xf64>, tensor<8x16xf64>) outs(%f : tensor<4x16xf64>) -> tensor<4x16xf64>
+  return %0, %1 : tensor<4x10xf32>, tensor<4x16xf64>
+}
+
+// -----
+
+// Batched contraction (a generic): batch tiles of 1.
+#lhs = affine_map<(b, m, n, k) -> (b, m, k)>
+#rhs = affine_map<(b, m, n, k) -> (b, k, n)>
+#out = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @batched
+// CHECK: kiln.tiling = [array<i64: 1, 8, 32, 0>, array<i64: 0, 0, 0, 16>, array<i64: 0, 4, 16, 1>]
+func.func @batched(%a: tensor<3x8x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3x8x32xf32>) -> tensor<3x8x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %b : tensor<3x8x16xf32>, tensor<3x16x32xf32>) outs(%c : tensor<3x8x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<3x8x32xf32>
+  return %0 : tensor<3x8x32xf32>
+}

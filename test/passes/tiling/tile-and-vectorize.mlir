@@ -1,0 +1,50 @@
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tiling-tile-and-vectorize))' --verify-diagnostics | FileCheck %s
+
+// Three levels: 32x32 output blocks, 64-deep reduction slices, 4x16 register
+// tiles stepping the reduction one element at a time. The register tile's
+// accumulator is a loop-carried vector of the innermost loop.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT:     linalg.matmul
+// CHECK:         scf.for {{.*}} step %c32
+// CHECK:           scf.for {{.*}} step %c32
+// CHECK:             scf.for {{.*}} step %c64
+// CHECK:               scf.for {{.*}} step %c4
+// CHECK:                 scf.for {{.*}} step %c16
+// CHECK:                   %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<32x32xf32>, vector<4x16xf32>
+// CHECK:                   %[[SUM:.+]]:2 = scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}, %[[IT:.+]] = %[[ACC]]) -> (tensor<32x32xf32>, vector<4x16xf32>)
+// CHECK:                     vector.contract {{.*}} %[[IT]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
+// CHECK:                   vector.transfer_write %[[SUM]]#1
+func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = linalg.matmul {kiln.tiling = [array<i64: 32, 32, 0>, array<i64: 0, 0, 64>, array<i64: 4, 16, 1>]}
+      ins(%a, %b : tensor<64x128xf32>, tensor<128x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+// Ops without kiln.tiling stay as they are.
+// CHECK-LABEL: func.func @untouched
+// CHECK:         linalg.matmul ins
+func.func @untouched(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<4x8xf32>, tensor<8x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @wrong_rank(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @below {{has a tiling level that does not give one size per loop}}
+  %0 = linalg.matmul {kiln.tiling = [array<i64: 2, 2>]}
+      ins(%a, %b : tensor<4x8xf32>, tensor<8x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+func.func @ragged(%a: tensor<6x8xf32>, %b: tensor<8x4xf32>, %c: tensor<6x4xf32>) -> tensor<6x4xf32> {
+  // A register tile that does not divide its block leaves a dynamic tile.
+  // expected-error @below {{tile could not be vectorized}}
+  %0 = linalg.matmul {kiln.tiling = [array<i64: 4, 4, 1>]}
+      ins(%a, %b : tensor<6x8xf32>, tensor<8x4xf32>) outs(%c : tensor<6x4xf32>) -> tensor<6x4xf32>
+  return %0 : tensor<6x4xf32>
+}
