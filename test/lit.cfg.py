@@ -26,6 +26,10 @@ config.substitutions.append(
 config.substitutions.append(
     ("%harness", os.path.join(config.kiln_src_root, "test", "e2e", "harness.c")))
 
+# Sanitized builds (scripts/sanitize.sh) use several times the memory.
+if config.c_sanitize_flags.strip():
+    config.available_features.add("sanitized")
+
 # Vector extensions of the machine running the tests: code compiled for
 # --target=x86-64-v3 / -v4 only runs where the CPU has them.
 try:

@@ -10,6 +10,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/SetVector.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #define DEBUG_TYPE "kiln-cpu-pack-weights"
@@ -57,7 +58,28 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     for (linalg::MatmulOp op : matmuls)
       pack(op);
+    releaseDeadBlobs();
   }
+
+  /// Weights read from a blob that no op refers to any more (every reader
+  /// now uses the packed copy) give their memory back: compile memory stays
+  /// one copy of the weights, not two.
+  void releaseDeadBlobs() {
+    if (replaced.empty())
+      return;
+    llvm::DenseSet<Attribute> live;
+    getOperation().walk([&](Operation *op) {
+      for (NamedAttribute a : op->getAttrs())
+        if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
+          if (replaced.contains(res))
+            live.insert(res);
+    });
+    for (DenseResourceElementsAttr attr : replaced)
+      if (!live.contains(attr))
+        attr.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+  }
+
+  llvm::SetVector<DenseResourceElementsAttr> replaced;
 
   /// Panel width: two vectors (four when A has fewer rows than a register
   /// tile would use, so a 1-row tile still has enough accumulators),
@@ -98,6 +120,9 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     std::optional<ArrayRef<float>> values = constantFloats(b);
     if (!values)
       return;
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(
+            b.getDefiningOp<arith::ConstantOp>().getValue()))
+      replaced.insert(res);
 
     // Bp[n1][kk][n0] = B[kk][n1 * nr + n0].
     int64_t panels = n / nr;

@@ -24,7 +24,7 @@ def SelectStrategy : Pass<"kiln-cpu-select-strategy", "::mlir::func::FuncOp"> {
   ];
 }
 
-def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::func::FuncOp"> {
+def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
   let summary = "Pack constant matmul weights into contiguous column panels";
   let description = [{
     Input: linalg on tensors. A `linalg.matmul` (f32, static shapes) whose
@@ -35,7 +35,9 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::func::FuncOp"> {
     `linalg.generic` contraction over (m, n1, n0, k) writing the output
     viewed as [M, N/nr, nr] through expand/collapse_shape. A register tile
     then loads each step's row of B from one contiguous panel. The
-    transpose of a transposed weight is never computed at run time.
+    transpose of a transposed weight is never computed at run time. A
+    weight blob nothing refers to any more is released, so compile memory
+    holds one copy of the weights, not two.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"128",

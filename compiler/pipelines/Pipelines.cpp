@@ -75,7 +75,7 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   // compile time (the register tile then reads B sequentially) ...
   mlir::kiln::PackWeightsOptions pack;
   pack.vectorBits = options.vectorBits;
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPackWeights(pack));
+  pm.addPass(mlir::kiln::createPackWeights(pack));
   // ... the target picks tile sizes per op (cache blocks, reduction slices and
   // a register tile sized to its vector registers) ...
   mlir::kiln::SelectStrategyOptions strategy;

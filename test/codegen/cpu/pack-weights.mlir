@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-pack-weights{vector-bits=128}))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(kiln-cpu-pack-weights{vector-bits=128})' | FileCheck %s
 
 // B (K = 2, N = 16) holds 0..31 row-major; panels of nr = 8 columns:
 // Bp[n1][k][n0] = B[k][8 * n1 + n0].
