@@ -24,6 +24,23 @@ def SelectStrategy : Pass<"kiln-cpu-select-strategy", "::mlir::func::FuncOp"> {
   ];
 }
 
+def ConvToMatmul : Pass<"kiln-cpu-conv-to-matmul", "::mlir::func::FuncOp"> {
+  let summary = "Rewrite 2-D convolutions as im2col plus a contraction";
+  let description = [{
+    Input: linalg on tensors with `linalg.conv_2d_nhwc_hwcf` or
+    `linalg.conv_2d_nchw_fchw` (f32, static shapes, padding already
+    explicit).
+    Output: each becomes a `linalg.generic` that gathers the input patches
+    into a [N, OH*OW, KH*KW*C] (NHWC) or [N, C*KH*KW, OH*OW] (NCHW) tensor,
+    and a matmul-shaped contraction with the filter viewed as a matrix, so
+    convolutions run on the vectorized matmul tiles. Depthwise and grouped
+    convolutions are left as they are.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
   let summary = "Pack constant matmul weights into contiguous column panels";
   let description = [{

@@ -115,8 +115,18 @@ struct SelectStrategyPass
     int64_t lanes = vectorBits / 32;
     if (k == 0 || m == 0)
       return;
+    // A second N dimension is either packed panels ([N1, K, N0] weights:
+    // the register tile spans one whole N0 panel) or an outer parallel
+    // dimension the output shares with B (a batch that A lacks, as im2col
+    // gives): tiles of 1 along it.
+    auto outputPosition = [&](unsigned dim) {
+      AffineMap map = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+      return map.getResultPosition(getAffineDimExpr(dim, op.getContext()));
+    };
+    bool panel = nOuter && n % lanes == 0 && n <= 4 * lanes &&
+                 outputPosition(*nOuter) > outputPosition(mDim);
     RegisterTile reg = chooseRegisterTile(m, n, lanes, vectorRegisters,
-                                          /*wholeN=*/nOuter.has_value());
+                                          /*wholeN=*/panel);
     if (reg.mr == 0)
       return;
     // Cache tiles: an output block of at most 64 rows and 256 columns and a
@@ -127,11 +137,13 @@ struct SelectStrategyPass
     for (unsigned b : dims->batch)
       cache[b] = 1;
     cache[mDim] = largestDividingMultiple(m, reg.mr, 64);
-    if (nOuter) {
+    if (panel) {
       cache[*nOuter] = std::max<int64_t>(
           1, largestDividingMultiple(bounds[*nOuter], 1, 256 / n));
       registers[*nOuter] = 1;
     } else {
+      if (nOuter)
+        cache[*nOuter] = 1;
       cache[*nInner] = largestDividingMultiple(n, reg.nr, 256);
       registers[*nInner] = reg.nr;
     }

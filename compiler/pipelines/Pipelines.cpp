@@ -71,7 +71,10 @@ static void addFused(OpPassManager &pm) {
 }
 
 static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
-  // Constant matmul weights are packed into contiguous column panels at
+  // Convolutions become im2col + matmul-shaped contractions ...
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createConvToMatmul());
+  pm.addPass(createCanonicalizerPass());
+  // ... constant matmul weights are packed into contiguous column panels at
   // compile time (the register tile then reads B sequentially) ...
   mlir::kiln::PackWeightsOptions pack;
   pack.vectorBits = options.vectorBits;

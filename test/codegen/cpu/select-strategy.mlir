@@ -52,3 +52,25 @@ func.func @batched(%a: tensor<3x8x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3
   } -> tensor<3x8x32xf32>
   return %0 : tensor<3x8x32xf32>
 }
+
+// -----
+
+// im2col of an NCHW convolution: the batch is in B and the output but not
+// in A; it gets tiles of 1 and the register tile runs along OH*OW.
+#fa = affine_map<(b, m, n, k) -> (m, k)>
+#fb = affine_map<(b, m, n, k) -> (b, k, n)>
+#fc = affine_map<(b, m, n, k) -> (b, m, n)>
+// CHECK-LABEL: func.func @im2col
+// CHECK: kiln.tiling = [array<i64: 1, 32, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 4, 16, 1>]
+// AVX512-LABEL: func.func @im2col
+// AVX512: kiln.tiling = [array<i64: 1, 32, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 4, 64, 1>]
+func.func @im2col(%w: tensor<32x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2x32x64xf32>) -> tensor<2x32x64xf32> {
+  %0 = linalg.generic {indexing_maps = [#fa, #fb, #fc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %col : tensor<32x27xf32>, tensor<2x27x64xf32>) outs(%c : tensor<2x32x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x32x64xf32>
+  return %0 : tensor<2x32x64xf32>
+}
