@@ -3,6 +3,8 @@
 # a seed corpus drawn from the repository's fixtures, for
 # ${KILN_FUZZ_SECONDS:-60} seconds per target, or, with KILN_FUZZ_RUNS=N, for
 # exactly N inputs from seed 1 (reproducible: what scripts/test.sh runs).
+# KILN_FUZZ_FORK=N runs N fuzzing processes in parallel (libFuzzer -fork=N),
+# for the long runs on a many-core machine.
 # Crashes are written to build-fuzz/findings/<target>/ and fail the script.
 #   scripts/fuzz.sh                 # all three targets
 #   scripts/fuzz.sh onnx            # one: onnx | tf-graphdef | tf-checkpoint
@@ -46,6 +48,9 @@ for t in "${targets[@]}"; do
   else
     budget=(-max_total_time="${KILN_FUZZ_SECONDS:-60}")
     echo "== kiln-fuzz-$t: $n seeds, ${KILN_FUZZ_SECONDS:-60} s"
+  fi
+  if [ -n "${KILN_FUZZ_FORK:-}" ]; then
+    budget+=(-fork="$KILN_FUZZ_FORK")
   fi
   # The corpus grows in a copy, so runs start from the same seeds.
   work="$build/corpus-work/$t"

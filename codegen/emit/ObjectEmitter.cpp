@@ -7,6 +7,7 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -78,18 +79,30 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
     return module.emitError("no LLVM target for ") << target.triple << ": "
                                                     << error;
   llvm::TargetOptions options;
+  // The medium code model: code stays within +-2 GB, but constants larger
+  // than 64 KB (the weights) go to .lrodata and are addressed with 64-bit
+  // offsets, so an object may carry more than 2 GB of weights and still
+  // link into a position-independent executable.
   std::unique_ptr<llvm::TargetMachine> tm(llvmTarget->createTargetMachine(
       triple, target.cpu, target.features, options, llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      llvm::CodeModel::Medium, llvm::CodeGenOptLevel::Aggressive));
   if (!tm)
     return module.emitError("cannot create a target machine for CPU ")
            << target.cpu;
+  tm->setLargeDataThreshold(1 << 16);
 
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "kiln_model");
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
+  // The LLVM module now holds its own copy of every weight: give the MLIR
+  // blobs' memory back so compilation peaks at about two copies, not three.
+  module.walk([](Operation *op) {
+    for (NamedAttribute a : op->getAttrs())
+      if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
+        res.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+  });
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
 

@@ -34,7 +34,8 @@ enum class ObjectKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (LLVM dialect only) to optimized LLVM IR for `target`
 /// (O3 with the target's cost model) and writes it in `kind` form to `os`.
-/// Errors go to the module's diagnostic engine.
+/// Errors go to the module's diagnostic engine. Consumes the module's weight
+/// blobs: once translated, their dense_resource data is released.
 mlir::LogicalResult emitObject(mlir::ModuleOp module, const CpuTarget &target,
                                ObjectKind kind, llvm::raw_pwrite_stream &os);
 

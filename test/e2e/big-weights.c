@@ -1,6 +1,7 @@
 /* Runs the model big_weights.py generated (LAYERS x MatMul + Relu over
  * D x D weights in weights.bin) and checks its output against the same
- * layers computed in double from weights.bin itself. */
+ * layers computed in double from weights.bin itself, to 1e-4 relative
+ * (inputs and weights are positive: no cancellation). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@ int main(int argc, char **argv) {
   if (!fh || !w || !arena)
     return 2;
   for (int i = 0; i < D; ++i) {
-    x[i] = (float)((i % 13) - 6) / 6.0f;
+    x[i] = (float)((i % 13) + 1) / 13.0f;
     ref[i] = x[i];
   }
   kiln_status_t s = big_run(x, y, arena);
@@ -47,7 +48,7 @@ int main(int argc, char **argv) {
   for (int j = 0; j < D; ++j)
     maxref = fmax(maxref, fabs(ref[j]));
   for (int j = 0; j < D; ++j)
-    if (fabs(y[j] - ref[j]) > 1e-4 * (maxref + 1e-30) && bad++ < 5)
+    if (!(fabs(y[j] - ref[j]) <= 1e-4 * fabs(ref[j])) && bad++ < 5)
       printf("y[%d] = %.7g, expected %.7g\n", j, y[j], ref[j]);
   printf("%s: max |ref| %.3g, %d wrong\n", bad ? "FAIL" : "ok", maxref, bad);
   return bad != 0;
