@@ -83,13 +83,15 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
 
   /// Panel width: two vectors (four when A has fewer rows than a register
   /// tile would use, so a 1-row tile still has enough accumulators),
-  /// narrowed until it divides N.
+  /// narrowed until it divides N; when no width divides N, the last panel
+  /// is padded with zero columns.
   int64_t panelWidth(int64_t m, int64_t n) const {
     int64_t lanes = vectorBits / 32;
-    for (int64_t v = m < 4 ? 4 : 2; v >= 1; --v)
+    int64_t widest = m < 4 ? 4 : 2;
+    for (int64_t v = widest; v >= 1; --v)
       if (n % (v * lanes) == 0)
         return v * lanes;
-    return 0;
+    return std::min<int64_t>(widest, llvm::divideCeil(n, lanes)) * lanes;
   }
 
   void pack(linalg::MatmulOp op) {
@@ -105,7 +107,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     int64_t m = aType.getDimSize(0), k = bType.getDimSize(0),
             n = bType.getDimSize(1);
     int64_t nr = panelWidth(m, n);
-    if (nr == 0 || k == 0)
+    if (k == 0 || n == 0)
       return;
 
     // B itself, or B = transpose(W) with W [N, K].
@@ -124,12 +126,13 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
             b.getDefiningOp<arith::ConstantOp>().getValue()))
       replaced.insert(res);
 
-    // Bp[n1][kk][n0] = B[kk][n1 * nr + n0].
-    int64_t panels = n / nr;
-    std::vector<float> packed(static_cast<size_t>(n * k));
+    // Bp[n1][kk][n0] = B[kk][n1 * nr + n0], 0 past column N.
+    int64_t panels = static_cast<int64_t>(llvm::divideCeil(n, nr));
+    int64_t padded = panels * nr;
+    std::vector<float> packed(static_cast<size_t>(padded * k), 0.0f);
     for (int64_t p = 0; p < panels; ++p)
       for (int64_t kk = 0; kk < k; ++kk)
-        for (int64_t j = 0; j < nr; ++j) {
+        for (int64_t j = 0; j < nr && p * nr + j < n; ++j) {
           int64_t col = p * nr + j;
           packed[(p * k + kk) * nr + j] =
               transposed ? (*values)[col * k + kk] : (*values)[kk * n + col];
@@ -151,12 +154,25 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     Value bp = arith::ConstantOp::create(builder, loc, attr);
 
     // C[m, n1 * nr + n0] += A[m, k] * Bp[n1, k, n0], on C viewed as
-    // [M, N1, nr].
+    // [M, N1, nr] (padded with zero columns when nr does not divide N).
+    Value init = op.getOutputs()[0];
+    auto paddedType = RankedTensorType::get({m, padded}, builder.getF32Type());
+    if (padded != n) {
+      Value zero = arith::ConstantOp::create(builder, loc,
+                                             builder.getF32FloatAttr(0.0f));
+      init = tensor::PadOp::create(
+          builder, loc, paddedType, init,
+          ArrayRef<OpFoldResult>{builder.getIndexAttr(0),
+                                 builder.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{builder.getIndexAttr(0),
+                                 builder.getIndexAttr(padded - n)},
+          zero);
+    }
     auto expandedType = RankedTensorType::get({m, panels, nr},
                                               builder.getF32Type());
     SmallVector<ReassociationIndices> reassoc = {{0}, {1, 2}};
-    Value init = tensor::ExpandShapeOp::create(builder, loc, expandedType,
-                                               op.getOutputs()[0], reassoc);
+    init = tensor::ExpandShapeOp::create(builder, loc, expandedType, init,
+                                         reassoc);
     MLIRContext *ctx = builder.getContext();
     AffineExpr dm, dn1, dn0, dk;
     bindDims(ctx, dm, dn1, dn0, dk);
@@ -176,7 +192,15 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
                                       .getResult());
         });
     Value result = tensor::CollapseShapeOp::create(
-        builder, loc, cType, generic.getResult(0), reassoc);
+        builder, loc, paddedType, generic.getResult(0), reassoc);
+    if (padded != n)
+      result = tensor::ExtractSliceOp::create(
+          builder, loc, cType, result, ArrayRef<OpFoldResult>{
+              builder.getIndexAttr(0), builder.getIndexAttr(0)},
+          ArrayRef<OpFoldResult>{builder.getIndexAttr(m),
+                                 builder.getIndexAttr(n)},
+          ArrayRef<OpFoldResult>{builder.getIndexAttr(1),
+                                 builder.getIndexAttr(1)});
     Operation *producer = op.getInputs()[1].getDefiningOp();
     op.getResult(0).replaceAllUsesWith(result);
     op.erase();

@@ -45,10 +45,11 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
   let summary = "Pack constant matmul weights into contiguous column panels";
   let description = [{
     Input: linalg on tensors. A `linalg.matmul` (f32, static shapes) whose
-    B operand is a constant, or the [1, 0] transpose of one, and whose N
-    is a multiple of the vector length.
-    Output: B is read from a new constant of shape [N/nr, K, nr] built at
-    compile time (nr: two vectors, four when M < 4), and the matmul is a
+    B operand is a (non-splat) constant, or the [1, 0] transpose of one.
+    Output: B is read from a new constant of shape [ceil(N/nr), K, nr]
+    built at compile time (nr: two vectors, four when M < 4, narrower when
+    that divides N; otherwise the last panel is padded with zero columns and
+    the output is computed padded and sliced back), and the matmul is a
     `linalg.generic` contraction over (m, n1, n0, k) writing the output
     viewed as [M, N/nr, nr] through expand/collapse_shape. A register tile
     then loads each step's row of B from one contiguous panel. The
