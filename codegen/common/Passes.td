@@ -49,4 +49,19 @@ def EmitWrappers : Pass<"kiln-abi-emit-wrappers", "::mlir::ModuleOp"> {
   ];
 }
 
+def FlattenConstants : Pass<"kiln-abi-flatten-constants", "::mlir::ModuleOp"> {
+  let summary = "Give constant globals a flat array type";
+  let description = [{
+    Input: LLVM dialect whose constant globals (weights) have the nested
+    array types of their memref shapes, e.g. `!llvm.array<64 x array<3 x
+    array<7 x array<7 x f32>>>>`.
+    Output: each such global is `!llvm.array<N x elem>` with its value
+    reshaped to one dimension (the same dense or dense_resource data).
+    Users only take the global's address, so nothing else changes. LLVM
+    then holds each weight as one ConstantDataArray instead of one constant
+    object per innermost row, which took gigabytes of memory and minutes of
+    compile time for convolution weights.
+  }];
+}
+
 #endif // KILN_CODEGEN_COMMON_PASSES_TD

@@ -66,6 +66,26 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
                            "::mlir::linalg::LinalgDialect"];
 }
 
+def OutlineKernels : Pass<"kiln-cpu-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Outline each top-level loop nest of the model into a function";
+  let description = [{
+    Input: bufferized loops (scf.for on memrefs, no linalg left) in the
+    `kiln.entry` function.
+    Output: each top-level `scf.for` nest without results whose captured
+    values are scalars, vectors or static identity-layout memrefs is a
+    `func.func @<entry>_kernel<N>` with internal linkage and LLVM's
+    `noinline` (passthrough), called in its
+    place; constants and weight globals it uses are rematerialized inside
+    it, so its loop bounds stay constant. LLVM's loop analyses cost grows
+    faster than linearly with the loops in one function: a BERT-sized model
+    as one function spent minutes in ScalarEvolution. Kernels are also the
+    unit the thread pool will run in parallel.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::scf::SCFDialect"];
+}
+
 def LowerVectors : Pass<"kiln-cpu-lower-vectors", "::mlir::func::FuncOp"> {
   let summary = "Lower vector ops to what the LLVM conversion takes";
   let description = [{

@@ -120,6 +120,9 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // One function per top-level loop nest: LLVM's loop analyses do not
+  // scale to hundreds of loops in one function.
+  pm.addPass(mlir::kiln::createOutlineKernels());
   // Views and subviews -> reinterpret_cast with explicit offsets/strides.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -153,6 +156,8 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());
+  // Weights as flat arrays: one LLVM constant per weight, not one per row.
+  pm.addPass(mlir::kiln::createFlattenConstants());
   mlir::kiln::EmitWrappersOptions wrappers;
   wrappers.modelName = options.name;
   pm.addPass(mlir::kiln::createEmitWrappers(wrappers));

@@ -6,8 +6,9 @@
 // CHECK-NOT: math.
 // CHECK-NOT: __truncsfbf2
 // CHECK-DAG: llvm.func @erf(f64) -> f64
-// CHECK-LABEL: llvm.func internal @m_main
+// CHECK: llvm.func internal @main_kernel{{[0-9]+}}
 // CHECK: llvm.call @erf
+// CHECK-LABEL: llvm.func internal @m_main
 // CHECK-NOT: math.
 // CHECK-NOT: fptrunc {{.*}} to bf16
 func.func @main(%x: memref<4xf32>, %d: memref<4xf64>, %h: memref<4xbf16>,
