@@ -141,24 +141,35 @@ def error_summary(text, rc):
 
 
 def timed_run(cmd, log_path, timeout):
-    """Runs cmd; returns (rc, wall_s, max_rss_bytes) of that child alone."""
+    """Runs cmd; returns (rc, wall_s, max_rss_bytes) of that child alone.
+
+    The peak RSS comes from GNU time (/usr/bin/time, a small process) where
+    there is one: Linux starts a forked child's ru_maxrss at its parent's RSS,
+    so rusage taken here would report this (large) Python process instead."""
+    gnu_time = pathlib.Path("/usr/bin/time")
+    rss_file = pathlib.Path(str(log_path) + ".rss")
+    if gnu_time.exists():
+        cmd = [str(gnu_time), "-o", str(rss_file), "-f", "%M"] + cmd
     start = time.perf_counter()
     with open(log_path, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
-        deadline = start + timeout
-        while True:
-            pid, status, ru = os.wait4(proc.pid, os.WNOHANG)
-            if pid:
-                break
-            if time.perf_counter() > deadline:
-                proc.kill()
-                pid, status, ru = os.wait4(proc.pid, 0)
-                proc.returncode = 124
-                return 124, time.perf_counter() - start, ru.ru_maxrss * 1024
-            time.sleep(0.02)
+        try:
+            rc = proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            rc = 124
     wall = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return proc.returncode, wall, ru.ru_maxrss * 1024
+    rss = 0
+    if rss_file.exists():
+        lines = rss_file.read_text().split()
+        rss = int(lines[-1]) * 1024 if lines and lines[-1].isdigit() else 0
+    else:
+        import resource
+        rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
+    if gnu_time.exists() and rc > 128 and "signal" in rss_file.read_text(errors="replace"):
+        rc = -(rc - 128)  # GNU time exits 128+N when the child died of signal N
+    return rc, wall, rss
 
 
 def compile_model(kiln, model, batch, target, timeout):
@@ -564,7 +575,6 @@ def main():
     threads = sorted({T, 1}, reverse=True)
 
     import numpy as np
-    import onnx
 
     kiln = snapshot_kiln(args.kiln_build)
     log(f"kiln snapshot: {kiln['version']} {kiln['rev']} sha {kiln['sha']}")
@@ -573,13 +583,16 @@ def main():
         log(f"generating bench models {missing} (bench/models.py) ...")
         subprocess.run([sys.executable, str(HERE / "models.py")] + missing, check=True)
     metas = {x: json.loads((BUILD / "models" / x / "meta.json").read_text()) for x in models + micro}
-    bench_set = []
-    for x in models + micro:
-        g = onnx.load(str(BUILD / "models" / x / "model.onnx"), load_external_data=False).graph
-        ops = {}
-        for n in g.node:
-            ops[n.op_type] = ops.get(n.op_type, 0) + 1
-        bench_set.append(dict(metas[x], ops=", ".join(f"{o} {c}" for o, c in sorted(ops.items(), key=lambda kv: -kv[1]))))
+    # Op counts in a child: loading BERT's ONNX here would grow this process
+    # (and so its children's ru_maxrss) by its weights.
+    count_ops = ("import collections, json, sys, onnx\n"
+                 "for p in sys.argv[1:]:\n"
+                 "    g = onnx.load(p, load_external_data=False).graph\n"
+                 "    print(json.dumps(collections.Counter(n.op_type for n in g.node).most_common()))")
+    ops = sh([sys.executable, "-c", count_ops] +
+             [str(BUILD / "models" / x / "model.onnx") for x in models + micro]).splitlines()
+    bench_set = [dict(metas[x], ops=", ".join(f"{o} {c}" for o, c in json.loads(line)))
+                 for x, line in zip(models + micro, ops)]
 
     # FP32 peak.
     peak_bin = BUILD / "peak"
@@ -736,7 +749,7 @@ def main():
          "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
          "command": cmd, "total_s": total,
          "versions": {"onnxruntime": version("onnxruntime"), "tensorflow": version("tensorflow-cpu"),
-                      "tf2onnx": version("tf2onnx"), "onnx": onnx.__version__, "numpy": np.__version__},
+                      "tf2onnx": version("tf2onnx"), "onnx": version("onnx"), "numpy": np.__version__},
          "other_cpu": {"cpu_s": max(0.0, busy - own), "share": max(0.0, busy - own) / (total * os.cpu_count())},
          "loadavg": [f"{load0:.2f}", f"{os.getloadavg()[0]:.2f}"],
          "models": rows, "micro": micro_rows, "compiles": comp_rows, "geomean": geo, "targets": targets,
