@@ -176,7 +176,8 @@ def timed_run(cmd, log_path, timeout):
 
 def compile_model(kiln, model, batch, target, timeout):
     """Compiles one model with kiln and links it into bench/harness.c. Reuses
-    the result of an earlier run with the same kiln, model file and flags."""
+    a successful compile of an earlier run with the same kiln, model file and
+    flags."""
     tag = f"{model}_b{batch}" if batch else model
     out = BUILD / "compiled" / tag
     onnx = BUILD / "models" / model / "model.onnx"
@@ -187,7 +188,7 @@ def compile_model(kiln, model, batch, target, timeout):
     rec_path = out / "compile.json"
     if rec_path.exists():
         rec = json.loads(rec_path.read_text())
-        if rec.get("key") == key:
+        if rec.get("key") == key and rec["rc"] == 0:  # failures are retried
             rec["cached"] = True
             return rec
     if out.exists():
