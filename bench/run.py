@@ -463,9 +463,11 @@ def write_report(path, R):
       f"(SavedModel `serving_default`, intra-op T, inter-op 1); tf2onnx {R['versions']['tf2onnx']}, "
       f"onnx {R['versions']['onnx']}, numpy {R['versions']['numpy']}")
     other = R["other_cpu"]
+    busy = (" **The machine was shared during this run**: expect the peers' multi-thread numbers in particular "
+            "to be pessimistic." if other["share"] > 0.1 else "")
     w(f"- other load: processes outside this benchmark used {other['cpu_s']:.0f} CPU-seconds during the run, "
       f"{other['share'] * 100:.0f}% of the machine's {m['cpus']} CPUs (load average {R['loadavg'][0]} at start, "
-      f"{R['loadavg'][1]} at end).{' ' + args['note'] if args['note'] else ''}\n")
+      f"{R['loadavg'][1]} at end).{busy}{' ' + args['note'] if args['note'] else ''}\n")
     w("## Method\n")
     w(f"Each model is timed on the same seeded random input by kiln (a C harness around the compiled object, "
       f"`bench/harness.c`), onnxruntime on the ONNX file kiln compiled, and TensorFlow on the SavedModel that "
@@ -599,7 +601,16 @@ def main():
     ap.add_argument("--compile-timeout", type=float, default=900)
     ap.add_argument("--out", help="report path (default bench/results/cpu.md)")
     ap.add_argument("--note", default="", help="sentence added to the machine section of the report")
+    ap.add_argument("--rerender", action="store_true",
+                    help="only rewrite the report from the .json beside it (after a change to the report's format)")
     args = ap.parse_args()
+    if args.rerender:
+        out = pathlib.Path(args.out or HERE / "results" / "cpu.md")
+        R = json.loads(out.with_suffix(".json").read_text())
+        if args.note:
+            R["args"]["note"] = args.note
+        write_report(out, R)
+        return 0
     ensure_venv()
     start, busy0, own0 = time.time(), cpu_busy_s(), own_cpu_s()
     load0 = os.getloadavg()[0]
