@@ -9,6 +9,7 @@ Starts with the standard library only: creates .venv-bench
 """
 import argparse
 import datetime
+import fcntl
 import hashlib
 import json
 import math
@@ -612,6 +613,14 @@ def main():
         write_report(out, R)
         return 0
     ensure_venv()
+    # One run at a time: runs share bench/build/ (kiln snapshot, objects) and
+    # would time each other.
+    BUILD.mkdir(parents=True, exist_ok=True)
+    lock = open(BUILD / ".lock", "w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        sys.exit("bench: another bench/run.py is running on bench/build/; wait for it to finish")
     start, busy0, own0 = time.time(), cpu_busy_s(), own_cpu_s()
     load0 = os.getloadavg()[0]
     q = args.quick
