@@ -88,7 +88,7 @@ struct SelectStrategyPass
       return;
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
-    if (failed(dims) || dims->m.size() != 1 || dims->k.size() != 1 ||
+    if (failed(dims) || dims->m.empty() || dims->k.size() != 1 ||
         dims->n.empty() || dims->n.size() > 2)
       return;
     unsigned loops = op.getNumLoops();
@@ -109,7 +109,15 @@ struct SelectStrategyPass
     for (unsigned d : dims->n)
       if (d != *nInner)
         nOuter = d;
-    unsigned mDim = dims->m[0], kDim = dims->k[0];
+    // With several M dimensions (a [B, S, K] x [K, N] matmul whose reshape
+    // was folded into it), the innermost one of the output is the row of
+    // the register tile; the others are tiled by 1 like batches.
+    unsigned kDim = dims->k[0];
+    AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    unsigned mDim = *llvm::max_element(dims->m, [&](unsigned a, unsigned b) {
+      return outMap.getResultPosition(getAffineDimExpr(a, op.getContext())) <
+             outMap.getResultPosition(getAffineDimExpr(b, op.getContext()));
+    });
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     int64_t m = bounds[mDim], n = bounds[*nInner], k = bounds[kDim];
     int64_t lanes = vectorBits / 32;
@@ -136,6 +144,9 @@ struct SelectStrategyPass
         registers(loops, 0);
     for (unsigned b : dims->batch)
       cache[b] = 1;
+    for (unsigned outer : dims->m)
+      if (outer != mDim)
+        cache[outer] = 1;
     cache[mDim] = largestDividingMultiple(m, reg.mr, 64);
     if (panel) {
       cache[*nOuter] = std::max<int64_t>(

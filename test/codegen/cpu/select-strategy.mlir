@@ -74,3 +74,23 @@ func.func @im2col(%w: tensor<32x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2
   } -> tensor<2x32x64xf32>
   return %0 : tensor<2x32x64xf32>
 }
+
+// -----
+
+// [1, 128, 768]-style activations times a 2-D weight, the reshape folded
+// into the contraction: two M dimensions; the outer one is tiled by 1.
+#ga = affine_map<(b, s, n, k) -> (b, s, k)>
+#gb = affine_map<(b, s, n, k) -> (k, n)>
+#gc = affine_map<(b, s, n, k) -> (b, s, n)>
+// CHECK-LABEL: func.func @folded_reshape
+// CHECK: kiln.tiling = [array<i64: 1, 64, 32, 0>, array<i64: 0, 0, 0, 48>, array<i64: 0, 4, 16, 1>]
+func.func @folded_reshape(%a: tensor<2x128x48xf32>, %w: tensor<48x32xf32>, %c: tensor<2x128x32xf32>) -> tensor<2x128x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#ga, #gb, #gc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<2x128x48xf32>, tensor<48x32xf32>) outs(%c : tensor<2x128x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<2x128x32xf32>
+  return %0 : tensor<2x128x32xf32>
+}
