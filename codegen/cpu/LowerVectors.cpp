@@ -28,6 +28,9 @@ struct LowerVectorsPass : mlir::kiln::impl::LowerVectorsBase<LowerVectorsPass> {
     // (broadcasts, transposes) in the same sweep.
     {
       RewritePatternSet patterns(ctx);
+      // Leading unit dimensions (outer M dimensions tiled by 1) go first,
+      // so every contraction is a plain 2-D matmul tile.
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
       vector::populateVectorContractLoweringPatterns(
           patterns, vector::VectorContractLowering::OuterProduct);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);

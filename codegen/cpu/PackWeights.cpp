@@ -88,7 +88,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
   int64_t panelWidth(int64_t m, int64_t n) const {
     int64_t lanes = vectorBits / 32;
     int64_t widest = m < 4 ? 4 : 2;
-    for (int64_t v = widest; v >= 1; --v)
+    for (int64_t v = widest; v >= 1; v /= 2)
       if (n % (v * lanes) == 0)
         return v * lanes;
     return std::min<int64_t>(widest, llvm::divideCeil(n, lanes)) * lanes;

@@ -43,7 +43,9 @@ RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
   RegisterTile best;
   double bestScore = 0;
   int64_t budget = registers - 4;
-  for (int64_t v = 1; v <= 4; ++v) {
+  // Whole numbers of vectors per row, as powers of two: LLVM splits a
+  // 3-vector row into a shuffled mess instead of three registers.
+  for (int64_t v : {1, 2, 4}) {
     if (n % (v * lanes) != 0 || (wholeN && n != v * lanes))
       continue;
     for (int64_t mr = 1; mr <= 8; ++mr) {
