@@ -19,6 +19,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -95,8 +96,10 @@ public:
       stream->clear_error();
     }
     stream.reset();
-    if (!temp.empty())
+    if (!temp.empty()) {
       llvm::sys::fs::remove(temp);
+      llvm::sys::DontRemoveFileOnSignal(temp);
+    }
   }
   /// Opens the temporary; returns an error message on failure.
   std::string open(llvm::StringRef path) {
@@ -116,6 +119,8 @@ public:
             path + ".tmp-%%%%%%%%", fd, tempPath))
       return ("cannot write '" + path + "': " + ec.message()).str();
     temp = tempPath.str().str();
+    // SIGINT/SIGTERM (a Ctrl-C, a build system's timeout) removes it too.
+    llvm::sys::RemoveFileOnSignal(temp);
     stream = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
     return "";
   }
@@ -137,6 +142,7 @@ public:
     stream.reset();
     if (std::error_code ec = llvm::sys::fs::rename(temp, final))
       return "cannot write '" + final + "': " + ec.message();
+    llvm::sys::DontRemoveFileOnSignal(temp);
     temp.clear();
     return "";
   }
