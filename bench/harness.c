@@ -177,14 +177,9 @@ int main(int argc, char **argv) {
     fprintf(stderr, "harness: need INPUT_DIR, --iters >= 1, --warmup >= 0\n");
     return 2;
   }
-  /* >>> kiln threads: the generated code is single-threaded and has no
-   * run-time thread setting yet. When it gets one, apply `threads` here
-   * (bench/run.py already passes --threads). */
-  if (threads != 1) {
-    fprintf(stderr,
-            "harness: kiln models run on one thread only (--threads "
-            "%ld asked)\n",
-            threads);
+  /* kiln's parallel kernels run on libkiln_rt's pool, sized here. */
+  if (threads < 1 || kiln_set_num_threads((int)threads) != KILN_STATUS_OK) {
+    fprintf(stderr, "harness: --threads must be >= 1 (got %ld)\n", threads);
     return 2;
   }
   if (b.model->dynamic_batch != (b.batch >= 0)) {

@@ -24,10 +24,21 @@ using namespace mlir;
 
 namespace {
 
-/// The row-major f32 contents of a constant, or nullopt (splat, or not a
-/// constant kiln can read).
+/// The constant `v` is, seen through reshapes (which keep the row-major
+/// order of the elements), or null.
+arith::ConstantOp underlyingConstant(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v.getDefiningOp<arith::ConstantOp>();
+}
+
+/// The row-major f32 contents of a constant (or a reshape of one), or
+/// nullopt (splat, or not a constant kiln can read).
 std::optional<ArrayRef<float>> constantFloats(Value v) {
-  auto cst = v.getDefiningOp<arith::ConstantOp>();
+  arith::ConstantOp cst = underlyingConstant(v);
   if (!cst)
     return std::nullopt;
   if (auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue())) {
@@ -110,7 +121,8 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     if (k == 0 || n == 0)
       return;
 
-    // B itself, or B = transpose(W) with W [N, K].
+    // B itself, or B = transpose(W) with W [N, K] (either maybe a reshaped
+    // constant: a convolution's filter viewed as a matrix).
     Value b = op.getInputs()[1];
     bool transposed = false;
     if (auto t = b.getDefiningOp<linalg::TransposeOp>()) {
@@ -123,7 +135,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     if (!values)
       return;
     if (auto res = dyn_cast<DenseResourceElementsAttr>(
-            b.getDefiningOp<arith::ConstantOp>().getValue()))
+            underlyingConstant(b).getValue()))
       replaced.insert(res);
 
     // Bp[n1][kk][n0] = B[kk][n1 * nr + n0], 0 past column N.

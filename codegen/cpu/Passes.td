@@ -69,21 +69,53 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
 def OutlineKernels : Pass<"kiln-cpu-outline-kernels", "::mlir::ModuleOp"> {
   let summary = "Outline each top-level loop nest of the model into a function";
   let description = [{
-    Input: bufferized loops (scf.for on memrefs, no linalg left) in the
-    `kiln.entry` function.
-    Output: each top-level `scf.for` nest without results whose captured
-    values are scalars, vectors or static identity-layout memrefs is a
-    `func.func @<entry>_kernel<N>` with internal linkage and LLVM's
-    `noinline` (passthrough), called in its
-    place; constants and weight globals it uses are rematerialized inside
-    it, so its loop bounds stay constant. LLVM's loop analyses cost grows
-    faster than linearly with the loops in one function: a BERT-sized model
-    as one function spent minutes in ScalarEvolution. Kernels are also the
-    unit the thread pool will run in parallel.
+    Input: bufferized loops (`scf.for`, or `scf.parallel` for loops whose
+    iterations are independent; no linalg left) in the `kiln.entry`
+    function.
+    Output: each top-level loop nest without results whose captured values
+    are scalars, vectors, static identity-layout memrefs or views of them
+    is a `func.func @<entry>_kernel<N>` with internal linkage and LLVM's
+    `noinline` (passthrough), called in its place; constants, weight
+    globals and views it uses are rebuilt inside it, so its loop bounds stay
+    constant. LLVM's loop analyses cost grows faster than linearly with the
+    loops in one function: a BERT-sized model as one function spent minutes
+    in ScalarEvolution.
+
+    With `parallel`, a top-level `scf.parallel` worth more than a few tens
+    of microseconds becomes a parallel kernel: its iteration space is
+    linearized, the kernel takes the range `[begin, end)` of it as two
+    trailing `index` arguments, and carries `kiln.parallel_grain`, the
+    fewest iterations worth a task of their own (and, with `max-threads`,
+    enough that no loop splits into more tasks than that).
+    `kiln-cpu-dispatch-parallel` turns its call into a `kiln_parallel_for`.
+    Smaller ones run as serial loops.
   }];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Outline large scf.parallel nests as parallel kernels">,
+    Option<"maxThreads", "max-threads", "int64_t", /*default=*/"0",
+           "Most tasks one parallel loop splits into (0: no limit)">,
+  ];
   let dependentDialects = ["::mlir::func::FuncDialect",
                            "::mlir::LLVM::LLVMDialect",
-                           "::mlir::scf::SCFDialect"];
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def DispatchParallel : Pass<"kiln-cpu-dispatch-parallel", "::mlir::ModuleOp"> {
+  let summary = "Call parallel kernels through the runtime's kiln_parallel_for";
+  let description = [{
+    Input: LLVM dialect where some internal functions carry
+    `kiln.parallel_grain` (from `kiln-cpu-outline-kernels`): their last two
+    parameters are the `[begin, end)` range of their linearized iteration
+    space, and every call passes `[0, count)`.
+    Output: each call stores the other arguments in a stack context and calls
+    `kiln_parallel_for(task, context, count, grain)` (libkiln_rt), where the
+    task `<kernel>_task(context, begin, end)` loads them back and calls the
+    kernel on its range.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def LowerVectors : Pass<"kiln-cpu-lower-vectors", "::mlir::func::FuncOp"> {

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 
 #define DEBUG_TYPE "kiln-cpu-select-strategy"
 
@@ -37,19 +38,22 @@ struct RegisterTile {
   int64_t mr = 0, nr = 0;
 };
 
-/// With `wholeN`, the tile spans all of `n` (a packed panel).
+/// With `wholeN`, the tile spans all of `n` (a packed panel). With
+/// `dividingM`, mr divides `m`; otherwise mr is only at most `m` (the rows
+/// left over are peeled into an op of their own).
 RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
-                                int64_t registers, bool wholeN) {
+                                int64_t registers, bool wholeN,
+                                bool dividingM) {
   RegisterTile best;
   double bestScore = 0;
-  int64_t budget = registers - 4;
   // Whole numbers of vectors per row, as powers of two: LLVM splits a
   // 3-vector row into a shuffled mess instead of three registers.
   for (int64_t v : {1, 2, 4}) {
     if (n % (v * lanes) != 0 || (wholeN && n != v * lanes))
       continue;
-    for (int64_t mr = 1; mr <= 8; ++mr) {
-      if (m % mr != 0 || mr * v > budget)
+    for (int64_t mr = 1; mr <= std::min<int64_t>(8, m); ++mr) {
+      // mr * v accumulators, v vectors of B and one broadcast of A.
+      if ((dividingM && m % mr != 0) || mr * v + v + 1 > registers)
         continue;
       double score = double(mr * v) / double(mr + v);
       if (score > bestScore) {
@@ -59,6 +63,11 @@ RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
     }
   }
   return best;
+}
+
+double tileScore(RegisterTile t, int64_t lanes) {
+  int64_t v = t.nr / lanes;
+  return t.mr ? double(t.mr * v) / double(t.mr + v) : 0.0;
 }
 
 struct SelectStrategyPass
@@ -72,7 +81,10 @@ struct SelectStrategyPass
           << vectorBits << " / vector-registers " << vectorRegisters;
       return signalPassFailure();
     }
-    getOperation().walk([&](linalg::LinalgOp op) { selectContraction(op); });
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    for (linalg::LinalgOp op : ops)
+      selectContraction(op);
   }
 
   /// f32 contractions with one M and K dimension and an N dimension
@@ -136,9 +148,28 @@ struct SelectStrategyPass
     bool panel = nOuter && n % lanes == 0 && n <= 4 * lanes &&
                  outputPosition(*nOuter) > outputPosition(mDim);
     RegisterTile reg = chooseRegisterTile(m, n, lanes, vectorRegisters,
-                                          /*wholeN=*/panel);
+                                          /*wholeN=*/panel, /*dividingM=*/true);
     if (reg.mr == 0)
       return;
+    // When the best register tile does not divide M (M = 49 = 7 x 7 pixels
+    // allows only 1- or 7-row tiles, and 7 rows do not fit the registers),
+    // the op is split: the largest multiple of the better tile's rows, and
+    // the rest (fewer rows than one tile) as an op of its own.
+    RegisterTile any = chooseRegisterTile(m, n, lanes, vectorRegisters, panel,
+                                          /*dividingM=*/false);
+    if (tileScore(any, lanes) > tileScore(reg, lanes) && m % any.mr != 0 &&
+        m / any.mr >= 1) {
+      IRRewriter rewriter(op.getContext());
+      rewriter.setInsertionPoint(op);
+      auto [head, tail] = linalg::splitOp(
+          rewriter, cast<TilingInterface>(op.getOperation()), mDim,
+          rewriter.getIndexAttr(m / any.mr * any.mr));
+      if (head)
+        selectContraction(cast<linalg::LinalgOp>(head.getOperation()));
+      if (tail)
+        selectContraction(cast<linalg::LinalgOp>(tail.getOperation()));
+      return;
+    }
     // Cache tiles: an output block of at most 64 rows and 256 columns and a
     // 256-deep slice of the reduction keep B's block in L2 and A's rows in
     // L1 while the register tiles sweep them.

@@ -256,6 +256,8 @@ int compile(const CompileOptions &o) {
     return fail("--batch must be positive");
   if (o.maxBatch < 0)
     return fail("--max-batch must be positive");
+  if (o.threads < 0)
+    return fail("--threads must be 0 (the run-time setting) or positive");
   if (o.maxBatch > 0 && !o.dynamicBatch)
     return fail("--max-batch needs --dynamic-batch");
   if (o.batch > 0 && o.dynamicBatch)
@@ -363,6 +365,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.name = name;
   pipelineOptions.vectorBits = target->vectorBits;
   pipelineOptions.vectorRegisters = target->vectorRegisters;
+  pipelineOptions.threads = o.threads;
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);
   if (failed(pm.run(**module)) || diagnostics.errorCount())

@@ -28,6 +28,9 @@ struct CompileOptions {
   // output is the batch, given at run time (at most maxBatch; 0 = no bound).
   bool dynamicBatch = false;
   int64_t maxBatch = 0;
+  // Threads one call may use: 0 = the runtime's setting, 1 = serial code,
+  // N = at most N tasks per parallel loop.
+  int64_t threads = 0;
 };
 
 /// Runs one compilation. Prints diagnostics to stderr as

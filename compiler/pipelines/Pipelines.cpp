@@ -5,6 +5,7 @@
 #include "codegen/common/Passes.h"
 #include "codegen/cpu/Passes.h"
 #include "passes/conversion/Passes.h"
+#include "passes/layout/Passes.h"
 #include "passes/memory/Passes.h"
 #include "passes/tiling/Passes.h"
 #include "passes/verify/Passes.h"
@@ -20,6 +21,7 @@
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
@@ -51,6 +53,10 @@ llvm::StringRef phaseName(Phase phase) {
 static void addGraph(OpPassManager &pm) {
   // Fold identities/dropouts, compose transposes, drop neutral elementwise
   // ops; CSE merges duplicate weights and shape constants.
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  // Image ops run channels-last; layout changes sink to the graph's edges.
+  pm.addPass(mlir::kiln::createChannelsLast());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // A dynamic-batch model runs sample by sample: check it may.
@@ -119,10 +125,17 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies());
   // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // Independent iterations (tiles of a forall, parallel dimensions of the
+  // remaining linalg ops) become scf.parallel, the rest scf.for.
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createForallToParallelLoopPass());
   // One function per top-level loop nest: LLVM's loop analyses do not
-  // scale to hundreds of loops in one function.
-  pm.addPass(mlir::kiln::createOutlineKernels());
+  // scale to hundreds of loops in one function. Large parallel nests become
+  // kernels the runtime's thread pool runs in parallel.
+  mlir::kiln::OutlineKernelsOptions outline;
+  outline.parallel = options.threads != 1;
+  outline.maxThreads = options.threads;
+  pm.addPass(mlir::kiln::createOutlineKernels(outline));
   // Views and subviews -> reinterpret_cast with explicit offsets/strides.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
@@ -155,6 +168,8 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+  // Parallel kernels are called through kiln_parallel_for (libkiln_rt).
+  pm.addPass(mlir::kiln::createDispatchParallel());
   pm.addPass(createCanonicalizerPass());
   // Weights as flat arrays: one LLVM constant per weight, not one per row.
   pm.addPass(mlir::kiln::createFlattenConstants());
@@ -192,6 +207,7 @@ void buildPipelineTo(OpPassManager &pm, Phase last,
 
 void registerPipelines() {
   mlir::kiln::registerKilnConversionPasses();
+  mlir::kiln::registerKilnLayoutPasses();
   mlir::kiln::registerKilnMemoryPasses();
   mlir::kiln::registerKilnTilingPasses();
   mlir::kiln::registerKilnCpuPasses();

@@ -37,6 +37,12 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       *this, "vector-registers",
       llvm::cl::desc("Number of vector registers of the target"),
       llvm::cl::init(16)};
+  Option<int64_t> threads{
+      *this, "threads",
+      llvm::cl::desc("Threads a model call may use: 0 = as many as the "
+                     "runtime allows, 1 = single-threaded code, N = at most "
+                     "N tasks per parallel loop"),
+      llvm::cl::init(0)};
 };
 
 /// Appends the passes that take IR from phase `phase - 1` to `phase`.

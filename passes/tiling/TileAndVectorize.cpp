@@ -84,6 +84,18 @@ struct TileAndVectorizePass
           continue;
         scf::SCFTilingOptions options;
         options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes.asArrayRef()));
+        // The outermost level, when it splits only parallel dimensions,
+        // becomes an scf.forall: its tiles are independent, and the
+        // thread pool may run them at once.
+        if (level == levels[0] &&
+            llvm::all_of(llvm::zip(sizes.asArrayRef(),
+                                   root.getLoopIteratorTypes()),
+                         [](auto pair) {
+                           return std::get<0>(pair) == 0 ||
+                                  std::get<1>(pair) ==
+                                      utils::IteratorType::parallel;
+                         }))
+          options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
         rewriter.setInsertionPoint(current);
         FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
             rewriter, cast<TilingInterface>(current), options);

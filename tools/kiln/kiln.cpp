@@ -75,6 +75,14 @@ int main(int argc, char **argv) {
                "(0: no bound)"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<int64_t> threads(
+      "threads",
+      cl::desc("Threads one model call may use: 0 (default) = as many as "
+               "libkiln_rt allows at run time (kiln_set_num_threads, "
+               "KILN_NUM_THREADS); 1 = single-threaded code that never calls "
+               "the pool; N = at most N per parallel loop"),
+      cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
+
   cl::SetVersionPrinter(
       [](raw_ostream &os) { os << kiln::versionString() << "\n"; });
   cl::HideUnrelatedOptions(category);
@@ -105,5 +113,6 @@ int main(int argc, char **argv) {
   options.batch = batch;
   options.dynamicBatch = dynamicBatch;
   options.maxBatch = maxBatch;
+  options.threads = threads;
   return kiln::compile(options);
 }

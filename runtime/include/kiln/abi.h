@@ -15,7 +15,7 @@ extern "C" {
 /* Version of this contract. A generated model header refuses to compile
  * against an abi.h whose version differs from the one it was generated for,
  * and a model descriptor records the version in `abi_version`. */
-#define KILN_ABI_VERSION 2
+#define KILN_ABI_VERSION 3
 
 /* Result of every fallible call. 0 is success; any other value is one of
  * kiln_status_code_t (kiln_status_message() turns it into text). A plain
@@ -90,6 +90,13 @@ typedef kiln_status_t (*kiln_invoke_batch_fn_t)(int64_t batch,
                                                 const void *const *inputs,
                                                 void *const *outputs,
                                                 void *arena);
+
+/* One task of a parallel loop: runs iterations [begin, end) of the loop
+ * whose state `context` points to. Generated code passes these to
+ * kiln_parallel_for (libkiln_rt), which may run several tasks of one loop
+ * at once on different threads, each range exactly once. */
+typedef void (*kiln_parallel_task_t)(void *context, int64_t begin,
+                                     int64_t end);
 
 /* Static description of one input or output tensor. All pointers refer to
  * constant data with static storage duration owned by the model; never free

@@ -1,6 +1,7 @@
-/* The kiln C runtime (libkiln_rt.a): status text, dtype facts and aligned
- * arena allocation for programs that call kiln-compiled models. Pure C;
- * needs no LLVM, no GPU and no initialization call.
+/* The kiln C runtime (libkiln_rt.a): status text, dtype facts, aligned
+ * arena allocation and the thread pool for programs that call kiln-compiled
+ * models. Pure C (and POSIX threads); needs no LLVM, no GPU and no
+ * initialization call.
  */
 #ifndef KILN_RUNTIME_H
 #define KILN_RUNTIME_H
@@ -71,6 +72,49 @@ void *kiln_arena_allocate(size_t size, size_t alignment);
  * Thread safety: safe to call concurrently for distinct blocks; a block may
  * be released only once. */
 void kiln_arena_free(void *arena);
+
+/* ---- Threads ----------------------------------------------------------
+ * Compiled models run the outer loops of their large kernels on libkiln_rt's
+ * thread pool: the calling thread plus up to N-1 workers, started on first
+ * use, that spin briefly between kernels and then sleep. A model called
+ * while the pool is busy (from several threads at once, or from inside a
+ * parallel task) runs on its caller's thread alone; results do not depend
+ * on the number of threads. */
+
+/* Sets the number of threads a model call may use, the caller included: 1
+ * runs everything on the caller's thread; 0 restores the default (the
+ * environment variable KILN_NUM_THREADS if set, else the number of online
+ * CPUs). At most 64. Takes effect for calls that start afterwards.
+ *
+ * Returns KILN_STATUS_OK, or KILN_STATUS_INVALID_ARGUMENT if `threads` < 0.
+ * Thread safety: safe to call from any thread at any time. */
+kiln_status_t kiln_set_num_threads(int threads);
+
+/* Returns the number of threads a model call may use now (at least 1).
+ * Thread safety: safe to call from any thread at any time. */
+int kiln_get_num_threads(void);
+
+/* A caller's own parallel-for, used instead of kiln's pool: it must run
+ * task(context, b, e) over ranges that cover [0, count) exactly once
+ * (in any order, on any threads, each range at least `grain` long except
+ * perhaps the last) and return only when all have finished. `user_data` is
+ * passed back unchanged. */
+typedef void (*kiln_parallel_for_fn_t)(void *user_data,
+                                       kiln_parallel_task_t task,
+                                       void *context, int64_t count,
+                                       int64_t grain);
+
+/* Routes every parallel loop to `fn` (NULL: back to kiln's pool).
+ * Thread safety: call it before any model call is running. */
+void kiln_set_parallel_for(kiln_parallel_for_fn_t fn, void *user_data);
+
+/* Runs task(context, begin, end) over [0, count) in ranges of at least
+ * `grain` iterations, on up to kiln_get_num_threads() threads, and returns
+ * when all have finished. Generated code calls it; programs may too.
+ *
+ * Thread safety: safe to call from any thread, including from a task. */
+void kiln_parallel_for(kiln_parallel_task_t task, void *context,
+                       int64_t count, int64_t grain);
 
 #ifdef __cplusplus
 } /* extern "C" */

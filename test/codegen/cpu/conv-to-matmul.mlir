@@ -1,12 +1,16 @@
-// RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-conv-to-matmul))' | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --mlir-print-local-scope --pass-pipeline='builtin.module(func.func(kiln-cpu-conv-to-matmul))' | FileCheck %s
 
-// NHWC: patches gathered into [N, OH*OW, KH*KW*C], then a contraction with
-// the filter as a [KH*KW*C, F] matrix.
+// NHWC: patches gathered into [N, OH, OW, KH, KW, C] viewed as the rows of
+// A [N*OH*OW, KH*KW*C]; the HWCF filter is already B [KH*KW*C, F].
 // CHECK-LABEL: func.func @nhwc
 // CHECK-NOT:     linalg.conv_2d
-// CHECK:         %[[COL:.+]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x16x18xf32>)
-// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME:        ins(%[[COL]], %{{.*}} : tensor<1x16x18xf32>, tensor<18x8xf32>)
+// CHECK:         %[[COL:.+]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<1x6x6x2xf32>) outs(%{{.*}} : tensor<1x4x4x3x3x2xf32>)
+// CHECK:         %[[A:.+]] = tensor.collapse_shape %[[COL]] {{\[\[}}0, 1, 2], [3, 4, 5]] : tensor<1x4x4x3x3x2xf32> into tensor<16x18xf32>
+// CHECK:         %[[B:.+]] = tensor.collapse_shape %{{.*}} {{\[\[}}0, 1, 2], [3]] : tensor<3x3x2x8xf32> into tensor<18x8xf32>
+// CHECK:         %[[C:.+]] = tensor.collapse_shape %{{.*}} : tensor<1x4x4x8xf32> into tensor<16x8xf32>
+// CHECK:         %[[P:.+]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<16x18xf32>, tensor<18x8xf32>) outs(%[[C]] : tensor<16x8xf32>)
+// CHECK:         %[[R:.+]] = tensor.expand_shape %[[P]] {{.*}} into tensor<1x4x4x8xf32>
+// CHECK:         return %[[R]]
 func.func @nhwc(%x: tensor<1x6x6x2xf32>, %w: tensor<3x3x2x8xf32>, %o: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<1x6x6x2xf32>, tensor<3x3x2x8xf32>) outs(%o : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
@@ -15,16 +19,63 @@ func.func @nhwc(%x: tensor<1x6x6x2xf32>, %w: tensor<3x3x2x8xf32>, %o: tensor<1x4
 
 // -----
 
-// NCHW (strided): the filter [F, C*KH*KW] times patches [N, C*KH*KW, OH*OW].
+// NCHW (strided): output pixels are still the rows and filters the columns
+// (F vectorizes, OH*OW often does not): patches [N, OH, OW, C, KH, KW] with
+// the stride in the gather, B the transposed [F, C*KH*KW] filter, and the
+// accumulator and result moved between NCHW and [N*OH*OW, F].
 // CHECK-LABEL: func.func @nchw
 // CHECK-NOT:     linalg.conv_2d
-// CHECK:         %[[COL:.+]] = linalg.generic {{.*}} outs(%{{.*}} : tensor<1x18x4xf32>)
-// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME:        ins(%{{.*}}, %[[COL]] : tensor<8x18xf32>, tensor<1x18x4xf32>)
+// CHECK:         %[[COL:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d1 * 2 + d4, d2 * 2 + d5)>, {{.*}}outs(%{{.*}} : tensor<1x2x2x2x3x3xf32>)
+// CHECK:         %[[A:.+]] = tensor.collapse_shape %[[COL]] {{.*}} into tensor<4x18xf32>
+// CHECK:         %[[W:.+]] = tensor.collapse_shape %{{.*}} {{\[\[}}0], [1, 2, 3]] : tensor<8x2x3x3xf32> into tensor<8x18xf32>
+// CHECK:         %[[B:.+]] = linalg.transpose ins(%[[W]] : tensor<8x18xf32>) {{.*}} permutation = [1, 0]
+// CHECK:         %[[ACC:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d3, d1, d2)>, {{.*}} ins(%arg2 : tensor<1x8x2x2xf32>)
+// CHECK:         %[[C:.+]] = tensor.collapse_shape %[[ACC]] {{.*}} into tensor<4x8xf32>
+// CHECK:         %[[P:.+]] = linalg.matmul ins(%[[A]], %[[B]] : tensor<4x18xf32>, tensor<18x8xf32>) outs(%[[C]] : tensor<4x8xf32>)
+// CHECK:         %[[E:.+]] = tensor.expand_shape %[[P]]
+// CHECK:         %[[R:.+]] = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d2, d3, d1)>, {{.*}} ins(%[[E]] : tensor<1x2x2x8xf32>) outs(%{{.*}} : tensor<1x8x2x2xf32>)
+// CHECK:         return %[[R]]
 func.func @nchw(%x: tensor<1x2x5x5xf32>, %w: tensor<8x2x3x3xf32>, %o: tensor<1x8x2x2xf32>) -> tensor<1x8x2x2xf32> {
   %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
       ins(%x, %w : tensor<1x2x5x5xf32>, tensor<8x2x3x3xf32>) outs(%o : tensor<1x8x2x2xf32>) -> tensor<1x8x2x2xf32>
   return %0 : tensor<1x8x2x2xf32>
+}
+
+// -----
+
+// NCHW with a broadcast bias as the accumulator and a Relu after: the
+// layout moves fuse into them (the bias is broadcast straight into
+// [N, OH, OW, F]; the Relu reads the matmul result transposed), so the
+// convolution adds no copies of its own besides the patches.
+// CHECK-LABEL: func.func @nchw_bias_relu
+// CHECK-NOT:     linalg.generic
+// CHECK:         linalg.generic {{.*}} ins(%arg0 : tensor<1x2x5x5xf32>)
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[ACC:.+]] = linalg.generic {{.*}} ins(%arg2 : tensor<8xf32>) outs(%{{.*}} : tensor<1x2x2x8xf32>)
+// CHECK:         %[[C:.+]] = tensor.collapse_shape %[[ACC]]
+// CHECK:         %[[P:.+]] = linalg.matmul {{.*}} outs(%[[C]] : tensor<4x8xf32>)
+// CHECK:         %[[E:.+]] = tensor.expand_shape %[[P]]
+// CHECK:         %[[R:.+]] = linalg.generic {{.*}} ins(%[[E]] : tensor<1x2x2x8xf32>)
+// CHECK:           arith.maximumf
+// CHECK-NOT:     linalg.generic
+// CHECK:         return %[[R]]
+func.func @nchw_bias_relu(%x: tensor<1x2x5x5xf32>, %w: tensor<8x2x3x3xf32>, %bias: tensor<8xf32>) -> tensor<1x8x2x2xf32> {
+  %e = tensor.empty() : tensor<1x8x2x2xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d1)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : tensor<8xf32>) outs(%e : tensor<1x8x2x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x8x2x2xf32>
+  %0 = linalg.conv_2d_nchw_fchw {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x2x5x5xf32>, tensor<8x2x3x3xf32>) outs(%b : tensor<1x8x2x2xf32>) -> tensor<1x8x2x2xf32>
+  %c0 = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%0 : tensor<1x8x2x2xf32>) outs(%e : tensor<1x8x2x2xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<1x8x2x2xf32>
+  return %r : tensor<1x8x2x2xf32>
 }
 
 // -----

@@ -58,3 +58,22 @@ func.func @not_packed(%a: tensor<4x2xf32>, %b: tensor<2x8xf32>, %c: tensor<4x8xf
   %1 = linalg.matmul ins(%a, %w : tensor<4x2xf32>, tensor<2x8xf32>) outs(%c : tensor<4x8xf32>) -> tensor<4x8xf32>
   return %0, %1 : tensor<4x8xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// A convolution's filter reaches the matmul as transpose(collapse_shape(W))
+// [C*KH*KW, F]: the reshape keeps W's row-major order, so it is packed like
+// a Gemm transB weight and the reshape, transpose and blob go away.
+// CHECK-LABEL: func.func @conv_filter
+// CHECK-NOT:     linalg.transpose
+// CHECK-NOT:     tensor.collapse_shape %cst
+// CHECK:         %[[BP:.+]] = arith.constant dense<{{\[\[\[}}1.000000e+00, 3.000000e+00, 5.000000e+00, 7.000000e+00], [2.000000e+00, 4.000000e+00, 6.000000e+00, 8.000000e+00]]]> : tensor<1x2x4xf32>
+// CHECK:         linalg.generic {{.*}} ins(%arg0, %[[BP]] : tensor<3x2xf32>, tensor<1x2x4xf32>)
+func.func @conv_filter(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf32> {
+  %w = arith.constant dense<[[[[1.0]], [[2.0]]], [[[3.0]], [[4.0]]], [[[5.0]], [[6.0]]], [[[7.0]], [[8.0]]]]> : tensor<4x2x1x1xf32>
+  %fk = tensor.collapse_shape %w [[0], [1, 2, 3]] : tensor<4x2x1x1xf32> into tensor<4x2xf32>
+  %e = tensor.empty() : tensor<2x4xf32>
+  %b = linalg.transpose ins(%fk : tensor<4x2xf32>) outs(%e : tensor<2x4xf32>) permutation = [1, 0]
+  %0 = linalg.matmul ins(%a, %b : tensor<3x2xf32>, tensor<2x4xf32>) outs(%c : tensor<3x4xf32>) -> tensor<3x4xf32>
+  return %0 : tensor<3x4xf32>
+}

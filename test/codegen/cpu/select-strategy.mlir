@@ -1,15 +1,16 @@
 // RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-select-strategy{vector-bits=256 vector-registers=16}))' | FileCheck %s
 // RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-cpu-select-strategy{vector-bits=512 vector-registers=32}))' | FileCheck %s --check-prefix=AVX512
 
-// AVX2: 4x16 register tiles (8 accumulators of 8 lanes), 64x256 output
-// blocks, 256-deep reduction slices; AVX-512: 4x64 (16 of 32 registers).
+// AVX2: 6x16 register tiles (12 accumulators of 8 lanes, 2 vectors of B
+// and a broadcast of A: 15 of 16 registers), output blocks of at most
+// 64x256, 256-deep reduction slices; AVX-512: 6x64 (24 + 4 + 1 of 32).
 // CHECK-LABEL: func.func @matmul
-// CHECK: linalg.matmul {kiln.tiling = [array<i64: 64, 256, 0>, array<i64: 0, 0, 256>, array<i64: 4, 16, 1>]}
+// CHECK: linalg.matmul {kiln.tiling = [array<i64: 60, 256, 0>, array<i64: 0, 0, 256>, array<i64: 6, 16, 1>]}
 // AVX512-LABEL: func.func @matmul
-// AVX512: linalg.matmul {kiln.tiling = [array<i64: 64, 256, 0>, array<i64: 0, 0, 256>, array<i64: 4, 64, 1>]}
-func.func @matmul(%a: tensor<128x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<128x1024xf32>) -> tensor<128x1024xf32> {
-  %0 = linalg.matmul ins(%a, %b : tensor<128x512xf32>, tensor<512x1024xf32>) outs(%c : tensor<128x1024xf32>) -> tensor<128x1024xf32>
-  return %0 : tensor<128x1024xf32>
+// AVX512: linalg.matmul {kiln.tiling = [array<i64: 60, 256, 0>, array<i64: 0, 0, 256>, array<i64: 6, 64, 1>]}
+func.func @matmul(%a: tensor<120x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<120x1024xf32>) -> tensor<120x1024xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<120x512xf32>, tensor<512x1024xf32>) outs(%c : tensor<120x1024xf32>) -> tensor<120x1024xf32>
+  return %0 : tensor<120x1024xf32>
 }
 
 // -----
@@ -41,16 +42,16 @@ func.func @untiled(%a: tensor<4x8xf32>, %b: tensor<8x10xf32>, %c: tensor<4x10xf3
 #rhs = affine_map<(b, m, n, k) -> (b, k, n)>
 #out = affine_map<(b, m, n, k) -> (b, m, n)>
 // CHECK-LABEL: func.func @batched
-// CHECK: kiln.tiling = [array<i64: 1, 8, 32, 0>, array<i64: 0, 0, 0, 16>, array<i64: 0, 4, 16, 1>]
-func.func @batched(%a: tensor<3x8x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3x8x32xf32>) -> tensor<3x8x32xf32> {
+// CHECK: kiln.tiling = [array<i64: 1, 12, 32, 0>, array<i64: 0, 0, 0, 16>, array<i64: 0, 6, 16, 1>]
+func.func @batched(%a: tensor<3x12x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3x12x32xf32>) -> tensor<3x12x32xf32> {
   %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-      ins(%a, %b : tensor<3x8x16xf32>, tensor<3x16x32xf32>) outs(%c : tensor<3x8x32xf32>) {
+      ins(%a, %b : tensor<3x12x16xf32>, tensor<3x16x32xf32>) outs(%c : tensor<3x12x32xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<3x8x32xf32>
-  return %0 : tensor<3x8x32xf32>
+  } -> tensor<3x12x32xf32>
+  return %0 : tensor<3x12x32xf32>
 }
 
 // -----
@@ -61,18 +62,18 @@ func.func @batched(%a: tensor<3x8x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3
 #fb = affine_map<(b, m, n, k) -> (b, k, n)>
 #fc = affine_map<(b, m, n, k) -> (b, m, n)>
 // CHECK-LABEL: func.func @im2col
-// CHECK: kiln.tiling = [array<i64: 1, 32, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 4, 16, 1>]
+// CHECK: kiln.tiling = [array<i64: 1, 24, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 6, 16, 1>]
 // AVX512-LABEL: func.func @im2col
-// AVX512: kiln.tiling = [array<i64: 1, 32, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 4, 64, 1>]
-func.func @im2col(%w: tensor<32x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2x32x64xf32>) -> tensor<2x32x64xf32> {
+// AVX512: kiln.tiling = [array<i64: 1, 24, 64, 0>, array<i64: 0, 0, 0, 27>, array<i64: 0, 6, 64, 1>]
+func.func @im2col(%w: tensor<24x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2x24x64xf32>) -> tensor<2x24x64xf32> {
   %0 = linalg.generic {indexing_maps = [#fa, #fb, #fc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-      ins(%w, %col : tensor<32x27xf32>, tensor<2x27x64xf32>) outs(%c : tensor<2x32x64xf32>) {
+      ins(%w, %col : tensor<24x27xf32>, tensor<2x27x64xf32>) outs(%c : tensor<2x24x64xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<2x32x64xf32>
-  return %0 : tensor<2x32x64xf32>
+  } -> tensor<2x24x64xf32>
+  return %0 : tensor<2x24x64xf32>
 }
 
 // -----
@@ -83,14 +84,38 @@ func.func @im2col(%w: tensor<32x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2
 #gb = affine_map<(b, s, n, k) -> (k, n)>
 #gc = affine_map<(b, s, n, k) -> (b, s, n)>
 // CHECK-LABEL: func.func @folded_reshape
-// CHECK: kiln.tiling = [array<i64: 1, 64, 32, 0>, array<i64: 0, 0, 0, 48>, array<i64: 0, 4, 16, 1>]
-func.func @folded_reshape(%a: tensor<2x128x48xf32>, %w: tensor<48x32xf32>, %c: tensor<2x128x32xf32>) -> tensor<2x128x32xf32> {
+// CHECK: kiln.tiling = [array<i64: 1, 60, 32, 0>, array<i64: 0, 0, 0, 48>, array<i64: 0, 6, 16, 1>]
+func.func @folded_reshape(%a: tensor<2x120x48xf32>, %w: tensor<48x32xf32>, %c: tensor<2x120x32xf32>) -> tensor<2x120x32xf32> {
   %0 = linalg.generic {indexing_maps = [#ga, #gb, #gc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
-      ins(%a, %w : tensor<2x128x48xf32>, tensor<48x32xf32>) outs(%c : tensor<2x128x32xf32>) {
+      ins(%a, %w : tensor<2x120x48xf32>, tensor<48x32xf32>) outs(%c : tensor<2x120x32xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
-  } -> tensor<2x128x32xf32>
-  return %0 : tensor<2x128x32xf32>
+  } -> tensor<2x120x32xf32>
+  return %0 : tensor<2x120x32xf32>
+}
+
+// -----
+
+// M = 49 (7 x 7 output pixels) on AVX2 with 16-column panels: only 1- or
+// 7-row tiles divide 49, and 7 x 2 accumulators do not fit, so the op is
+// split into 48 rows of 6-row tiles and a 1-row rest.
+// CHECK-LABEL: func.func @peel_rows
+// CHECK:         %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [48, 64] [1, 1]
+// CHECK:         linalg.generic {{.*}}ins(%[[A0]]
+// CHECK-SAME:      kiln.tiling = [array<i64: 48, 4, 0, 0>, array<i64: 0, 0, 0, 64>, array<i64: 6, 1, 0, 1>]
+// CHECK:         %[[HEAD:.+]] = tensor.insert_slice %{{.*}} into %arg2[0, 0, 0] [48, 4, 16] [1, 1, 1]
+// CHECK:         %[[A1:.+]] = tensor.extract_slice %arg0[48, 0] [1, 64] [1, 1]
+// CHECK:         linalg.generic {{.*}}ins(%[[A1]]
+// CHECK-SAME:      kiln.tiling = [array<i64: 1, 4, 0, 0>, array<i64: 0, 0, 0, 64>, array<i64: 1, 1, 0, 1>]
+// CHECK:         tensor.insert_slice %{{.*}} into %[[HEAD]][48, 0, 0] [1, 4, 16] [1, 1, 1]
+func.func @peel_rows(%a: tensor<49x64xf32>, %b: tensor<4x64x16xf32>, %c: tensor<49x4x16xf32>) -> tensor<49x4x16xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(m, n1, n0, k) -> (m, k)>, affine_map<(m, n1, n0, k) -> (n1, k, n0)>, affine_map<(m, n1, n0, k) -> (m, n1, n0)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %b : tensor<49x64xf32>, tensor<4x64x16xf32>) outs(%c : tensor<49x4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %z, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<49x4x16xf32>
+  return %0 : tensor<49x4x16xf32>
 }

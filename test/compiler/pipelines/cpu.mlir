@@ -9,17 +9,18 @@
 // The 4x3 weight, packed into one zero-padded panel of 4 columns, as a flat
 // array.
 // CHECK-DAG: llvm.mlir.global private constant @{{.+}}(dense<{{.*}}> : tensor<16xf32>) {{.*}} : !llvm.array<16 x f32>
-// Loop nests are internal, never-inlined kernel functions (the softmax's).
+// Loop nests are internal, never-inlined kernel functions (the fused bias +
+// relu's, then the softmax's).
 // CHECK: llvm.func internal @main_kernel{{[0-9]+}}({{.*}}passthrough = ["noinline"]
+// CHECK: llvm.intr.maximum
 // CHECK: llvm.intr.exp
 // CHECK: llvm.fdiv
 // CHECK-LABEL: llvm.func internal @tiny_main
 // CHECK-SAME: (%{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr, %{{[^:]+}}: !llvm.ptr)
 // CHECK-SAME: kiln.arena_alignment = 64 : i64, kiln.arena_size = 128 : i64
-// The vectorized matmul (multiply-adds on 4-lane vectors) with its fused
-// bias + relu, then the kernels.
+// The vectorized matmul (multiply-adds on 4-lane vectors; a single tile,
+// so no loop to outline), then the kernels.
 // CHECK: llvm.intr.fmuladd{{.*}} : (vector<4xf32>, vector<4xf32>, vector<4xf32>) -> vector<4xf32>
-// CHECK: llvm.intr.maximum
 // CHECK: llvm.call @main_kernel
 // CHECK-LABEL: llvm.func @tiny_run
 // CHECK-SAME: -> i32

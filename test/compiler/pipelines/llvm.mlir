@@ -3,11 +3,16 @@
 // bufferized padding produces) lowers to the LLVM dialect with the C
 // wrappers; copies become loops, never a call to the runner's memrefCopy.
 
+// The fill and the copy into the window (a strided subview, rebuilt inside
+// its kernel) are each a kernel of loads and stores.
 // CHECK-NOT: memrefCopy
-// CHECK-LABEL: llvm.func internal @pad_main
-// CHECK-SAME: (%[[IN:[^:]+]]: !llvm.ptr, %[[OUT:[^:]+]]: !llvm.ptr, %[[ARENA:[^:]+]]: !llvm.ptr)
+// CHECK-LABEL: llvm.func internal @main_kernel1
 // CHECK: llvm.load
 // CHECK: llvm.store
+// CHECK-LABEL: llvm.func internal @pad_main
+// CHECK-SAME: (%[[IN:[^:]+]]: !llvm.ptr, %[[OUT:[^:]+]]: !llvm.ptr, %[[ARENA:[^:]+]]: !llvm.ptr)
+// CHECK: llvm.call @main_kernel0(%[[OUT]])
+// CHECK: llvm.call @main_kernel1(%[[OUT]], %[[IN]])
 // CHECK-LABEL: llvm.func @pad_run
 // CHECK: llvm.call @pad_main
 // CHECK-LABEL: llvm.func @pad_invoke

@@ -1,12 +1,12 @@
 // RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(kiln-tiling-tile-and-vectorize))' --verify-diagnostics | FileCheck %s
 
-// Three levels: 32x32 output blocks, 64-deep reduction slices, 4x16 register
+// Three levels: 32x32 output blocks (an scf.forall: independent tiles the
+// thread pool may share out), 64-deep reduction slices, 4x16 register
 // tiles stepping the reduction one element at a time. The register tile's
 // accumulator is a loop-carried vector of the innermost loop.
 // CHECK-LABEL: func.func @matmul
 // CHECK-NOT:     linalg.matmul
-// CHECK:         scf.for {{.*}} step %c32
-// CHECK:           scf.for {{.*}} step %c32
+// CHECK:         scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (64, 64) step (32, 32)
 // CHECK:             scf.for {{.*}} step %c64
 // CHECK:               scf.for {{.*}} step %c4
 // CHECK:                 scf.for {{.*}} step %c16
@@ -14,6 +14,8 @@
 // CHECK:                   %[[SUM:.+]]:2 = scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}, %[[IT:.+]] = %[[ACC]]) -> (tensor<32x32xf32>, vector<4x16xf32>)
 // CHECK:                     vector.contract {{.*}} %[[IT]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
 // CHECK:                   vector.transfer_write %[[SUM]]#1
+// CHECK:         scf.forall.in_parallel
+// CHECK-NEXT:      tensor.parallel_insert_slice {{.*}} [32, 32] [1, 1] : tensor<32x32xf32> into tensor<64x64xf32>
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
   %0 = linalg.matmul {kiln.tiling = [array<i64: 32, 32, 0>, array<i64: 0, 0, 64>, array<i64: 4, 16, 1>]}
       ins(%a, %b : tensor<64x128xf32>, tensor<128x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>

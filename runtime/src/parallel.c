@@ -1,0 +1,205 @@
+/* The thread pool behind kiln_parallel_for: the generated code hands it the
+ * outer loop of each large kernel. Workers start on first use, spin briefly
+ * between kernels (a model runs hundreds of them back to back) and then
+ * sleep; the calling thread always takes part. One parallel loop runs at a
+ * time: a call made while the pool is busy (another thread's model, or a
+ * task that itself calls a model) runs on its caller alone, so there is no
+ * deadlock and no oversubscription.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include "kiln/runtime.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define KILN_MAX_THREADS 64
+/* Iterations of the worker's wait loop before it sleeps: about 50-100 us. */
+#define KILN_SPIN_LIMIT 20000
+
+typedef struct kiln_job {
+  kiln_parallel_task_t task;
+  void *context;
+  int64_t count;
+  int64_t chunks;        /* [0, count) is cut into this many pieces */
+  atomic_llong next;     /* next piece to claim */
+  atomic_int pending;    /* workers that have not finished this job */
+} kiln_job;
+
+static struct {
+  pthread_mutex_t lock;
+  pthread_cond_t wake;
+  int started;           /* workers running (guarded by lock) */
+  /* generation << 16 | number of workers taking part; bumped per job. */
+  atomic_ullong ticket;
+  atomic_int sleepers;   /* workers blocked on `wake` */
+  atomic_flag busy;      /* a job is in flight */
+  kiln_job job;
+} pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0, 0, 0,
+          ATOMIC_FLAG_INIT, {0}};
+
+static atomic_int requested_threads; /* 0: the default */
+static kiln_parallel_for_fn_t user_parallel_for;
+static void *user_parallel_data;
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  __asm__ __volatile__("yield");
+#endif
+}
+
+/* Claims pieces of the job until none are left. */
+static void run_pieces(kiln_job *job) {
+  for (;;) {
+    long long piece = atomic_fetch_add_explicit(&job->next, 1,
+                                                memory_order_relaxed);
+    if (piece >= job->chunks)
+      return;
+    int64_t begin = job->count * piece / job->chunks;
+    int64_t end = job->count * (piece + 1) / job->chunks;
+    if (begin < end)
+      job->task(job->context, begin, end);
+  }
+}
+
+/* `arg` packs the worker's index (low 8 bits) and the generation current
+ * when it was created: a job posted before the thread first runs is still
+ * one it has not seen. */
+static void *worker_main(void *arg) {
+  int index = (int)((uintptr_t)arg & 0xff);
+  unsigned long long seen = (unsigned long long)((uintptr_t)arg >> 8);
+  for (;;) {
+    unsigned long long ticket = atomic_load(&pool.ticket);
+    for (int spins = 0; (ticket >> 16) == seen; ++spins) {
+      if (spins < KILN_SPIN_LIMIT) {
+        cpu_relax();
+      } else {
+        pthread_mutex_lock(&pool.lock);
+        atomic_fetch_add(&pool.sleepers, 1);
+        while (((ticket = atomic_load(&pool.ticket)) >> 16) == seen)
+          pthread_cond_wait(&pool.wake, &pool.lock);
+        atomic_fetch_sub(&pool.sleepers, 1);
+        pthread_mutex_unlock(&pool.lock);
+        break;
+      }
+      ticket = atomic_load(&pool.ticket);
+    }
+    seen = ticket >> 16;
+    /* Workers past the job's count leave it alone: the caller does not
+     * wait for them, so they must not touch it. */
+    if (index >= (int)(ticket & 0xffff))
+      continue;
+    run_pieces(&pool.job);
+    atomic_fetch_sub_explicit(&pool.job.pending, 1, memory_order_release);
+  }
+  return NULL;
+}
+
+/* Starts workers until `count` run; returns how many do (fewer if the
+ * system refuses threads). */
+static int start_workers(int count) {
+  pthread_mutex_lock(&pool.lock);
+  while (pool.started < count) {
+    pthread_t thread;
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+    uintptr_t generation = (uintptr_t)(atomic_load(&pool.ticket) >> 16);
+    int rc = pthread_create(&thread, &attr, worker_main,
+                            (void *)(generation << 8 | (uintptr_t)pool.started));
+    pthread_attr_destroy(&attr);
+    if (rc != 0)
+      break;
+    ++pool.started;
+  }
+  int started = pool.started;
+  pthread_mutex_unlock(&pool.lock);
+  return started;
+}
+
+static int default_threads(void) {
+  const char *env = getenv("KILN_NUM_THREADS");
+  if (env && *env) {
+    char *end = NULL;
+    long n = strtol(env, &end, 10);
+    if (end && *end == '\0' && n >= 1)
+      return n > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)n;
+  }
+  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+  if (cpus < 1)
+    return 1;
+  return cpus > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)cpus;
+}
+
+int kiln_get_num_threads(void) {
+  int n = atomic_load(&requested_threads);
+  return n > 0 ? n : default_threads();
+}
+
+int kiln_set_num_threads(int threads) {
+  if (threads < 0)
+    return KILN_STATUS_INVALID_ARGUMENT;
+  atomic_store(&requested_threads,
+               threads > KILN_MAX_THREADS ? KILN_MAX_THREADS : threads);
+  return KILN_STATUS_OK;
+}
+
+void kiln_set_parallel_for(kiln_parallel_for_fn_t fn, void *user_data) {
+  user_parallel_data = user_data;
+  user_parallel_for = fn;
+}
+
+void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
+                       int64_t grain) {
+  if (count <= 0)
+    return;
+  if (grain < 1)
+    grain = 1;
+  if (user_parallel_for) {
+    user_parallel_for(user_parallel_data, task, context, count, grain);
+    return;
+  }
+  /* Pieces of at least `grain` iterations: at most count / grain of them. */
+  int64_t most = count / grain;
+  if (most < 1)
+    most = 1;
+  int threads = kiln_get_num_threads();
+  int64_t parts = most < threads ? most : threads;
+  if (parts <= 1 || atomic_flag_test_and_set(&pool.busy)) {
+    task(context, 0, count);
+    return;
+  }
+  int workers = start_workers((int)parts - 1);
+  if (workers > (int)parts - 1)
+    workers = (int)parts - 1;
+  if (workers < 1) {
+    atomic_flag_clear(&pool.busy);
+    task(context, 0, count);
+    return;
+  }
+  kiln_job *job = &pool.job;
+  job->task = task;
+  job->context = context;
+  job->count = count;
+  /* A few pieces per thread balance uneven tiles; never below the grain. */
+  int64_t chunks = (int64_t)(workers + 1) * 4;
+  job->chunks = chunks < most ? chunks : most;
+  atomic_store(&job->next, 0);
+  atomic_store(&job->pending, workers);
+  unsigned long long generation = (atomic_load(&pool.ticket) >> 16) + 1;
+  atomic_store(&pool.ticket, (generation << 16) | (unsigned)workers);
+  if (atomic_load(&pool.sleepers) > 0) {
+    pthread_mutex_lock(&pool.lock);
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+  }
+  run_pieces(job);
+  while (atomic_load_explicit(&job->pending, memory_order_acquire) > 0)
+    cpu_relax();
+  atomic_flag_clear(&pool.busy);
+}
