@@ -5,6 +5,7 @@
 #include "codegen/common/Passes.h"
 #include "codegen/cpu/Passes.h"
 #include "passes/conversion/Passes.h"
+#include "passes/fusion/Passes.h"
 #include "passes/layout/Passes.h"
 #include "passes/memory/Passes.h"
 #include "passes/tiling/Passes.h"
@@ -70,7 +71,7 @@ static void addFused(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   // Elementwise producers fuse into consumers (bias + activation chains,
   // batch-norm + relu, softmax stages) so they run as one loop nest.
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(mlir::kiln::createFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(mlir::kiln::createVerifyLinalg());
@@ -207,6 +208,7 @@ void buildPipelineTo(OpPassManager &pm, Phase last,
 
 void registerPipelines() {
   mlir::kiln::registerKilnConversionPasses();
+  mlir::kiln::registerKilnFusionPasses();
   mlir::kiln::registerKilnLayoutPasses();
   mlir::kiln::registerKilnMemoryPasses();
   mlir::kiln::registerKilnTilingPasses();

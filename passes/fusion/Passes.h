@@ -1,0 +1,20 @@
+// Fusion passes on linalg.
+#ifndef KILN_PASSES_FUSION_PASSES_H
+#define KILN_PASSES_FUSION_PASSES_H
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Pass/Pass.h"
+
+namespace mlir::kiln {
+
+#define GEN_PASS_DECL
+#include "passes/fusion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "passes/fusion/Passes.h.inc"
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_FUSION_PASSES_H

@@ -1,0 +1,30 @@
+// Fusion passes on linalg.
+#ifndef KILN_PASSES_FUSION_PASSES_TD
+#define KILN_PASSES_FUSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def FuseElementwise : Pass<"kiln-fuse-elementwise"> {
+  let summary = "Fuse elementwise producers into their consumers, never into a recomputation";
+  let description = [{
+    Input: linalg on tensors.
+    Output: each `linalg.generic` whose only use is another generic is fused
+    into it (bias + activation chains, batch-norm + relu, the stages of a
+    softmax), reshapes are propagated through generics, and constant
+    generics are folded, as upstream's `linalg-fuse-elementwise-ops` does,
+    with one rule more: a producer that computes something is fused only
+    where the consumer reads each of its elements once, i.e. the consumer's
+    indexing map for it uses every loop. Fusing GELU into the matmul that
+    consumes it would evaluate it once per output column (768 times for
+    BERT's FFN); a producer that only moves data (a broadcast, a transpose)
+    is cheap to recompute and still fuses. Reshapes are not moved into
+    contractions: a matmul stays 2-D (its constant B packed) instead of
+    growing a second reduction dimension out of an [S, H, D] -> [S, H*D]
+    reshape.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+#endif // KILN_PASSES_FUSION_PASSES_TD
