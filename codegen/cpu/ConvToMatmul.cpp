@@ -110,11 +110,21 @@ void rewrite(IRRewriter &rewriter, linalg::LinalgOp op, bool nchw,
               d2 * strides[1] + d4 * dilations[1], d5};
     colShape = {n, oh, ow, kh, kw, c};
   }
-  Value col = gather(b, loc, x, RankedTensorType::get(colShape, f32),
-                     AffineMap::get(6, 0, xIndex, ctx));
-  SmallVector<ReassociationIndices> rowsCols = {{0, 1, 2}, {3, 4, 5}};
-  col = tensor::CollapseShapeOp::create(
-      b, loc, RankedTensorType::get({m, k}, f32), col, rowsCols);
+  Value col;
+  bool pointwise = kh == 1 && kw == 1 && strides[0] == 1 && strides[1] == 1 &&
+                   xs[nchw ? 2 : 1] == oh && xs[nchw ? 3 : 2] == ow;
+  if (pointwise && !nchw) {
+    // A 1x1 convolution over NHWC pixels: A is the input itself.
+    col = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, k}, f32), x,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3}});
+  } else {
+    col = gather(b, loc, x, RankedTensorType::get(colShape, f32),
+                 AffineMap::get(6, 0, xIndex, ctx));
+    col = tensor::CollapseShapeOp::create(
+        b, loc, RankedTensorType::get({m, k}, f32), col,
+        SmallVector<ReassociationIndices>{{0, 1, 2}, {3, 4, 5}});
+  }
 
   // The filter as B [K, F]: HWCF is already that matrix; FCHW is its
   // transpose (folded into the packed constant by kiln-cpu-pack-weights).

@@ -122,18 +122,27 @@ static int start_workers(int count) {
   return started;
 }
 
+/* KILN_NUM_THREADS, else the online CPUs: read once, at first use (every
+ * kernel asks, and sysconf may read /sys). */
 static int default_threads(void) {
+  static atomic_int cached;
+  int n = atomic_load_explicit(&cached, memory_order_relaxed);
+  if (n > 0)
+    return n;
+  n = 0;
   const char *env = getenv("KILN_NUM_THREADS");
   if (env && *env) {
     char *end = NULL;
-    long n = strtol(env, &end, 10);
-    if (end && *end == '\0' && n >= 1)
-      return n > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)n;
+    long v = strtol(env, &end, 10);
+    if (end && *end == '\0' && v >= 1)
+      n = v > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)v;
   }
-  long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-  if (cpus < 1)
-    return 1;
-  return cpus > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)cpus;
+  if (n == 0) {
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    n = cpus < 1 ? 1 : cpus > KILN_MAX_THREADS ? KILN_MAX_THREADS : (int)cpus;
+  }
+  atomic_store_explicit(&cached, n, memory_order_relaxed);
+  return n;
 }
 
 int kiln_get_num_threads(void) {

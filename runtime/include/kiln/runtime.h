@@ -84,7 +84,7 @@ void kiln_arena_free(void *arena);
 /* Sets the number of threads a model call may use, the caller included: 1
  * runs everything on the caller's thread; 0 restores the default (the
  * environment variable KILN_NUM_THREADS if set, else the number of online
- * CPUs). At most 64. Takes effect for calls that start afterwards.
+ * CPUs; both read once, at first use). At most 64. Takes effect for calls that start afterwards.
  *
  * Returns KILN_STATUS_OK, or KILN_STATUS_INVALID_ARGUMENT if `threads` < 0.
  * Thread safety: safe to call from any thread at any time. */

@@ -92,3 +92,17 @@ func.func @kept(%x: tensor<1x6x6x2xf32>, %w: tensor<3x3x2xf32>, %o: tensor<1x4x4
       ins(%xi, %wi : tensor<1x6x6x2xi32>, tensor<3x3x2x8xi32>) outs(%oi : tensor<1x4x4x8xi32>) -> tensor<1x4x4x8xi32>
   return %0, %1 : tensor<1x4x4x2xf32>, tensor<1x4x4x8xi32>
 }
+
+// -----
+
+// A 1x1, stride-1 NHWC convolution needs no patches: A is the input viewed
+// as [N*H*W, C].
+// CHECK-LABEL: func.func @pointwise_nhwc
+// CHECK-NOT:     linalg.generic
+// CHECK:         %[[A:.+]] = tensor.collapse_shape %arg0 {{\[\[}}0, 1, 2], [3]] : tensor<1x5x5x8xf32> into tensor<25x8xf32>
+// CHECK:         linalg.matmul ins(%[[A]], %{{.*}} : tensor<25x8xf32>, tensor<8x16xf32>)
+func.func @pointwise_nhwc(%x: tensor<1x5x5x8xf32>, %w: tensor<1x1x8x16xf32>, %o: tensor<1x5x5x16xf32>) -> tensor<1x5x5x16xf32> {
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x5x5x8xf32>, tensor<1x1x8x16xf32>) outs(%o : tensor<1x5x5x16xf32>) -> tensor<1x5x5x16xf32>
+  return %0 : tensor<1x5x5x16xf32>
+}
