@@ -4,6 +4,7 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringMap.h"
 
 #define DEBUG_TYPE "kiln-cpu-dispatch-parallel"
 
@@ -43,6 +44,17 @@ struct DispatchParallelPass
           LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, i64, i64}));
     }
 
+    // Every call of a parallel kernel, found in one walk (a model has
+    // hundreds of kernels).
+    llvm::StringMap<SmallVector<LLVM::CallOp>> callsOf;
+    for (LLVM::LLVMFuncOp kernel : kernels)
+      callsOf[kernel.getName()];
+    module.walk([&](LLVM::CallOp call) {
+      if (std::optional<StringRef> callee = call.getCallee())
+        if (auto it = callsOf.find(*callee); it != callsOf.end())
+          it->second.push_back(call);
+    });
+
     for (LLVM::LLVMFuncOp kernel : kernels) {
       auto grain = kernel->getAttrOfType<IntegerAttr>("kiln.parallel_grain");
       kernel->removeAttr("kiln.parallel_grain");
@@ -76,15 +88,9 @@ struct DispatchParallelPass
       LLVM::CallOp::create(b, loc, kernel, args);
       LLVM::ReturnOp::create(b, loc, ValueRange{});
 
-      // Each call: context on the stack, then the runtime.
-      // (The task's own call of the kernel stays direct.)
-      SmallVector<LLVM::CallOp> calls;
-      module.walk([&](LLVM::CallOp call) {
-        if (call.getCallee() == kernel.getName() &&
-            call->getParentOp() != task.getOperation())
-          calls.push_back(call);
-      });
-      for (LLVM::CallOp call : calls) {
+      // Each call: context on the stack, then the runtime. (The task's own
+      // call of the kernel, made above, stays direct.)
+      for (LLVM::CallOp call : callsOf[kernel.getName()]) {
         auto caller = call->getParentOfType<LLVM::LLVMFuncOp>();
         Location cloc = call.getLoc();
         b.setInsertionPointToStart(&caller.getBody().front());

@@ -3,6 +3,7 @@
 // into panels of nr contiguous columns, so the micro-kernel streams B
 // sequentially instead of striding across rows.
 #include "codegen/cpu/Passes.h"
+#include "passes/common/ResourceBlobs.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -69,25 +70,9 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
     for (linalg::MatmulOp op : matmuls)
       pack(op);
-    releaseDeadBlobs();
-  }
-
-  /// Weights read from a blob that no op refers to any more (every reader
-  /// now uses the packed copy) give their memory back: compile memory stays
-  /// one copy of the weights, not two.
-  void releaseDeadBlobs() {
-    if (replaced.empty())
-      return;
-    llvm::DenseSet<Attribute> live;
-    getOperation().walk([&](Operation *op) {
-      for (NamedAttribute a : op->getAttrs())
-        if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-          if (replaced.contains(res))
-            live.insert(res);
-    });
-    for (DenseResourceElementsAttr attr : replaced)
-      if (!live.contains(attr))
-        attr.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+    // Weights read from a blob that no op refers to any more (every reader
+    // now uses the packed copy) give their memory back.
+    mlir::kiln::releaseDeadBlobs(getOperation(), replaced);
   }
 
   llvm::SetVector<DenseResourceElementsAttr> replaced;

@@ -4,6 +4,7 @@
 
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/KilnImageOps.h"
+#include "passes/common/ResourceBlobs.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
@@ -356,25 +357,10 @@ struct ChannelsLastPass
       module.emitError("kiln-layout-channels-last did not converge");
       return signalPassFailure();
     }
-    releaseDeadBlobs(replaced);
+    // Weights every reader of which now uses a transposed copy.
+    releaseDeadBlobs(module, replaced);
   }
 
-  /// Weights whose every reader now uses a transposed copy give their
-  /// memory back: compile memory stays one copy of the weights.
-  void releaseDeadBlobs(llvm::SetVector<DenseResourceElementsAttr> &replaced) {
-    if (replaced.empty())
-      return;
-    llvm::DenseSet<Attribute> live;
-    getOperation().walk([&](Operation *op) {
-      for (NamedAttribute a : op->getAttrs())
-        if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-          if (replaced.contains(res))
-            live.insert(res);
-    });
-    for (DenseResourceElementsAttr attr : replaced)
-      if (!live.contains(attr))
-        attr.getRawHandle().getResource()->setBlob(AsmResourceBlob());
-  }
 };
 
 } // namespace
