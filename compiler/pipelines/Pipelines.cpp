@@ -57,7 +57,7 @@ static void addGraph(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Image ops run channels-last; layout changes sink to the graph's edges.
-  pm.addPass(mlir::kiln::createChannelsLast());
+  pm.addPass(mlir::kiln::createUseChannelsLast());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // A dynamic-batch model runs sample by sample: check it may.

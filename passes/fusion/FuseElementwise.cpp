@@ -1,4 +1,4 @@
-// kiln-fuse-elementwise: upstream's elementwise fusion, minus the fusions
+// kiln-fusion-fuse-elementwise: upstream's elementwise fusion, minus the fusions
 // that make a consumer recompute its producer.
 #include "passes/fusion/Passes.h"
 
@@ -6,7 +6,7 @@
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
-#define DEBUG_TYPE "kiln-fuse-elementwise"
+#define DEBUG_TYPE "kiln-fusion-fuse-elementwise"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_FUSEELEMENTWISE

@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def FuseElementwise : Pass<"kiln-fuse-elementwise"> {
+def FuseElementwise : Pass<"kiln-fusion-fuse-elementwise"> {
   let summary = "Fuse elementwise producers into their consumers, never into a recomputation";
   let description = [{
     Input: linalg on tensors.

@@ -4,7 +4,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ChannelsLast : Pass<"kiln-layout-channels-last", "::mlir::ModuleOp"> {
+def UseChannelsLast : Pass<"kiln-layout-use-channels-last", "::mlir::ModuleOp"> {
   let summary = "Run image ops channels-last and move layout changes to the graph's edges";
   let description = [{
     Input: kiln graph ops, image ops (`conv_2d` with one group or depthwise,

@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --kiln-fuse-elementwise | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-fusion-fuse-elementwise | FileCheck %s
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>

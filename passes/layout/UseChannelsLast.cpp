@@ -1,4 +1,4 @@
-// kiln-layout-channels-last: image ops run NHWC; the transposes that NCHW
+// kiln-layout-use-channels-last: image ops run NHWC; the transposes that NCHW
 // models then need sink through elementwise ops until they cancel.
 #include "passes/layout/Passes.h"
 
@@ -11,10 +11,10 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/SetVector.h"
 
-#define DEBUG_TYPE "kiln-layout-channels-last"
+#define DEBUG_TYPE "kiln-layout-use-channels-last"
 
 namespace mlir::kiln {
-#define GEN_PASS_DEF_CHANNELSLAST
+#define GEN_PASS_DEF_USECHANNELSLAST
 #include "passes/layout/Passes.h.inc"
 } // namespace mlir::kiln
 
@@ -328,8 +328,8 @@ void moveToChannelsLast(IRRewriter &rewriter, Operation *op) {
                                    kToNCHW));
 }
 
-struct ChannelsLastPass
-    : mlir::kiln::impl::ChannelsLastBase<ChannelsLastPass> {
+struct UseChannelsLastPass
+    : mlir::kiln::impl::UseChannelsLastBase<UseChannelsLastPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
@@ -354,7 +354,7 @@ struct ChannelsLastPass
                  SinkThroughBinary<DivOp>, SinkThroughBinary<MaxOp>,
                  SinkThroughBinary<MinOp>, SinkThroughBinary<PowOp>>(ctx);
     if (failed(applyPatternsGreedily(module, std::move(patterns)))) {
-      module.emitError("kiln-layout-channels-last did not converge");
+      module.emitError("kiln-layout-use-channels-last did not converge");
       return signalPassFailure();
     }
     // Weights every reader of which now uses a transposed copy.

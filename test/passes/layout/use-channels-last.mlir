@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s --split-input-file --kiln-layout-channels-last --canonicalize | FileCheck %s
+// RUN: kiln-opt %s --split-input-file --kiln-layout-use-channels-last --canonicalize | FileCheck %s
 
 // A residual block in NCHW: both convolutions run NHWC with HWCF filters,
 // the batch-norm constants are transposed at compile time, and the only
