@@ -40,26 +40,15 @@ arith::ConstantOp underlyingConstant(Value v) {
 /// nullopt (splat, or not a constant kiln can read).
 std::optional<ArrayRef<float>> constantFloats(Value v) {
   arith::ConstantOp cst = underlyingConstant(v);
-  if (!cst)
+  if (!cst || !cast<ElementsAttr>(cst.getValue()).getElementType().isF32())
     return std::nullopt;
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(cst.getValue())) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob)
-      return std::nullopt;
-    ArrayRef<char> bytes = blob->getData();
-    int64_t n = res.getType().getNumElements();
-    if (static_cast<int64_t>(bytes.size()) != n * 4)
-      return std::nullopt;
-    return ArrayRef<float>(reinterpret_cast<const float *>(bytes.data()), n);
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue())) {
-    if (dense.isSplat())
-      return std::nullopt;
-    ArrayRef<char> bytes = dense.getRawData();
-    return ArrayRef<float>(reinterpret_cast<const float *>(bytes.data()),
-                           dense.getNumElements());
-  }
-  return std::nullopt;
+  int64_t width = 0;
+  std::optional<ArrayRef<char>> bytes =
+      mlir::kiln::constantBytes(cast<ElementsAttr>(cst.getValue()), width);
+  if (!bytes)
+    return std::nullopt;
+  return ArrayRef<float>(reinterpret_cast<const float *>(bytes->data()),
+                         bytes->size() / sizeof(float));
 }
 
 struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {

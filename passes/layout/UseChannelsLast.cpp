@@ -5,6 +5,7 @@
 #include "dialects/kiln/KilnDialect.h"
 #include "dialects/kiln/KilnImageOps.h"
 #include "passes/common/ResourceBlobs.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
@@ -27,24 +28,9 @@ constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
 constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
 constexpr int64_t kFCHWToHWCF[] = {2, 3, 1, 0};
 
-/// out[i] = values[perm[i]]: the shape of transpose(x, perm).
-SmallVector<int64_t> permute(ArrayRef<int64_t> values, ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> out;
-  for (int64_t p : perm)
-    out.push_back(values[p]);
-  return out;
-}
-
-SmallVector<int64_t> inverse(ArrayRef<int64_t> perm) {
-  SmallVector<int64_t> inv(perm.size());
-  for (auto [i, p] : llvm::enumerate(perm))
-    inv[p] = static_cast<int64_t>(i);
-  return inv;
-}
-
 RankedTensorType permutedType(Type type, ArrayRef<int64_t> perm) {
   auto ranked = cast<RankedTensorType>(type);
-  return RankedTensorType::get(permute(ranked.getShape(), perm),
+  return RankedTensorType::get(applyPermutation(ranked.getShape(), perm),
                                ranked.getElementType());
 }
 
@@ -53,39 +39,16 @@ Value transpose(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> perm) {
       .getResult();
 }
 
-/// The bytes of a constant kiln can permute (one whole byte or more per
-/// element), or nullopt.
-std::optional<ArrayRef<char>> rawBytes(ElementsAttr value, int64_t &width) {
-  Type elem = value.getElementType();
-  if (!elem.isIntOrFloat() || elem.getIntOrFloatBitWidth() % 8 != 0)
-    return std::nullopt;
-  width = elem.getIntOrFloatBitWidth() / 8;
-  int64_t n = value.getNumElements();
-  if (auto res = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = res.getRawHandle().getBlob();
-    if (!blob || static_cast<int64_t>(blob->getData().size()) != n * width)
-      return std::nullopt;
-    return blob->getData();
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value)) {
-    if (dense.isSplat() ||
-        static_cast<int64_t>(dense.getRawData().size()) != n * width)
-      return std::nullopt;
-    return dense.getRawData();
-  }
-  return std::nullopt;
-}
-
 /// `value` viewed as `shape` (same elements, row-major) and transposed by
 /// `perm`, or null when kiln cannot read it.
 ElementsAttr permuteConstant(ElementsAttr value, ArrayRef<int64_t> shape,
                              ArrayRef<int64_t> perm) {
-  auto resultType = RankedTensorType::get(permute(shape, perm),
+  auto resultType = RankedTensorType::get(applyPermutation(shape, perm),
                                           value.getElementType());
   if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && dense.isSplat())
     return dense.resizeSplat(resultType);
   int64_t width = 0;
-  std::optional<ArrayRef<char>> bytes = rawBytes(value, width);
+  std::optional<ArrayRef<char>> bytes = constantBytes(value, width);
   if (!bytes)
     return {};
   int64_t rank = static_cast<int64_t>(shape.size());
@@ -93,8 +56,8 @@ ElementsAttr permuteConstant(ElementsAttr value, ArrayRef<int64_t> shape,
   SmallVector<int64_t> inStrides(rank, 1);
   for (int64_t d = rank - 2; d >= 0; --d)
     inStrides[d] = inStrides[d + 1] * shape[d + 1];
-  SmallVector<int64_t> outShape = permute(shape, perm),
-                       strides = permute(inStrides, perm);
+  SmallVector<int64_t> outShape = applyPermutation(shape, perm),
+                       strides = applyPermutation(inStrides, perm);
   std::vector<char> out(bytes->size());
   SmallVector<int64_t> index(rank, 0);
   int64_t offset = 0, n = value.getNumElements();
@@ -115,6 +78,21 @@ ElementsAttr permuteConstant(ElementsAttr value, ArrayRef<int64_t> shape,
       resultType, "layout_weights",
       HeapAsmResourceBlob::allocateAndCopyWithAlign(
           out, alignof(std::max_align_t), /*dataIsMutable=*/false));
+}
+
+/// The step every sink pattern ends with: `op` again, on `operands` (its
+/// inputs before the transpose `perm`) and with its result type transposed
+/// back, replaces `op` as transpose(clone, perm). Returns the clone, for
+/// patterns that also move an attribute along.
+Operation *sinkBelow(PatternRewriter &rewriter, Operation *op,
+                     ValueRange operands, ArrayRef<int64_t> perm) {
+  Operation *moved = rewriter.clone(*op);
+  moved->setOperands(operands);
+  moved->getResult(0).setType(
+      permutedType(op->getResult(0).getType(), invertPermutationVector(perm)));
+  rewriter.replaceOp(op, transpose(rewriter, op->getLoc(), moved->getResult(0),
+                                   perm));
+  return moved;
 }
 
 /// transpose(constant) -> constant.
@@ -159,11 +137,7 @@ struct SinkThroughUnary : RewritePattern {
     auto t = op->getOperand(0).getDefiningOp<TransposeOp>();
     if (!t)
       return failure();
-    Operation *moved = rewriter.clone(*op);
-    moved->setOperand(0, t.getInput());
-    moved->getResult(0).setType(t.getInput().getType());
-    rewriter.replaceOp(op, transpose(rewriter, op->getLoc(),
-                                     moved->getResult(0), t.getPerm()));
+    sinkBelow(rewriter, op, t.getInput(), t.getPerm());
     return success();
   }
 };
@@ -184,7 +158,7 @@ struct SinkThroughBinary : OpRewritePattern<OpTy> {
       if (!t || t.getType().getRank() != rank)
         continue;
       ArrayRef<int64_t> perm = t.getPerm();
-      SmallVector<int64_t> inv = inverse(perm);
+      SmallVector<int64_t> inv = invertPermutationVector(perm);
       Value other = op->getOperand(1 - side), moved;
       if (auto u = other.getDefiningOp<TransposeOp>();
           u && u.getPerm() == perm) {
@@ -207,11 +181,7 @@ struct SinkThroughBinary : OpRewritePattern<OpTy> {
       SmallVector<Value> operands(2);
       operands[side] = t.getInput();
       operands[1 - side] = moved;
-      Operation *sunk = rewriter.clone(*op);
-      sunk->setOperands(operands);
-      sunk->getResult(0).setType(permutedType(resultType, inv));
-      rewriter.replaceOp(op, transpose(rewriter, op.getLoc(),
-                                       sunk->getResult(0), perm));
+      sinkBelow(rewriter, op, operands, perm);
       return success();
     }
     return failure();
@@ -226,14 +196,16 @@ struct SinkThroughPad : OpRewritePattern<PadOp> {
     auto t = op.getInput().getDefiningOp<TransposeOp>();
     if (!t)
       return failure();
-    SmallVector<int64_t> inv = inverse(t.getPerm());
-    auto pad = PadOp::create(rewriter, op.getLoc(),
-                             permutedType(op.getType(), inv), t.getInput(),
-                             rewriter.getDenseI64ArrayAttr(permute(op.getLow(), inv)),
-                             rewriter.getDenseI64ArrayAttr(permute(op.getHigh(), inv)),
-                             op.getValueAttr());
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), pad.getResult(),
-                                     t.getPerm()));
+    // (Read before sinkBelow erases `op`.)
+    SmallVector<int64_t> inv = invertPermutationVector(t.getPerm());
+    SmallVector<int64_t> low = applyPermutation(op.getLow(), inv),
+                         high = applyPermutation(op.getHigh(), inv);
+    auto moved =
+        cast<PadOp>(sinkBelow(rewriter, op, t.getInput(), t.getPerm()));
+    rewriter.modifyOpInPlace(moved, [&] {
+      moved.setLow(low);
+      moved.setHigh(high);
+    });
     return success();
   }
 };
@@ -246,12 +218,12 @@ struct SinkThroughBatchNorm : OpRewritePattern<BatchNormOp> {
     auto t = op.getInput().getDefiningOp<TransposeOp>();
     if (!t)
       return failure();
-    auto moved = cast<BatchNormOp>(rewriter.clone(*op));
-    moved.getInputMutable().assign(t.getInput());
-    moved.getResult().setType(t.getInput().getType());
-    moved.setAxis(t.getPerm()[op.getAxis()]);
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), moved.getResult(),
-                                     t.getPerm()));
+    SmallVector<Value> operands(op->getOperands());
+    operands[0] = t.getInput();
+    int64_t axis = t.getPerm()[op.getAxis()];
+    auto moved =
+        cast<BatchNormOp>(sinkBelow(rewriter, op, operands, t.getPerm()));
+    rewriter.modifyOpInPlace(moved, [&] { moved.setAxis(axis); });
     return success();
   }
 };
@@ -273,12 +245,9 @@ struct SinkThroughConcat : OpRewritePattern<ConcatOp> {
     }
     if (perm.empty())
       return failure();
-    auto moved = cast<ConcatOp>(rewriter.clone(*op));
-    moved->setOperands(inputs);
-    moved.getResult().setType(permutedType(op.getType(), inverse(perm)));
-    moved.setAxis(perm[op.getAxis()]);
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), moved.getResult(),
-                                     perm));
+    int64_t axis = perm[op.getAxis()];
+    auto moved = cast<ConcatOp>(sinkBelow(rewriter, op, inputs, perm));
+    rewriter.modifyOpInPlace(moved, [&] { moved.setAxis(axis); });
     return success();
   }
 };
