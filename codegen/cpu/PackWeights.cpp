@@ -57,14 +57,19 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
   void runOnOperation() override {
     SmallVector<linalg::MatmulOp> matmuls;
     getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+    mlir::kiln::BlobReleaser blobs(getOperation());
+    releaser = &blobs;
     for (linalg::MatmulOp op : matmuls)
       pack(op);
+    releaser = nullptr;
     // Weights read from a blob that no op refers to any more (every reader
     // now uses the packed copy) give their memory back.
     mlir::kiln::releaseDeadBlobs(getOperation(), replaced);
   }
 
   llvm::SetVector<DenseResourceElementsAttr> replaced;
+  /// Counts the ops naming each weight blob during runOnOperation.
+  mlir::kiln::BlobReleaser *releaser = nullptr;
 
   /// Panel width: two vectors (four when A has fewer rows than a register
   /// tile would use, so a 1-row tile still has enough accumulators),
@@ -123,7 +128,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
           packed[(p * k + kk) * nr + j] =
               transposed ? (*values)[col * k + kk] : (*values)[kk * n + col];
         }
-    OpBuilder builder(op);
+    OpBuilder builder(op, releaser);
     Location loc = op.getLoc();
     auto packedType = RankedTensorType::get({panels, k, nr}, builder.getF32Type());
     ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
@@ -197,6 +202,8 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
       Operation *next = producer->getNumOperands()
                             ? producer->getOperand(0).getDefiningOp()
                             : nullptr;
+      // Its blob goes back now if this was the last op naming it.
+      releaser->notifyOperationErased(producer);
       producer->erase();
       producer = next;
     }

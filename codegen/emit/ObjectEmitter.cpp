@@ -1,5 +1,6 @@
 // In-process LLVM IR translation, O3 optimization and x86-64 code emission.
 #include "codegen/emit/ObjectEmitter.h"
+#include "codegen/emit/WeightSection.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -55,7 +56,8 @@ llvm::StringRef knownCpuTargets() {
 }
 
 LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
-                         ObjectKind kind, llvm::raw_pwrite_stream &os) {
+                         ObjectKind kind, llvm::StringRef symbolPrefix,
+                         llvm::raw_pwrite_stream &os, TimingScope &timing) {
   static const bool initialized = [] {
     LLVMInitializeX86TargetInfo();
     LLVMInitializeX86Target();
@@ -89,9 +91,15 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   if (!tm)
     return module.emitError("cannot create a target machine for CPU ")
            << target.cpu;
-  tm->setLargeDataThreshold(1 << 16);
+  constexpr uint64_t kLargeDataThreshold = 1 << 16;
+  tm->setLargeDataThreshold(kLargeDataThreshold);
+
+  llvm::SmallVector<DetachedWeight> weights;
+  if (kind == ObjectKind::Object && triple.isOSBinFormatELF())
+    weights = detachLargeWeights(module, symbolPrefix, kLargeDataThreshold);
 
   llvm::LLVMContext llvmContext;
+  TimingScope translateTimer = timing.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(module, llvmContext, "kiln_model");
   if (!llvmModule)
@@ -106,10 +114,15 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
 
+  translateTimer.stop();
+
   // O3 with the target's cost model: vectorizes and unrolls the loop nests.
+  TimingScope optTimer = timing.nest("LLVM O3");
   if (llvm::Error err = makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
     return module.emitError("LLVM optimization failed: ")
            << llvm::toString(std::move(err));
+
+  optTimer.stop();
 
   if (kind == ObjectKind::LLVMIR) {
     llvmModule->print(os, nullptr);
@@ -118,9 +131,25 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   llvm::legacy::PassManager pm;
   auto fileType = kind == ObjectKind::Object ? llvm::CodeGenFileType::ObjectFile
                                              : llvm::CodeGenFileType::AssemblyFile;
-  if (tm->addPassesToEmitFile(pm, os, nullptr, fileType))
+  llvm::SmallVector<char, 0> codeBuffer;
+  llvm::raw_svector_ostream codeStream(codeBuffer);
+  llvm::raw_pwrite_stream &codeOut = weights.empty() ? os : codeStream;
+  if (tm->addPassesToEmitFile(pm, codeOut, nullptr, fileType))
     return module.emitError("the target cannot emit this file type");
+  TimingScope codegenTimer = timing.nest("LLVM code generation");
+  if (weights.empty()) {
+    pm.run(*llvmModule);
+    return success();
+  }
+  // The code goes to memory first (it is small without the weights), then
+  // out with the weight section appended.
   pm.run(*llvmModule);
+  codegenTimer.stop();
+  TimingScope writeTimer = timing.nest("write weights");
+  llvm::StringRef code(codeBuffer.data(), codeBuffer.size());
+  if (llvm::Error err = writeObjectWithWeights(code, weights, os))
+    return module.emitError("writing the object failed: ")
+           << llvm::toString(std::move(err));
   return success();
 }
 

@@ -4,6 +4,7 @@
 #define KILN_CODEGEN_EMIT_OBJECTEMITTER_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -35,9 +36,14 @@ enum class ObjectKind { LLVMIR, Assembly, Object };
 /// Translates `module` (LLVM dialect only) to optimized LLVM IR for `target`
 /// (O3 with the target's cost model) and writes it in `kind` form to `os`.
 /// Errors go to the module's diagnostic engine. Consumes the module's weight
-/// blobs: once translated, their dense_resource data is released.
+/// blobs: once translated, their dense_resource data is released. In an
+/// object file, weights over 64 KB skip LLVM and are written into their own
+/// section (WeightSection.h) under symbols `<symbolPrefix>_kiln_w<N>`. Steps
+/// are timed under `timing` (a no-op scope unless --time-report).
 mlir::LogicalResult emitObject(mlir::ModuleOp module, const CpuTarget &target,
-                               ObjectKind kind, llvm::raw_pwrite_stream &os);
+                               ObjectKind kind, llvm::StringRef symbolPrefix,
+                               llvm::raw_pwrite_stream &os,
+                               mlir::TimingScope &timing);
 
 } // namespace kiln
 

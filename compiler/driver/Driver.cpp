@@ -17,6 +17,7 @@
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Signals.h"
@@ -289,6 +290,12 @@ int compile(const CompileOptions &o) {
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
   UserDiagnosticHandler diagnostics(ctx);
+  // --time-report: a tree of wall times (import, each pass, LLVM steps),
+  // printed to stderr when compile() returns.
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(o.timeReport);
+  timingManager.setDisplayMode(DefaultTimingManager::DisplayMode::Tree);
+  TimingScope rootTimer = timingManager.getRootScope();
 
   // sampleBatch 0: the compiled import; else a dynamic-batch probe.
   auto import = [&](int64_t sampleBatch) -> FailureOr<OwningOpRef<ModuleOp>> {
@@ -313,15 +320,18 @@ int compile(const CompileOptions &o) {
       importOptions.sampleBatch = sampleBatch;
     return importOnnxModel(ctx, o.input, importOptions);
   };
+  TimingScope importTimer = rootTimer.nest("import");
   FailureOr<OwningOpRef<ModuleOp>> module = import(0);
   if (failed(module) || failed(checkTensorSizes(**module)))
     return 1;
+  importTimer.stop();
   // A dynamic-batch model is compiled for one sample and run once per
   // sample. Prove that this is exact: import it again with a batch of
   // kProbeBatch, and require the same graph and constants (nothing computed
   // from the batch size) and ops that never combine samples.
   if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr) &&
       *phase != Phase::Import) {
+    TimingScope probeTimer = rootTimer.nest("dynamic-batch probe");
     constexpr int64_t kProbeBatch = 37;
     FailureOr<OwningOpRef<ModuleOp>> probe = import(kProbeBatch);
     if (failed(probe)) {
@@ -368,8 +378,12 @@ int compile(const CompileOptions &o) {
   pipelineOptions.threads = o.threads;
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);
+  TimingScope passTimer = rootTimer.nest("passes");
+  if (o.timeReport)
+    pm.enableTiming(passTimer);
   if (failed(pm.run(**module)) || diagnostics.errorCount())
     return 1;
+  passTimer.stop();
 
   PendingOutput out;
   if (std::string err = out.open(output); !err.empty())
@@ -380,7 +394,9 @@ int compile(const CompileOptions &o) {
     ObjectKind kind = o.emit == "llvm"  ? ObjectKind::LLVMIR
                       : o.emit == "asm" ? ObjectKind::Assembly
                                         : ObjectKind::Object;
-    if (failed(emitObject(**module, *target, kind, out.os())))
+    TimingScope emitTimer = rootTimer.nest("emit " + o.emit);
+    if (failed(emitObject(**module, *target, kind, name, out.os(),
+                             emitTimer)))
       return 1;
   }
   PendingOutput header;

@@ -6,6 +6,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Operation.h"
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -62,6 +64,53 @@ inline void releaseDeadBlobs(
     if (!live.contains(attr))
       attr.getRawHandle().getResource()->setBlob(AsmResourceBlob());
 }
+
+/// Gives a weight blob's memory back the moment the last op referring to it
+/// is erased, so a pass that rewrites weights one at a time (transposes,
+/// packs) holds one extra weight at its peak, not a second copy of all of
+/// them. Attach it to the pass's rewriter (or greedy driver config) as the
+/// listener. It counts the ops under `root` whose attributes name each blob;
+/// new ops add to the counts. A blob an op was modified to refer to is never
+/// released early (the listener cannot see what the op referred to before);
+/// releaseDeadBlobs at the end of the pass still catches it.
+class BlobReleaser : public RewriterBase::Listener {
+public:
+  explicit BlobReleaser(Operation *root) {
+    root->walk([&](Operation *op) { count(op, +1); });
+  }
+  void notifyOperationInserted(Operation *op,
+                               OpBuilder::InsertPoint previous) override {
+    if (!previous.isSet()) // created, not moved
+      count(op, +1);
+  }
+  void notifyOperationModified(Operation *op) override {
+    for (NamedAttribute a : op->getAttrs())
+      if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
+        pinned.insert(res);
+  }
+  void notifyOperationErased(Operation *op) override {
+    for (NamedAttribute a : op->getAttrs()) {
+      auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue());
+      if (!res)
+        continue;
+      auto it = counts.find(res);
+      if (it == counts.end() || --it->second > 0 || pinned.contains(res))
+        continue;
+      if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
+        if (!blob->getData().empty())
+          res.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+    }
+  }
+
+private:
+  void count(Operation *op, int64_t delta) {
+    for (NamedAttribute a : op->getAttrs())
+      if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
+        counts[res] += delta;
+  }
+  llvm::DenseMap<Attribute, int64_t> counts;
+  llvm::DenseSet<Attribute> pinned;
+};
 
 } // namespace mlir::kiln
 

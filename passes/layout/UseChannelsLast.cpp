@@ -115,6 +115,9 @@ struct FoldTransposedConstant : OpRewritePattern<TransposeOp> {
     if (auto res = dyn_cast<DenseResourceElementsAttr>(value))
       replaced.insert(res);
     rewriter.replaceOpWithNewOp<ConstantOp>(op, permuted);
+    // Erased now, the old weight's blob goes back at once (BlobReleaser).
+    if (cst->use_empty())
+      rewriter.eraseOp(cst);
     return success();
   }
 
@@ -322,7 +325,10 @@ struct UseChannelsLastPass
                  SinkThroughBinary<SubOp>, SinkThroughBinary<MulOp>,
                  SinkThroughBinary<DivOp>, SinkThroughBinary<MaxOp>,
                  SinkThroughBinary<MinOp>, SinkThroughBinary<PowOp>>(ctx);
-    if (failed(applyPatternsGreedily(module, std::move(patterns)))) {
+    BlobReleaser releaser(module);
+    GreedyRewriteConfig config;
+    config.setListener(&releaser);
+    if (failed(applyPatternsGreedily(module, std::move(patterns), config))) {
       module.emitError("kiln-layout-use-channels-last did not converge");
       return signalPassFailure();
     }

@@ -2,6 +2,9 @@
 #include "compiler/driver/Driver.h"
 
 #include <csignal>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
@@ -11,6 +14,13 @@ using namespace llvm;
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+#if defined(__GLIBC__)
+  // Weights pass through buffers of megabytes (protobuf strings, blobs,
+  // packed copies). A fixed mmap threshold gives each back to the system
+  // when freed; glibc's adaptive threshold would serve them from the heap
+  // and keep the peak resident for the rest of the compile.
+  mallopt(M_MMAP_THRESHOLD, 1 << 20);
+#endif
   // Past a file-size limit, writes must fail with EFBIG and be reported like
   // a full disk, not kill the compiler (LLVM's handlers treat SIGXFSZ as a
   // crash).
@@ -83,6 +93,11 @@ int main(int argc, char **argv) {
                "the pool; N = at most N per parallel loop"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<bool> timeReport(
+      "time-report",
+      cl::desc("Print the wall time of each compile phase and pass to stderr"),
+      cl::init(false), cl::sub(compileCmd), cl::cat(category));
+
   cl::SetVersionPrinter(
       [](raw_ostream &os) { os << kiln::versionString() << "\n"; });
   cl::HideUnrelatedOptions(category);
@@ -114,5 +129,6 @@ int main(int argc, char **argv) {
   options.dynamicBatch = dynamicBatch;
   options.maxBatch = maxBatch;
   options.threads = threads;
+  options.timeReport = timeReport;
   return kiln::compile(options);
 }

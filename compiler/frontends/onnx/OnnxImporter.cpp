@@ -14,6 +14,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <climits>
@@ -91,7 +92,36 @@ std::string ModelImporter::describe(int index) const {
 
 LogicalResult ModelImporter::load(onnx::ModelProto &model) {
   bool isText = StringRef(path).ends_with(".onnxtext");
-  // Binary models are parsed straight from the mapped file.
+  auto tooLarge = [&](uint64_t size) {
+    return emitError(fileLoc)
+           << path << ": model file is " << size
+           << " bytes; protobuf cannot parse more than 2 GiB, so store the "
+              "weights as ONNX external data";
+  };
+  if (!isText && !options.contents) {
+    // Binary models stream from the file: mapping it whole would hold every
+    // weight twice (file pages and parsed strings) at the import's peak.
+    uint64_t size = 0;
+    if (std::error_code ec = llvm::sys::fs::file_size(path, size))
+      return emitError(fileLoc) << path << ": cannot open: " << ec.message();
+    if (size == 0)
+      return emitError(fileLoc) << path << ": file is empty";
+    if (size > static_cast<uint64_t>(INT_MAX))
+      return tooLarge(size);
+    llvm::Expected<llvm::sys::fs::file_t> fd =
+        llvm::sys::fs::openNativeFileForRead(path);
+    if (!fd)
+      return emitError(fileLoc) << path << ": cannot open: "
+                                << llvm::toString(fd.takeError());
+    bool parsed = model.ParseFromFileDescriptor(*fd);
+    llvm::sys::fs::closeFile(*fd);
+    if (!parsed)
+      return emitError(fileLoc)
+             << path << ": not a valid ONNX model (protobuf parse failed)";
+    if (!model.has_graph())
+      return emitError(fileLoc) << path << ": not a valid ONNX model (no graph)";
+    return success();
+  }
   std::unique_ptr<llvm::MemoryBuffer> owned;
   if (options.contents) {
     // The text parser needs a terminating NUL, which a caller's buffer
@@ -102,7 +132,7 @@ LogicalResult ModelImporter::load(onnx::ModelProto &model) {
   } else {
     auto buffer =
         llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                    /*RequiresNullTerminator=*/isText);
+                                    /*RequiresNullTerminator=*/true);
     if (!buffer)
       return emitError(fileLoc)
              << path << ": cannot open: " << buffer.getError().message();
@@ -122,10 +152,7 @@ LogicalResult ModelImporter::load(onnx::ModelProto &model) {
     }
   } else {
     if (data.size() > static_cast<size_t>(INT_MAX))
-      return emitError(fileLoc)
-             << path << ": model file is " << data.size()
-             << " bytes; protobuf cannot parse more than 2 GiB, so store the "
-                "weights as ONNX external data";
+      return tooLarge(data.size());
     if (!model.ParseFromArray(data.data(), static_cast<int>(data.size())))
       return emitError(fileLoc)
              << path << ": not a valid ONNX model (protobuf parse failed)";
@@ -453,7 +480,7 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
   builder.setInsertionPointToStart(entry);
   for (onnx::TensorProto &init : *g.mutable_initializer()) {
     Location loc = locFor(init.name());
-    FailureOr<ElementsAttr> value = tensors.import(
+    FailureOr<ElementsAttr> value = tensors.importTaking(
         init, "initializer '" + init.name() + "'", init.name(), loc);
     if (failed(value))
       return failure();
@@ -461,7 +488,7 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
     state.values[init.name()] = constant.getResult();
     if (isUnsignedElementType(init.data_type()))
       state.unsignedValues.insert(constant.getResult());
-    // The attribute owns a copy now.
+    // The attribute owns the bytes now (adopted or copied).
     std::string().swap(*init.mutable_raw_data());
   }
 

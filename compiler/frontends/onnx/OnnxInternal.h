@@ -50,8 +50,20 @@ public:
                                              const std::string &what,
                                              llvm::StringRef blobHint,
                                              mlir::Location loc);
+  /// As import, but a large tensor's raw_data moves into its blob instead of
+  /// being copied (the proto is left without it): an initializer's weights
+  /// then exist once during the import, not twice.
+  mlir::FailureOr<mlir::ElementsAttr> importTaking(onnx::TensorProto &tensor,
+                                                   const std::string &what,
+                                                   llvm::StringRef blobHint,
+                                                   mlir::Location loc);
 
 private:
+  mlir::FailureOr<mlir::ElementsAttr> importImpl(const onnx::TensorProto &tensor,
+                                                 onnx::TensorProto *owner,
+                                                 const std::string &what,
+                                                 llvm::StringRef blobHint,
+                                                 mlir::Location loc);
   mlir::FailureOr<std::unique_ptr<llvm::MemoryBuffer>>
   readExternal(const onnx::TensorProto &tensor, const std::string &what,
                uint64_t expectedBytes, mlir::Location loc);

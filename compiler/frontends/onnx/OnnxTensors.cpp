@@ -259,6 +259,21 @@ FailureOr<ElementsAttr> TensorImporter::import(const TensorProto &t,
                                                const std::string &what,
                                                StringRef blobHint,
                                                Location loc) {
+  return importImpl(t, nullptr, what, blobHint, loc);
+}
+
+FailureOr<ElementsAttr> TensorImporter::importTaking(TensorProto &t,
+                                                     const std::string &what,
+                                                     StringRef blobHint,
+                                                     Location loc) {
+  return importImpl(t, &t, what, blobHint, loc);
+}
+
+FailureOr<ElementsAttr> TensorImporter::importImpl(const TensorProto &t,
+                                                   TensorProto *owner,
+                                                   const std::string &what,
+                                                   StringRef blobHint,
+                                                   Location loc) {
   Type elementType = convertElementType(&ctx, t.data_type());
   if (!elementType)
     return emitError(loc) << what << " has element type "
@@ -308,6 +323,17 @@ FailureOr<ElementsAttr> TensorImporter::import(const TensorProto &t,
 
   if (numElements > kMaxInlineElements) {
     size_t align = std::max<size_t>(width, alignof(int64_t));
+    if (owner && !external && packed.empty() && owner->has_raw_data() &&
+        llvm::isAddrAligned(llvm::Align(align), bytes.data())) {
+      // The blob adopts the proto's string; its deleter frees it.
+      std::string *adopted = owner->release_raw_data();
+      AsmResourceBlob blob(
+          ArrayRef<char>(adopted->data(), adopted->size()), align,
+          [adopted](void *, size_t, size_t) { delete adopted; },
+          /*dataIsMutable=*/false);
+      return cast<ElementsAttr>(DenseResourceElementsAttr::get(
+          type, uniqueBlobName(blobHint), std::move(blob)));
+    }
     return cast<ElementsAttr>(DenseResourceElementsAttr::get(
         type, uniqueBlobName(blobHint),
         HeapAsmResourceBlob::allocateAndCopyWithAlign(
