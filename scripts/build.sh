@@ -2,6 +2,8 @@
 # Installs what is missing, configures (once) and builds kiln into build/.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# ccache keys on paths relative to the checkout, so clones elsewhere share hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 bash "$root/scripts/bootstrap.sh"
 build="${KILN_BUILD_DIR:-$root/build}"
 if [ ! -f "$build/build.ninja" ]; then

@@ -10,6 +10,8 @@
 #   scripts/fuzz.sh onnx            # one: onnx | tf-graphdef | tf-checkpoint
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# ccache keys on paths relative to the checkout, so clones elsewhere share hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 bash "$root/scripts/bootstrap.sh"
 build="$root/build-fuzz"
 if [ ! -f "$build/build.ninja" ]; then

@@ -4,6 +4,8 @@
 # and runs the whole lit suite, end-to-end numerics included, with it.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+# ccache keys on paths relative to the checkout, so clones elsewhere share hits.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
 bash "$root/scripts/bootstrap.sh"
 build="$root/build-asan"
 if [ ! -f "$build/build.ninja" ]; then
