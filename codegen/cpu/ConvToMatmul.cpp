@@ -149,7 +149,8 @@ void rewrite(IRRewriter &rewriter, linalg::LinalgOp op, bool nchw,
   if (nchw)
     acc = gather(b, loc, init, nhwfType,
                  AffineMap::get(4, 0, {d0, d3, d1, d2}, ctx));
-  auto accTranspose = acc.getDefiningOp<linalg::GenericOp>();
+  linalg::GenericOp accTranspose =
+      nchw ? acc.getDefiningOp<linalg::GenericOp>() : nullptr;
   SmallVector<ReassociationIndices> pixelsFilters = {{0, 1, 2}, {3}};
   acc = tensor::CollapseShapeOp::create(
       b, loc, RankedTensorType::get({m, f}, f32), acc, pixelsFilters);

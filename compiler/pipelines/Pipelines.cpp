@@ -60,6 +60,9 @@ static void addGraph(OpPassManager &pm) {
   pm.addPass(mlir::kiln::createUseChannelsLast());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Batch norm (or its Mul/Add spelling) after a conv folds into the
+  // conv's weights.
+  pm.addPass(mlir::kiln::createFoldIntoConv());
   // A dynamic-batch model runs sample by sample: check it may.
   pm.addPass(mlir::kiln::createVerifyBatchSeparable());
 }

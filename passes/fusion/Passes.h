@@ -1,7 +1,8 @@
-// Fusion passes on linalg.
+// Fusion passes: on the kiln graph (fold into conv) and on linalg.
 #ifndef KILN_PASSES_FUSION_PASSES_H
 #define KILN_PASSES_FUSION_PASSES_H
 
+#include "dialects/kiln/KilnDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"

@@ -1,4 +1,4 @@
-// Fusion passes on linalg.
+// Fusion passes: on the kiln graph (fold into conv) and on linalg.
 #ifndef KILN_PASSES_FUSION_PASSES_TD
 #define KILN_PASSES_FUSION_PASSES_TD
 
@@ -25,6 +25,22 @@ def FuseElementwise : Pass<"kiln-fusion-fuse-elementwise"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::affine::AffineDialect"];
+}
+
+def FoldIntoConv : Pass<"kiln-fusion-fold-into-conv", "::mlir::ModuleOp"> {
+  let summary = "Fold per-channel scale/shift after a conv_2d into its filter and bias";
+  let description = [{
+    Input: kiln dialect.
+    Output: `mul`, `add` and `sub` of a `conv_2d` result (used only there)
+    by a constant that varies at most along the output channels, and
+    inference `batch_norm` along that axis with constant parameters, become
+    the convolution itself with its filter scaled per output channel and its
+    bias shifted: batch normalization costs nothing at run time, whether the
+    exporter kept BatchNormalization or spelled it as Mul and Add. f32 only;
+    the filter and bias must be constants. Replaced filters give their
+    memory back as soon as they are dead.
+  }];
+  let dependentDialects = ["::mlir::kiln::KilnDialect"];
 }
 
 #endif // KILN_PASSES_FUSION_PASSES_TD

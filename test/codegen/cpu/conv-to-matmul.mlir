@@ -106,3 +106,22 @@ func.func @pointwise_nhwc(%x: tensor<1x5x5x8xf32>, %w: tensor<1x1x8x16xf32>, %o:
       ins(%x, %w : tensor<1x5x5x8xf32>, tensor<1x1x8x16xf32>) outs(%o : tensor<1x5x5x16xf32>) -> tensor<1x5x5x16xf32>
   return %0 : tensor<1x5x5x16xf32>
 }
+
+// -----
+
+// NHWC whose accumulator is a generic with no inputs (a constant bias
+// folded into the init): nothing to fuse, and no crash looking for one.
+// CHECK-LABEL: func.func @nhwc_generic_init
+// CHECK:         linalg.generic {{.*}} outs(
+// CHECK:         linalg.matmul
+func.func @nhwc_generic_init(%x: tensor<1x5x5x8xf32>, %w: tensor<1x1x8x16xf32>) -> tensor<1x5x5x16xf32> {
+  %e = tensor.empty() : tensor<1x5x5x16xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} outs(%e : tensor<1x5x5x16xf32>) {
+  ^bb0(%o: f32):
+    %c = arith.constant 0.5 : f32
+    linalg.yield %c : f32
+  } -> tensor<1x5x5x16xf32>
+  %y = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x5x5x8xf32>, tensor<1x1x8x16xf32>) outs(%init : tensor<1x5x5x16xf32>) -> tensor<1x5x5x16xf32>
+  return %y : tensor<1x5x5x16xf32>
+}
