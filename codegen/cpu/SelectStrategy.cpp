@@ -4,7 +4,9 @@
 #include "codegen/cpu/Passes.h"
 #include "passes/tiling/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 
@@ -83,8 +85,61 @@ struct SelectStrategyPass
     }
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
-    for (linalg::LinalgOp op : ops)
+    for (linalg::LinalgOp op : ops) {
       selectContraction(op);
+      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+          generic && !generic->hasAttr(mlir::kiln::kTilingAttr))
+        selectElementwise(generic);
+    }
+  }
+
+  /// Elementwise f32 generics (every loop parallel, every operand read in
+  /// loop order, possibly broadcast, a body of arithmetic): one row of the
+  /// innermost dimension per parallel task, in vectors of up to four
+  /// registers. Left as loops, LLVM would version each for aliasing (an
+  /// in-place arena buffer then takes the scalar copy) and unroll it.
+  void selectElementwise(linalg::GenericOp op) {
+    unsigned loops = op.getNumLoops();
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() || loops == 0 ||
+        op.getNumReductionLoops() != 0 || op.hasIndexSemantics())
+      return;
+    if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
+          return getElementTypeOrSelf(t).isF32();
+        }))
+      return;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+        return;
+      int64_t previous = -1;
+      for (AffineExpr e : map.getResults()) {
+        int64_t d = cast<AffineDimExpr>(e).getPosition();
+        if (d <= previous)
+          return; // a transposed read: gathers, not vectors
+        previous = d;
+      }
+    }
+    for (OpOperand &init : op.getDpsInitsMutable())
+      if (!op.getMatchingIndexingMap(&init).isIdentity())
+        return;
+    for (Operation &inner : op.getBody()->without_terminator())
+      if (!isa<arith::ArithDialect>(inner.getDialect()) &&
+          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp>(inner))
+        return;
+    int64_t lanes = vectorBits / 32;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t inner = bounds.back();
+    if (inner % lanes != 0)
+      return;
+    SmallVector<int64_t> rows(loops, 1), vectors(loops, 1);
+    int64_t vector = largestDividingMultiple(inner, lanes, 4 * lanes);
+    // A 1-D op is cut into chunks of 1024 values for the threads.
+    rows.back() = loops == 1 ? largestDividingMultiple(inner, vector, 1024) : 0;
+    vectors.back() = vector;
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr({b.getDenseI64ArrayAttr(rows),
+                                b.getDenseI64ArrayAttr(vectors)}));
   }
 
   /// f32 contractions with one M and K dimension and an N dimension

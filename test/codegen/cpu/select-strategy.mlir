@@ -119,3 +119,88 @@ func.func @peel_rows(%a: tensor<49x64xf32>, %b: tensor<4x64x16xf32>, %c: tensor<
   } -> tensor<49x4x16xf32>
   return %0 : tensor<49x4x16xf32>
 }
+
+// -----
+
+// Elementwise: bias + relu over NHWC rows with a broadcast channel vector.
+// Each parallel task is one row of the innermost dimension (tiles of 1 on
+// the others, 0 = whole on the last); vectors of up to four registers
+// (AVX2: 4 x 8 lanes = 32 of 96; AVX-512: 4 x 16 = 64 does not divide 96,
+// so 3 x 16 = 48).
+#nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#chan = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @bias_relu
+// CHECK: kiln.tiling = [array<i64: 1, 1, 1, 0>, array<i64: 1, 1, 1, 32>]
+// AVX512-LABEL: func.func @bias_relu
+// AVX512: kiln.tiling = [array<i64: 1, 1, 1, 0>, array<i64: 1, 1, 1, 48>]
+func.func @bias_relu(%x: tensor<2x4x4x96xf32>, %b: tensor<96xf32>) -> tensor<2x4x4x96xf32> {
+  %e = tensor.empty() : tensor<2x4x4x96xf32>
+  %c0 = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#nhwc, #chan, #nhwc], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<2x4x4x96xf32>, tensor<96xf32>) outs(%e : tensor<2x4x4x96xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    %m = arith.maximumf %s, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x4x96xf32>
+  return %r : tensor<2x4x4x96xf32>
+}
+
+// -----
+
+// A 1-D elementwise op is cut into chunks of at most 1024 values.
+#id1 = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @flat
+// CHECK: kiln.tiling = [array<i64: 1024>, array<i64: 32>]
+// AVX512-LABEL: func.func @flat
+// AVX512: kiln.tiling = [array<i64: 1024>, array<i64: 64>]
+func.func @flat(%x: tensor<4096xf32>, %y: tensor<4096xf32>) -> tensor<4096xf32> {
+  %r = linalg.generic {indexing_maps = [#id1, #id1, #id1], iterator_types = ["parallel"]}
+      ins(%x, %y : tensor<4096xf32>, tensor<4096xf32>) outs(%x : tensor<4096xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.mulf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4096xf32>
+  return %r : tensor<4096xf32>
+}
+
+// -----
+
+// Left to LLVM: a transposed read, a transcendental body, a row that is
+// not a whole number of vectors, and a reduction.
+#t = affine_map<(d0, d1) -> (d1, d0)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @not_elementwise
+// CHECK-NOT: kiln.tiling
+// AVX512-LABEL: func.func @not_elementwise
+// AVX512-NOT: kiln.tiling
+func.func @not_elementwise(%x: tensor<64x64xf32>, %z: tensor<64x12xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>, tensor<64xf32>) {
+  %e = tensor.empty() : tensor<64x64xf32>
+  %t = linalg.generic {indexing_maps = [#t, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    linalg.yield %p : f32
+  } -> tensor<64x64xf32>
+  %x2 = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %v = math.exp %p : f32
+    linalg.yield %v : f32
+  } -> tensor<64x64xf32>
+  %e12 = tensor.empty() : tensor<64x12xf32>
+  %n = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%z : tensor<64x12xf32>) outs(%e12 : tensor<64x12xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %v = arith.negf %p : f32
+    linalg.yield %v : f32
+  } -> tensor<64x12xf32>
+  %e1 = tensor.empty() : tensor<64xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<64x64xf32>) outs(%e1 : tensor<64xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %v = arith.addf %p, %o : f32
+    linalg.yield %v : f32
+  } -> tensor<64xf32>
+  return %t, %x2, %n, %s : tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>, tensor<64xf32>
+}

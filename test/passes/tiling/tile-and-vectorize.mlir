@@ -50,3 +50,33 @@ func.func @ragged(%a: tensor<6x8xf32>, %b: tensor<8x4xf32>, %c: tensor<6x4xf32>)
       ins(%a, %b : tensor<6x8xf32>, tensor<8x4xf32>) outs(%c : tensor<6x4xf32>) -> tensor<6x4xf32>
   return %0 : tensor<6x4xf32>
 }
+
+// -----
+
+// Elementwise levels (what kiln-cpu-select-strategy gives bias + relu):
+// an scf.forall over the rows, then vectors of 16 along each row (unit
+// dimensions go in kiln-cpu-lower-vectors); nothing stays scalar.
+#nhwc = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#chan = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @bias_relu
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}, %{{.*}}) in (2, 4, 4)
+// CHECK:           scf.for %{{.*}} = %c0 to %c48 step %c16
+// CHECK-DAG:         vector.transfer_read {{.*}} : tensor<2x4x4x48xf32>, vector<1x1x1x16xf32>
+// CHECK-DAG:         vector.transfer_read {{.*}} : tensor<48xf32>, vector<16xf32>
+// CHECK:             arith.addf {{.*}} : vector<1x1x1x16xf32>
+// CHECK:             arith.maximumf {{.*}} : vector<1x1x1x16xf32>
+// CHECK:             vector.transfer_write
+// CHECK-NOT:     linalg.generic
+func.func @bias_relu(%x: tensor<2x4x4x48xf32>, %b: tensor<48xf32>) -> tensor<2x4x4x48xf32> {
+  %e = tensor.empty() : tensor<2x4x4x48xf32>
+  %c0 = arith.constant 0.0 : f32
+  %r = linalg.generic {indexing_maps = [#nhwc, #chan, #nhwc], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<2x4x4x48xf32>, tensor<48xf32>) outs(%e : tensor<2x4x4x48xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 1, 1, 0>, array<i64: 1, 1, 1, 16>]} {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    %m = arith.maximumf %s, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<2x4x4x48xf32>
+  return %r : tensor<2x4x4x48xf32>
+}
