@@ -87,10 +87,39 @@ struct SelectStrategyPass
     getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
     for (linalg::LinalgOp op : ops) {
       selectContraction(op);
+      if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
+        selectDepthwise(dw);
       if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
           generic && !generic->hasAttr(mlir::kiln::kTilingAttr))
         selectElementwise(generic);
     }
+  }
+
+  /// Depthwise NHWC convolutions (f32, static): a parallel task per output
+  /// row; within it, tiles of up to 8 output pixels by one or two vectors
+  /// of channels, one filter row (kh) at a time and the whole filter width,
+  /// which kiln-tiling-tile-and-vectorize turns into a 1-D depthwise
+  /// convolution of vector FMAs (8 pixels x 2 vectors = 16 accumulators).
+  void selectDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        !llvm::all_of(op->getOperandTypes(), [](Type t) {
+          return getElementTypeOrSelf(t).isF32();
+        }))
+      return;
+    // Loops: n, oh, ow, c, kh, kw.
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t lanes = vectorBits / 32, ow = bounds[2], c = bounds[3];
+    if (c % lanes != 0)
+      return;
+    int64_t channels = c % (2 * lanes) == 0 && vectorRegisters >= 32
+                           ? 2 * lanes
+                           : lanes;
+    int64_t pixels = largestDividingMultiple(ow, 1, 8);
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr({b.getDenseI64ArrayAttr({1, 1, 0, 0, 0, 0}),
+                                b.getDenseI64ArrayAttr(
+                                    {1, 1, pixels, channels, 1, 0})}));
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in

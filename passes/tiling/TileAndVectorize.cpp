@@ -35,6 +35,16 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
                                 PatternRewriter &rewriter) const override {
     if (!op->hasAttr(kVectorizeAttr))
       return failure();
+    // A depthwise tile one filter row high is a 1-D depthwise convolution,
+    // which the vectorizer turns into FMAs over (pixels x channels).
+    if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())) {
+      FailureOr<linalg::DepthwiseConv1DNwcWcOp> conv1d =
+          linalg::DownscaleDepthwiseConv2DNhwcHwcOp(getContext())
+              .returningMatchAndRewrite(dw, rewriter);
+      if (failed(conv1d))
+        return rewriter.notifyMatchFailure(op, "depthwise tile is not 1 row");
+      op = cast<linalg::LinalgOp>(conv1d->getOperation());
+    }
     FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
         rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
         /*vectorizeNDExtract=*/false, /*flatten1DDepthwiseConv=*/false,

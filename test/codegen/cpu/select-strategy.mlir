@@ -204,3 +204,18 @@ func.func @not_elementwise(%x: tensor<64x64xf32>, %z: tensor<64x12xf32>) -> (ten
   } -> tensor<64xf32>
   return %t, %x2, %n, %s : tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>, tensor<64xf32>
 }
+
+// -----
+
+// Depthwise NHWC: a parallel task per output row (n, oh), then 8 pixels x
+// channel vectors (two with 32 registers), one filter row at a time, the
+// whole filter width.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 8, 8, 1, 0>]
+// AVX512-LABEL: func.func @depthwise
+// AVX512: kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 8, 32, 1, 0>]
+func.func @depthwise(%x: tensor<1x18x18x32xf32>, %w: tensor<3x3x32xf32>, %o: tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x18x18x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
+  return %r : tensor<1x16x16x32xf32>
+}

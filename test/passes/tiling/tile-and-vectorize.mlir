@@ -80,3 +80,22 @@ func.func @bias_relu(%x: tensor<2x4x4x48xf32>, %b: tensor<48xf32>) -> tensor<2x4
   } -> tensor<2x4x4x48xf32>
   return %r : tensor<2x4x4x48xf32>
 }
+
+// -----
+
+// Depthwise levels: rows in parallel, then a tile one filter row high,
+// rewritten as a 1-D depthwise convolution and vectorized: FMAs of the
+// three filter columns over 8 pixels x 16 channels, no scalar loop left.
+// CHECK-LABEL: func.func @depthwise
+// CHECK:         scf.forall (%{{.*}}, %{{.*}}) in (1, 16)
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK-COUNT-3:         vector.fma {{.*}} : vector<1x8x16xf32>
+// CHECK-NOT:     linalg.depthwise
+func.func @depthwise(%x: tensor<1x18x18x32xf32>, %w: tensor<3x3x32xf32>, %o: tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32> {
+  %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>,
+                                           kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 8, 16, 1, 0>]}
+      ins(%x, %w : tensor<1x18x18x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
+  return %r : tensor<1x16x16x32xf32>
+}
