@@ -124,9 +124,12 @@ static void addBufferized(OpPassManager &pm) {
 }
 
 static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
-  // Copies bufferization inserted become linalg.copy loops (no memrefCopy
-  // runtime call), then every linalg op becomes scf loops.
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies());
+  // Copies bufferization inserted become vector row loops or linalg.copy
+  // loops (no memrefCopy runtime call), then every linalg op becomes scf
+  // loops.
+  mlir::kiln::LowerCopiesOptions copies;
+  copies.vectorBits = options.vectorBits;
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
   // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
   // Independent iterations (tiles of a forall, parallel dimensions of the

@@ -22,16 +22,27 @@ def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
 }
 
 def LowerCopies : Pass<"kiln-memory-lower-copies", "::mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy into linalg.copy loops";
+  let summary = "Turn memref.copy into vector loops or linalg.copy loops";
   let description = [{
     Input: bufferized IR whose `memref.copy` ops may touch strided views
     (copies into padded or concatenated buffers).
-    Output: every `memref.copy` is a `linalg.copy`, which lowers to plain
-    loops; a copy of a buffer onto itself (an in-place tile) is erased.  Upstream lowers non-contiguous `memref.copy` to a call to
+    Output: every `memref.copy` is gone. With `vector-bits` set, a static
+    f32 copy whose rows (the innermost dimension, unit stride on both sides)
+    are whole vectors becomes an `scf.parallel` over the rows with a loop of
+    vector transfers along each; every other copy is a `linalg.copy`, which
+    lowers to plain loops. A copy of a buffer onto itself (an in-place tile)
+    is erased. Upstream lowers non-contiguous `memref.copy` to a call to
     `memrefCopy` from MLIR's C runner library, which a kiln object must not
-    depend on.
+    depend on; and LLVM, left with the loops, versions them for aliasing or
+    calls memmove once per row.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"0",
+           "Vector register width in bits for row copies (0: no vectors)">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 #endif // KILN_PASSES_MEMORY_PASSES_TD
