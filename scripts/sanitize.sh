@@ -6,6 +6,8 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 # ccache keys on paths relative to the checkout, so clones elsewhere share hits.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$root}"
+# Debug info keeps the path it was built at; hits need not match it.
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 bash "$root/scripts/bootstrap.sh"
 build="$root/build-asan"
 if [ ! -f "$build/build.ninja" ]; then
