@@ -28,6 +28,14 @@ namespace {
 int64_t resultChannelAxis(Conv2DOp conv) {
   return conv.getLayout() == Layout::NHWC ? 3 : 1;
 }
+
+/// An f32 conv whose number of output channels is known (other dimensions,
+/// the batch, may be dynamic).
+bool foldable(Conv2DOp conv) {
+  auto type = cast<RankedTensorType>(conv.getType());
+  return type.getElementType().isF32() &&
+         !type.isDynamicDim(resultChannelAxis(conv));
+}
 int64_t filterChannelAxis(Conv2DOp conv) {
   return conv.getLayout() == Layout::NHWC ? 3 : 0;
 }
@@ -113,6 +121,8 @@ LogicalResult foldAffine(PatternRewriter &rewriter, Operation *op,
   if (!scale.empty()) {
     std::optional<SmallVector<float>> weights = constantValues(filter);
     auto filterType = cast<RankedTensorType>(filter.getType());
+    if (weights && weights->size() == 1) // a splat
+      weights->assign(filterType.getNumElements(), (*weights)[0]);
     if (!weights || static_cast<int64_t>(weights->size()) !=
                         filterType.getNumElements())
       return rewriter.notifyMatchFailure(op, "filter is not a readable constant");
@@ -167,8 +177,7 @@ std::pair<Conv2DOp, Value> convOperand(Operation *op, bool commutative) {
   for (int i = 0; i < (commutative ? 2 : 1); ++i) {
     auto conv = op->getOperand(i).getDefiningOp<Conv2DOp>();
     if (conv && conv->hasOneUse() &&
-        conv.getType() == op->getResult(0).getType() &&
-        cast<RankedTensorType>(conv.getType()).getElementType().isF32())
+        conv.getType() == op->getResult(0).getType() && foldable(conv))
       return {conv, op->getOperand(1 - i)};
   }
   return {nullptr, nullptr};
@@ -218,7 +227,7 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
                                 PatternRewriter &rewriter) const override {
     auto conv = op.getInput().getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse() || conv.getType() != op.getType() ||
-        !cast<RankedTensorType>(conv.getType()).getElementType().isF32() ||
+        !foldable(conv) ||
         op.getAxis() != resultChannelAxis(conv))
       return failure();
     auto scale = perChannel(op.getScale(), conv, /*oneD=*/true);

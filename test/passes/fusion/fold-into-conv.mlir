@@ -63,3 +63,23 @@ func.func @not_folded(%x: tensor<1x4x4x2xf32>, %r: tensor<1x4x4x2xf32>) -> (tens
   %d = kiln.sub %c, %z : tensor<2xf32>, tensor<1x4x4x2xf32> -> tensor<1x4x4x2xf32>
   return %m, %a, %d : tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>, tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// A dynamic batch folds (channels are known); a dynamic channel count does
+// not.
+// CHECK-LABEL: func.func @dynamic
+// CHECK:         %[[A:.*]] = kiln.conv_2d %arg0
+// CHECK-NOT:     kiln.mul
+// CHECK:         %[[B:.*]] = kiln.conv_2d %arg1, %arg2
+// CHECK:         kiln.add %[[B]]
+func.func @dynamic(%x: tensor<?x4x4x2xf32>, %x2: tensor<1x4x4x2xf32>, %w2: tensor<1x1x2x?xf32>) -> (tensor<?x4x4x2xf32>, tensor<1x4x4x?xf32>) {
+  %w = kiln.constant dense<1.0> : tensor<1x1x2x2xf32>
+  %s = kiln.constant dense<2.0> : tensor<2xf32>
+  %y = kiln.conv_2d %x, %w {dilations = array<i64: 1, 1>, layout = #kiln.layout<nhwc>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x4x2xf32>, tensor<1x1x2x2xf32>) -> tensor<?x4x4x2xf32>
+  %m = kiln.mul %y, %s : tensor<?x4x4x2xf32>, tensor<2xf32> -> tensor<?x4x4x2xf32>
+  %c = kiln.constant dense<1.0> : tensor<1xf32>
+  %z = kiln.conv_2d %x2, %w2 {dilations = array<i64: 1, 1>, layout = #kiln.layout<nhwc>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x2xf32>, tensor<1x1x2x?xf32>) -> tensor<1x4x4x?xf32>
+  %a = kiln.add %z, %c : tensor<1x4x4x?xf32>, tensor<1xf32> -> tensor<1x4x4x?xf32>
+  return %m, %a : tensor<?x4x4x2xf32>, tensor<1x4x4x?xf32>
+}
