@@ -25,7 +25,8 @@ LogicalResult InputShapes::parse(ArrayRef<std::string> texts, Location loc) {
                               << "': dimensions must be integers >= 0";
       spec.dims.push_back(d);
     }
-    if (llvm::any_of(specs, [&](const Spec &s) { return s.name == name; }))
+    if (llvm::any_of(specs,
+                     [&](const Spec &s) { return s.name == spec.name; }))
       return emitError(loc) << "--input-shape gives input '" << name
                             << "' twice";
     specs.push_back(std::move(spec));
