@@ -6,6 +6,7 @@
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -104,12 +105,18 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
       translateModuleToLLVMIR(module, llvmContext, "kiln_model");
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
-  // The LLVM module now holds its own copy of every weight: give the MLIR
-  // blobs' memory back so compilation peaks at about two copies, not three.
-  module.walk([](Operation *op) {
+  // The LLVM module now holds its own copy of every weight it kept: give
+  // those blobs' memory back. The detached weights' blobs stay until the
+  // object is written.
+  llvm::DenseSet<const char *> detached;
+  for (const DetachedWeight &w : weights)
+    detached.insert(w.bytes.data());
+  module.walk([&](Operation *op) {
     for (NamedAttribute a : op->getAttrs())
       if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-        res.getRawHandle().getResource()->setBlob(AsmResourceBlob());
+        if (AsmResourceBlob *blob = res.getRawHandle().getBlob();
+            blob && !detached.contains(blob->getData().data()))
+          res.getRawHandle().getResource()->setBlob(AsmResourceBlob());
   });
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());

@@ -44,6 +44,12 @@ inline std::optional<llvm::ArrayRef<char>> constantBytes(ElementsAttr value,
   return bytes;
 }
 
+/// The blob an attribute names. Attributes of different types may share
+/// one blob (a reshape that keeps the bytes), so liveness is per blob.
+inline const void *blobOf(DenseResourceElementsAttr attr) {
+  return attr.getRawHandle().getResource();
+}
+
 /// Releases the blob of each of `replaced` (weights a pass has rewritten
 /// into new constants) that no attribute under `root` refers to any more,
 /// so compile memory stays one copy of the weights, not two. `root` must
@@ -53,15 +59,14 @@ inline void releaseDeadBlobs(
     const llvm::SetVector<DenseResourceElementsAttr> &replaced) {
   if (replaced.empty())
     return;
-  llvm::DenseSet<Attribute> live;
+  llvm::DenseSet<const void *> live;
   root->walk([&](Operation *op) {
     for (NamedAttribute a : op->getAttrs())
       if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-        if (replaced.contains(res))
-          live.insert(res);
+        live.insert(blobOf(res));
   });
   for (DenseResourceElementsAttr attr : replaced)
-    if (!live.contains(attr))
+    if (!live.contains(blobOf(attr)))
       attr.getRawHandle().getResource()->setBlob(AsmResourceBlob());
 }
 
@@ -69,7 +74,8 @@ inline void releaseDeadBlobs(
 /// is erased, so a pass that rewrites weights one at a time (transposes,
 /// packs) holds one extra weight at its peak, not a second copy of all of
 /// them. Attach it to the pass's rewriter (or greedy driver config) as the
-/// listener. It counts the ops under `root` whose attributes name each blob;
+/// listener. It counts the ops under `root` whose attributes name each blob
+/// (whatever the attribute's type);
 /// new ops add to the counts. A blob an op was modified to refer to is never
 /// released early (the listener cannot see what the op referred to before);
 /// releaseDeadBlobs at the end of the pass still catches it.
@@ -86,15 +92,15 @@ public:
   void notifyOperationModified(Operation *op) override {
     for (NamedAttribute a : op->getAttrs())
       if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-        pinned.insert(res);
+        pinned.insert(blobOf(res));
   }
   void notifyOperationErased(Operation *op) override {
     for (NamedAttribute a : op->getAttrs()) {
       auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue());
       if (!res)
         continue;
-      auto it = counts.find(res);
-      if (it == counts.end() || --it->second > 0 || pinned.contains(res))
+      auto it = counts.find(blobOf(res));
+      if (it == counts.end() || --it->second > 0 || pinned.contains(blobOf(res)))
         continue;
       if (AsmResourceBlob *blob = res.getRawHandle().getBlob())
         if (!blob->getData().empty())
@@ -106,10 +112,10 @@ private:
   void count(Operation *op, int64_t delta) {
     for (NamedAttribute a : op->getAttrs())
       if (auto res = dyn_cast<DenseResourceElementsAttr>(a.getValue()))
-        counts[res] += delta;
+        counts[blobOf(res)] += delta;
   }
-  llvm::DenseMap<Attribute, int64_t> counts;
-  llvm::DenseSet<Attribute> pinned;
+  llvm::DenseMap<const void *, int64_t> counts;
+  llvm::DenseSet<const void *> pinned;
 };
 
 } // namespace mlir::kiln

@@ -228,7 +228,7 @@ struct FoldBatchNorm : OpRewritePattern<BatchNormOp> {
     auto conv = op.getInput().getDefiningOp<Conv2DOp>();
     if (!conv || !conv->hasOneUse() || conv.getType() != op.getType() ||
         !foldable(conv) ||
-        op.getAxis() != resultChannelAxis(conv))
+        static_cast<int64_t>(op.getAxis()) != resultChannelAxis(conv))
       return failure();
     auto scale = perChannel(op.getScale(), conv, /*oneD=*/true);
     auto bias = perChannel(op.getBias(), conv, /*oneD=*/true);

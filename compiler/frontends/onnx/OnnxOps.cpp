@@ -364,11 +364,6 @@ struct Window {
   }
 };
 
-/// True for a 3-D (volumetric) window: a 5-D [N, C, D, H, W] operand.
-bool isVolume(Value v) {
-  return cast<RankedTensorType>(v.getType()).getRank() == 5;
-}
-
 /// kiln's windows are 2-D. A 1-D window (input [N, C, L]) runs as a 2-D one
 /// over [N, C, L, 1]; this checks the rank and says which it is.
 FailureOr<bool> isOneD(NodeImporter &n, RankedTensorType type, StringRef what) {
