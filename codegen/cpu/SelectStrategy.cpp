@@ -85,13 +85,16 @@ struct SelectStrategyPass
     }
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) { ops.push_back(op); });
+    // selectContraction may split an op (erasing it), so it comes last;
+    // the kinds are disjoint (elementwise ops have no reduction).
     for (linalg::LinalgOp op : ops) {
-      selectContraction(op);
       if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
         selectDepthwise(dw);
-      if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
-          generic && !generic->hasAttr(mlir::kiln::kTilingAttr))
+      else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+               generic && generic.getNumReductionLoops() == 0)
         selectElementwise(generic);
+      else
+        selectContraction(op);
     }
   }
 
