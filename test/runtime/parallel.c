@@ -108,7 +108,7 @@ int main(void) {
   enum { ROWS = 4096 };
   float *x = malloc(sizeof(float) * ROWS * 1000);
   for (int i = 0; i < ROWS * 1000; ++i)
-    x[i] = (float)((i * 7919) % 1000) / 1000.0f - 0.5f;
+    x[i] = (float)(((long long)i * 7919) % 1000) / 1000.0f - 0.5f;
   double *one = calloc(ROWS, sizeof(double)), *four = calloc(ROWS, sizeof(double));
   sum_t s1 = {one, x}, s4 = {four, x};
   kiln_set_num_threads(1);
