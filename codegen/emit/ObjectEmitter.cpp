@@ -138,20 +138,18 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   llvm::legacy::PassManager pm;
   auto fileType = kind == ObjectKind::Object ? llvm::CodeGenFileType::ObjectFile
                                              : llvm::CodeGenFileType::AssemblyFile;
+  // With detached weights the code goes to memory first (it is small
+  // without them), then out with the weight section appended.
   llvm::SmallVector<char, 0> codeBuffer;
   llvm::raw_svector_ostream codeStream(codeBuffer);
   llvm::raw_pwrite_stream &codeOut = weights.empty() ? os : codeStream;
   if (tm->addPassesToEmitFile(pm, codeOut, nullptr, fileType))
     return module.emitError("the target cannot emit this file type");
   TimingScope codegenTimer = timing.nest("LLVM code generation");
-  if (weights.empty()) {
-    pm.run(*llvmModule);
-    return success();
-  }
-  // The code goes to memory first (it is small without the weights), then
-  // out with the weight section appended.
   pm.run(*llvmModule);
   codegenTimer.stop();
+  if (weights.empty())
+    return success();
   TimingScope writeTimer = timing.nest("write weights");
   llvm::StringRef code(codeBuffer.data(), codeBuffer.size());
   if (llvm::Error err = writeObjectWithWeights(code, weights, os))
