@@ -114,16 +114,28 @@ public:
       return ("cannot write '" + path + "': directory '" + dir +
               "' does not exist")
           .str();
-    int fd;
-    llvm::SmallString<256> tempPath;
-    if (std::error_code ec = llvm::sys::fs::createUniqueFile(
-            path + ".tmp-%%%%%%%%", fd, tempPath))
-      return ("cannot write '" + path + "': " + ec.message()).str();
-    temp = tempPath.str().str();
-    // SIGINT/SIGTERM (a Ctrl-C, a build system's timeout) removes it too.
-    llvm::sys::RemoveFileOnSignal(temp);
-    stream = std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
-    return "";
+    // SIGINT/SIGTERM (a Ctrl-C, a build system's timeout) removes the
+    // temporary too. It is registered for removal before it is created, so
+    // no signal can fall between the two and leave it behind.
+    for (int attempt = 0; attempt < 64; ++attempt) {
+      llvm::SmallString<256> tempPath;
+      llvm::sys::fs::createUniquePath(path + ".tmp-%%%%%%%%", tempPath,
+                                      /*MakeAbsolute=*/false);
+      llvm::sys::RemoveFileOnSignal(tempPath);
+      int fd;
+      std::error_code ec = llvm::sys::fs::openFileForWrite(
+          tempPath, fd, llvm::sys::fs::CD_CreateNew);
+      if (!ec) {
+        temp = tempPath.str().str();
+        stream =
+            std::make_unique<llvm::raw_fd_ostream>(fd, /*shouldClose=*/true);
+        return "";
+      }
+      llvm::sys::DontRemoveFileOnSignal(tempPath);
+      if (ec != std::errc::file_exists)
+        return ("cannot write '" + path + "': " + ec.message()).str();
+    }
+    return ("cannot write '" + path + "': no unused temporary name").str();
   }
   llvm::raw_pwrite_stream &os() {
     return stdoutStream ? llvm::outs() : *stream;
