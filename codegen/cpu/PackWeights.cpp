@@ -40,15 +40,9 @@ arith::ConstantOp underlyingConstant(Value v) {
 /// nullopt (splat, or not a constant kiln can read).
 std::optional<ArrayRef<float>> constantFloats(Value v) {
   arith::ConstantOp cst = underlyingConstant(v);
-  if (!cst || !cast<ElementsAttr>(cst.getValue()).getElementType().isF32())
+  if (!cst)
     return std::nullopt;
-  int64_t width = 0;
-  std::optional<ArrayRef<char>> bytes =
-      mlir::kiln::constantBytes(cast<ElementsAttr>(cst.getValue()), width);
-  if (!bytes)
-    return std::nullopt;
-  return ArrayRef<float>(reinterpret_cast<const float *>(bytes->data()),
-                         bytes->size() / sizeof(float));
+  return mlir::kiln::constantFloats(cast<ElementsAttr>(cst.getValue()));
 }
 
 struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {

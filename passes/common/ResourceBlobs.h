@@ -44,6 +44,19 @@ inline std::optional<llvm::ArrayRef<char>> constantBytes(ElementsAttr value,
   return bytes;
 }
 
+/// The row-major values of a non-splat f32 constant (constantBytes viewed
+/// as floats), or nullopt.
+inline std::optional<llvm::ArrayRef<float>> constantFloats(ElementsAttr value) {
+  int64_t width = 0;
+  if (!value.getElementType().isF32())
+    return std::nullopt;
+  std::optional<llvm::ArrayRef<char>> bytes = constantBytes(value, width);
+  if (!bytes)
+    return std::nullopt;
+  return llvm::ArrayRef<float>(reinterpret_cast<const float *>(bytes->data()),
+                               bytes->size() / sizeof(float));
+}
+
 /// The blob an attribute names. Attributes of different types may share
 /// one blob (a reshape that keeps the bytes), so liveness is per blob.
 inline const void *blobOf(DenseResourceElementsAttr attr) {

@@ -51,13 +51,10 @@ std::optional<SmallVector<float>> constantValues(Value v) {
     return std::nullopt;
   if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && dense.isSplat())
     return SmallVector<float>{dense.getSplatValue<float>()};
-  int64_t width = 0;
-  std::optional<ArrayRef<char>> bytes = constantBytes(value, width);
-  if (!bytes)
+  std::optional<ArrayRef<float>> floats = constantFloats(value);
+  if (!floats)
     return std::nullopt;
-  ArrayRef<float> floats(reinterpret_cast<const float *>(bytes->data()),
-                         bytes->size() / sizeof(float));
-  return SmallVector<float>(floats.begin(), floats.end());
+  return SmallVector<float>(floats->begin(), floats->end());
 }
 
 /// `v`'s values per output channel of `conv` (F of them) when `v` is a
