@@ -85,6 +85,14 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
         return signalPassFailure();
       }
 
+    // A model function with fallible ops (string ops) returns a status.
+    Type implResult = impl.getFunctionType().getReturnType();
+    bool returnsStatus = !isa<LLVM::LLVMVoidType>(implResult);
+    if (returnsStatus && implResult != IntegerType::get(ctx, 32)) {
+      impl.emitError("entry function must return nothing or an i32 status");
+      return signalPassFailure();
+    }
+
     impl.setSymName(modelName + "_main");
     // The ABI attributes have done their job; LLVM IR has no use for them.
     impl.setArgAttrsAttr(nullptr);
@@ -135,8 +143,10 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
                                            i32Const(b, loc, kStatusArenaMisaligned),
                                            i32Const(b, loc, kStatusOk)));
       if (!batched) {
-        LLVM::CallOp::create(b, loc, impl, args);
-        LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
+        auto call = LLVM::CallOp::create(b, loc, impl, args);
+        LLVM::ReturnOp::create(b, loc,
+                               returnsStatus ? call.getResult()
+                                             : i32Const(b, loc, kStatusOk));
       } else {
         // 0 <= batch <= max_batch (when bounded).
         Value bad = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt,
@@ -172,7 +182,9 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
                                                  args[k], ValueRange{offset}));
         }
         callArgs.push_back(args.back());
-        LLVM::CallOp::create(b, loc, impl, callArgs);
+        auto call = LLVM::CallOp::create(b, loc, impl, callArgs);
+        if (returnsStatus)
+          returnIfError(b, loc, run, call.getResult());
         Value next = LLVM::AddOp::create(b, loc, i, i64Const(1));
         LLVM::BrOp::create(b, loc, ValueRange{next}, header);
         b.setInsertionPointToStart(done);

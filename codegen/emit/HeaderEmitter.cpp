@@ -16,7 +16,8 @@ namespace kiln {
 static_assert(static_cast<int>(DType::F32) == KILN_DTYPE_F32 &&
                   static_cast<int>(DType::BF16) == KILN_DTYPE_BF16 &&
                   static_cast<int>(DType::U64) == KILN_DTYPE_U64 &&
-                  static_cast<int>(DType::Bool) == KILN_DTYPE_BOOL,
+                  static_cast<int>(DType::Bool) == KILN_DTYPE_BOOL &&
+                  static_cast<int>(DType::String) == KILN_DTYPE_STRING,
               "kiln::DType must match kiln_dtype_t");
 
 namespace {
@@ -43,6 +44,7 @@ const DTypeInfo kDTypes[] = {
     {"uint32_t", "uint32", "KILN_DTYPE_U32"},
     {"uint64_t", "uint64", "KILN_DTYPE_U64"},
     {"uint8_t", "bool", "KILN_DTYPE_BOOL"},
+    {"const char *", "string", "KILN_DTYPE_STRING"},
 };
 
 const DTypeInfo &info(DType dtype) {
@@ -491,9 +493,11 @@ std::string emitHeader(const ModelSignature &sig,
                        size_t paramOffset) {
     for (size_t i = 0; i < tensors.size(); ++i) {
       const TensorSignature &t = tensors[i];
-      std::string decl = std::string(input ? "const " : "") +
-                         cTypeFor(t.dtype) + " *" + params[paramOffset + i] +
-                         ",";
+      std::string type = t.dtype == DType::String
+                             ? (input ? "const char *const *" : "const char **")
+                             : std::string(input ? "const " : "") +
+                                   cTypeFor(t.dtype) + " *";
+      std::string decl = type + params[paramOffset + i] + ",";
       std::string comment = "/* " + quotedForComment(t.name) + ": " +
                             dtypeName(t.dtype) + shapeForComment(t.shape) +
                             " */";

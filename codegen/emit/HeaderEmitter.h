@@ -24,7 +24,8 @@ enum class DType {
   U16,
   U32,
   U64,
-  Bool
+  Bool,
+  String ///< const char * to NUL-terminated UTF-8
 };
 
 /// One model input or output. A negative dimension is dynamic.

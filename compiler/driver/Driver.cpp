@@ -179,6 +179,8 @@ std::optional<DType> dtypeOf(Type t, bool isUnsigned) {
     return DType::BF16;
   if (t.isInteger(1))
     return DType::Bool;
+  if (isa<mlir::kiln::StringType>(t))
+    return DType::String;
   if (auto i = dyn_cast<IntegerType>(t)) {
     bool u = isUnsigned || i.isUnsigned();
     switch (i.getWidth()) {
@@ -271,6 +273,8 @@ int compile(const CompileOptions &o) {
     return fail("--max-batch must be positive");
   if (o.threads < 0)
     return fail("--threads must be 0 (the run-time setting) or positive");
+  if (o.maxStringBytes < 1 || o.maxStringBytes > (int64_t(1) << 40))
+    return fail("--max-string-bytes must lie in [1, 2^40]");
   if (o.maxBatch > 0 && !o.dynamicBatch)
     return fail("--max-batch needs --dynamic-batch");
   if (o.batch > 0 && o.dynamicBatch)
@@ -337,6 +341,19 @@ int compile(const CompileOptions &o) {
   if (failed(module) || failed(checkTensorSizes(**module)))
     return 1;
   importTimer.stop();
+  // String storage is per call and the wrappers step buffers by bytes per
+  // sample: string models take a static batch.
+  if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr)) {
+    FailureOr<ModelSignature> imported = signatureOf(**module);
+    if (failed(imported))
+      return 1;
+    for (const TensorSignature &t : llvm::concat<TensorSignature>(
+             imported->inputs, imported->outputs))
+      if (t.dtype == DType::String)
+        return fail("'" + t.name + "' is a string tensor: string models "
+                    "need a static batch (drop --dynamic-batch or bind the "
+                    "batch with --batch)");
+  }
   // A dynamic-batch model is compiled for one sample and run once per
   // sample. Prove that this is exact: import it again with a batch of
   // kProbeBatch, and require the same graph and constants (nothing computed
@@ -388,6 +405,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.vectorBits = target->vectorBits;
   pipelineOptions.vectorRegisters = target->vectorRegisters;
   pipelineOptions.threads = o.threads;
+  pipelineOptions.maxStringBytes = o.maxStringBytes;
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);
   TimingScope passTimer = rootTimer.nest("passes");

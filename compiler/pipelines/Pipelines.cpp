@@ -105,7 +105,7 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
 }
 
-static void addBufferized(OpPassManager &pm) {
+static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   // The model function takes caller buffers in destination-passing style,
   // so results are computed straight into the caller's outputs.
   pm.addPass(mlir::kiln::createRewriteEntry());
@@ -118,6 +118,10 @@ static void addBufferized(OpPassManager &pm) {
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // String ops become runtime calls writing strings into their own storage.
+  mlir::kiln::LowerStringsOptions strings;
+  strings.maxStringBytes = options.maxStringBytes;
+  pm.addPass(mlir::kiln::createLowerStrings(strings));
   // Every remaining allocation becomes a view of the caller's arena.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createPlanArena());
   pm.addPass(mlir::kiln::createVerifyBufferized());
@@ -199,7 +203,7 @@ void buildPhasePipeline(OpPassManager &pm, Phase phase,
   case Phase::Tiled:
     return addTiled(pm, options);
   case Phase::Bufferized:
-    return addBufferized(pm);
+    return addBufferized(pm, options);
   case Phase::LLVM:
     return addLLVM(pm, options);
   }

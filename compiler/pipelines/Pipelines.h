@@ -43,6 +43,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                      "runtime allows, 1 = single-threaded code, N = at most "
                      "N tasks per parallel loop"),
       llvm::cl::init(0)};
+  Option<int64_t> maxStringBytes{
+      *this, "max-string-bytes",
+      llvm::cl::desc("Arena bytes per string-producing op for its output "
+                     "strings"),
+      llvm::cl::init(65536)};
 };
 
 /// Appends the passes that take IR from phase `phase - 1` to `phase`.

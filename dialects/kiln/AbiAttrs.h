@@ -29,6 +29,10 @@ inline constexpr llvm::StringLiteral kSampleBytesAttr = "kiln.sample_bytes";
 /// On the entry function of a dynamic-batch model: the largest batch the
 /// entry point accepts (I64Attr; 0 = no bound).
 inline constexpr llvm::StringLiteral kMaxBatchAttr = "kiln.max_batch";
+/// Unit attribute on a memref.alloc whose bytes must outlive every use the
+/// IR shows, up to the end of the function: string storage, which string
+/// elements (pointers) reference without the IR seeing an alias.
+inline constexpr llvm::StringLiteral kLiveToEndAttr = "kiln.live_to_end";
 /// Alignment of the arena and of every buffer carved from it (a cache line,
 /// and enough for AVX-512 loads).
 inline constexpr int64_t kArenaAlignment = 64;

@@ -5,6 +5,7 @@
 include "mlir/IR/OpBase.td"
 include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
+include "mlir/IR/BuiltinTypeInterfaces.td"
 
 def Kiln_Dialect : Dialect {
   let name = "kiln";
@@ -20,6 +21,8 @@ def Kiln_Dialect : Dialect {
   let cppNamespace = "::mlir::kiln";
   // Attributes (the layout enum) print as #kiln<...>.
   let useDefaultAttributePrinterParser = 1;
+  // Types (the string element) print as !kiln.<...>.
+  let useDefaultTypePrinterParser = 1;
   let hasConstantMaterializer = 1;
 }
 
@@ -40,6 +43,20 @@ def Kiln_LayoutAttr : EnumAttr<Kiln_Dialect, Kiln_Layout, "layout"> {
   let assemblyFormat = "`<` $value `>`";
 }
 
+//===- Types -------------------------------------------------------------===//
+
+def Kiln_StringType : TypeDef<Kiln_Dialect, "String",
+    [MemRefElementTypeInterface]> {
+  let mnemonic = "string";
+  let summary = "Element of an ONNX string tensor";
+  let description = [{
+    One UTF-8 string. Across the C ABI an element is a `const char *` to a
+    NUL-terminated string (kiln_dtype_t KILN_DTYPE_STRING); inside the
+    generated code it is that pointer's 64 bits (`kiln-lower-strings`
+    retypes string buffers to i64 after bufferization).
+  }];
+}
+
 //===- Type constraints --------------------------------------------------===//
 
 def Kiln_FloatTensor : RankedTensorOf<[F16, BF16, F32, F64]>;
@@ -51,6 +68,8 @@ def Kiln_NumericTensor : RankedTensorOf<[AnySignlessInteger, F16, BF16, F32, F64
 def Kiln_IntegerTensor : RankedTensorOf<[AnySignlessInteger]>;
 def Kiln_IndexTensor : RankedTensorOf<[I32, I64]>;
 def Kiln_AnyTensor : RankedTensorOf<[AnyType]>;
+def Kiln_StringShaped : ShapedContainerType<[Kiln_StringType],
+    Or<[IsTensorTypePred, IsMemRefTypePred]>, "string tensor or buffer">;
 def Kiln_Image : 4DTensorOf<[F16, BF16, F32, F64]>;
 
 #endif // KILN_BASE_TD

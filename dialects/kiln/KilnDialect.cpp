@@ -12,6 +12,8 @@ using namespace mlir::kiln;
 #include "dialects/kiln/KilnEnums.cpp.inc"
 #define GET_ATTRDEF_CLASSES
 #include "dialects/kiln/KilnAttrs.cpp.inc"
+#define GET_TYPEDEF_CLASSES
+#include "dialects/kiln/KilnTypes.cpp.inc"
 
 void KilnDialect::initialize() {
   addOperations<
@@ -21,6 +23,10 @@ void KilnDialect::initialize() {
   addAttributes<
 #define GET_ATTRDEF_LIST
 #include "dialects/kiln/KilnAttrs.cpp.inc"
+      >();
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/kiln/KilnTypes.cpp.inc"
       >();
 }
 

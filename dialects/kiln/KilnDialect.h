@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Interfaces/DestinationStyleOpInterface.h"
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -15,6 +17,9 @@
 
 #define GET_ATTRDEF_CLASSES
 #include "dialects/kiln/KilnAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/kiln/KilnTypes.h.inc"
 
 #define GET_OP_CLASSES
 #include "dialects/kiln/KilnOps.h.inc"

@@ -646,4 +646,7 @@ include "dialects/kiln/KilnImageOps.td"
 // Index-computing ops (arg_max, gather_elements, scatter_*, cumsum, ...).
 include "dialects/kiln/KilnIndexOps.td"
 
+// String ops (StringNormalizer); they lower to libkiln_rt calls.
+include "dialects/kiln/KilnStringOps.td"
+
 #endif // KILN_OPS_TD

@@ -41,4 +41,28 @@ def ExpandForLLVM : Pass<"kiln-conversion-expand-for-llvm"> {
                            "::mlir::math::MathDialect"];
 }
 
+def LowerStrings : Pass<"kiln-lower-strings", "::mlir::ModuleOp"> {
+  let summary = "String ops become libkiln_rt calls, string buffers i64 buffers";
+  let description = [{
+    Input: bufferized IR (memrefs), where string ops (`kiln.string_normalizer`)
+    are in their buffer form at the top level of their function.
+    Output: each string op is a call to its libkiln_rt function
+    (`kiln_string_normalize`) on raw pointers, writing its strings into a
+    fresh `--max-string-bytes` buffer marked `kiln.live_to_end` (the arena
+    planner keeps it to the end of the call: the string elements point into
+    it). A function that makes such calls returns the first non-OK status
+    (i32) of its calls, 0 otherwise. Every memref of `!kiln.string` becomes a
+    memref of i64 (the pointers' bits), so no kiln type is left for the LLVM
+    conversions.
+  }];
+  let options = [
+    Option<"maxStringBytes", "max-string-bytes", "int64_t", "65536",
+           "Bytes of output string storage per string op">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect", "::mlir::LLVM::LLVMDialect"
+  ];
+}
+
 #endif // KILN_PASSES_CONVERSION_PASSES_TD

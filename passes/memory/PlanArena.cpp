@@ -87,7 +87,9 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
     std::vector<::kiln::BufferLifetime> lifetimes;
     for (memref::AllocOp alloc : allocs)
       lifetimes.push_back({byteSize(alloc.getType()), index[alloc],
-                           lastUse(alloc.getResult(), block, index)});
+                           alloc->hasAttr(kLiveToEndAttr)
+                               ? static_cast<int64_t>(index.size())
+                               : lastUse(alloc.getResult(), block, index)});
     ::kiln::ArenaLayout layout =
         ::kiln::layoutArena(lifetimes, kArenaAlignment);
 

@@ -8,7 +8,8 @@ include "mlir/Pass/PassBase.td"
 def VerifyLinalg : Pass<"kiln-verify-linalg", "::mlir::ModuleOp"> {
   let summary = "Check that no kiln op is left after lowering to linalg";
   let description = [{
-    Ends the `fused` phase.  Every kiln op must have been converted; a
+    Ends the `fused` phase.  Every kiln op but the string ops (which
+    bufferize as they are and become runtime calls) must have been converted; a
     survivor means a pattern refused it (e.g. a dynamic shape), and is
     reported with its location, which names the source node.
   }];

@@ -20,6 +20,8 @@ size_t kiln_dtype_size(kiln_dtype_t dtype) {
   case KILN_DTYPE_I64:
   case KILN_DTYPE_U64:
     return 8;
+  case KILN_DTYPE_STRING:
+    return sizeof(const char *);
   }
   return 0;
 }
@@ -52,6 +54,8 @@ const char *kiln_dtype_name(kiln_dtype_t dtype) {
     return "uint64";
   case KILN_DTYPE_BOOL:
     return "bool";
+  case KILN_DTYPE_STRING:
+    return "string";
   }
   return "unknown";
 }

@@ -11,6 +11,10 @@
  *          bytes each), calls the model, writes OUT_DIR/output_<i>.bin.
  *          A dynamic-batch model (dims and num_elements print as -1 for the
  *          batch) needs BATCH, and every tensor then holds BATCH samples.
+ *          String tensors (KILN_DTYPE_STRING) travel as their strings, each
+ *          NUL-terminated: an input file holds exactly num_elements of
+ *          them, and an output file the strings before the first NULL
+ *          element (a string output's shape is a bound, see kiln/abi.h).
  * Exit status: 0 on success, 1 when the model returns an error status, 2 on
  * a usage or I/O error. */
 #include <kiln/runtime.h>
@@ -60,6 +64,60 @@ static void *read_input(const char *dir, int i, size_t bytes) {
     exit(2);
   }
   return data;
+}
+
+/* A string input: the file's NUL-terminated strings as `count` pointers
+ * into one block (freed with the array: the block follows it). */
+static void *read_strings(const char *dir, int i, int64_t count) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/input_%d.bin", dir, i);
+  FILE *f = fopen(path, "rb");
+  if (!f) {
+    fprintf(stderr, "harness: cannot open %s\n", path);
+    exit(2);
+  }
+  fseek(f, 0, SEEK_END);
+  long size = ftell(f);
+  fseek(f, 0, SEEK_SET);
+  size_t table = (size_t)count * sizeof(char *);
+  char *block = malloc(table + (size_t)size + 1);
+  const char **strings = (const char **)block;
+  char *chars = block + table;
+  if (size < 0 || fread(chars, 1, (size_t)size, f) != (size_t)size) {
+    fprintf(stderr, "harness: cannot read %s\n", path);
+    exit(2);
+  }
+  fclose(f);
+  chars[size > 0 ? size : 0] = '\0';
+  int64_t found = 0;
+  for (long at = 0; at < size; at += (long)strlen(chars + at) + 1) {
+    if (found == count || chars[size - 1] != '\0') {
+      found = -1;
+      break;
+    }
+    strings[found++] = chars + at;
+  }
+  if (found != count) {
+    fprintf(stderr, "harness: %s does not hold %lld NUL-terminated strings\n",
+            path, (long long)count);
+    exit(2);
+  }
+  return block;
+}
+
+static void write_strings(const char *dir, int i, const char *const *strings,
+                          int64_t count) {
+  char path[4096];
+  snprintf(path, sizeof path, "%s/output_%d.bin", dir, i);
+  FILE *f = fopen(path, "wb");
+  int ok = f != NULL;
+  for (int64_t k = 0; ok && k < count && strings[k]; ++k)
+    ok = fwrite(strings[k], 1, strlen(strings[k]) + 1, f) ==
+         strlen(strings[k]) + 1;
+  if (!f || !ok || fclose(f) != 0) {
+    fprintf(stderr, "harness: cannot write %s\n", path);
+    exit(2);
+  }
 }
 
 static void write_output(const char *dir, int i, const void *data,
@@ -116,7 +174,13 @@ int main(int argc, char **argv) {
   void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
   void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
   for (int i = 0; i < model->num_inputs; ++i)
-    inputs[i] = read_input(argv[2], i, tensor_bytes(&model->inputs[i], batch));
+    inputs[i] = model->inputs[i].dtype == KILN_DTYPE_STRING
+                    ? read_strings(argv[2], i,
+                                   (int64_t)(tensor_bytes(&model->inputs[i],
+                                                          batch) /
+                                             sizeof(char *)))
+                    : read_input(argv[2], i,
+                                 tensor_bytes(&model->inputs[i], batch));
   for (int i = 0; i < model->num_outputs; ++i)
     outputs[i] = calloc(tensor_bytes(&model->outputs[i], batch) + 1, 1);
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
@@ -135,9 +199,14 @@ int main(int argc, char **argv) {
     printf("model returned %s\n", kiln_status_message(status));
     return 1;
   }
-  for (int i = 0; i < model->num_outputs; ++i)
-    write_output(argv[3], i, outputs[i],
-                 tensor_bytes(&model->outputs[i], batch));
+  for (int i = 0; i < model->num_outputs; ++i) {
+    size_t bytes = tensor_bytes(&model->outputs[i], batch);
+    if (model->outputs[i].dtype == KILN_DTYPE_STRING)
+      write_strings(argv[3], i, (const char *const *)outputs[i],
+                    (int64_t)(bytes / sizeof(char *)));
+    else
+      write_output(argv[3], i, outputs[i], bytes);
+  }
   kiln_arena_free(arena);
   for (int i = 0; i < model->num_inputs; ++i)
     free(inputs[i]);

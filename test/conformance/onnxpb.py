@@ -139,6 +139,11 @@ def bf16_to_float(bits):
 
 def decode_values(dtype, raw):
     """Elements of little-endian `raw` bytes of ONNX `dtype` as a list."""
+    if dtype == 8:
+        # Strings, each NUL-terminated (the harness's wire form).
+        if raw and not raw.endswith(b"\0"):
+            raise DecodeError("string data does not end with a NUL byte")
+        return raw.split(b"\0")[:-1]
     name, fmt, size = DTYPES.get(dtype, (None, None, 0))
     if fmt is None:
         raise DecodeError("cannot decode %s elements" % dtype_name(dtype))
@@ -160,6 +165,11 @@ def parse_tensor(buf):
     name = _string(f, 8)
     if _int(f, 14) == 1:
         raise DecodeError("tensor '%s' uses external data" % name)
+    if dtype == 8:
+        # string_data; the harness's wire form is each string NUL-terminated.
+        values = [bytes(v) for _, v in f.get(6, [])]
+        return Tensor(name, dtype, dims, values,
+                      b"".join(v + b"\0" for v in values))
     tname, fmt, size = DTYPES.get(dtype, (None, None, 0))
     if fmt is None:
         raise DecodeError("tensor '%s' has element type %s"

@@ -93,6 +93,14 @@ int main(int argc, char **argv) {
                "the pool; N = at most N per parallel loop"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<int64_t> maxStringBytes(
+      "max-string-bytes",
+      cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
+               "may fill with its output strings; a call whose strings need "
+               "more returns KILN_STATUS_OUT_OF_RANGE"),
+      cl::value_desc("N"), cl::init(65536), cl::sub(compileCmd),
+      cl::cat(category));
+
   cl::opt<bool> timeReport(
       "time-report",
       cl::desc("Print the wall time of each compile phase and pass to stderr"),
@@ -129,6 +137,7 @@ int main(int argc, char **argv) {
   options.dynamicBatch = dynamicBatch;
   options.maxBatch = maxBatch;
   options.threads = threads;
+  options.maxStringBytes = maxStringBytes;
   options.timeReport = timeReport;
   return kiln::compile(options);
 }

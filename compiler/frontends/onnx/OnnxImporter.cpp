@@ -10,6 +10,7 @@
 #include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
@@ -346,7 +347,9 @@ FailureOr<Type> ModelImporter::inputType(const onnx::ValueInfoProto &info) {
   if (!info.type().has_tensor_type())
     return emitError(loc) << "input '" << name << "' is not a tensor";
   const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
-  Type element = convertElementType(&ctx, tensor.elem_type());
+  Type element = tensor.elem_type() == onnx::TensorProto::STRING
+                     ? mlir::kiln::StringType::get(&ctx)
+                     : convertElementType(&ctx, tensor.elem_type());
   if (!element)
     return emitError(loc) << "input '" << name << "' has element type "
                           << elementTypeName(tensor.elem_type())
@@ -403,8 +406,14 @@ LogicalResult ModelImporter::checkOutputType(const onnx::ValueInfoProto &info,
     return success();
   const onnx::TypeProto::Tensor &tensor = info.type().tensor_type();
   auto actual = cast<RankedTensorType>(value.getType());
-  Type element = convertElementType(&ctx, tensor.elem_type());
+  bool strings = tensor.elem_type() == onnx::TensorProto::STRING;
+  Type element = strings ? mlir::kiln::StringType::get(&ctx)
+                         : convertElementType(&ctx, tensor.elem_type());
   bool mismatch = element && element != actual.getElementType();
+  // StringNormalizer's length depends on the data: kiln's shape is the
+  // bound, and a declared last dimension may be anything up to it.
+  bool boundedLast = isa_and_present<mlir::kiln::StringNormalizerOp>(
+      value.getDefiningOp());
   if (tensor.has_shape()) {
     const auto &dims = tensor.shape().dim();
     if (dims.size() != actual.getRank())
@@ -412,7 +421,9 @@ LogicalResult ModelImporter::checkOutputType(const onnx::ValueInfoProto &info,
     // Under dynamic batch the leading dimension is one sample's.
     for (int i = dynamicBatch ? 1 : 0; !mismatch && i < dims.size(); ++i)
       if (dims[i].has_dim_value() &&
-          dims[i].dim_value() != actual.getDimSize(i))
+          dims[i].dim_value() != actual.getDimSize(i) &&
+          !(boundedLast && i + 1 == dims.size() &&
+            dims[i].dim_value() <= actual.getDimSize(i)))
         mismatch = true;
   }
   if (!mismatch)
@@ -505,6 +516,16 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
           return importer.emitError()
                  << "input " << k << " ('" << in << "') is a sequence, but "
                  << node.op_type() << " expects a tensor";
+    // String tensors reach only the ops that handle them.
+    if (node.op_type() != "StringNormalizer" && node.op_type() != "Identity")
+      for (auto [k, in] : llvm::enumerate(node.input()))
+        if (Value v = in.empty() ? Value() : state.values.lookup(in))
+          if (isa<mlir::kiln::StringType>(
+                  cast<ShapedType>(v.getType()).getElementType()))
+            return importer.emitError()
+                   << "input " << k << " ('" << in << "') is a string "
+                   << "tensor, which kiln supports only in StringNormalizer "
+                      "and Identity";
     ConvertFn convert = lookupConverter(node.domain(), node.op_type());
     if (failed(convert(importer)))
       return failure();
@@ -560,6 +581,8 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
 FailureOr<OwningOpRef<ModuleOp>> ModelImporter::run() {
   ctx.getOrLoadDialect<mlir::kiln::KilnDialect>();
   ctx.getOrLoadDialect<func::FuncDialect>();
+  // Destinations of the destination-passing kiln ops (string ops).
+  ctx.getOrLoadDialect<tensor::TensorDialect>();
 
   onnx::ModelProto model;
   if (failed(load(model)))

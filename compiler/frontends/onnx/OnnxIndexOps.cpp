@@ -366,6 +366,7 @@ void registerIndexOps(OpTable &table) {
     table[name] = fn;
   registerLossOps(table);
   registerEinsum(table);
+  registerStringOps(table);
 }
 
 } // namespace kiln::onnximport

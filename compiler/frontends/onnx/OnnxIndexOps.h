@@ -28,6 +28,7 @@ mlir::FailureOr<mlir::Value> reduceAll(NodeImporter &n, llvm::StringRef op,
 
 void registerLossOps(OpTable &table); // OnnxLossOps.cpp
 void registerEinsum(OpTable &table);  // OnnxEinsum.cpp
+void registerStringOps(OpTable &table); // OnnxStringOps.cpp
 
 } // namespace kiln::onnximport
 

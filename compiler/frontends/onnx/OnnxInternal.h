@@ -162,6 +162,8 @@ public:
                               llvm::SmallVectorImpl<int64_t> &out) const;
   mlir::LogicalResult getFloats(llvm::StringRef attrName,
                                 llvm::SmallVectorImpl<float> &out) const;
+  mlir::LogicalResult getStrings(llvm::StringRef attrName,
+                                 llvm::SmallVectorImpl<std::string> &out) const;
   /// A tensor attribute imported like a Constant's value; null when absent.
   mlir::FailureOr<mlir::ElementsAttr> getTensor(llvm::StringRef attrName) const;
 

@@ -200,6 +200,8 @@ static AttributeProto::AttributeType kindOf(const AttributeProto &a) {
     return AttributeProto::FLOATS;
   if (a.ints_size())
     return AttributeProto::INTS;
+  if (a.strings_size())
+    return AttributeProto::STRINGS;
   return AttributeProto::UNDEFINED;
 }
 
@@ -217,6 +219,8 @@ static const char *kindName(AttributeProto::AttributeType type) {
     return "a list of floats";
   case AttributeProto::INTS:
     return "a list of ints";
+  case AttributeProto::STRINGS:
+    return "a list of strings";
   default:
     return "another kind";
   }
@@ -293,6 +297,16 @@ LogicalResult NodeImporter::getFloats(StringRef attrName,
       findTypedAttr(attrName, AttributeProto::FLOATS, status);
   if (a)
     out.assign(a->floats().begin(), a->floats().end());
+  return status;
+}
+
+LogicalResult NodeImporter::getStrings(StringRef attrName,
+                                       SmallVectorImpl<std::string> &out) const {
+  LogicalResult status = success();
+  const AttributeProto *a =
+      findTypedAttr(attrName, AttributeProto::STRINGS, status);
+  if (a)
+    out.assign(a->strings().begin(), a->strings().end());
   return status;
 }
 

@@ -15,7 +15,7 @@ extern "C" {
 /* Version of this contract. A generated model header refuses to compile
  * against an abi.h whose version differs from the one it was generated for,
  * and a model descriptor records the version in `abi_version`. */
-#define KILN_ABI_VERSION 3
+#define KILN_ABI_VERSION 4
 
 /* Result of every fallible call. 0 is success; any other value is one of
  * kiln_status_code_t (kiln_status_message() turns it into text). A plain
@@ -55,6 +55,15 @@ typedef enum kiln_dtype_t {
   KILN_DTYPE_U32 = 11,
   KILN_DTYPE_U64 = 12,
   KILN_DTYPE_BOOL = 13, /* one byte per element, 0 or 1 */
+  /* One `const char *` per element, pointing to a NUL-terminated UTF-8
+   * string. Input strings are read and never written. The strings of a
+   * string output that an op computes point into the arena and stay valid
+   * until the arena is next used or freed (an input returned unchanged as
+   * an output keeps pointing to the caller's strings). An output whose
+   * length depends on the data (StringNormalizer dropping stopwords) has
+   * its bound as its shape: the result fills the elements from the first
+   * on, and the elements past it are NULL. */
+  KILN_DTYPE_STRING = 14,
 } kiln_dtype_t;
 
 /* Generic entry point of a compiled model.
@@ -69,7 +78,9 @@ typedef enum kiln_dtype_t {
  * only; it never frees, reallocates or retains a pointer after returning.
  * Inputs are read and never written. Outputs are written in full on
  * KILN_STATUS_OK and hold unspecified contents otherwise. The arena's
- * contents are unspecified before and after the call and need not be zeroed.
+ * contents are unspecified before and after the call and need not be
+ * zeroed, except that the characters of string outputs live in it (see
+ * KILN_DTYPE_STRING).
  * Outputs must not alias inputs, each other or the arena.
  *
  * Thread safety: reentrant. Any number of threads may call the same entry

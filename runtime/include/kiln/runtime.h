@@ -116,6 +116,29 @@ void kiln_set_parallel_for(kiln_parallel_for_fn_t fn, void *user_data);
 void kiln_parallel_for(kiln_parallel_task_t task, void *context,
                        int64_t count, int64_t grain);
 
+/* ---- String ops (called by generated code) ---------------------------- */
+
+/* ONNX StringNormalizer over `count` strings. Drops the NULL elements
+ * (the padding of a bounded string tensor) and the strings equal to one of
+ * the `num_stopwords` NUL-terminated words stored back to back in
+ * `stopwords` (ASCII case ignored unless `case_sensitive`); maps the others
+ * to lower case (`case_action` 1) or upper case (2; 0 keeps them; ASCII
+ * letters only, other bytes are copied), copies them in order into
+ * `storage` (`capacity` bytes) and points output[0], output[1], ... at the
+ * copies. The remaining output elements are set to NULL; if no string is
+ * kept, output[0] is "" instead.
+ *
+ * Returns KILN_STATUS_OK, or KILN_STATUS_OUT_OF_RANGE if the kept strings
+ * need more than `capacity` bytes (the model's --max-string-bytes); every
+ * output element then points to "".
+ * Thread safety: reentrant; calls must not share `storage` or `output`. */
+kiln_status_t kiln_string_normalize(const char *const *input, int64_t count,
+                                    const char **output, char *storage,
+                                    int64_t capacity, int32_t case_action,
+                                    int32_t case_sensitive,
+                                    const char *stopwords,
+                                    int64_t num_stopwords);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

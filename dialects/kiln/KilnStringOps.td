@@ -1,0 +1,52 @@
+// String ops of the kiln dialect. Strings have no linalg form: each op is in
+// destination-passing style on tensors, bufferizes in place into its `init`,
+// and `kiln-lower-strings` turns its buffer form into a libkiln_rt call.
+#ifndef KILN_STRING_OPS_TD
+#define KILN_STRING_OPS_TD
+
+include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
+include "mlir/Interfaces/DestinationStyleOpInterface.td"
+
+def Kiln_StringNormalizerOp : Kiln_Op<"string_normalizer", [
+    DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
+    DeclareOpInterfaceMethods<BufferizableOpInterface,
+        ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
+         "getAliasingValues", "bufferize"]>]> {
+  let summary = "ONNX StringNormalizer: drops stopwords, then changes case";
+  let description = [{
+    Reads the strings of `input` (shape [C] or [1, C]), drops null elements
+    (the padding of another string op's bounded result) and those equal to
+    one of `stopwords` (ignoring ASCII case unless `case_sensitive`), maps
+    the rest to `case_change_action` ("NONE", "LOWER" or "UPPER"; ASCII
+    letters only, other bytes are kept), and writes them in order to the
+    front of `init`, whose shape is the input's: how many strings survive
+    depends on the data, so the shape is a bound and the elements past the
+    result are null. When every string is a stopword the result is one empty
+    string, as ONNX specifies.
+
+    On tensors the op returns the new value of `init`; on buffers (after
+    bufferization) it writes `init` and returns nothing.
+
+    ```mlir
+    %e = tensor.empty() : tensor<4x!kiln.string>
+    %r = kiln.string_normalizer %x, %e {case_change_action = "UPPER",
+           case_sensitive = false, stopwords = ["monday"]}
+           : tensor<4x!kiln.string>, tensor<4x!kiln.string> -> tensor<4x!kiln.string>
+    ```
+  }];
+  let arguments = (ins Kiln_StringShaped:$input, Kiln_StringShaped:$init,
+                       StrAttr:$case_change_action, BoolAttr:$case_sensitive,
+                       StrArrayAttr:$stopwords);
+  let results = (outs Variadic<RankedTensorOf<[Kiln_StringType]>>:$result);
+  let assemblyFormat = [{
+    $input `,` $init attr-dict `:` type($input) `,` type($init)
+    (`->` type($result)^)?
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+}
+
+#endif // KILN_STRING_OPS_TD

@@ -1,0 +1,197 @@
+// kiln-lower-strings: string ops in buffer form become libkiln_rt calls and
+// string buffers become i64 buffers (the pointers' bits).
+#include "dialects/kiln/AbiAttrs.h"
+#include "dialects/kiln/KilnDialect.h"
+#include "passes/conversion/Passes.h"
+
+#include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_LOWERSTRINGS
+#include "passes/conversion/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+constexpr llvm::StringLiteral kNormalizeFn = "kiln_string_normalize";
+
+/// `memref` with its string elements retyped to i64; other types unchanged.
+Type retyped(Type t) {
+  auto m = dyn_cast<MemRefType>(t);
+  if (!m || !isa<StringType>(m.getElementType()))
+    return t;
+  return MemRefType::get(m.getShape(), IntegerType::get(t.getContext(), 64),
+                         m.getLayout(), m.getMemorySpace());
+}
+
+/// The address of `buffer`'s first element as an !llvm.ptr.
+Value firstElement(OpBuilder &b, Location loc, Value buffer) {
+  auto type = cast<MemRefType>(buffer.getType());
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
+  int64_t bytes = isa<StringType>(type.getElementType())
+                      ? 8
+                      : type.getElementTypeBitWidth() / 8;
+  Value offset = arith::MulIOp::create(
+      b, loc, meta.getOffset(), arith::ConstantIndexOp::create(b, loc, bytes));
+  Value addr = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, offset));
+  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+                                  addr);
+}
+
+struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable table(module);
+    symbols = &table;
+    bool ok = true;
+    module.walk([&](func::FuncOp func) {
+      if (failed(lowerIn(func)))
+        ok = false;
+    });
+    if (!ok)
+      return signalPassFailure();
+
+    // Retype every string buffer to i64.
+    module.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        r.setType(retyped(r.getType()));
+      for (Region &region : op->getRegions())
+        for (Block &block : region)
+          for (BlockArgument a : block.getArguments())
+            a.setType(retyped(a.getType()));
+      if (auto func = dyn_cast<func::FuncOp>(op)) {
+        FunctionType ft = func.getFunctionType();
+        SmallVector<Type> ins, outs;
+        for (Type t : ft.getInputs())
+          ins.push_back(retyped(t));
+        for (Type t : ft.getResults())
+          outs.push_back(retyped(t));
+        func.setType(FunctionType::get(op->getContext(), ins, outs));
+      }
+    });
+  }
+
+  LogicalResult lowerIn(func::FuncOp func) {
+    SmallVector<StringNormalizerOp> ops;
+    func.walk([&](StringNormalizerOp op) { ops.push_back(op); });
+    if (ops.empty())
+      return success();
+    MLIRContext *ctx = func.getContext();
+    OpBuilder b(ctx);
+    auto i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto i32Const = [&](Location loc, int32_t v) -> Value {
+      return arith::ConstantIntOp::create(b, loc, i32, v);
+    };
+    auto i64Const = [&](Location loc, int64_t v) -> Value {
+      return arith::ConstantIntOp::create(b, loc, i64, v);
+    };
+
+    func::FuncOp callee = declareNormalize(ctx);
+    Block &entry = func.front();
+    Value status;
+    for (StringNormalizerOp op : ops) {
+      Location loc = op.getLoc();
+      auto in = dyn_cast<MemRefType>(op.getInput().getType());
+      auto out = dyn_cast<MemRefType>(op.getInit().getType());
+      if (!in || !out)
+        return op.emitOpError("must be bufferized before kiln-lower-strings");
+      if (op->getBlock() != &entry || !func.getBody().hasOneBlock())
+        return op.emitOpError(
+            "must be at the top level of a single-block function");
+      if (!memref::isStaticShapeAndContiguousRowMajor(in) ||
+          !memref::isStaticShapeAndContiguousRowMajor(out))
+        return op.emitOpError("needs contiguous row-major buffers");
+
+      b.setInsertionPointToStart(&entry);
+      auto storage = memref::AllocOp::create(
+          b, loc, MemRefType::get({maxStringBytes}, b.getI8Type()));
+      storage->setAttr(kLiveToEndAttr, b.getUnitAttr());
+
+      b.setInsertionPoint(op);
+      StringRef action = op.getCaseChangeAction();
+      int32_t actionCode = action == "LOWER" ? 1 : action == "UPPER" ? 2 : 0;
+      Value words = stopwords(b, loc, op.getStopwords());
+      SmallVector<Value> args = {
+          firstElement(b, loc, op.getInput()), i64Const(loc, in.getNumElements()),
+          firstElement(b, loc, op.getInit()), firstElement(b, loc, storage),
+          i64Const(loc, maxStringBytes), i32Const(loc, actionCode),
+          i32Const(loc, op.getCaseSensitive() ? 1 : 0), words,
+          i64Const(loc, op.getStopwords().size())};
+      Value s = func::CallOp::create(b, loc, callee, args).getResult(0);
+      // The first failure wins; later calls still run on defined (empty)
+      // strings.
+      if (!status) {
+        status = s;
+      } else {
+        Value failedBefore = arith::CmpIOp::create(
+            b, loc, arith::CmpIPredicate::ne, status, i32Const(loc, 0));
+        status = arith::SelectOp::create(b, loc, failedBefore, status, s);
+      }
+      op.erase();
+    }
+
+    // The function now returns the status.
+    if (func.getNumResults() != 0)
+      return func.emitError("a function with string ops must return nothing");
+    auto ret = cast<func::ReturnOp>(entry.getTerminator());
+    ret.getOperandsMutable().assign(status);
+    func.setType(FunctionType::get(ctx, func.getArgumentTypes(), {i32}));
+    return success();
+  }
+
+  /// Address of a private constant global holding `words` back to back,
+  /// each NUL-terminated (one NUL byte when there are none).
+  Value stopwords(OpBuilder &b, Location loc, ArrayAttr words) {
+    std::string bytes;
+    for (Attribute w : words)
+      bytes += cast<StringAttr>(w).getValue().str() + '\0';
+    if (bytes.empty())
+      bytes.push_back('\0');
+    SmallVector<int8_t> data(bytes.begin(), bytes.end());
+    auto type =
+        MemRefType::get({static_cast<int64_t>(data.size())}, b.getI8Type());
+    auto tensorType = RankedTensorType::get(type.getShape(), b.getI8Type());
+    memref::GlobalOp global;
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(getOperation().getBody());
+      global = memref::GlobalOp::create(
+          b, loc, "kiln_stopwords", b.getStringAttr("private"), type,
+          DenseElementsAttr::get(tensorType, ArrayRef<int8_t>(data)),
+          /*constant=*/true, /*alignment=*/nullptr);
+      symbols->insert(global); // renamed when the name is taken
+    }
+    Value buffer = memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+    return firstElement(b, loc, buffer);
+  }
+
+  /// kiln_status_t kiln_string_normalize(input, count, output, storage,
+  ///     capacity, case_action, case_sensitive, stopwords, num_stopwords)
+  func::FuncOp declareNormalize(MLIRContext *ctx) {
+    if (auto f = symbols->lookup<func::FuncOp>(kNormalizeFn))
+      return f;
+    OpBuilder b(ctx);
+    b.setInsertionPointToEnd(getOperation().getBody());
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto type = FunctionType::get(
+        ctx, {ptr, i64, ptr, ptr, i64, i32, i32, ptr, i64}, {i32});
+    auto f = func::FuncOp::create(b, getOperation().getLoc(), kNormalizeFn, type);
+    f.setPrivate();
+    symbols->insert(f);
+    return f;
+  }
+
+  SymbolTable *symbols = nullptr;
+};
+
+} // namespace
