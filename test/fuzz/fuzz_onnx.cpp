@@ -6,7 +6,6 @@
 #include "compiler/frontends/onnx/OnnxImporter.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  auto ctx = kiln::fuzz::makeContext();
   auto buffer = llvm::MemoryBuffer::getMemBuffer(
       llvm::StringRef(reinterpret_cast<const char *>(data), size), "fuzz.onnx",
       /*RequiresNullTerminator=*/false);
@@ -14,6 +13,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   options.contents = buffer.get();
   // External data resolves next to the model: an empty scratch directory.
   std::string path = kiln::fuzz::scratchDir() + "/fuzz.onnx";
-  (void)kiln::importOnnxModel(*ctx, path, options);
+  (void)kiln::importOnnxModel(kiln::fuzz::context(), path, options);
   return 0;
 }

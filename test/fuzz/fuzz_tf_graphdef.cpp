@@ -10,11 +10,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string path = kiln::fuzz::scratchDir() + "/model.pb";
   if (!kiln::fuzz::writeFile(path, data, size))
     return 0;
-  auto ctx = kiln::fuzz::makeContext();
   kiln::TfImportOptions options;
   options.inputs = {"x"};
   options.outputs = {"Identity"};
   options.batch = 2;
-  (void)kiln::importTensorFlowModel(*ctx, path, options);
+  (void)kiln::importTensorFlowModel(kiln::fuzz::context(), path, options);
   return 0;
 }
