@@ -42,3 +42,27 @@ if {"avx2", "fma"} <= set(cpu_flags):
     config.available_features.add("cpu-avx2")
 if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= set(cpu_flags):
     config.available_features.add("cpu-avx512")
+
+# A working CUDA driver with at least one GPU: the tests that run
+# --target=cuda:* models need it (REQUIRES: cuda-gpu); the ones that check
+# the behaviour without it say UNSUPPORTED: cuda-gpu.
+def _cuda_gpus():
+    import ctypes
+    try:
+        cuda = ctypes.CDLL("libcuda.so.1")
+        count = ctypes.c_int(0)
+        if cuda.cuInit(0) != 0 or cuda.cuDeviceGetCount(ctypes.byref(count)):
+            return 0
+        return count.value
+    except (OSError, AttributeError):
+        return 0
+if _cuda_gpus() > 0:
+    config.available_features.add("cuda-gpu")
+
+# ptxas from the CUDA toolkit assembles the PTX kiln emits (a validity check
+# that needs no GPU).
+_ptxas = os.path.join(os.environ.get("CUDA_HOME", "/usr/local/cuda"), "bin",
+                      "ptxas")
+if os.access(_ptxas, os.X_OK):
+    config.available_features.add("ptxas")
+    config.substitutions.append(("%ptxas", _ptxas))

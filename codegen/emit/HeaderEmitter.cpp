@@ -417,6 +417,16 @@ std::string emitHeader(const ModelSignature &sig,
                    " * back. The arena size does not depend on the batch: "
                    "the samples run one\n * after another.\n *\n"
              : std::string())
+     << (sig.cudaChip.empty()
+             ? std::string()
+             : " * NVIDIA GPU (" + sig.cudaChip +
+                   "): every input, output and the arena are CUDA device\n"
+                   " * pointers (kiln_cuda_malloc in <kiln/cuda.h>); the "
+                   "kernels run on the\n * default stream of device 0's "
+                   "primary context, and the call returns when\n * they are "
+                   "queued (kiln_cuda_synchronize waits). Without a driver "
+                   "or GPU the\n * call returns KILN_STATUS_UNAVAILABLE "
+                   "(kiln_cuda_last_error says why).\n *\n")
      << " * Thread safety: " << name << "_run and " << name
      << "_invoke are reentrant. Any number of\n"
      << " * threads may call them concurrently as long as each call has its "

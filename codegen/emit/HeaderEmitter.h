@@ -45,6 +45,9 @@ struct ModelSignature {
   /// given to the entry points at run time, at most maxBatch (0: no bound).
   bool dynamicBatch = false;
   int64_t maxBatch = 0;
+  /// NVIDIA GPU the kernels were compiled for ("sm_90"), or empty for x86:
+  /// every buffer and the arena are then CUDA device pointers.
+  std::string cudaChip;
 };
 
 /// Returns the complete text of `<name>.h`: deterministic for a given

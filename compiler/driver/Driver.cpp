@@ -16,6 +16,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
 #include "llvm/Config/llvm-config.h"
@@ -248,10 +249,21 @@ int compile(const CompileOptions &o) {
                 "' (expected mlir, llvm, asm or obj)");
   if (o.emit != "mlir" && *phase != Phase::Artifact)
     return fail("--emit=" + o.emit + " needs --compile-to=artifact");
-  std::optional<CpuTarget> target = resolveCpuTarget(o.target);
+  // cuda:sm_XX: kernels for that GPU, host code for baseline x86-64.
+  std::string cudaChip;
+  if (llvm::StringRef(o.target).starts_with("cuda:")) {
+    cudaChip = o.target.substr(5);
+    if (cudaChip != "sm_80" && cudaChip != "sm_86" && cudaChip != "sm_89" &&
+        cudaChip != "sm_90")
+      return fail("unknown CUDA target '" + o.target +
+                  "' (expected cuda:sm_80, cuda:sm_86, cuda:sm_89 or "
+                  "cuda:sm_90)");
+  }
+  std::optional<CpuTarget> target =
+      resolveCpuTarget(cudaChip.empty() ? o.target : "x86-64");
   if (!target)
     return fail("unknown target '" + o.target + "' (expected " +
-                knownCpuTargets() + ")");
+                knownCpuTargets() + " or cuda:sm_XX)");
   if (o.input.empty())
     return fail("no input model given");
   if (!llvm::sys::fs::exists(o.input))
@@ -302,6 +314,8 @@ int compile(const CompileOptions &o) {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
+  // gpu-module-to-binary translates kernels (gpu, nvvm) to LLVM IR.
+  mlir::registerAllToLLVMIRTranslations(registry);
   registry.insert<mlir::kiln::KilnDialect>();
   MLIRContext ctx(registry);
   ctx.loadAllAvailableDialects();
@@ -406,6 +420,18 @@ int compile(const CompileOptions &o) {
   pipelineOptions.vectorRegisters = target->vectorRegisters;
   pipelineOptions.threads = o.threads;
   pipelineOptions.maxStringBytes = o.maxStringBytes;
+  pipelineOptions.cudaChip = cudaChip;
+  sig->cudaChip = cudaChip;
+  if (!cudaChip.empty()) {
+    if (sig->dynamicBatch)
+      return fail("--dynamic-batch is not supported with --target=cuda:* "
+                  "yet");
+    for (const TensorSignature &t : llvm::concat<TensorSignature>(sig->inputs,
+                                                                  sig->outputs))
+      if (t.dtype == DType::String)
+        return fail("'" + t.name + "' is a string tensor: string models run "
+                    "on the CPU only");
+  }
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);
   TimingScope passTimer = rootTimer.nest("passes");

@@ -4,6 +4,7 @@
 
 #include "codegen/common/Passes.h"
 #include "codegen/cpu/Passes.h"
+#include "codegen/cuda/Passes.h"
 #include "passes/conversion/Passes.h"
 #include "passes/fusion/Passes.h"
 #include "passes/layout/Passes.h"
@@ -17,6 +18,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/GPU/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -25,6 +27,9 @@
 #include "mlir/Dialect/SCF/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/Support/FileSystem.h"
+
+#include <cstdlib>
 
 using namespace mlir;
 
@@ -81,6 +86,12 @@ static void addFused(OpPassManager &pm) {
 }
 
 static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
+  if (!options.cudaChip.empty()) {
+    // GPU kernels are mapped from plain loops for now (codegen/cuda).
+    pm.addPass(createLinalgFoldUnitExtentDimsPass());
+    pm.addPass(createCanonicalizerPass());
+    return;
+  }
   // Convolutions become im2col + matmul-shaped contractions ...
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createConvToMatmul());
   pm.addPass(createCanonicalizerPass());
@@ -127,7 +138,84 @@ static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(mlir::kiln::createVerifyBufferized());
 }
 
+/// libdevice (NVIDIA's bitcode math library: expf, tanhf ... as __nv_*) of
+/// the CUDA toolkit at $CUDA_HOME, $CUDA_PATH or /usr/local/cuda; empty if
+/// there is none.
+static std::string findLibdevice() {
+  for (const char *root : {getenv("CUDA_HOME"), getenv("CUDA_PATH"),
+                           static_cast<char *>(nullptr)}) {
+    std::string path = std::string(root ? root : "/usr/local/cuda") +
+                       "/nvvm/libdevice/libdevice.10.bc";
+    if (llvm::sys::fs::exists(path))
+      return path;
+    if (!root)
+      break;
+  }
+  return "";
+}
+
+/// NVIDIA: every loop nest becomes a kernel on a 1-D grid, kernels become
+/// PTX (LLVM's NVPTX backend, in process) embedded in the host object, and
+/// the model function launches them through libkiln_rt's CUDA layer.
+static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
+  mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  GpuNVVMAttachTargetOptions target;
+  target.chip = options.cudaChip;
+  // sm_90 needs PTX ISA 8.0; the others take it too (CUDA 12+ drivers).
+  target.features = "+ptx80";
+  target.optLevel = 3;
+  pm.addPass(createGpuNVVMAttachTarget(target));
+  OpPassManager &device = pm.nest<gpu::GPUModuleOp>();
+  device.addPass(memref::createExpandStridedMetadataPass());
+  device.addPass(createLowerAffinePass());
+  device.addPass(createSCFToControlFlowPass());
+  device.addPass(math::createMathExtendToSupportedTypes());
+  ConvertGpuOpsToNVVMOpsOptions nvvm;
+  nvvm.useBarePtrCallConv = true; // kernel parameters are plain pointers
+  nvvm.indexBitwidth = 64;
+  device.addPass(createConvertGpuOpsToNVVMOps(nvvm));
+  device.addPass(createCanonicalizerPass());
+  device.addPass(createCSEPass());
+  device.addPass(createReconcileUnrealizedCastsPass());
+  GpuModuleToBinaryPassOptions binary;
+  binary.compilationTarget = "isa"; // PTX text
+  // Math functions become libdevice calls; linking it resolves them
+  // (kiln-cuda-lower-launches rejects PTX that still calls one).
+  if (std::string libdevice = findLibdevice(); !libdevice.empty())
+    binary.linkFiles.push_back(libdevice);
+  pm.addPass(createGpuModuleToBinaryPass(binary));
+  pm.addPass(mlir::kiln::createCudaLowerLaunches());
+  // The host side: pointer arithmetic and runtime calls only.
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(mlir::kiln::createFlattenConstants());
+  mlir::kiln::EmitWrappersOptions wrappers;
+  wrappers.modelName = options.name;
+  pm.addPass(mlir::kiln::createEmitWrappers(wrappers));
+  pm.addPass(mlir::kiln::createVerifyLLVM());
+}
+
 static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
+  if (!options.cudaChip.empty())
+    return addCudaLLVM(pm, options);
   // Copies bufferization inserted become vector row loops or linalg.copy
   // loops (no memrefCopy runtime call), then every linalg op becomes scf
   // loops.
@@ -223,6 +311,7 @@ void registerPipelines() {
   mlir::kiln::registerKilnMemoryPasses();
   mlir::kiln::registerKilnTilingPasses();
   mlir::kiln::registerKilnCpuPasses();
+  mlir::kiln::registerKilnCudaPasses();
   mlir::kiln::registerKilnVerifyPasses();
   mlir::kiln::registerKilnAbiPasses();
   for (auto [phase, name] : kPhaseNames) {

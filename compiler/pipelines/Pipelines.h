@@ -43,6 +43,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
                      "runtime allows, 1 = single-threaded code, N = at most "
                      "N tasks per parallel loop"),
       llvm::cl::init(0)};
+  Option<std::string> cudaChip{
+      *this, "cuda-chip",
+      llvm::cl::desc("NVIDIA GPU to generate kernels for (sm_80, sm_86, "
+                     "sm_89, sm_90); empty: x86 code"),
+      llvm::cl::init("")};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",
       llvm::cl::desc("Arena bytes per string-producing op for its output "

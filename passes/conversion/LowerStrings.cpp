@@ -2,6 +2,7 @@
 // string buffers become i64 buffers (the pointers' bits).
 #include "dialects/kiln/AbiAttrs.h"
 #include "dialects/kiln/KilnDialect.h"
+#include "passes/common/RuntimeCalls.h"
 #include "passes/conversion/Passes.h"
 
 #include "mlir/Dialect/MemRef/Utils/MemRefUtils.h"
@@ -32,17 +33,10 @@ Type retyped(Type t) {
 /// The address of `buffer`'s first element as an !llvm.ptr.
 Value firstElement(OpBuilder &b, Location loc, Value buffer) {
   auto type = cast<MemRefType>(buffer.getType());
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
-  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
-  int64_t bytes = isa<StringType>(type.getElementType())
-                      ? 8
-                      : type.getElementTypeBitWidth() / 8;
-  Value offset = arith::MulIOp::create(
-      b, loc, meta.getOffset(), arith::ConstantIndexOp::create(b, loc, bytes));
-  Value addr = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, offset));
-  return LLVM::IntToPtrOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
-                                  addr);
+  return bufferAddress(b, loc, buffer,
+                       isa<StringType>(type.getElementType())
+                           ? 8
+                           : type.getElementTypeBitWidth() / 8);
 }
 
 struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
@@ -129,23 +123,11 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
       Value s = func::CallOp::create(b, loc, callee, args).getResult(0);
       // The first failure wins; later calls still run on defined (empty)
       // strings.
-      if (!status) {
-        status = s;
-      } else {
-        Value failedBefore = arith::CmpIOp::create(
-            b, loc, arith::CmpIPredicate::ne, status, i32Const(loc, 0));
-        status = arith::SelectOp::create(b, loc, failedBefore, status, s);
-      }
+      status = combineStatus(b, loc, status, s);
       op.erase();
     }
 
-    // The function now returns the status.
-    if (func.getNumResults() != 0)
-      return func.emitError("a function with string ops must return nothing");
-    auto ret = cast<func::ReturnOp>(entry.getTerminator());
-    ret.getOperandsMutable().assign(status);
-    func.setType(FunctionType::get(ctx, func.getArgumentTypes(), {i32}));
-    return success();
+    return returnStatus(func, status);
   }
 
   /// Address of a private constant global holding `words` back to back,

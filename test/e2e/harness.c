@@ -5,8 +5,13 @@
  *
  * Build: cc -include MODEL.h -DKILN_MODEL=<name> harness.c MODEL.o libkiln_rt.a -lm
  * Run:   ./harness FIXTURE_DIR ATOL RTOL [BATCH]
- * BATCH is required by, and passed to, a dynamic-batch model. Prints one line per output and exits non-zero on any mismatch. */
+ * BATCH is required by, and passed to, a dynamic-batch model. Prints one line per output and exits non-zero on any mismatch.
+ * With -DKILN_CUDA (a model compiled with --target=cuda:*), inputs, outputs
+ * and the arena are copied to and from device memory around the call. */
 #include <kiln/runtime.h>
+#ifdef KILN_CUDA
+#include <kiln/cuda.h>
+#endif
 
 #include <math.h>
 #include <stdio.h>
@@ -73,6 +78,41 @@ int main(int argc, char **argv) {
     outputs[i] =
         calloc((size_t)count(model, t, batch) + 1, kiln_dtype_size(t->dtype));
   }
+#ifdef KILN_CUDA
+  /* The same call on device copies of every buffer. */
+  void **host_outputs = outputs;
+  void **device_inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
+  void **device_outputs =
+      calloc((size_t)model->num_outputs + 1, sizeof(void *));
+  void *arena = NULL;
+  kiln_status_t status = kiln_cuda_malloc(&arena, (size_t)model->arena_size);
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_inputs; ++i) {
+    size_t bytes = (size_t)count(model, &model->inputs[i], batch) *
+                   kiln_dtype_size(model->inputs[i].dtype);
+    status = kiln_cuda_malloc(&device_inputs[i], bytes);
+    if (status == KILN_STATUS_OK)
+      status = kiln_cuda_copy_to_device(device_inputs[i], inputs[i], bytes);
+  }
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
+    status = kiln_cuda_malloc(
+        &device_outputs[i], (size_t)count(model, &model->outputs[i], batch) *
+                                kiln_dtype_size(model->outputs[i].dtype));
+  if (status == KILN_STATUS_OK)
+    status = model->invoke((const void *const *)device_inputs,
+                           (void *const *)device_outputs, arena);
+  if (status == KILN_STATUS_OK)
+    status = kiln_cuda_synchronize();
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
+    status = kiln_cuda_copy_to_host(
+        host_outputs[i], device_outputs[i],
+        (size_t)count(model, &model->outputs[i], batch) *
+            kiln_dtype_size(model->outputs[i].dtype));
+  if (status != KILN_STATUS_OK) {
+    printf("run failed: %s: %s\n", kiln_status_message(status),
+           kiln_cuda_last_error());
+    return 1;
+  }
+#else
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
                                     (size_t)model->arena_alignment);
   kiln_status_t status =
@@ -85,6 +125,7 @@ int main(int argc, char **argv) {
     printf("run failed: %s\n", kiln_status_message(status));
     return 1;
   }
+#endif
   int failures = 0;
   for (int i = 0; i < model->num_outputs; ++i) {
     const kiln_tensor_desc_t *t = &model->outputs[i];
@@ -119,7 +160,17 @@ int main(int argc, char **argv) {
     }
     free(want);
   }
+#ifdef KILN_CUDA
+  kiln_cuda_free(arena);
+  for (int i = 0; i < model->num_inputs; ++i)
+    kiln_cuda_free(device_inputs[i]);
+  for (int i = 0; i < model->num_outputs; ++i)
+    kiln_cuda_free(device_outputs[i]);
+  free(device_inputs);
+  free(device_outputs);
+#else
   kiln_arena_free(arena);
+#endif
   for (int i = 0; i < model->num_inputs; ++i)
     free(inputs[i]);
   for (int i = 0; i < model->num_outputs; ++i)

@@ -1,0 +1,52 @@
+// NVIDIA code generation: loops onto the GPU grid, kernels to PTX, launches
+// to libkiln_rt calls.
+#ifndef KILN_CODEGEN_CUDA_PASSES_TD
+#define KILN_CODEGEN_CUDA_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def CudaMapParallel : Pass<"kiln-cuda-map-parallel", "::mlir::func::FuncOp"> {
+  let summary = "Map each top-level parallel loop nest onto a 1-D CUDA grid";
+  let description = [{
+    Input: the bufferized model function after
+    `convert-linalg-to-parallel-loops`: top-level `scf.parallel` nests with
+    static bounds (copies bufferization inserted are turned into
+    `linalg.copy` by this pass's caller first).
+    Output: each nest's iteration space, linearized, as
+    `scf.parallel` over blocks of `threads-per-block` threads (mapped
+    `block_x` / `thread_x`) with a bounds guard, ready for
+    `convert-parallel-loops-to-gpu`. Loops nested in the body stay
+    sequential in each thread. Consecutive top-level ops that touch buffers
+    outside a parallel loop (reductions without parallel dimensions, scalar
+    loads and stores) first become one one-iteration loop: a single GPU
+    thread runs them, since the host cannot touch device memory.
+  }];
+  let options = [
+    Option<"threadsPerBlock", "threads-per-block", "int64_t", "256",
+           "Threads of each block">
+  ];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def CudaLowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
+  let summary = "gpu.launch_func becomes kiln_cuda_launch calls on embedded PTX";
+  let description = [{
+    Input: host functions with `gpu.launch_func` on memrefs, and the kernels'
+    `gpu.binary` ops holding PTX (`gpu-module-to-binary{format=isa}`).
+    Output: no gpu dialect. Each binary's PTX is a NUL-terminated LLVM
+    constant with a zero-initialized module slot beside it; each launch is a
+    `kiln_cuda_launch(slot, ptx, kernel name, grid, block, args)` call whose
+    argument array points to one stack slot per kernel parameter (buffers as
+    device pointers, indices as i64). Buffers that are host constants
+    (`memref.get_global`, the weights) are uploaded once per process by
+    `kiln_cuda_constant`. Each call runs only if every call before it
+    succeeded, and the function returns the first failing status.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+#endif // KILN_CODEGEN_CUDA_PASSES_TD

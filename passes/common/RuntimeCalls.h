@@ -1,0 +1,59 @@
+// Helpers of the passes that lower ops into libkiln_rt calls (string ops,
+// GPU launches): raw buffer addresses, and the model function's status.
+// Such calls return kiln_status_t; the passes fold the results into one i32
+// and make the function return it, and EmitWrappers returns it from the C
+// entry points.
+#ifndef KILN_PASSES_COMMON_RUNTIMECALLS_H
+#define KILN_PASSES_COMMON_RUNTIMECALLS_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Builders.h"
+
+namespace mlir::kiln {
+
+/// The address of contiguous `buffer`'s first element (its aligned pointer
+/// plus its offset of `elementBytes`-byte elements) as an !llvm.ptr.
+inline Value bufferAddress(OpBuilder &b, Location loc, Value buffer,
+                           int64_t elementBytes) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
+  Value offset = arith::MulIOp::create(
+      b, loc, meta.getOffset(),
+      arith::ConstantIndexOp::create(b, loc, elementBytes));
+  Value addr = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, offset));
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr);
+}
+
+/// `running` with `next` folded in: the first non-zero status wins (later
+/// calls still run, on outputs the runtime left defined). A null `running`
+/// is no status yet.
+inline Value combineStatus(OpBuilder &b, Location loc, Value running,
+                           Value next) {
+  if (!running)
+    return next;
+  Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
+  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
+                                       running, zero);
+  return arith::SelectOp::create(b, loc, failed, running, next);
+}
+
+/// Makes single-block `func`, which returns nothing, return `status` (i32).
+inline LogicalResult returnStatus(func::FuncOp func, Value status) {
+  if (func.getNumResults() != 0 || !func.getBody().hasOneBlock())
+    return func.emitError("a function whose ops return a status must have "
+                          "one block and no results");
+  auto ret = cast<func::ReturnOp>(func.front().getTerminator());
+  ret.getOperandsMutable().assign(status);
+  func.setType(FunctionType::get(func.getContext(), func.getArgumentTypes(),
+                                 {status.getType()}));
+  return success();
+}
+
+} // namespace mlir::kiln
+
+#endif // KILN_PASSES_COMMON_RUNTIMECALLS_H

@@ -1,0 +1,70 @@
+/* The CUDA side of libkiln_rt: what models compiled with
+ * --target=cuda:sm_XX need at run time, through the CUDA driver API only.
+ * libcuda.so.1 is opened with dlopen on first use, so the archive links and
+ * runs on machines without a driver or GPU; calls then return
+ * KILN_STATUS_UNAVAILABLE and kiln_cuda_last_error() says why.
+ *
+ * Device memory is addressed with plain pointers (CUdeviceptr values). All
+ * calls use device 0's primary context, made current on the calling thread.
+ */
+#ifndef KILN_CUDA_H
+#define KILN_CUDA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kiln/abi.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Loads the driver and retains device 0's primary context (once per
+ * process; later calls only make it current on this thread).
+ * Returns KILN_STATUS_OK, or KILN_STATUS_UNAVAILABLE when there is no
+ * driver, no device, or initialization failed.
+ * Thread safety: safe to call from any thread at any time. */
+kiln_status_t kiln_cuda_init(void);
+
+/* Text of the last CUDA failure seen on this thread, e.g. "libcuda.so.1:
+ * cannot open shared object file" or "cuLaunchKernel: an illegal memory
+ * access was encountered"; "" when none. Valid until the next kiln_cuda_*
+ * call on this thread. */
+const char *kiln_cuda_last_error(void);
+
+/* Device memory: allocate (at least 256-byte aligned), free, and copy
+ * between host and device or within the device. Each initializes CUDA if
+ * needed; copies are synchronous. */
+kiln_status_t kiln_cuda_malloc(void **device_ptr, size_t bytes);
+kiln_status_t kiln_cuda_free(void *device_ptr);
+kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
+                                       size_t bytes);
+kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
+                                     size_t bytes);
+/* Waits for all work queued on the context. */
+kiln_status_t kiln_cuda_synchronize(void);
+
+/* ---- Called by generated code ------------------------------------------
+ * `slot` is a zero-initialized pointer the model object owns, one per PTX
+ * module or constant; the runtime fills it once (under a lock) and reuses
+ * it. */
+
+/* Launches `kernel` of the PTX module `ptx` (NUL-terminated text) on the
+ * default stream with grid (gx, gy, gz) and blocks (bx, by, bz); `args`
+ * holds one pointer per kernel parameter, to its value. Loads the module
+ * into *module_slot on first use. */
+kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
+                               const char *kernel, int64_t gx, int64_t gy,
+                               int64_t gz, int64_t bx, int64_t by, int64_t bz,
+                               void **args);
+
+/* The device copy of `bytes` bytes of constant data at `host` (weights),
+ * uploaded into *slot on first use and kept for the life of the process. */
+kiln_status_t kiln_cuda_constant(void **slot, const void *host, int64_t bytes,
+                                 void **device_ptr);
+
+#ifdef __cplusplus
+} /* extern "C" */
+#endif
+
+#endif /* KILN_CUDA_H */

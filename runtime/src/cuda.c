@@ -1,0 +1,230 @@
+/* libkiln_rt's CUDA driver-API layer (kiln/cuda.h): libcuda.so.1 is opened
+ * with dlopen on first use and the few entry points kiln needs are looked
+ * up by name, so nothing here needs CUDA headers or a driver to build. */
+#define _POSIX_C_SOURCE 200809L
+#include "kiln/cuda.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+/* The driver API's types, as far as kiln uses them. */
+typedef int CUresult; /* 0 is CUDA_SUCCESS */
+typedef int CUdevice;
+typedef void *CUcontext;
+typedef void *CUmodule;
+typedef void *CUfunction;
+typedef void *CUstream;
+typedef unsigned long long CUdeviceptr;
+
+static struct {
+  CUresult (*init)(unsigned);
+  CUresult (*device_get)(CUdevice *, int);
+  CUresult (*primary_ctx_retain)(CUcontext *, CUdevice);
+  CUresult (*ctx_set_current)(CUcontext);
+  CUresult (*module_load_data)(CUmodule *, const void *);
+  CUresult (*module_get_function)(CUfunction *, CUmodule, const char *);
+  CUresult (*launch_kernel)(CUfunction, unsigned, unsigned, unsigned,
+                            unsigned, unsigned, unsigned, unsigned, CUstream,
+                            void **, void **);
+  CUresult (*mem_alloc)(CUdeviceptr *, size_t);
+  CUresult (*mem_free)(CUdeviceptr);
+  CUresult (*memcpy_htod)(CUdeviceptr, const void *, size_t);
+  CUresult (*memcpy_dtoh)(void *, CUdeviceptr, size_t);
+  CUresult (*ctx_synchronize)(void);
+  CUresult (*get_error_string)(CUresult, const char **);
+} cu;
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t slot_lock = PTHREAD_MUTEX_INITIALIZER;
+static kiln_status_t init_status = KILN_STATUS_UNAVAILABLE;
+static char init_error[256];
+static CUcontext context;
+static _Thread_local char last_error[256];
+
+static void set_error(const char *text) {
+  snprintf(last_error, sizeof last_error, "%s", text);
+}
+
+/* Records `call` failing with `r`; returns `status`. */
+static kiln_status_t fail(const char *call, CUresult r, kiln_status_t status) {
+  const char *text = NULL;
+  if (!cu.get_error_string || cu.get_error_string(r, &text) != 0 || !text)
+    text = "unknown error";
+  snprintf(last_error, sizeof last_error, "%s: %s (CUDA error %d)", call,
+           text, r);
+  return status;
+}
+
+static void load_driver(void) {
+  void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
+  if (!lib) {
+    const char *why = dlerror();
+    snprintf(init_error, sizeof init_error, "no CUDA driver: %s",
+             why ? why : "libcuda.so.1 not found");
+    return;
+  }
+  struct {
+    const char *name;
+    void **fn;
+  } entries[] = {
+      {"cuInit", (void **)&cu.init},
+      {"cuDeviceGet", (void **)&cu.device_get},
+      {"cuDevicePrimaryCtxRetain", (void **)&cu.primary_ctx_retain},
+      {"cuCtxSetCurrent", (void **)&cu.ctx_set_current},
+      {"cuModuleLoadData", (void **)&cu.module_load_data},
+      {"cuModuleGetFunction", (void **)&cu.module_get_function},
+      {"cuLaunchKernel", (void **)&cu.launch_kernel},
+      {"cuMemAlloc_v2", (void **)&cu.mem_alloc},
+      {"cuMemFree_v2", (void **)&cu.mem_free},
+      {"cuMemcpyHtoD_v2", (void **)&cu.memcpy_htod},
+      {"cuMemcpyDtoH_v2", (void **)&cu.memcpy_dtoh},
+      {"cuCtxSynchronize", (void **)&cu.ctx_synchronize},
+      {"cuGetErrorString", (void **)&cu.get_error_string},
+  };
+  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i) {
+    *entries[i].fn = dlsym(lib, entries[i].name);
+    if (!*entries[i].fn) {
+      snprintf(init_error, sizeof init_error,
+               "the CUDA driver has no %s (too old?)", entries[i].name);
+      return;
+    }
+  }
+  CUdevice device;
+  CUresult r = cu.init(0);
+  if (r == 0)
+    r = cu.device_get(&device, 0);
+  if (r == 0)
+    r = cu.primary_ctx_retain(&context, device);
+  if (r != 0) {
+    const char *text = NULL;
+    if (cu.get_error_string(r, &text) != 0 || !text)
+      text = "unknown error";
+    snprintf(init_error, sizeof init_error, "no usable CUDA device: %s", text);
+    return;
+  }
+  init_status = KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_init(void) {
+  pthread_once(&init_once, load_driver);
+  if (init_status != KILN_STATUS_OK) {
+    set_error(init_error);
+    return init_status;
+  }
+  CUresult r = cu.ctx_set_current(context);
+  if (r != 0)
+    return fail("cuCtxSetCurrent", r, KILN_STATUS_UNAVAILABLE);
+  last_error[0] = '\0';
+  return KILN_STATUS_OK;
+}
+
+const char *kiln_cuda_last_error(void) { return last_error; }
+
+kiln_status_t kiln_cuda_malloc(void **device_ptr, size_t bytes) {
+  if (!device_ptr)
+    return KILN_STATUS_INVALID_ARGUMENT;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUdeviceptr p = 0;
+  CUresult r = cu.mem_alloc(&p, bytes ? bytes : 1);
+  if (r != 0)
+    return fail("cuMemAlloc", r, KILN_STATUS_UNAVAILABLE);
+  *device_ptr = (void *)(uintptr_t)p;
+  return KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_free(void *device_ptr) {
+  if (!device_ptr)
+    return KILN_STATUS_OK;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUresult r = cu.mem_free((CUdeviceptr)(uintptr_t)device_ptr);
+  return r ? fail("cuMemFree", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
+                                       size_t bytes) {
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK || bytes == 0)
+    return s;
+  CUresult r = cu.memcpy_htod((CUdeviceptr)(uintptr_t)device_dst, host_src,
+                              bytes);
+  return r ? fail("cuMemcpyHtoD", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
+                                     size_t bytes) {
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK || bytes == 0)
+    return s;
+  CUresult r = cu.memcpy_dtoh(host_dst, (CUdeviceptr)(uintptr_t)device_src,
+                              bytes);
+  return r ? fail("cuMemcpyDtoH", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_synchronize(void) {
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUresult r = cu.ctx_synchronize();
+  return r ? fail("cuCtxSynchronize", r, KILN_STATUS_INTERNAL)
+           : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
+                               const char *kernel, int64_t gx, int64_t gy,
+                               int64_t gz, int64_t bx, int64_t by, int64_t bz,
+                               void **args) {
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  if (gx <= 0 || gy <= 0 || gz <= 0 || bx <= 0 || by <= 0 || bz <= 0)
+    return KILN_STATUS_OK; /* an empty grid does no work */
+  pthread_mutex_lock(&slot_lock);
+  CUresult r = 0;
+  if (!*module_slot) {
+    CUmodule module = NULL;
+    r = cu.module_load_data(&module, ptx);
+    if (r == 0)
+      *module_slot = module;
+  }
+  pthread_mutex_unlock(&slot_lock);
+  if (r != 0)
+    return fail("cuModuleLoadData", r, KILN_STATUS_INTERNAL);
+  CUfunction function;
+  r = cu.module_get_function(&function, (CUmodule)*module_slot, kernel);
+  if (r != 0)
+    return fail("cuModuleGetFunction", r, KILN_STATUS_INTERNAL);
+  r = cu.launch_kernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
+                       (unsigned)bx, (unsigned)by, (unsigned)bz, 0, NULL, args,
+                       NULL);
+  return r ? fail("cuLaunchKernel", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_constant(void **slot, const void *host, int64_t bytes,
+                                 void **device_ptr) {
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  pthread_mutex_lock(&slot_lock);
+  if (!*slot) {
+    CUdeviceptr p = 0;
+    CUresult r = cu.mem_alloc(&p, bytes > 0 ? (size_t)bytes : 1);
+    if (r == 0 && bytes > 0)
+      r = cu.memcpy_htod(p, host, (size_t)bytes);
+    if (r != 0) {
+      if (p)
+        cu.mem_free(p);
+      pthread_mutex_unlock(&slot_lock);
+      return fail("uploading a constant", r, KILN_STATUS_INTERNAL);
+    }
+    *slot = (void *)(uintptr_t)p;
+  }
+  pthread_mutex_unlock(&slot_lock);
+  *device_ptr = *slot;
+  return KILN_STATUS_OK;
+}
