@@ -54,8 +54,114 @@ void returnIfError(OpBuilder &b, Location loc, LLVM::LLVMFuncOp fn,
   b.setInsertionPointToStart(next);
 }
 
+/// The declaration of runtime function `name`, created on first use.
+LLVM::LLVMFuncOp runtimeFn(ModuleOp module, StringRef name,
+                           LLVM::LLVMFunctionType type) {
+  if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return f;
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToEnd(module.getBody());
+  return LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
+}
+
+/// Bytes between buffers of <name>_run_host's device workspace.
+constexpr int64_t kWorkspaceAlignment = 256;
+
+int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
 struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
   using Base::Base;
+
+  /// CUDA models: <name>_run_stream(stream, buffers..., arena) runs on a
+  /// caller's CUstream; <name>_run_host(host buffers..., workspace) copies
+  /// the inputs into a device workspace, runs, waits and copies the outputs
+  /// back (the workspace holds the arena, then every input and output).
+  void emitCudaWrappers(OpBuilder &b, Location loc, LLVM::LLVMFuncOp impl,
+                        LLVM::LLVMFuncOp run, int64_t numInputs,
+                        int64_t numOutputs) {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i32 = b.getI32Type(), i64 = b.getI64Type();
+    auto bytes = impl->getAttrOfType<DenseI64ArrayAttr>(kBufferBytesAttr);
+    auto arenaSize = impl->getAttrOfType<IntegerAttr>(kArenaSizeAttr);
+    auto setStream = runtimeFn(module, "kiln_cuda_set_stream",
+                               LLVM::LLVMFunctionType::get(ptr, {ptr}));
+    auto toDevice = runtimeFn(module, "kiln_cuda_copy_to_device",
+                              LLVM::LLVMFunctionType::get(i32, {ptr, ptr, i64}));
+    auto toHost = runtimeFn(module, "kiln_cuda_copy_to_host",
+                            LLVM::LLVMFunctionType::get(i32, {ptr, ptr, i64}));
+    auto sync = runtimeFn(module, "kiln_cuda_synchronize",
+                          LLVM::LLVMFunctionType::get(i32, {}));
+    auto i64Const = [&](int64_t v) -> Value {
+      return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
+    };
+    unsigned numBuffers = numInputs + numOutputs;
+
+    // <name>_run_stream(stream, buffers..., arena)
+    SmallVector<Type> streamParams(numBuffers + 2, ptr);
+    auto onStream = LLVM::LLVMFuncOp::create(
+        b, loc, modelName + "_run_stream",
+        LLVM::LLVMFunctionType::get(i32, streamParams));
+    {
+      OpBuilder::InsertionGuard g(b);
+      b.setInsertionPointToStart(onStream.addEntryBlock(b));
+      ValueRange args = onStream.getArguments();
+      Value previous =
+          LLVM::CallOp::create(b, loc, setStream, args.take_front()).getResult();
+      Value status =
+          LLVM::CallOp::create(b, loc, run, args.drop_front()).getResult();
+      LLVM::CallOp::create(b, loc, setStream, ValueRange{previous});
+      LLVM::ReturnOp::create(b, loc, status);
+    }
+
+    // <name>_run_host(host buffers..., workspace)
+    SmallVector<int64_t> offsets;
+    int64_t size = alignTo(arenaSize ? arenaSize.getInt() : 0,
+                           kWorkspaceAlignment);
+    for (int64_t n : bytes.asArrayRef()) {
+      offsets.push_back(size);
+      size += alignTo(std::max<int64_t>(n, 1), kWorkspaceAlignment);
+    }
+    impl->setAttr(kHostWorkspaceSizeAttr, b.getI64IntegerAttr(size));
+    SmallVector<Type> hostParams(numBuffers + 1, ptr);
+    auto onHost = LLVM::LLVMFuncOp::create(
+        b, loc, modelName + "_run_host",
+        LLVM::LLVMFunctionType::get(i32, hostParams));
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(onHost.addEntryBlock(b));
+    ValueRange args = onHost.getArguments();
+    returnIfError(b, loc, onHost,
+                  LLVM::SelectOp::create(
+                      b, loc, anyNull(b, loc, args),
+                      i32Const(b, loc, kStatusInvalidArgument),
+                      i32Const(b, loc, kStatusOk)));
+    Value workspace = args.back();
+    SmallVector<Value> device;
+    for (int64_t off : offsets)
+      device.push_back(LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(),
+                                           workspace,
+                                           ValueRange{i64Const(off)}));
+    for (int64_t k = 0; k < numInputs; ++k)
+      returnIfError(b, loc, onHost,
+                    LLVM::CallOp::create(
+                        b, loc, toDevice,
+                        ValueRange{device[k], args[k], i64Const(bytes[k])})
+                        .getResult());
+    SmallVector<Value> runArgs(device);
+    runArgs.push_back(workspace); // the arena comes first in the workspace
+    returnIfError(b, loc, onHost,
+                  LLVM::CallOp::create(b, loc, run, runArgs).getResult());
+    returnIfError(b, loc, onHost,
+                  LLVM::CallOp::create(b, loc, sync, ValueRange{}).getResult());
+    for (int64_t k = numInputs; k < numBuffers; ++k)
+      returnIfError(b, loc, onHost,
+                    LLVM::CallOp::create(
+                        b, loc, toHost,
+                        ValueRange{args[k], device[k], i64Const(bytes[k])})
+                        .getResult());
+    LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -190,6 +296,15 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
         b.setInsertionPointToStart(done);
         LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
       }
+    }
+
+    if (impl->hasAttr(kCudaAttr)) {
+      if (batched) {
+        impl.emitError("CUDA models take a static batch");
+        return signalPassFailure();
+      }
+      emitCudaWrappers(b, loc, impl, run, numInputs.getInt(),
+                       numOutputs.getInt());
     }
 
     // <name>_invoke(inputs[], outputs[], arena): unpack the arrays.

@@ -1,6 +1,7 @@
 // kiln-abi-rewrite-entry: the model function becomes
 // (inputs..., outputs..., arena) on memrefs, in destination-passing style.
 #include "codegen/common/Passes.h"
+#include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -107,17 +108,22 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   func->setAttr(kEntryAttr, b.getUnitAttr());
   func->setAttr(kNumInputsAttr, b.getI64IntegerAttr(numInputs));
   func->setAttr(kNumOutputsAttr, b.getI64IntegerAttr(numOutputs));
+  // Bytes of each buffer (strings are pointers), for the wrappers.
+  SmallVector<int64_t> bufferBytes;
+  for (Type t : ArrayRef<Type>(argTypes).drop_back()) {
+    auto m = cast<MemRefType>(t);
+    int64_t bits = isa<StringType>(m.getElementType())
+                       ? 64
+                       : m.getElementTypeBitWidth();
+    bufferBytes.push_back(m.getNumElements() * (bits == 1 ? 8 : bits) / 8);
+  }
+  func->setAttr(kBufferBytesAttr, b.getDenseI64ArrayAttr(bufferBytes));
   // A dynamic-batch function computes one sample; the wrappers step each
   // buffer by its sample size.
   ModuleOp module = func->getParentOfType<ModuleOp>();
   if (module && module->hasAttr(kDynamicBatchAttr)) {
-    SmallVector<int64_t> sampleBytes;
-    for (Type t : ArrayRef<Type>(argTypes).drop_back()) {
-      auto m = cast<MemRefType>(t);
-      int64_t bits = m.getElementTypeBitWidth();
-      sampleBytes.push_back(m.getNumElements() * (bits == 1 ? 8 : bits) / 8);
-    }
-    func->setAttr(kSampleBytesAttr, b.getDenseI64ArrayAttr(sampleBytes));
+    // The function's buffers hold one sample.
+    func->setAttr(kSampleBytesAttr, b.getDenseI64ArrayAttr(bufferBytes));
     auto maxBatch = module->getAttrOfType<IntegerAttr>(kMaxBatchAttr);
     func->setAttr(kMaxBatchAttr, maxBatch ? maxBatch : b.getI64IntegerAttr(0));
   }

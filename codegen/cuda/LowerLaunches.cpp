@@ -1,6 +1,7 @@
 // kiln-cuda-lower-launches: kernels' PTX becomes LLVM constants in the host
 // object and gpu.launch_func becomes a libkiln_rt kiln_cuda_launch call.
 #include "codegen/cuda/Passes.h"
+#include "dialects/kiln/AbiAttrs.h"
 #include "passes/common/RuntimeCalls.h"
 
 #include "mlir/IR/SymbolTable.h"
@@ -245,6 +246,7 @@ struct CudaLowerLaunchesPass
                          args});
       launch.erase();
     }
+    func->setAttr(kCudaAttr, UnitAttr::get(ctx));
     return returnStatus(func, status);
   }
 };

@@ -518,19 +518,43 @@ std::string emitHeader(const ModelSignature &sig,
   addParams(sig.outputs, false, sig.inputs.size());
   lines.emplace_back("void *arena);",
                      "/* scratch, " + upper + "_ARENA_SIZE bytes */");
-  size_t width = 0;
-  for (const auto &line : lines)
-    width = std::max(width, line.first.size());
-
+  auto printParams = [&](const std::vector<std::pair<std::string, std::string>>
+                             &params) {
+    size_t w = 0;
+    for (const auto &line : params)
+      w = std::max(w, line.first.size());
+    for (const auto &line : params)
+      os << "    " << line.first << std::string(w - line.first.size() + 1, ' ')
+         << line.second << "\n";
+    os << "\n";
+  };
   os << "/* Runs the model on caller-owned buffers (see the top of this "
         "file).\n"
      << " * Returns KILN_STATUS_OK or an error status; reentrant. */\n"
      << "kiln_status_t " << name << "_run(\n";
-  for (const auto &line : lines)
-    os << "    " << line.first
-       << std::string(width - line.first.size() + 1, ' ') << line.second
-       << "\n";
-  os << "\n";
+  printParams(lines);
+  if (!sig.cudaChip.empty()) {
+    auto onStream = lines;
+    onStream.insert(onStream.begin(),
+                    {"void *stream,", "/* CUstream; NULL: the default stream */"});
+    os << "/* " << name << "_run with the kernels queued on `stream`. */\n"
+       << "kiln_status_t " << name << "_run_stream(\n";
+    printParams(onStream);
+    auto onHost = lines;
+    onHost.back() = {"void *device_workspace);",
+                     "/* " + upper + "_HOST_WORKSPACE_SIZE device bytes */"};
+    os << "/* Device memory " << name
+       << "_run_host needs (the arena, then every input and\n"
+       << " * output, 256-byte aligned). */\n"
+       << "#define " << upper << "_HOST_WORKSPACE_SIZE "
+       << sig.hostWorkspaceSize << "ULL\n\n"
+       << "/* " << name
+       << "_run on host buffers: copies the inputs into `device_workspace`\n"
+       << " * (from kiln_cuda_malloc), runs, waits for the kernels and copies "
+          "the\n * outputs back. Allocates nothing. */\n"
+       << "kiln_status_t " << name << "_run_host(\n";
+    printParams(onHost);
+  }
 
   std::string batchParam = sig.dynamicBatch ? "int64_t batch, " : "";
   os << "/* " << name

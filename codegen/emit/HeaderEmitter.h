@@ -48,6 +48,8 @@ struct ModelSignature {
   /// NVIDIA GPU the kernels were compiled for ("sm_90"), or empty for x86:
   /// every buffer and the arena are then CUDA device pointers.
   std::string cudaChip;
+  /// CUDA models: device bytes <name>_run_host needs.
+  uint64_t hostWorkspaceSize = 0;
 };
 
 /// Returns the complete text of `<name>.h`: deterministic for a given

@@ -458,6 +458,10 @@ int compile(const CompileOptions &o) {
   PendingOutput header;
   if (writeHeader) {
     for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
+      if (auto size = fn->getAttrOfType<IntegerAttr>(
+              mlir::kiln::kHostWorkspaceSizeAttr))
+        sig->hostWorkspaceSize = size.getInt();
+    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
       if (auto size = fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
         sig->arenaSize = size.getInt();
         sig->arenaAlignment = mlir::kiln::kArenaAlignment;

@@ -29,6 +29,16 @@ inline constexpr llvm::StringLiteral kSampleBytesAttr = "kiln.sample_bytes";
 /// On the entry function of a dynamic-batch model: the largest batch the
 /// entry point accepts (I64Attr; 0 = no bound).
 inline constexpr llvm::StringLiteral kMaxBatchAttr = "kiln.max_batch";
+/// On the entry function: bytes of each input and output buffer, in
+/// argument order (DenseI64ArrayAttr).
+inline constexpr llvm::StringLiteral kBufferBytesAttr = "kiln.buffer_bytes";
+/// Unit attribute on the entry function of a --target=cuda:* model: its
+/// buffers and arena are device pointers and it launches GPU kernels.
+inline constexpr llvm::StringLiteral kCudaAttr = "kiln.cuda";
+/// On the lowered entry function of a CUDA model: bytes of device memory
+/// <name>_run_host needs (arena, then every input and output).
+inline constexpr llvm::StringLiteral kHostWorkspaceSizeAttr =
+    "kiln.host_workspace_size";
 /// Unit attribute on a memref.alloc whose bytes must outlive every use the
 /// IR shows, up to the end of the function: string storage, which string
 /// elements (pointers) reference without the IR seeing an alias.

@@ -33,6 +33,7 @@ static struct {
   CUresult (*memcpy_htod)(CUdeviceptr, const void *, size_t);
   CUresult (*memcpy_dtoh)(void *, CUdeviceptr, size_t);
   CUresult (*ctx_synchronize)(void);
+  CUresult (*stream_synchronize)(CUstream);
   CUresult (*get_error_string)(CUresult, const char **);
 } cu;
 
@@ -42,6 +43,8 @@ static kiln_status_t init_status = KILN_STATUS_UNAVAILABLE;
 static char init_error[256];
 static CUcontext context;
 static _Thread_local char last_error[256];
+/* The stream this thread's launches go to (NULL: the default stream). */
+static _Thread_local CUstream current_stream;
 
 static void set_error(const char *text) {
   snprintf(last_error, sizeof last_error, "%s", text);
@@ -81,6 +84,7 @@ static void load_driver(void) {
       {"cuMemcpyHtoD_v2", (void **)&cu.memcpy_htod},
       {"cuMemcpyDtoH_v2", (void **)&cu.memcpy_dtoh},
       {"cuCtxSynchronize", (void **)&cu.ctx_synchronize},
+      {"cuStreamSynchronize", (void **)&cu.stream_synchronize},
       {"cuGetErrorString", (void **)&cu.get_error_string},
   };
   for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i) {
@@ -170,9 +174,17 @@ kiln_status_t kiln_cuda_synchronize(void) {
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK)
     return s;
-  CUresult r = cu.ctx_synchronize();
-  return r ? fail("cuCtxSynchronize", r, KILN_STATUS_INTERNAL)
+  CUresult r = current_stream ? cu.stream_synchronize(current_stream)
+                              : cu.ctx_synchronize();
+  return r ? fail(current_stream ? "cuStreamSynchronize" : "cuCtxSynchronize",
+                  r, KILN_STATUS_INTERNAL)
            : KILN_STATUS_OK;
+}
+
+void *kiln_cuda_set_stream(void *stream) {
+  void *previous = current_stream;
+  current_stream = stream;
+  return previous;
 }
 
 kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
@@ -200,8 +212,8 @@ kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
   if (r != 0)
     return fail("cuModuleGetFunction", r, KILN_STATUS_INTERNAL);
   r = cu.launch_kernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
-                       (unsigned)bx, (unsigned)by, (unsigned)bz, 0, NULL, args,
-                       NULL);
+                       (unsigned)bx, (unsigned)by, (unsigned)bz, 0,
+                       current_stream, args, NULL);
   return r ? fail("cuLaunchKernel", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 

@@ -41,16 +41,22 @@ kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
                                        size_t bytes);
 kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
                                      size_t bytes);
-/* Waits for all work queued on the context. */
+/* Waits for the work queued on this thread's stream (all work on the
+ * context when it is the default stream). */
 kiln_status_t kiln_cuda_synchronize(void);
+
+/* Makes `stream` (a CUstream; NULL: the default stream) the one this
+ * thread's model calls launch on, and returns the previous one. A model's
+ * <name>_run_stream sets it for the call and restores it. */
+void *kiln_cuda_set_stream(void *stream);
 
 /* ---- Called by generated code ------------------------------------------
  * `slot` is a zero-initialized pointer the model object owns, one per PTX
  * module or constant; the runtime fills it once (under a lock) and reuses
  * it. */
 
-/* Launches `kernel` of the PTX module `ptx` (NUL-terminated text) on the
- * default stream with grid (gx, gy, gz) and blocks (bx, by, bz); `args`
+/* Launches `kernel` of the PTX module `ptx` (NUL-terminated text) on this
+ * thread's stream (kiln_cuda_set_stream) with grid (gx, gy, gz) and blocks (bx, by, bz); `args`
  * holds one pointer per kernel parameter, to its value. Loads the module
  * into *module_slot on first use. */
 kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,

@@ -8,7 +8,7 @@
 // CHECK-SAME: %[[Y:[^:]+]]: memref<2x3xf32> {kiln.name = "y"}, %[[Z:[^:]+]]: memref<2x4xf32> {kiln.name = "z"},
 // CHECK-SAME: %{{[^:]+}}: memref<?xi8> {kiln.arena})
 // CHECK-NOT: ->
-// CHECK-SAME: attributes {kiln.entry, kiln.num_inputs = 2 : i64, kiln.num_outputs = 2 : i64}
+// CHECK-SAME: attributes {kiln.buffer_bytes = array<i64: 32, 48, 24, 32>, kiln.entry, kiln.num_inputs = 2 : i64, kiln.num_outputs = 2 : i64}
 // CHECK: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict : memref<2x4xf32> to tensor<2x4xf32>
 // CHECK: %[[WT:.+]] = bufferization.to_tensor %[[W]] restrict : memref<4x3xf32> to tensor<4x3xf32>
 // CHECK: %[[MM:.+]] = linalg.matmul ins(%[[XT]], %[[WT]] : tensor<2x4xf32>, tensor<4x3xf32>)

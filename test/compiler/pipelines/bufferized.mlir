@@ -6,7 +6,7 @@
 // CHECK: memref.global "private" constant @[[$BIAS:[^ ]+]] : memref<3xf32> = dense<[5.000000e-01, -5.000000e-01, 1.000000e+00]>
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: (%[[X:[^:]+]]: memref<2x3xf32> {kiln.name = "x"}, %[[Y:[^:]+]]: memref<2x3xf32> {kiln.name = "y"}, %[[ARENA:[^:]+]]: memref<128xi8> {kiln.arena})
-// CHECK-SAME: kiln.arena_alignment = 64 : i64, kiln.arena_size = 128 : i64, kiln.entry, kiln.num_inputs = 1 : i64, kiln.num_outputs = 1 : i64
+// CHECK-SAME: kiln.arena_alignment = 64 : i64, kiln.arena_size = 128 : i64, kiln.buffer_bytes = array<i64: 24, 24>, kiln.entry, kiln.num_inputs = 1 : i64, kiln.num_outputs = 1 : i64
 // CHECK-NOT: memref.alloc
 // CHECK-NOT: tensor
 // CHECK-NOT: memref.copy
