@@ -12,6 +12,7 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <cstring>
 
 using namespace mlir;
@@ -352,8 +353,14 @@ FailureOr<Value> NodeImporter::scalar(Type elementType, double v) const {
     return constant(DenseElementsAttr::get(type, value));
   }
   auto i = cast<IntegerType>(elementType);
+  // Signed or unsigned, the value must fit the width (the conversion to
+  // int64_t is undefined for anything outside [-2^63, 2^63), NaN included).
+  unsigned w = i.getWidth();
+  double lo = -std::ldexp(1.0, w - 1), hi = std::ldexp(1.0, w < 64 ? w : 63);
+  if (!(v >= lo && v < hi))
+    return emitError() << "value " << v << " does not fit in " << elementType;
   return constant(DenseElementsAttr::get(
-      type, APInt(i.getWidth(), static_cast<int64_t>(v), /*isSigned=*/true,
+      type, APInt(w, static_cast<int64_t>(v), /*isSigned=*/true,
                   /*implicitTrunc=*/true)));
 }
 
