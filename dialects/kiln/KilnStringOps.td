@@ -7,12 +7,22 @@
 include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.td"
 include "mlir/Interfaces/DestinationStyleOpInterface.td"
 
-def Kiln_StringNormalizerOp : Kiln_Op<"string_normalizer", [
+// A string op: `input` read, `init` written from its first element, on
+// tensors (returning init's new value) or on buffers (returning nothing).
+class Kiln_StringDpsOp<string mnemonic> : Kiln_Op<mnemonic, [
     DestinationStyleOpInterface,
     DeclareOpInterfaceMethods<MemoryEffectsOpInterface>,
     DeclareOpInterfaceMethods<BufferizableOpInterface,
         ["bufferizesToMemoryRead", "bufferizesToMemoryWrite",
          "getAliasingValues", "bufferize"]>]> {
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+}
+
+def Kiln_StringNormalizerOp : Kiln_StringDpsOp<"string_normalizer"> {
   let summary = "ONNX StringNormalizer: drops stopwords, then changes case";
   let description = [{
     Reads the strings of `input` (shape [C] or [1, C]), drops null elements
@@ -38,14 +48,30 @@ def Kiln_StringNormalizerOp : Kiln_Op<"string_normalizer", [
   let arguments = (ins Kiln_StringShaped:$input, Kiln_StringShaped:$init,
                        StrAttr:$case_change_action, BoolAttr:$case_sensitive,
                        StrArrayAttr:$stopwords);
-  let results = (outs Variadic<RankedTensorOf<[Kiln_StringType]>>:$result);
   let assemblyFormat = [{
     $input `,` $init attr-dict `:` type($input) `,` type($init)
     (`->` type($result)^)?
   }];
-  let hasVerifier = 1;
-  let extraClassDeclaration = [{
-    ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+}
+
+def Kiln_StringCastOp : Kiln_StringDpsOp<"string_cast"> {
+  let summary = "ONNX Cast between f32 and strings";
+  let description = [{
+    Elementwise: f32 `input` to decimal strings in `init` (numpy's `str`:
+    the shortest digits that read back to the same float, positional for
+    1e-4 <= |x| < 1e6 and 0 with at least one fractional digit, scientific
+    otherwise; `nan`, `inf`, `-inf`), or strings to f32 (`strtof`: decimal
+    or hexadecimal, `INF`, `NaN`, case-insensitive, optional sign).
+    Same shape on both sides.
+
+    ```mlir
+    %s = kiln.string_cast %x, %e : tensor<3xf32>, tensor<3x!kiln.string> -> tensor<3x!kiln.string>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$input, AnyShaped:$init);
+  let assemblyFormat = [{
+    $input `,` $init attr-dict `:` type($input) `,` type($init)
+    (`->` type($result)^)?
   }];
 }
 

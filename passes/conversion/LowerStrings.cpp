@@ -19,7 +19,10 @@ using namespace mlir::kiln;
 
 namespace {
 
+// libkiln_rt's string functions (runtime/include/kiln/runtime.h).
 constexpr llvm::StringLiteral kNormalizeFn = "kiln_string_normalize";
+constexpr llvm::StringLiteral kFromF32Fn = "kiln_string_from_f32";
+constexpr llvm::StringLiteral kToF32Fn = "kiln_string_to_f32";
 
 /// `memref` with its string elements retyped to i64; other types unchanged.
 Type retyped(Type t) {
@@ -75,12 +78,16 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
   }
 
   LogicalResult lowerIn(func::FuncOp func) {
-    SmallVector<StringNormalizerOp> ops;
-    func.walk([&](StringNormalizerOp op) { ops.push_back(op); });
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if (isa<StringNormalizerOp, StringCastOp>(op))
+        ops.push_back(op);
+    });
     if (ops.empty())
       return success();
     MLIRContext *ctx = func.getContext();
     OpBuilder b(ctx);
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i32 = b.getI32Type(), i64 = b.getI64Type();
     auto i32Const = [&](Location loc, int32_t v) -> Value {
       return arith::ConstantIntOp::create(b, loc, i32, v);
@@ -89,44 +96,60 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
       return arith::ConstantIntOp::create(b, loc, i64, v);
     };
 
-    func::FuncOp callee = declareNormalize(ctx);
     Block &entry = func.front();
     Value status;
-    for (StringNormalizerOp op : ops) {
-      Location loc = op.getLoc();
-      auto in = dyn_cast<MemRefType>(op.getInput().getType());
-      auto out = dyn_cast<MemRefType>(op.getInit().getType());
+    for (Operation *op : ops) {
+      Location loc = op->getLoc();
+      Value input = op->getOperand(0), init = op->getOperand(1);
+      auto in = dyn_cast<MemRefType>(input.getType());
+      auto out = dyn_cast<MemRefType>(init.getType());
       if (!in || !out)
-        return op.emitOpError("must be bufferized before kiln-lower-strings");
+        return op->emitOpError("must be bufferized before kiln-lower-strings");
       if (op->getBlock() != &entry || !func.getBody().hasOneBlock())
-        return op.emitOpError(
+        return op->emitOpError(
             "must be at the top level of a single-block function");
       if (!memref::isStaticShapeAndContiguousRowMajor(in) ||
           !memref::isStaticShapeAndContiguousRowMajor(out))
-        return op.emitOpError("needs contiguous row-major buffers");
-
-      b.setInsertionPointToStart(&entry);
-      auto storage = memref::AllocOp::create(
-          b, loc, MemRefType::get({maxStringBytes}, b.getI8Type()));
-      storage->setAttr(kLiveToEndAttr, b.getUnitAttr());
-
+        return op->emitOpError("needs contiguous row-major buffers");
+      // Ops that make strings write them into their own storage.
+      Value storage;
+      if (isa<StringType>(out.getElementType())) {
+        b.setInsertionPointToStart(&entry);
+        auto alloc = memref::AllocOp::create(
+            b, loc, MemRefType::get({maxStringBytes}, b.getI8Type()));
+        alloc->setAttr(kLiveToEndAttr, b.getUnitAttr());
+        storage = alloc;
+      }
       b.setInsertionPoint(op);
-      StringRef action = op.getCaseChangeAction();
-      int32_t actionCode = action == "LOWER" ? 1 : action == "UPPER" ? 2 : 0;
-      Value words = stopwords(b, loc, op.getStopwords());
-      SmallVector<Value> args = {
-          firstElement(b, loc, op.getInput()), i64Const(loc, in.getNumElements()),
-          firstElement(b, loc, op.getInit()), firstElement(b, loc, storage),
-          i64Const(loc, maxStringBytes), i32Const(loc, actionCode),
-          i32Const(loc, op.getCaseSensitive() ? 1 : 0), words,
-          i64Const(loc, op.getStopwords().size())};
-      Value s = func::CallOp::create(b, loc, callee, args).getResult(0);
+      Value inPtr = firstElement(b, loc, input);
+      Value count = i64Const(loc, in.getNumElements());
+      Value outPtr = firstElement(b, loc, init);
+      func::CallOp call;
+      if (auto norm = dyn_cast<StringNormalizerOp>(op)) {
+        StringRef action = norm.getCaseChangeAction();
+        int32_t actionCode = action == "LOWER" ? 1 : action == "UPPER" ? 2 : 0;
+        call = func::CallOp::create(
+            b, loc,
+            declare(kNormalizeFn, {ptr, i64, ptr, ptr, i64, i32, i32, ptr, i64}),
+            ValueRange{inPtr, count, outPtr, firstElement(b, loc, storage),
+                       i64Const(loc, maxStringBytes), i32Const(loc, actionCode),
+                       i32Const(loc, norm.getCaseSensitive() ? 1 : 0),
+                       stopwords(b, loc, norm.getStopwords()),
+                       i64Const(loc, norm.getStopwords().size())});
+      } else if (storage) {
+        call = func::CallOp::create(
+            b, loc, declare(kFromF32Fn, {ptr, i64, ptr, ptr, i64}),
+            ValueRange{inPtr, count, outPtr, firstElement(b, loc, storage),
+                       i64Const(loc, maxStringBytes)});
+      } else {
+        call = func::CallOp::create(b, loc, declare(kToF32Fn, {ptr, i64, ptr}),
+                                    ValueRange{inPtr, count, outPtr});
+      }
       // The first failure wins; later calls still run on defined (empty)
       // strings.
-      status = combineStatus(b, loc, status, s);
-      op.erase();
+      status = combineStatus(b, loc, status, call.getResult(0));
+      op->erase();
     }
-
     return returnStatus(func, status);
   }
 
@@ -156,18 +179,15 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
     return firstElement(b, loc, buffer);
   }
 
-  /// kiln_status_t kiln_string_normalize(input, count, output, storage,
-  ///     capacity, case_action, case_sensitive, stopwords, num_stopwords)
-  func::FuncOp declareNormalize(MLIRContext *ctx) {
-    if (auto f = symbols->lookup<func::FuncOp>(kNormalizeFn))
+  /// The declaration of libkiln_rt's `name`, returning kiln_status_t.
+  func::FuncOp declare(StringRef name, ArrayRef<Type> params) {
+    if (auto f = symbols->lookup<func::FuncOp>(name))
       return f;
-    OpBuilder b(ctx);
+    OpBuilder b(getOperation().getContext());
     b.setInsertionPointToEnd(getOperation().getBody());
-    auto ptr = LLVM::LLVMPointerType::get(ctx);
-    auto i32 = b.getI32Type(), i64 = b.getI64Type();
-    auto type = FunctionType::get(
-        ctx, {ptr, i64, ptr, ptr, i64, i32, i32, ptr, i64}, {i32});
-    auto f = func::FuncOp::create(b, getOperation().getLoc(), kNormalizeFn, type);
+    auto f = func::FuncOp::create(
+        b, getOperation().getLoc(), name,
+        b.getFunctionType(params, {b.getI32Type()}));
     f.setPrivate();
     symbols->insert(f);
     return f;

@@ -44,10 +44,12 @@ def ExpandForLLVM : Pass<"kiln-conversion-expand-for-llvm"> {
 def LowerStrings : Pass<"kiln-lower-strings", "::mlir::ModuleOp"> {
   let summary = "String ops become libkiln_rt calls, string buffers i64 buffers";
   let description = [{
-    Input: bufferized IR (memrefs), where string ops (`kiln.string_normalizer`)
-    are in their buffer form at the top level of their function.
+    Input: bufferized IR (memrefs), where string ops (`kiln.string_normalizer`,
+    `kiln.string_cast`) are in their buffer form at the top level of their
+    function.
     Output: each string op is a call to its libkiln_rt function
-    (`kiln_string_normalize`) on raw pointers, writing its strings into a
+    (`kiln_string_normalize`, `kiln_string_from_f32`, `kiln_string_to_f32`)
+    on raw pointers; one that makes strings writes them into a
     fresh `--max-string-bytes` buffer marked `kiln.live_to_end` (the arena
     planner keeps it to the end of the call: the string elements point into
     it). A function that makes such calls returns the first non-OK status

@@ -1,6 +1,10 @@
-/* String ops that generated code calls (ONNX StringNormalizer). */
+/* String ops that generated code calls (ONNX StringNormalizer, Cast to
+ * and from strings). */
 #include "kiln/runtime.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static char ascii_lower(char c) {
@@ -68,4 +72,112 @@ kiln_status_t kiln_string_normalize(const char *const *input, int64_t count,
   for (int64_t i = kept; i < count; ++i)
     output[i] = NULL;
   return KILN_STATUS_OK;
+}
+
+/* `x` as numpy's str(np.float32(x)) writes it, into `buf` (>= 32 bytes):
+ * the shortest round-trip digits, positional for 1e-4 <= |x| < 1e6 (and 0)
+ * with at least one fractional digit, else d.ddde+XX. */
+static void format_f32(float x, char *buf) {
+  if (isnan(x)) {
+    strcpy(buf, "nan");
+    return;
+  }
+  if (isinf(x)) {
+    strcpy(buf, x < 0 ? "-inf" : "inf");
+    return;
+  }
+  /* The fewest significant digits that read back to `x`. */
+  char sci[32];
+  int digits = 1;
+  for (; digits < 9; ++digits) {
+    snprintf(sci, sizeof sci, "%.*e", digits - 1, (double)x);
+    if (strtof(sci, NULL) == x)
+      break;
+  }
+  snprintf(sci, sizeof sci, "%.*e", digits - 1, (double)x);
+  /* sci is [-]d[.ddd]e[+-]XX: split it into sign, digits and exponent. */
+  const char *p = sci;
+  char *out = buf;
+  if (*p == '-')
+    *out++ = *p++;
+  char mantissa[16];
+  int n = 0;
+  for (; *p != 'e'; ++p)
+    if (*p != '.')
+      mantissa[n++] = *p;
+  int exponent = atoi(p + 1);
+  if (x == 0.0f)
+    exponent = 0;
+  /* numpy's float32 rule: positional for 1e-4 <= |x| < 1e6 and for 0. */
+  double magnitude = fabs((double)x);
+  if (x == 0.0f || (magnitude >= 1e-4 && magnitude < 1e6)) {
+    /* Positional, with at least one digit after the point. */
+    if (exponent < 0) {
+      *out++ = '0';
+      *out++ = '.';
+      for (int k = -1; k > exponent; --k)
+        *out++ = '0';
+      for (int k = 0; k < n; ++k)
+        *out++ = mantissa[k];
+    } else {
+      for (int k = 0; k <= exponent; ++k)
+        *out++ = k < n ? mantissa[k] : '0';
+      *out++ = '.';
+      if (n > exponent + 1)
+        for (int k = exponent + 1; k < n; ++k)
+          *out++ = mantissa[k];
+      else
+        *out++ = '0';
+    }
+    *out = '\0';
+    return;
+  }
+  /* Scientific: d[.ddd]e+XX (at least two exponent digits). */
+  *out++ = mantissa[0];
+  if (n > 1) {
+    *out++ = '.';
+    for (int k = 1; k < n; ++k)
+      *out++ = mantissa[k];
+  }
+  sprintf(out, "e%c%02d", exponent < 0 ? '-' : '+',
+          exponent < 0 ? -exponent : exponent);
+}
+
+kiln_status_t kiln_string_from_f32(const float *input, int64_t count,
+                                   const char **output, char *storage,
+                                   int64_t capacity) {
+  int64_t used = 0;
+  for (int64_t i = 0; i < count; ++i) {
+    char text[32];
+    format_f32(input[i], text);
+    size_t bytes = strlen(text) + 1;
+    if ((uint64_t)bytes > (uint64_t)(capacity - used)) {
+      fill_empty(output, count);
+      return KILN_STATUS_OUT_OF_RANGE;
+    }
+    memcpy(storage + used, text, bytes);
+    output[i] = storage + used;
+    used += (int64_t)bytes;
+  }
+  return KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_string_to_f32(const char *const *input, int64_t count,
+                                 float *output) {
+  kiln_status_t status = KILN_STATUS_OK;
+  for (int64_t i = 0; i < count; ++i) {
+    const char *s = input[i];
+    char *end = NULL;
+    float v = s ? strtof(s, &end) : NAN;
+    if (s) {
+      while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+        ++end;
+    }
+    if (!s || end == s || *end != '\0') {
+      v = NAN;
+      status = KILN_STATUS_INVALID_ARGUMENT;
+    }
+    output[i] = v;
+  }
+  return status;
 }

@@ -3,6 +3,7 @@
  * padding in and out, the all-stopwords result and the capacity check. */
 #include <kiln/runtime.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,7 +32,56 @@ static void check(const char *label, const char *const *in, int64_t n,
   failures += !ok;
 }
 
+/* kiln_string_from_f32 against numpy's str(np.float32(x)), recorded. */
+static void check_format(float x, const char *want) {
+  const char *out[1];
+  char storage[64];
+  kiln_status_t s = kiln_string_from_f32(&x, 1, out, storage, 64);
+  int ok = s == KILN_STATUS_OK && strcmp(out[0], want) == 0;
+  printf("format %s: %s\n", want, ok ? "ok" : "MISMATCH");
+  if (!ok)
+    printf("  got '%s'\n", out[0]);
+  failures += !ok;
+}
+
 int main(void) {
+  /* numpy 2.x: str(np.float32(v)) for each v below. */
+  check_format(0.1f, "0.1");
+  check_format(100.0f, "100.0");
+  check_format(999999.0f, "999999.0");
+  check_format(1e6f, "1e+06");
+  check_format(1234567.0f, "1.234567e+06");
+  check_format(1e-5f, "1e-05");
+  check_format(0.0001f, "1e-04");
+  check_format(0.00012345f, "0.00012345");
+  check_format(1.5e20f, "1.5e+20");
+  check_format(-0.0f, "-0.0");
+  check_format(3.4028235e38f, "3.4028235e+38");
+  check_format(7e-45f, "7e-45");
+  check_format(0.9767611f, "0.9767611");
+  check_format(NAN, "nan");
+  check_format(-INFINITY, "-inf");
+  {
+    const char *in[] = {"0.47892547", "NaN", "+INF", "-inf", " 2.5 ", "0x1p-2",
+                        "abc"};
+    float got[7];
+    kiln_status_t s = kiln_string_to_f32(in, 7, got);
+    int ok = s == KILN_STATUS_INVALID_ARGUMENT && got[0] == 0.47892547f &&
+             isnan(got[1]) && isinf(got[2]) && got[2] > 0 && isinf(got[3]) &&
+             got[3] < 0 && got[4] == 2.5f && got[5] == 0.25f && isnan(got[6]);
+    printf("parse: %s\n", ok ? "ok" : "MISMATCH");
+    failures += !ok;
+  }
+  char small[8];
+  const char *out2[2];
+  float two[2] = {0.1f, 123.456f};
+  {
+    kiln_status_t s = kiln_string_from_f32(two, 2, out2, small, 8);
+    int ok = s == KILN_STATUS_OUT_OF_RANGE && out2[0][0] == '\0' &&
+             out2[1][0] == '\0';
+    printf("format out of storage: %s\n", ok ? "ok" : "MISMATCH");
+    failures += !ok;
+  }
   const char *days[] = {"Monday", "tuesday", "MONDAY", "wednesday"};
   const char *a[] = {"tuesday", "wednesday"};
   check("case-insensitive stopword, no case change", days, 4, 0, 0,

@@ -15,6 +15,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -517,15 +518,17 @@ LogicalResult ModelImporter::buildFunction(onnx::GraphProto &g,
                  << "input " << k << " ('" << in << "') is a sequence, but "
                  << node.op_type() << " expects a tensor";
     // String tensors reach only the ops that handle them.
-    if (node.op_type() != "StringNormalizer" && node.op_type() != "Identity")
+    static const llvm::StringSet<> takesStrings = {
+        "StringNormalizer", "Identity", "Cast", "CastLike"};
+    if (!takesStrings.contains(node.op_type()))
       for (auto [k, in] : llvm::enumerate(node.input()))
         if (Value v = in.empty() ? Value() : state.values.lookup(in))
           if (isa<mlir::kiln::StringType>(
                   cast<ShapedType>(v.getType()).getElementType()))
             return importer.emitError()
                    << "input " << k << " ('" << in << "') is a string "
-                   << "tensor, which kiln supports only in StringNormalizer "
-                      "and Identity";
+                   << "tensor, which kiln supports only in StringNormalizer, "
+                      "Identity, Cast and CastLike";
     ConvertFn convert = lookupConverter(node.domain(), node.op_type());
     if (failed(convert(importer)))
       return failure();

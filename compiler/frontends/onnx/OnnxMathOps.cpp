@@ -6,6 +6,8 @@
 
 #include "dialects/kiln/KilnDialect.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
 #include <cmath>
 #include <limits>
 
@@ -372,8 +374,27 @@ LogicalResult convertMean(NodeImporter &n) {
 
 /// Cast to `element` (unsigned integers when `toUnsigned`); the identity
 /// when the type already matches.
+/// Cast between f32 and strings: kiln.string_cast into a fresh tensor.
+LogicalResult castStrings(NodeImporter &n, Type element) {
+  auto type = n.inputType(0);
+  Type from = type.getElementType();
+  if (from == element)
+    return single(n, n.create("kiln.identity", n.input(0)));
+  bool toString = isa<mlir::kiln::StringType>(element);
+  if ((toString && !from.isF32()) || (!toString && !element.isF32()))
+    return n.emitError() << "casts between strings and " << (toString ? from : element)
+                         << " are not supported (only float32)";
+  Value init = tensor::EmptyOp::create(n.builder(), n.loc, type.getShape(),
+                                       element);
+  return single(n, n.create("kiln.string_cast", {n.input(0), init}, {},
+                            type.clone(element)));
+}
+
 LogicalResult castTo(NodeImporter &n, Type element, bool toUnsigned) {
   auto type = n.inputType(0);
+  if (isa<mlir::kiln::StringType>(element) ||
+      isa<mlir::kiln::StringType>(type.getElementType()))
+    return castStrings(n, element);
   auto wideInt = [](Type t) { return isa<IntegerType>(t) && !t.isInteger(1); };
   toUnsigned &= wideInt(element);
   n.setResultUnsigned(0, toUnsigned);
@@ -405,7 +426,9 @@ LogicalResult convertCast(NodeImporter &n) {
   } else if (failed(n.getInt("to", to))) {
     return failure();
   }
-  Type element = convertElementType(n.getContext(), to);
+  Type element = to == onnx::TensorProto::STRING
+                     ? mlir::kiln::StringType::get(n.getContext())
+                     : convertElementType(n.getContext(), to);
   if (!element)
     return n.emitError() << "cast to " << elementTypeName(to)
                          << " is not supported";

@@ -33,7 +33,7 @@ struct ConvertKilnToLinalgPass
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     // String ops have no linalg form; they bufferize as they are and
     // kiln-lower-strings makes them runtime calls.
-    target.addLegalOp<StringNormalizerOp>();
+    target.addLegalOp<StringNormalizerOp, StringCastOp>();
     RewritePatternSet patterns(ctx);
     populateKilnToLinalgPatterns(patterns);
     if (failed(applyPartialConversion(getOperation(), target,

@@ -139,6 +139,23 @@ kiln_status_t kiln_string_normalize(const char *const *input, int64_t count,
                                     const char *stopwords,
                                     int64_t num_stopwords);
 
+/* ONNX Cast from float to string: writes each of the `count` floats as
+ * numpy's str() does (the shortest decimal that reads back to the same
+ * float; positional with at least one fractional digit for 1e-4 <= |x| <
+ * 1e6 and 0, else d.ddde+XX; "nan", "inf", "-inf") into `storage` and points
+ * output[k] at it. KILN_STATUS_OUT_OF_RANGE if `capacity` bytes do not
+ * suffice; every output element then points to "". */
+kiln_status_t kiln_string_from_f32(const float *input, int64_t count,
+                                   const char **output, char *storage,
+                                   int64_t capacity);
+
+/* ONNX Cast from string to float: strtof on each string (decimal or
+ * hexadecimal, "INF"/"inf"/"NaN", optional sign, surrounding spaces
+ * allowed). KILN_STATUS_INVALID_ARGUMENT if a string is NULL or is not a
+ * number (its element is then NaN). */
+kiln_status_t kiln_string_to_f32(const char *const *input, int64_t count,
+                                 float *output);
+
 #ifdef __cplusplus
 } /* extern "C" */
 #endif

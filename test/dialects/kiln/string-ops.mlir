@@ -62,3 +62,25 @@ func.func @not_strings(%x: tensor<2xf32>) -> tensor<2xf32> {
   %r = kiln.string_normalizer %x, %e {case_change_action = "NONE", case_sensitive = false, stopwords = []} : tensor<2xf32>, tensor<2xf32> -> tensor<2xf32>
   return %r : tensor<2xf32>
 }
+
+// -----
+
+// CHECK-LABEL: func @casts
+// CHECK: kiln.string_cast %{{.*}}, %{{.*}} : tensor<3xf32>, tensor<3x!kiln.string> -> tensor<3x!kiln.string>
+// CHECK: kiln.string_cast %{{.*}}, %{{.*}} : tensor<3x!kiln.string>, tensor<3xf32> -> tensor<3xf32>
+func.func @casts(%x: tensor<3xf32>) -> tensor<3xf32> {
+  %e = tensor.empty() : tensor<3x!kiln.string>
+  %s = kiln.string_cast %x, %e : tensor<3xf32>, tensor<3x!kiln.string> -> tensor<3x!kiln.string>
+  %f = tensor.empty() : tensor<3xf32>
+  %y = kiln.string_cast %s, %f : tensor<3x!kiln.string>, tensor<3xf32> -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+func.func @cast_f64(%x: tensor<3xf64>) -> tensor<3x!kiln.string> {
+  %e = tensor.empty() : tensor<3x!kiln.string>
+  // expected-error @+1 {{casts between f32 and strings, got 'f64' to '!kiln.string'}}
+  %s = kiln.string_cast %x, %e : tensor<3xf64>, tensor<3x!kiln.string> -> tensor<3x!kiln.string>
+  return %s : tensor<3x!kiln.string>
+}
