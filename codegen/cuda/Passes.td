@@ -29,6 +29,18 @@ def CudaMapParallel : Pass<"kiln-cuda-map-parallel", "::mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
+  let summary = "Put every outlined kernel into one gpu.module";
+  let description = [{
+    Input: the module after `gpu-kernel-outlining`, which makes one
+    `gpu.module` per kernel (each kernel named after its function).
+    Output: one `gpu.module` holding every kernel, each renamed after the
+    module it came from (unique), and the launches pointing at them. The
+    object then embeds one PTX module, loaded once with one
+    `cuModuleLoadData`, and libdevice functions are linked once.
+  }];
+}
+
 def CudaLowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
   let summary = "gpu.launch_func becomes kiln_cuda_launch calls on embedded PTX";
   let description = [{

@@ -166,6 +166,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(mlir::kiln::createCudaMergeModules());
   GpuNVVMAttachTargetOptions target;
   target.chip = options.cudaChip;
   // sm_90 needs PTX ISA 8.0; the others take it too (CUDA 12+ drivers).
