@@ -82,17 +82,6 @@ struct CudaLowerLaunchesPass
     return g;
   }
 
-  func::FuncOp declare(StringRef name, FunctionType type) {
-    if (auto f = symbols->lookup<func::FuncOp>(name))
-      return f;
-    OpBuilder b(module.getContext());
-    b.setInsertionPointToEnd(module.getBody());
-    auto f = func::FuncOp::create(b, module.getLoc(), name, type);
-    f.setPrivate();
-    symbols->insert(f);
-    return f;
-  }
-
   LogicalResult lowerIn(func::FuncOp func) {
     // Device buffers are only touched by kernels: any access left on the
     // host is a bug in the mapping (it would fault at run time).
@@ -115,12 +104,11 @@ struct CudaLowerLaunchesPass
     OpBuilder b(ctx);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i32 = b.getI32Type(), i64 = b.getI64Type();
-    func::FuncOp launchFn = declare(
-        kLaunchFn,
-        FunctionType::get(ctx, {ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, ptr},
-                          {i32}));
-    func::FuncOp constantFn = declare(
-        kConstantFn, FunctionType::get(ctx, {ptr, ptr, i64, ptr}, {i32}));
+    func::FuncOp launchFn = declareRuntimeFunction(
+        module, *symbols, kLaunchFn,
+        {ptr, ptr, ptr, i64, i64, i64, i64, i64, i64, ptr});
+    func::FuncOp constantFn = declareRuntimeFunction(
+        module, *symbols, kConstantFn, {ptr, ptr, i64, ptr});
     Block &entry = func.front();
     // The calls run only while everything before succeeded: a kernel must
     // not run on a constant that failed to upload.

@@ -138,6 +138,22 @@ static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(mlir::kiln::createVerifyBufferized());
 }
 
+/// Scalar arith, memrefs, functions, branches and index math to the LLVM
+/// dialect, ending the host lowering of both targets.
+static void addToLLVMDialect(OpPassManager &pm) {
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Bare pointers at the function boundary: the C wrappers pass plain
+  // buffer pointers, no memref descriptors.
+  ConvertFuncToLLVMPassOptions func;
+  func.useBarePtrCallConv = true;
+  pm.addPass(createConvertFuncToLLVMPass(func));
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
 /// libdevice (NVIDIA's bitcode math library: expf, tanhf ... as __nv_*) of
 /// the CUDA toolkit at $CUDA_HOME, $CUDA_PATH or /usr/local/cuda; empty if
 /// there is none.
@@ -197,15 +213,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addToLLVMDialect(pm);
   pm.addPass(createCanonicalizerPass());
   pm.addPass(mlir::kiln::createFlattenConstants());
   mlir::kiln::EmitWrappersOptions wrappers;
@@ -257,17 +265,7 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // What LLVM has no intrinsic for (f64 erf) calls libm, which the
   // intrinsics of sin, exp ... call anyway.
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
-  // Bare pointers at the function boundary: the C wrappers pass plain
-  // buffer pointers, no memref descriptors.
-  ConvertFuncToLLVMPassOptions func;
-  func.useBarePtrCallConv = true;
-  pm.addPass(createConvertFuncToLLVMPass(func));
-  pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  addToLLVMDialect(pm);
   // Parallel kernels are called through kiln_parallel_for (libkiln_rt).
   pm.addPass(mlir::kiln::createDispatchParallel());
   pm.addPass(createCanonicalizerPass());

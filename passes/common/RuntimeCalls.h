@@ -11,6 +11,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/SymbolTable.h"
 
 namespace mlir::kiln {
 
@@ -27,6 +29,23 @@ inline Value bufferAddress(OpBuilder &b, Location loc, Value buffer,
       b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, offset));
   return LLVM::IntToPtrOp::create(
       b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr);
+}
+
+/// The private declaration of libkiln_rt function `name` in `module`
+/// (created at its end on first use), returning kiln_status_t (i32).
+inline func::FuncOp declareRuntimeFunction(ModuleOp module,
+                                           SymbolTable &symbols,
+                                           StringRef name,
+                                           ArrayRef<Type> params) {
+  if (auto f = symbols.lookup<func::FuncOp>(name))
+    return f;
+  OpBuilder b(module.getContext());
+  b.setInsertionPointToEnd(module.getBody());
+  auto f = func::FuncOp::create(b, module.getLoc(), name,
+                                b.getFunctionType(params, {b.getI32Type()}));
+  f.setPrivate();
+  symbols.insert(f);
+  return f;
 }
 
 /// `running` with `next` folded in: the first non-zero status wins (later

@@ -179,18 +179,8 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
     return firstElement(b, loc, buffer);
   }
 
-  /// The declaration of libkiln_rt's `name`, returning kiln_status_t.
   func::FuncOp declare(StringRef name, ArrayRef<Type> params) {
-    if (auto f = symbols->lookup<func::FuncOp>(name))
-      return f;
-    OpBuilder b(getOperation().getContext());
-    b.setInsertionPointToEnd(getOperation().getBody());
-    auto f = func::FuncOp::create(
-        b, getOperation().getLoc(), name,
-        b.getFunctionType(params, {b.getI32Type()}));
-    f.setPrivate();
-    symbols->insert(f);
-    return f;
+    return declareRuntimeFunction(getOperation(), *symbols, name, params);
   }
 
   SymbolTable *symbols = nullptr;
