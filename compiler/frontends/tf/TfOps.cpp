@@ -221,7 +221,7 @@ LogicalResult convertBiasAdd(NodeImporter &n) {
 //===- Convolution and pooling ---------------------------------------------===//
 
 /// The 2 spatial values of a 4-entry per-dimension attribute (strides,
-/// dilations, ksize) in the node's data format.
+/// dilations, ksize) in the node's data format; each must be positive.
 FailureOr<SmallVector<int64_t>> spatialPair(NodeImporter &n, StringRef name,
                                             bool first, int64_t dflt) {
   SmallVector<int64_t> v = n.getInts(name);
@@ -229,8 +229,15 @@ FailureOr<SmallVector<int64_t>> spatialPair(NodeImporter &n, StringRef name,
     return SmallVector<int64_t>{dflt, dflt};
   if (v.size() != 4)
     return n.emitError() << "attribute '" << name << "' must have 4 values";
-  return first ? SmallVector<int64_t>{v[2], v[3]}
-               : SmallVector<int64_t>{v[1], v[2]};
+  SmallVector<int64_t> pair = first ? SmallVector<int64_t>{v[2], v[3]}
+                                    : SmallVector<int64_t>{v[1], v[2]};
+  // Strides, dilations and window sizes divide or multiply extents.
+  if (pair[0] < 1 || pair[1] < 1 || pair[0] > (int64_t(1) << 31) ||
+      pair[1] > (int64_t(1) << 31))
+    return n.emitError() << "attribute '" << name
+                         << "' must have spatial values in [1, 2^31], got ["
+                         << pair[0] << ", " << pair[1] << "]";
+  return pair;
 }
 
 /// Pads [top, left, bottom, right] for TF padding SAME/VALID/EXPLICIT.
