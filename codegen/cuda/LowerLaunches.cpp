@@ -48,7 +48,8 @@ struct CudaLowerLaunchesPass
     });
     if (!ok)
       return signalPassFailure();
-    for (auto binary : llvm::make_early_inc_range(module.getOps<gpu::BinaryOp>()))
+    for (auto binary :
+         llvm::make_early_inc_range(module.getOps<gpu::BinaryOp>()))
       binary.erase();
     module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
   }
@@ -64,8 +65,8 @@ struct CudaLowerLaunchesPass
     if (text) {
       std::string bytes = text->str();
       bytes.push_back('\0');
-      auto type = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
-                                           bytes.size());
+      auto type =
+          LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), bytes.size());
       g = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
                                  LLVM::Linkage::Internal, name,
                                  b.getStringAttr(bytes));
@@ -117,9 +118,9 @@ struct CudaLowerLaunchesPass
                         ValueRange operands) -> Value {
       if (!status)
         return func::CallOp::create(b, loc, fn, operands).getResult(0);
-      Value ok = arith::CmpIOp::create(
-          b, loc, arith::CmpIPredicate::eq, status,
-          arith::ConstantIntOp::create(b, loc, i32, 0));
+      Value ok =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, status,
+                                arith::ConstantIntOp::create(b, loc, i32, 0));
       auto guarded = scf::IfOp::create(b, loc, TypeRange{i32}, ok,
                                        /*withElseRegion=*/true);
       OpBuilder::InsertionGuard g(b);
@@ -195,18 +196,19 @@ struct CudaLowerLaunchesPass
             // A host constant (weights): its device copy, made once.
             LLVM::GlobalOp &cslot = constantSlots[get.getName()];
             if (!cslot)
-              cslot = global(loc, (get.getName() + "_device").str(),
-                             std::nullopt);
+              cslot =
+                  global(loc, (get.getName() + "_device").str(), std::nullopt);
             Value out = LLVM::AllocaOp::create(b, loc, ptr, ptr, one);
             LLVM::StoreOp::create(b, loc, LLVM::ZeroOp::create(b, loc, ptr),
                                   out);
-            status = callIfOk(
-                loc, constantFn,
-                ValueRange{LLVM::AddressOfOp::create(b, loc, cslot),
-                           bufferAddress(b, loc, v, elementBytes(m)),
-                           arith::ConstantIntOp::create(
-                               b, loc, i64, m.getNumElements() * elementBytes(m)),
-                           out});
+            status =
+                callIfOk(loc, constantFn,
+                         ValueRange{LLVM::AddressOfOp::create(b, loc, cslot),
+                                    bufferAddress(b, loc, v, elementBytes(m)),
+                                    arith::ConstantIntOp::create(
+                                        b, loc, i64,
+                                        m.getNumElements() * elementBytes(m)),
+                                    out});
             device = LLVM::LoadOp::create(b, loc, ptr, out);
           } else if (!device) {
             device = bufferAddress(b, loc, v, elementBytes(m));
@@ -224,14 +226,14 @@ struct CudaLowerLaunchesPass
         return arith::IndexCastOp::create(b, loc, i64, v);
       };
       status = callIfOk(
-              loc, launchFn,
-              ValueRange{LLVM::AddressOfOp::create(b, loc, slot),
-                         LLVM::AddressOfOp::create(b, loc, ptx),
-                         LLVM::AddressOfOp::create(b, loc, name),
-                         dim(launch.getGridSizeX()), dim(launch.getGridSizeY()),
-                         dim(launch.getGridSizeZ()), dim(launch.getBlockSizeX()),
-                         dim(launch.getBlockSizeY()), dim(launch.getBlockSizeZ()),
-                         args});
+          loc, launchFn,
+          ValueRange{LLVM::AddressOfOp::create(b, loc, slot),
+                     LLVM::AddressOfOp::create(b, loc, ptx),
+                     LLVM::AddressOfOp::create(b, loc, name),
+                     dim(launch.getGridSizeX()), dim(launch.getGridSizeY()),
+                     dim(launch.getGridSizeZ()), dim(launch.getBlockSizeX()),
+                     dim(launch.getBlockSizeY()), dim(launch.getBlockSizeZ()),
+                     args});
       launch.erase();
     }
     func->setAttr(kCudaAttr, UnitAttr::get(ctx));

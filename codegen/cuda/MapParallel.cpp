@@ -143,9 +143,8 @@ struct CudaMapParallelPass
     auto grid = scf::ParallelOp::create(b, loc, ValueRange{zero},
                                         ValueRange{c(blocks)}, ValueRange{one});
     b.setInsertionPointToStart(grid.getBody());
-    auto block = scf::ParallelOp::create(b, loc, ValueRange{zero},
-                                         ValueRange{c(threads)},
-                                         ValueRange{one});
+    auto block = scf::ParallelOp::create(
+        b, loc, ValueRange{zero}, ValueRange{c(threads)}, ValueRange{one});
     b.setInsertionPointToStart(block.getBody());
     // i = block * threads + thread, guarded by i < total.
     Value linear = arith::AddIOp::create(
@@ -160,8 +159,8 @@ struct CudaMapParallelPass
     IRMapping mapping;
     Value rest = linear;
     for (int64_t d = trips.size() - 1; d >= 0; --d) {
-      Value idx = d == 0 ? rest
-                         : arith::RemUIOp::create(b, loc, rest, c(trips[d]));
+      Value idx =
+          d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, c(trips[d]));
       if (d > 0)
         rest = arith::DivUIOp::create(b, loc, rest, c(trips[d]));
       Value iv = arith::AddIOp::create(
@@ -177,9 +176,10 @@ struct CudaMapParallelPass
     for (scf::ParallelOp q : llvm::reverse(inner))
       if (failed(sequentialize(b, q)))
         return failure();
-    if (failed(gpu::setMappingAttr(grid, {dimMap(ctx, gpu::Processor::BlockX)})) ||
-        failed(gpu::setMappingAttr(block,
-                                   {dimMap(ctx, gpu::Processor::ThreadX)})))
+    if (failed(
+            gpu::setMappingAttr(grid, {dimMap(ctx, gpu::Processor::BlockX)})) ||
+        failed(
+            gpu::setMappingAttr(block, {dimMap(ctx, gpu::Processor::ThreadX)})))
       return p.emitError("internal error: invalid GPU mapping");
     b.eraseOp(p);
     return success();

@@ -27,7 +27,8 @@ struct CudaMergeModulesPass
     SymbolTable targetSymbols(target);
     for (gpu::GPUModuleOp from : modules) {
       StringAttr fromName = from.getSymNameAttr();
-      for (Operation &op : llvm::make_early_inc_range(from.getBody()->getOperations())) {
+      for (Operation &op :
+           llvm::make_early_inc_range(from.getBody()->getOperations())) {
         auto fn = dyn_cast<gpu::GPUFuncOp>(op);
         if (!fn) {
           if (from != target && !op.hasTrait<OpTrait::IsTerminator>()) {
@@ -51,8 +52,8 @@ struct CudaMergeModulesPass
     }
     bool ok = true;
     module.walk([&](gpu::LaunchFuncOp launch) {
-      auto it = renamed.find(
-          {launch.getKernelModuleName(), launch.getKernelName()});
+      auto it =
+          renamed.find({launch.getKernelModuleName(), launch.getKernelName()});
       if (it == renamed.end()) {
         launch.emitError("launch of an unknown kernel");
         ok = false;

@@ -244,9 +244,11 @@ int compile(const CompileOptions &o) {
                 "' (expected import, graph, fused, tiled, bufferized, llvm "
                 "or artifact)");
   if (o.emit != "mlir" && o.emit != "llvm" && o.emit != "asm" &&
-      o.emit != "obj")
+      o.emit != "ptx" && o.emit != "obj")
     return fail("unknown --emit '" + o.emit +
-                "' (expected mlir, llvm, asm or obj)");
+                "' (expected mlir, llvm, asm, ptx or obj)");
+  if (o.emit == "ptx" && !llvm::StringRef(o.target).starts_with("cuda:"))
+    return fail("--emit=ptx needs --target=cuda:sm_XX");
   if (o.emit != "mlir" && *phase != Phase::Artifact)
     return fail("--emit=" + o.emit + " needs --compile-to=artifact");
   // cuda:sm_XX: kernels for that GPU, host code for baseline x86-64.
@@ -446,6 +448,17 @@ int compile(const CompileOptions &o) {
     return fail(err);
   if (o.emit == "mlir") {
     (*module)->print(out.os());
+  } else if (o.emit == "ptx") {
+    // The kernels' PTX module, as embedded in the object.
+    bool found = false;
+    for (auto g : (*module)->getOps<LLVM::GlobalOp>())
+      if (g.getSymName().ends_with("_ptx"))
+        if (auto text = dyn_cast_or_null<StringAttr>(g.getValueOrNull())) {
+          out.os() << text.getValue().drop_back(); // the NUL terminator
+          found = true;
+        }
+    if (!found)
+      return fail("the model has no GPU kernels to emit as PTX");
   } else {
     ObjectKind kind = o.emit == "llvm"  ? ObjectKind::LLVMIR
                       : o.emit == "asm" ? ObjectKind::Assembly

@@ -52,7 +52,7 @@ def Kiln_StringType : TypeDef<Kiln_Dialect, "String",
   let description = [{
     One UTF-8 string. Across the C ABI an element is a `const char *` to a
     NUL-terminated string (kiln_dtype_t KILN_DTYPE_STRING); inside the
-    generated code it is that pointer's 64 bits (`kiln-lower-strings`
+    generated code it is that pointer's 64 bits (`kiln-conversion-lower-strings`
     retypes string buffers to i64 after bufferization).
   }];
 }

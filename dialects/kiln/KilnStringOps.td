@@ -1,6 +1,6 @@
 // String ops of the kiln dialect. Strings have no linalg form: each op is in
 // destination-passing style on tensors, bufferizes in place into its `init`,
-// and `kiln-lower-strings` turns its buffer form into a libkiln_rt call.
+// and `kiln-conversion-lower-strings` turns its buffer form into a libkiln_rt call.
 #ifndef KILN_STRING_OPS_TD
 #define KILN_STRING_OPS_TD
 

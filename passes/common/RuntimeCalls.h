@@ -34,8 +34,7 @@ inline Value bufferAddress(OpBuilder &b, Location loc, Value buffer,
 /// The private declaration of libkiln_rt function `name` in `module`
 /// (created at its end on first use), returning kiln_status_t (i32).
 inline func::FuncOp declareRuntimeFunction(ModuleOp module,
-                                           SymbolTable &symbols,
-                                           StringRef name,
+                                           SymbolTable &symbols, StringRef name,
                                            ArrayRef<Type> params) {
   if (auto f = symbols.lookup<func::FuncOp>(name))
     return f;
@@ -56,8 +55,8 @@ inline Value combineStatus(OpBuilder &b, Location loc, Value running,
   if (!running)
     return next;
   Value zero = arith::ConstantIntOp::create(b, loc, b.getI32Type(), 0);
-  Value failed = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne,
-                                       running, zero);
+  Value failed =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, running, zero);
   return arith::SelectOp::create(b, loc, failed, running, next);
 }
 

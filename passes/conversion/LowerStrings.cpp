@@ -1,5 +1,5 @@
-// kiln-lower-strings: string ops in buffer form become libkiln_rt calls and
-// string buffers become i64 buffers (the pointers' bits).
+// kiln-conversion-lower-strings: string ops in buffer form become libkiln_rt
+// calls and string buffers become i64 buffers (the pointers' bits).
 #include "dialects/kiln/AbiAttrs.h"
 #include "dialects/kiln/KilnDialect.h"
 #include "passes/common/RuntimeCalls.h"
@@ -104,7 +104,8 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
       auto in = dyn_cast<MemRefType>(input.getType());
       auto out = dyn_cast<MemRefType>(init.getType());
       if (!in || !out)
-        return op->emitOpError("must be bufferized before kiln-lower-strings");
+        return op->emitOpError(
+            "must be bufferized before kiln-conversion-lower-strings");
       if (op->getBlock() != &entry || !func.getBody().hasOneBlock())
         return op->emitOpError(
             "must be at the top level of a single-block function");
@@ -130,7 +131,8 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
         int32_t actionCode = action == "LOWER" ? 1 : action == "UPPER" ? 2 : 0;
         call = func::CallOp::create(
             b, loc,
-            declare(kNormalizeFn, {ptr, i64, ptr, ptr, i64, i32, i32, ptr, i64}),
+            declare(kNormalizeFn,
+                    {ptr, i64, ptr, ptr, i64, i32, i32, ptr, i64}),
             ValueRange{inPtr, count, outPtr, firstElement(b, loc, storage),
                        i64Const(loc, maxStringBytes), i32Const(loc, actionCode),
                        i32Const(loc, norm.getCaseSensitive() ? 1 : 0),
@@ -175,7 +177,8 @@ struct LowerStringsPass : kiln::impl::LowerStringsBase<LowerStringsPass> {
           /*constant=*/true, /*alignment=*/nullptr);
       symbols->insert(global); // renamed when the name is taken
     }
-    Value buffer = memref::GetGlobalOp::create(b, loc, type, global.getSymName());
+    Value buffer =
+        memref::GetGlobalOp::create(b, loc, type, global.getSymName());
     return firstElement(b, loc, buffer);
   }
 

@@ -41,7 +41,7 @@ def ExpandForLLVM : Pass<"kiln-conversion-expand-for-llvm"> {
                            "::mlir::math::MathDialect"];
 }
 
-def LowerStrings : Pass<"kiln-lower-strings", "::mlir::ModuleOp"> {
+def LowerStrings : Pass<"kiln-conversion-lower-strings", "::mlir::ModuleOp"> {
   let summary = "String ops become libkiln_rt calls, string buffers i64 buffers";
   let description = [{
     Input: bufferized IR (memrefs), where string ops (`kiln.string_normalizer`,

@@ -14,7 +14,7 @@ struct VerifyLinalgPass : kiln::impl::VerifyLinalgBase<VerifyLinalgPass> {
   void runOnOperation() override {
     bool failed = false;
     getOperation().walk([&](Operation *op) {
-      // String ops stay as they are until kiln-lower-strings.
+      // String ops stay as they are until kiln-conversion-lower-strings.
       if (isa_and_present<kiln::KilnDialect>(op->getDialect()) &&
           !isa<kiln::StringNormalizerOp, kiln::StringCastOp>(op)) {
         op->emitError("'") << op->getName()

@@ -25,9 +25,9 @@ static struct {
   CUresult (*ctx_set_current)(CUcontext);
   CUresult (*module_load_data)(CUmodule *, const void *);
   CUresult (*module_get_function)(CUfunction *, CUmodule, const char *);
-  CUresult (*launch_kernel)(CUfunction, unsigned, unsigned, unsigned,
-                            unsigned, unsigned, unsigned, unsigned, CUstream,
-                            void **, void **);
+  CUresult (*launch_kernel)(CUfunction, unsigned, unsigned, unsigned, unsigned,
+                            unsigned, unsigned, unsigned, CUstream, void **,
+                            void **);
   CUresult (*mem_alloc)(CUdeviceptr *, size_t);
   CUresult (*mem_free)(CUdeviceptr);
   CUresult (*memcpy_htod)(CUdeviceptr, const void *, size_t);
@@ -55,8 +55,8 @@ static kiln_status_t fail(const char *call, CUresult r, kiln_status_t status) {
   const char *text = NULL;
   if (!cu.get_error_string || cu.get_error_string(r, &text) != 0 || !text)
     text = "unknown error";
-  snprintf(last_error, sizeof last_error, "%s: %s (CUDA error %d)", call,
-           text, r);
+  snprintf(last_error, sizeof last_error, "%s: %s (CUDA error %d)", call, text,
+           r);
   return status;
 }
 
@@ -155,8 +155,8 @@ kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK || bytes == 0)
     return s;
-  CUresult r = cu.memcpy_htod((CUdeviceptr)(uintptr_t)device_dst, host_src,
-                              bytes);
+  CUresult r =
+      cu.memcpy_htod((CUdeviceptr)(uintptr_t)device_dst, host_src, bytes);
   return r ? fail("cuMemcpyHtoD", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 
@@ -165,8 +165,8 @@ kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK || bytes == 0)
     return s;
-  CUresult r = cu.memcpy_dtoh(host_dst, (CUdeviceptr)(uintptr_t)device_src,
-                              bytes);
+  CUresult r =
+      cu.memcpy_dtoh(host_dst, (CUdeviceptr)(uintptr_t)device_src, bytes);
   return r ? fail("cuMemcpyDtoH", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 

@@ -11,7 +11,8 @@
 int main(void) {
   const char *words[5] = {"The", "Cat", "sat", "on", "a"};
   const char *kept[5];
-  void *arena = kiln_arena_allocate(STRINGS_ARENA_SIZE, STRINGS_ARENA_ALIGNMENT);
+  void *arena =
+      kiln_arena_allocate(STRINGS_ARENA_SIZE, STRINGS_ARENA_ALIGNMENT);
   kiln_status_t s = strings_run(words, kept, arena);
   printf("status %d\n", (int)s);
   printf("kept:");

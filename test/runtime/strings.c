@@ -16,8 +16,8 @@ static void check(const char *label, const char *const *in, int64_t n,
                   const char *const *want, int64_t nwant) {
   const char *out[8];
   char storage[64];
-  kiln_status_t s = kiln_string_normalize(in, n, out, storage, capacity,
-                                          action, sensitive, words, nwords);
+  kiln_status_t s = kiln_string_normalize(in, n, out, storage, capacity, action,
+                                          sensitive, words, nwords);
   int ok = s == want_status;
   for (int64_t i = 0; ok && want_status == KILN_STATUS_OK && i < n; ++i) {
     if (i < nwant)
@@ -62,8 +62,8 @@ int main(void) {
   check_format(NAN, "nan");
   check_format(-INFINITY, "-inf");
   {
-    const char *in[] = {"0.47892547", "NaN", "+INF", "-inf", " 2.5 ", "0x1p-2",
-                        "abc"};
+    const char *in[] = {"0.47892547", "NaN",    "+INF", "-inf",
+                        " 2.5 ",      "0x1p-2", "abc"};
     float got[7];
     kiln_status_t s = kiln_string_to_f32(in, 7, got);
     int ok = s == KILN_STATUS_INVALID_ARGUMENT && got[0] == 0.47892547f &&
@@ -84,21 +84,20 @@ int main(void) {
   }
   const char *days[] = {"Monday", "tuesday", "MONDAY", "wednesday"};
   const char *a[] = {"tuesday", "wednesday"};
-  check("case-insensitive stopword, no case change", days, 4, 0, 0,
-        "monday\0", 1, 64, KILN_STATUS_OK, a, 2);
+  check("case-insensitive stopword, no case change", days, 4, 0, 0, "monday\0",
+        1, 64, KILN_STATUS_OK, a, 2);
   const char *b[] = {"TUESDAY", "MONDAY", "WEDNESDAY"};
   check("case-sensitive stopword, upper", days, 4, 2, 1, "Monday\0", 1, 64,
         KILN_STATUS_OK, b, 3);
   const char *mixed[] = {"\xc3\x84pfel Zug", NULL, "x"};
   const char *c[] = {"\xc3\x84pfel zug"};
-  check("lower maps ASCII only, NULL skipped", mixed, 3, 1, 1, "x\0y\0", 2,
-        64, KILN_STATUS_OK, c, 1);
+  check("lower maps ASCII only, NULL skipped", mixed, 3, 1, 1, "x\0y\0", 2, 64,
+        KILN_STATUS_OK, c, 1);
   const char *d[] = {""};
-  check("every string a stopword", days, 4, 0, 0, "monday\0tuesday\0WEDNESDAY\0",
-        3, 64, KILN_STATUS_OK, d, 1);
+  check("every string a stopword", days, 4, 0, 0,
+        "monday\0tuesday\0WEDNESDAY\0", 3, 64, KILN_STATUS_OK, d, 1);
   /* "tuesday\0wednesday\0" is 18 bytes. */
-  check("exactly fits", days, 4, 0, 0, "monday\0", 1, 18, KILN_STATUS_OK, a,
-        2);
+  check("exactly fits", days, 4, 0, 0, "monday\0", 1, 18, KILN_STATUS_OK, a, 2);
   check("one byte short", days, 4, 0, 0, "monday\0", 1, 17,
         KILN_STATUS_OUT_OF_RANGE, NULL, 0);
   printf("%s\n", failures ? "FAILED" : "all ok");

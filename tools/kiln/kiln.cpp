@@ -46,7 +46,7 @@ int main(int argc, char **argv) {
                "(default x86-64)"),
       cl::init("x86-64"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> emit("emit",
-                            cl::desc("mlir | llvm | asm | obj (default obj)"),
+                            cl::desc("mlir | llvm | asm | ptx (cuda targets) | obj (default obj)"),
                             cl::init("obj"), cl::sub(compileCmd),
                             cl::cat(category));
   cl::opt<std::string> compileTo(

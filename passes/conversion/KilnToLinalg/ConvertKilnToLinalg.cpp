@@ -32,7 +32,7 @@ struct ConvertKilnToLinalgPass
     target.addIllegalDialect<KilnDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
     // String ops have no linalg form; they bufferize as they are and
-    // kiln-lower-strings makes them runtime calls.
+    // kiln-conversion-lower-strings makes them runtime calls.
     target.addLegalOp<StringNormalizerOp, StringCastOp>();
     RewritePatternSet patterns(ctx);
     populateKilnToLinalgPatterns(patterns);

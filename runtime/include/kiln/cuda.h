@@ -56,9 +56,9 @@ void *kiln_cuda_set_stream(void *stream);
  * it. */
 
 /* Launches `kernel` of the PTX module `ptx` (NUL-terminated text) on this
- * thread's stream (kiln_cuda_set_stream) with grid (gx, gy, gz) and blocks (bx, by, bz); `args`
- * holds one pointer per kernel parameter, to its value. Loads the module
- * into *module_slot on first use. */
+ * thread's stream (kiln_cuda_set_stream) with grid (gx, gy, gz) and blocks (bx,
+ * by, bz); `args` holds one pointer per kernel parameter, to its value. Loads
+ * the module into *module_slot on first use. */
 kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
                                const char *kernel, int64_t gx, int64_t gy,
                                int64_t gz, int64_t bx, int64_t by, int64_t bz,

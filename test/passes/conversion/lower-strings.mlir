@@ -1,4 +1,4 @@
-// RUN: kiln-opt %s -split-input-file -kiln-lower-strings=max-string-bytes=128 | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -kiln-conversion-lower-strings=max-string-bytes=128 | FileCheck %s
 // The buffer form of kiln.string_normalizer becomes a kiln_string_normalize
 // call on raw pointers with its own live-to-end storage; string buffers
 // become i64 buffers; the function returns the first failing status.
