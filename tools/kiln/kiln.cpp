@@ -42,7 +42,8 @@ int main(int argc, char **argv) {
       cl::value_desc("identifier"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> target(
       "target",
-      cl::desc("x86-64 | x86-64-v2 | x86-64-v3 | x86-64-v4 | native "
+      cl::desc("x86-64 | x86-64-v2 | x86-64-v3 | x86-64-v4 | native | "
+               "cuda:sm_80 | cuda:sm_86 | cuda:sm_89 | cuda:sm_90 "
                "(default x86-64)"),
       cl::init("x86-64"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> emit("emit",
