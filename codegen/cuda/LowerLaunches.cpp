@@ -99,9 +99,13 @@ struct CudaLowerLaunchesPass
       return failure();
     SmallVector<gpu::LaunchFuncOp> launches;
     func.walk([&](gpu::LaunchFuncOp l) { launches.push_back(l); });
+    MLIRContext *ctx = func.getContext();
+    // The entry point of a CUDA model gets the device-side wrappers even
+    // when it launches nothing (the header declares them).
+    if (func->hasAttr(kEntryAttr))
+      func->setAttr(kCudaAttr, UnitAttr::get(ctx));
     if (launches.empty())
       return success();
-    MLIRContext *ctx = func.getContext();
     OpBuilder b(ctx);
     auto ptr = LLVM::LLVMPointerType::get(ctx);
     auto i32 = b.getI32Type(), i64 = b.getI64Type();
@@ -236,7 +240,6 @@ struct CudaLowerLaunchesPass
                      args});
       launch.erase();
     }
-    func->setAttr(kCudaAttr, UnitAttr::get(ctx));
     return returnStatus(func, status);
   }
 };
