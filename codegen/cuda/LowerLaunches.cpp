@@ -152,10 +152,12 @@ struct CudaLowerLaunchesPass
         return launch.emitError("no single-object gpu.binary @")
                << moduleName << " (run gpu-module-to-binary first)";
       auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+      bool cubin = object.getFormat() == gpu::CompilationTarget::Binary;
       // A math function libdevice would have defined: the driver could not
-      // load the module.
+      // load the module. (ptxas refuses such PTX when making a cubin.)
       StringRef text = object.getObject().getValue();
-      if (size_t at = text.find(".extern .func"); at != StringRef::npos)
+      if (size_t at = text.find(".extern .func");
+          !cubin && at != StringRef::npos)
         return launch.emitError("kernel '")
                << moduleName << "' calls an undefined device function ("
                << text.substr(at, text.find('(', at) - at)
@@ -163,7 +165,8 @@ struct CudaLowerLaunchesPass
                   "CUDA toolkit";
       auto &[ptx, slot] = binaries[moduleName];
       if (!ptx) {
-        ptx = global(loc, (moduleName + "_ptx").str(),
+        // PTX text or a cubin: cuModuleLoadData takes either.
+        ptx = global(loc, (moduleName + (cubin ? "_cubin" : "_ptx")).str(),
                      object.getObject().getValue());
         slot = global(loc, (moduleName + "_module").str(), std::nullopt);
       }

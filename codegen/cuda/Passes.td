@@ -46,8 +46,8 @@ def CudaLowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
   let description = [{
     Input: host functions with `gpu.launch_func` on memrefs, and the kernels'
     `gpu.binary` ops holding PTX (`gpu-module-to-binary{format=isa}`).
-    Output: no gpu dialect. Each binary's PTX is a NUL-terminated LLVM
-    constant with a zero-initialized module slot beside it; each launch is a
+    Output: no gpu dialect. Each binary's PTX (or cubin) is an LLVM
+    constant, NUL-terminated, with a zero-initialized module slot beside it; each launch is a
     `kiln_cuda_launch(slot, ptx, kernel name, grid, block, args)` call whose
     argument array points to one stack slot per kernel parameter (buffers as
     device pointers, indices as i64). Buffers that are host constants

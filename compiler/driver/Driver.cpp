@@ -249,6 +249,10 @@ int compile(const CompileOptions &o) {
                 "' (expected mlir, llvm, asm, ptx or obj)");
   if (o.emit == "ptx" && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--emit=ptx needs --target=cuda:sm_XX");
+  if (o.cudaCubin && !llvm::StringRef(o.target).starts_with("cuda:"))
+    return fail("--cuda-cubin needs --target=cuda:sm_XX");
+  if (o.cudaCubin && o.emit == "ptx")
+    return fail("--emit=ptx writes PTX; drop --cuda-cubin");
   if (o.emit != "mlir" && *phase != Phase::Artifact)
     return fail("--emit=" + o.emit + " needs --compile-to=artifact");
   // cuda:sm_XX: kernels for that GPU, host code for baseline x86-64.
@@ -423,6 +427,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.threads = o.threads;
   pipelineOptions.maxStringBytes = o.maxStringBytes;
   pipelineOptions.cudaChip = cudaChip;
+  pipelineOptions.cudaCubin = o.cudaCubin;
   sig->cudaChip = cudaChip;
   if (!cudaChip.empty()) {
     if (sig->dynamicBatch)

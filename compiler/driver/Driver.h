@@ -31,6 +31,8 @@ struct CompileOptions {
   // Threads one call may use: 0 = the runtime's setting, 1 = serial code,
   // N = at most N tasks per parallel loop.
   int64_t threads = 0;
+  // CUDA targets: embed a cubin assembled by ptxas instead of PTX.
+  bool cudaCubin = false;
   // Arena bytes per string-producing op for its output strings.
   int64_t maxStringBytes = 65536;
   // Print wall time per phase and per pass to stderr (--time-report).

@@ -154,16 +154,14 @@ static void addToLLVMDialect(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
-/// libdevice (NVIDIA's bitcode math library: expf, tanhf ... as __nv_*) of
-/// the CUDA toolkit at $CUDA_HOME, $CUDA_PATH or /usr/local/cuda; empty if
-/// there is none.
-static std::string findLibdevice() {
+/// The CUDA toolkit at $CUDA_HOME, $CUDA_PATH or /usr/local/cuda (the first
+/// that has libdevice); empty if there is none.
+static std::string findCudaToolkit() {
   for (const char *root : {getenv("CUDA_HOME"), getenv("CUDA_PATH"),
                            static_cast<char *>(nullptr)}) {
-    std::string path = std::string(root ? root : "/usr/local/cuda") +
-                       "/nvvm/libdevice/libdevice.10.bc";
-    if (llvm::sys::fs::exists(path))
-      return path;
+    std::string dir = root ? root : "/usr/local/cuda";
+    if (llvm::sys::fs::exists(dir + "/nvvm/libdevice/libdevice.10.bc"))
+      return dir;
     if (!root)
       break;
   }
@@ -202,11 +200,16 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   device.addPass(createCSEPass());
   device.addPass(createReconcileUnrealizedCastsPass());
   GpuModuleToBinaryPassOptions binary;
-  binary.compilationTarget = "isa"; // PTX text
-  // Math functions become libdevice calls; linking it resolves them
+  // PTX text (the driver JIT-compiles it for the GPU it finds), or a cubin
+  // for exactly this GPU, assembled by the toolkit's ptxas.
+  binary.compilationTarget = options.cudaCubin ? "bin" : "isa";
+  // Math functions become libdevice calls (NVIDIA's bitcode math library:
+  // expf, tanhf ... as __nv_*); linking it resolves them
   // (kiln-cuda-lower-launches rejects PTX that still calls one).
-  if (std::string libdevice = findLibdevice(); !libdevice.empty())
-    binary.linkFiles.push_back(libdevice);
+  if (std::string toolkit = findCudaToolkit(); !toolkit.empty()) {
+    binary.toolkitPath = toolkit;
+    binary.linkFiles.push_back(toolkit + "/nvvm/libdevice/libdevice.10.bc");
+  }
   pm.addPass(createGpuModuleToBinaryPass(binary));
   pm.addPass(mlir::kiln::createCudaLowerLaunches());
   // The host side: pointer arithmetic and runtime calls only.

@@ -48,6 +48,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("NVIDIA GPU to generate kernels for (sm_80, sm_86, "
                      "sm_89, sm_90); empty: x86 code"),
       llvm::cl::init("")};
+  Option<bool> cudaCubin{
+      *this, "cuda-cubin",
+      llvm::cl::desc("Embed kernels as a cubin assembled by the CUDA "
+                     "toolkit's ptxas instead of PTX"),
+      llvm::cl::init(false)};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",
       llvm::cl::desc("Arena bytes per string-producing op for its output "

@@ -94,6 +94,13 @@ int main(int argc, char **argv) {
                "the pool; N = at most N per parallel loop"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<bool> cudaCubin(
+      "cuda-cubin",
+      cl::desc("With --target=cuda:sm_XX: embed the kernels as a cubin for "
+               "exactly that GPU, assembled by the CUDA toolkit's ptxas, "
+               "instead of PTX the driver compiles at load time"),
+      cl::init(false), cl::sub(compileCmd), cl::cat(category));
+
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",
       cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
@@ -139,6 +146,7 @@ int main(int argc, char **argv) {
   options.maxBatch = maxBatch;
   options.threads = threads;
   options.maxStringBytes = maxStringBytes;
+  options.cudaCubin = cudaCubin;
   options.timeReport = timeReport;
   return kiln::compile(options);
 }

@@ -55,7 +55,8 @@ void *kiln_cuda_set_stream(void *stream);
  * module or constant; the runtime fills it once (under a lock) and reuses
  * it. */
 
-/* Launches `kernel` of the PTX module `ptx` (NUL-terminated text) on this
+/* Launches `kernel` of the module `ptx` (NUL-terminated PTX text, or a
+ * cubin for this GPU, as cuModuleLoadData takes them) on this
  * thread's stream (kiln_cuda_set_stream) with grid (gx, gy, gz) and blocks (bx,
  * by, bz); `args` holds one pointer per kernel parameter, to its value. Loads
  * the module into *module_slot on first use. */
