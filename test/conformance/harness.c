@@ -15,9 +15,14 @@
  *          NUL-terminated: an input file holds exactly num_elements of
  *          them, and an output file the strings before the first NULL
  *          element (a string output's shape is a bound, see kiln/abi.h).
+ * With -DKILN_CUDA (models compiled with --target=cuda:*), every buffer
+ * and the arena are device copies around the call.
  * Exit status: 0 on success, 1 when the model returns an error status, 2 on
  * a usage or I/O error. */
 #include <kiln/runtime.h>
+#ifdef KILN_CUDA
+#include <kiln/cuda.h>
+#endif
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -183,6 +188,39 @@ int main(int argc, char **argv) {
                                  tensor_bytes(&model->inputs[i], batch));
   for (int i = 0; i < model->num_outputs; ++i)
     outputs[i] = calloc(tensor_bytes(&model->outputs[i], batch) + 1, 1);
+#ifdef KILN_CUDA
+  /* A --target=cuda:* model: the same call on device copies. */
+  void *arena = NULL;
+  kiln_status_t status = kiln_cuda_malloc(&arena, (size_t)model->arena_size);
+  void **device = calloc((size_t)(model->num_inputs + model->num_outputs) + 1,
+                         sizeof(void *));
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_inputs; ++i) {
+    size_t bytes = tensor_bytes(&model->inputs[i], batch);
+    status = kiln_cuda_malloc(&device[i], bytes);
+    if (status == KILN_STATUS_OK)
+      status = kiln_cuda_copy_to_device(device[i], inputs[i], bytes);
+  }
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
+    status = kiln_cuda_malloc(&device[model->num_inputs + i],
+                              tensor_bytes(&model->outputs[i], batch));
+  if (status == KILN_STATUS_OK)
+    status = model->invoke((const void *const *)device,
+                           (void *const *)(device + model->num_inputs), arena);
+  if (status == KILN_STATUS_OK)
+    status = kiln_cuda_synchronize();
+  for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
+    status = kiln_cuda_copy_to_host(outputs[i], device[model->num_inputs + i],
+                                    tensor_bytes(&model->outputs[i], batch));
+  for (int i = 0; i < model->num_inputs + model->num_outputs; ++i)
+    kiln_cuda_free(device[i]);
+  free(device);
+  kiln_cuda_free(arena);
+  if (status != KILN_STATUS_OK) {
+    printf("model returned %s: %s\n", kiln_status_message(status),
+           kiln_cuda_last_error());
+    return 1;
+  }
+#else
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
                                     (size_t)model->arena_alignment);
   if (!arena) {
@@ -199,6 +237,7 @@ int main(int argc, char **argv) {
     printf("model returned %s\n", kiln_status_message(status));
     return 1;
   }
+#endif
   for (int i = 0; i < model->num_outputs; ++i) {
     size_t bytes = tensor_bytes(&model->outputs[i], batch);
     if (model->outputs[i].dtype == KILN_DTYPE_STRING)
@@ -207,7 +246,9 @@ int main(int argc, char **argv) {
     else
       write_output(argv[3], i, outputs[i], bytes);
   }
+#ifndef KILN_CUDA
   kiln_arena_free(arena);
+#endif
   for (int i = 0; i < model->num_inputs; ++i)
     free(inputs[i]);
   for (int i = 0; i < model->num_outputs; ++i)

@@ -236,6 +236,9 @@ class Runner:
                            if "clang" in os.path.basename(args.cc)
                            and shutil.which("ld.lld") else [])
         self.link_flags += args.cflags.split()
+        # GPU models: the harness copies buffers to and from the device.
+        self.cuda_flags = (["-DKILN_CUDA"] if args.target
+                           and args.target.startswith("cuda:") else [])
 
     def run(self, cmd, timeout):
         try:
@@ -293,6 +296,8 @@ class Runner:
         name = "m%d" % index
         obj = os.path.join(work, "case.o")
         flags = ["--dynamic-batch"] if self.args.dynamic_batch else []
+        if self.args.target:
+            flags.append("--target=" + self.args.target)
         # Static mode: symbolic dimensions get the test's sizes.
         if not self.args.dynamic_batch:
             for k, info in enumerate(runtime_inputs):
@@ -355,7 +360,8 @@ class Runner:
             fh.write("const int kiln_num_models = %d;\n" % len(batch))
         rc, _, err = self.run(
             [self.args.cc, "-std=c11", "-O0", "-w", *self.link_flags,
-             "-I" + self.include, "-DKILN_BATCH", self.harness, stem + ".c",
+             "-I" + self.include, "-DKILN_BATCH", *self.cuda_flags,
+             self.harness, stem + ".c",
              *[p.obj for p in batch], self.args.rt, "-lm", "-o", stem],
             60 + 2 * len(batch))
         if rc == 0:
@@ -638,6 +644,9 @@ def main():
     p.add_argument("--cc", default=shutil.which("clang-22") or "cc")
     p.add_argument("--cflags", default="",
                    help="extra compiler flags for the harness (sanitizers)")
+    p.add_argument("--target", default="",
+                   help="kiln --target (e.g. cuda:sm_90: run on the GPU; "
+                   "use with --status/--expected files of its own)")
     p.add_argument("-j", "--jobs", type=int, default=2)
     p.add_argument("--compile-timeout", type=int, default=120)
     p.add_argument("--run-timeout", type=int, default=60)
