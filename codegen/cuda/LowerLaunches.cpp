@@ -5,6 +5,7 @@
 #include "passes/common/RuntimeCalls.h"
 
 #include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_CUDALOWERLAUNCHES
@@ -197,26 +198,44 @@ struct CudaLowerLaunchesPass
       for (auto [k, v] : llvm::enumerate(launch.getKernelOperands())) {
         Value value = v;
         if (auto m = dyn_cast<MemRefType>(v.getType())) {
-          auto get = v.getDefiningOp<memref::GetGlobalOp>();
+          // A host constant (weights), or a view of one (unit dimensions
+          // folded, a slice): its device copy, made once, at the view's
+          // byte offset.
+          Value root = v;
+          while (auto view = root.getDefiningOp<ViewLikeOpInterface>())
+            root = view.getViewSource();
+          auto get = root.getDefiningOp<memref::GetGlobalOp>();
           Value &device = devicePointers[v];
           if (!device && get) {
-            // A host constant (weights): its device copy, made once.
             LLVM::GlobalOp &cslot = constantSlots[get.getName()];
             if (!cslot)
               cslot =
                   global(loc, (get.getName() + "_device").str(), std::nullopt);
+            auto rootType = cast<MemRefType>(root.getType());
+            Value hostRoot =
+                bufferAddress(b, loc, root, elementBytes(rootType));
             Value out = LLVM::AllocaOp::create(b, loc, ptr, ptr, one);
             LLVM::StoreOp::create(b, loc, LLVM::ZeroOp::create(b, loc, ptr),
                                   out);
-            status =
-                callIfOk(loc, constantFn,
-                         ValueRange{LLVM::AddressOfOp::create(b, loc, cslot),
-                                    bufferAddress(b, loc, v, elementBytes(m)),
-                                    arith::ConstantIntOp::create(
-                                        b, loc, i64,
-                                        m.getNumElements() * elementBytes(m)),
-                                    out});
+            status = callIfOk(
+                loc, constantFn,
+                ValueRange{
+                    LLVM::AddressOfOp::create(b, loc, cslot), hostRoot,
+                    arith::ConstantIntOp::create(b, loc, i64,
+                                                 rootType.getNumElements() *
+                                                     elementBytes(rootType)),
+                    out});
             device = LLVM::LoadOp::create(b, loc, ptr, out);
+            if (root != v) {
+              // device + (host address of the view - host address of root)
+              Value shift = LLVM::SubOp::create(
+                  b, loc,
+                  LLVM::PtrToIntOp::create(
+                      b, loc, i64, bufferAddress(b, loc, v, elementBytes(m))),
+                  LLVM::PtrToIntOp::create(b, loc, i64, hostRoot));
+              device = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), device,
+                                           ValueRange{shift});
+            }
           } else if (!device) {
             device = bufferAddress(b, loc, v, elementBytes(m));
           }

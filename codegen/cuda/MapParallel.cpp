@@ -29,6 +29,11 @@ struct CudaMapParallelPass
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
+    if (threadsPerBlock < 1 || threadsPerBlock > 1024) {
+      func.emitError("threads-per-block must lie in [1, 1024], got ")
+          << threadsPerBlock.getValue();
+      return signalPassFailure();
+    }
     bool ok = true;
     // Runs of top-level ops that touch buffers outside any parallel loop
     // (loops without parallel dimensions, scalar loads and stores) become

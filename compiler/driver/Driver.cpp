@@ -433,11 +433,17 @@ int compile(const CompileOptions &o) {
     if (sig->dynamicBatch)
       return fail("--dynamic-batch is not supported with --target=cuda:* "
                   "yet");
+    // String ops call the host runtime on their buffers.
+    bool strings = false;
+    (*module)->walk([&](Operation *op) {
+      strings |= isa<mlir::kiln::StringNormalizerOp, mlir::kiln::StringCastOp>(op);
+    });
     for (const TensorSignature &t : llvm::concat<TensorSignature>(sig->inputs,
                                                                   sig->outputs))
-      if (t.dtype == DType::String)
-        return fail("'" + t.name + "' is a string tensor: string models run "
-                    "on the CPU only");
+      strings |= t.dtype == DType::String;
+    if (strings)
+      return fail("the model uses string tensors: string models run on the "
+                  "CPU only");
   }
   buildPipelineTo(pm, *phase == Phase::Artifact ? Phase::LLVM : *phase,
                   pipelineOptions);

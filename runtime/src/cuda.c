@@ -32,6 +32,8 @@ static struct {
   CUresult (*mem_free)(CUdeviceptr);
   CUresult (*memcpy_htod)(CUdeviceptr, const void *, size_t);
   CUresult (*memcpy_dtoh)(void *, CUdeviceptr, size_t);
+  CUresult (*memcpy_htod_async)(CUdeviceptr, const void *, size_t, CUstream);
+  CUresult (*memcpy_dtoh_async)(void *, CUdeviceptr, size_t, CUstream);
   CUresult (*ctx_synchronize)(void);
   CUresult (*stream_synchronize)(CUstream);
   CUresult (*get_error_string)(CUresult, const char **);
@@ -83,6 +85,8 @@ static void load_driver(void) {
       {"cuMemFree_v2", (void **)&cu.mem_free},
       {"cuMemcpyHtoD_v2", (void **)&cu.memcpy_htod},
       {"cuMemcpyDtoH_v2", (void **)&cu.memcpy_dtoh},
+      {"cuMemcpyHtoDAsync_v2", (void **)&cu.memcpy_htod_async},
+      {"cuMemcpyDtoHAsync_v2", (void **)&cu.memcpy_dtoh_async},
       {"cuCtxSynchronize", (void **)&cu.ctx_synchronize},
       {"cuStreamSynchronize", (void **)&cu.stream_synchronize},
       {"cuGetErrorString", (void **)&cu.get_error_string},
@@ -150,13 +154,20 @@ kiln_status_t kiln_cuda_free(void *device_ptr) {
   return r ? fail("cuMemFree", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 
+/* Copies in order with this thread's stream: on it (then waiting for it)
+ * when one is set, else with the synchronous copies the default stream is
+ * ordered with. Either way the copy is complete on return. */
 kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
                                        size_t bytes) {
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK || bytes == 0)
     return s;
-  CUresult r =
-      cu.memcpy_htod((CUdeviceptr)(uintptr_t)device_dst, host_src, bytes);
+  CUdeviceptr dst = (CUdeviceptr)(uintptr_t)device_dst;
+  CUresult r = current_stream
+                   ? cu.memcpy_htod_async(dst, host_src, bytes, current_stream)
+                   : cu.memcpy_htod(dst, host_src, bytes);
+  if (r == 0 && current_stream)
+    r = cu.stream_synchronize(current_stream);
   return r ? fail("cuMemcpyHtoD", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 
@@ -165,8 +176,12 @@ kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK || bytes == 0)
     return s;
-  CUresult r =
-      cu.memcpy_dtoh(host_dst, (CUdeviceptr)(uintptr_t)device_src, bytes);
+  CUdeviceptr src = (CUdeviceptr)(uintptr_t)device_src;
+  CUresult r = current_stream
+                   ? cu.memcpy_dtoh_async(host_dst, src, bytes, current_stream)
+                   : cu.memcpy_dtoh(host_dst, src, bytes);
+  if (r == 0 && current_stream)
+    r = cu.stream_synchronize(current_stream);
   return r ? fail("cuMemcpyDtoH", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 
@@ -196,19 +211,23 @@ kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
     return s;
   if (gx <= 0 || gy <= 0 || gz <= 0 || bx <= 0 || by <= 0 || bz <= 0)
     return KILN_STATUS_OK; /* an empty grid does no work */
-  pthread_mutex_lock(&slot_lock);
+  /* Loaded once: later launches read the slot without the lock. */
+  CUmodule module = __atomic_load_n(module_slot, __ATOMIC_ACQUIRE);
   CUresult r = 0;
-  if (!*module_slot) {
-    CUmodule module = NULL;
-    r = cu.module_load_data(&module, ptx);
-    if (r == 0)
-      *module_slot = module;
+  if (!module) {
+    pthread_mutex_lock(&slot_lock);
+    module = *module_slot;
+    if (!module) {
+      r = cu.module_load_data(&module, ptx);
+      if (r == 0)
+        __atomic_store_n(module_slot, module, __ATOMIC_RELEASE);
+    }
+    pthread_mutex_unlock(&slot_lock);
   }
-  pthread_mutex_unlock(&slot_lock);
   if (r != 0)
     return fail("cuModuleLoadData", r, KILN_STATUS_INTERNAL);
   CUfunction function;
-  r = cu.module_get_function(&function, (CUmodule)*module_slot, kernel);
+  r = cu.module_get_function(&function, module, kernel);
   if (r != 0)
     return fail("cuModuleGetFunction", r, KILN_STATUS_INTERNAL);
   r = cu.launch_kernel(function, (unsigned)gx, (unsigned)gy, (unsigned)gz,
@@ -222,21 +241,30 @@ kiln_status_t kiln_cuda_constant(void **slot, const void *host, int64_t bytes,
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK)
     return s;
-  pthread_mutex_lock(&slot_lock);
-  if (!*slot) {
-    CUdeviceptr p = 0;
-    CUresult r = cu.mem_alloc(&p, bytes > 0 ? (size_t)bytes : 1);
-    if (r == 0 && bytes > 0)
-      r = cu.memcpy_htod(p, host, (size_t)bytes);
-    if (r != 0) {
-      if (p)
-        cu.mem_free(p);
-      pthread_mutex_unlock(&slot_lock);
-      return fail("uploading a constant", r, KILN_STATUS_INTERNAL);
+  void *device = __atomic_load_n(slot, __ATOMIC_ACQUIRE);
+  if (!device) {
+    pthread_mutex_lock(&slot_lock);
+    device = *slot;
+    if (!device) {
+      CUdeviceptr p = 0;
+      CUresult r = cu.mem_alloc(&p, bytes > 0 ? (size_t)bytes : 1);
+      if (r == 0 && bytes > 0)
+        r = cu.memcpy_htod(p, host, (size_t)bytes);
+      /* A pageable copy may return before the DMA ends; kernels on a
+       * non-blocking stream are not ordered after it. */
+      if (r == 0)
+        r = cu.ctx_synchronize();
+      if (r != 0) {
+        if (p)
+          cu.mem_free(p);
+        pthread_mutex_unlock(&slot_lock);
+        return fail("uploading a constant", r, KILN_STATUS_INTERNAL);
+      }
+      device = (void *)(uintptr_t)p;
+      __atomic_store_n(slot, device, __ATOMIC_RELEASE);
     }
-    *slot = (void *)(uintptr_t)p;
+    pthread_mutex_unlock(&slot_lock);
   }
-  pthread_mutex_unlock(&slot_lock);
-  *device_ptr = *slot;
+  *device_ptr = device;
   return KILN_STATUS_OK;
 }

@@ -1,8 +1,12 @@
 /* String ops that generated code calls (ONNX StringNormalizer, Cast to
  * and from strings). */
+#define _POSIX_C_SOURCE 200809L
 #include "kiln/runtime.h"
 
+#include <ctype.h>
+#include <locale.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +76,25 @@ kiln_status_t kiln_string_normalize(const char *const *input, int64_t count,
   for (int64_t i = kept; i < count; ++i)
     output[i] = NULL;
   return KILN_STATUS_OK;
+}
+
+/* The "C" locale: number text must not follow the program's LC_NUMERIC
+ * (a German locale would write and expect "1,5"). */
+static locale_t c_locale;
+static pthread_once_t c_locale_once = PTHREAD_ONCE_INIT;
+static void make_c_locale(void) {
+  c_locale = newlocale(LC_NUMERIC_MASK, "C", (locale_t)0);
+}
+
+/* Switches this thread to the "C" locale; returns the one to restore. */
+static locale_t enter_c_locale(void) {
+  pthread_once(&c_locale_once, make_c_locale);
+  return c_locale ? uselocale(c_locale) : (locale_t)0;
+}
+
+static void leave_c_locale(locale_t previous) {
+  if (previous)
+    uselocale(previous);
 }
 
 /* `x` as numpy's str(np.float32(x)) writes it, into `buf` (>= 32 bytes):
@@ -147,11 +170,13 @@ kiln_status_t kiln_string_from_f32(const float *input, int64_t count,
                                    const char **output, char *storage,
                                    int64_t capacity) {
   int64_t used = 0;
+  locale_t previous = enter_c_locale();
   for (int64_t i = 0; i < count; ++i) {
     char text[32];
     format_f32(input[i], text);
     size_t bytes = strlen(text) + 1;
     if ((uint64_t)bytes > (uint64_t)(capacity - used)) {
+      leave_c_locale(previous);
       fill_empty(output, count);
       return KILN_STATUS_OUT_OF_RANGE;
     }
@@ -159,25 +184,27 @@ kiln_status_t kiln_string_from_f32(const float *input, int64_t count,
     output[i] = storage + used;
     used += (int64_t)bytes;
   }
+  leave_c_locale(previous);
   return KILN_STATUS_OK;
 }
 
 kiln_status_t kiln_string_to_f32(const char *const *input, int64_t count,
                                  float *output) {
   kiln_status_t status = KILN_STATUS_OK;
+  locale_t previous = enter_c_locale();
   for (int64_t i = 0; i < count; ++i) {
     const char *s = input[i];
     char *end = NULL;
     float v = s ? strtof(s, &end) : NAN;
-    if (s) {
-      while (end && (*end == ' ' || *end == '\t' || *end == '\n'))
+    if (s)
+      while (isspace((unsigned char)*end))
         ++end;
-    }
     if (!s || end == s || *end != '\0') {
       v = NAN;
       status = KILN_STATUS_INVALID_ARGUMENT;
     }
     output[i] = v;
   }
+  leave_c_locale(previous);
   return status;
 }

@@ -3,6 +3,7 @@
  * padding in and out, the all-stopwords result and the capacity check. */
 #include <kiln/runtime.h>
 
+#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -45,6 +46,9 @@ static void check_format(float x, const char *want) {
 }
 
 int main(void) {
+  /* The program's locale must not change number text (a decimal comma
+   * where one is installed; the check holds either way). */
+  setlocale(LC_ALL, "de_DE.UTF-8");
   /* numpy 2.x: str(np.float32(v)) for each v below. */
   check_format(0.1f, "0.1");
   check_format(100.0f, "100.0");

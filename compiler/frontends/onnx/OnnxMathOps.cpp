@@ -381,6 +381,15 @@ LogicalResult castStrings(NodeImporter &n, Type element) {
   if (from == element)
     return single(n, n.create("kiln.identity", n.input(0)));
   bool toString = isa<mlir::kiln::StringType>(element);
+  // StringNormalizer's length depends on the data: its NULL-padded bound
+  // can only leave the graph, not feed a computation.
+  Value source = n.input(0);
+  while (auto id = source.getDefiningOp<mlir::kiln::IdentityOp>())
+    source = id.getInput();
+  if (source.getDefiningOp<mlir::kiln::StringNormalizerOp>())
+    return n.emitError() << "input 0 comes from a StringNormalizer, whose "
+                            "length depends on the data; kiln needs static "
+                            "shapes here";
   if ((toString && !from.isF32()) || (!toString && !element.isF32()))
     return n.emitError() << "casts between strings and " << (toString ? from : element)
                          << " are not supported (only float32)";

@@ -35,8 +35,12 @@ LogicalResult convertStringNormalizer(NodeImporter &n) {
                             "only; use an English or C locale)";
   MLIRContext *ctx = n.getContext();
   SmallVector<Attribute> words;
-  for (const std::string &w : stopwords)
+  for (const std::string &w : stopwords) {
+    // The runtime takes the words NUL-separated.
+    if (w.find('\0') != std::string::npos)
+      return n.emitError() << "a stopword contains a NUL byte";
     words.push_back(StringAttr::get(ctx, w));
+  }
   Value init = tensor::EmptyOp::create(n.builder(), n.loc, type.getShape(),
                                        type.getElementType());
   return single(

@@ -33,8 +33,9 @@ kiln_status_t kiln_cuda_init(void);
 const char *kiln_cuda_last_error(void);
 
 /* Device memory: allocate (at least 256-byte aligned), free, and copy
- * between host and device or within the device. Each initializes CUDA if
- * needed; copies are synchronous. */
+ * between host and device. Each initializes CUDA if needed. A copy is
+ * ordered with this thread's stream (kiln_cuda_set_stream) and complete
+ * when it returns. */
 kiln_status_t kiln_cuda_malloc(void **device_ptr, size_t bytes);
 kiln_status_t kiln_cuda_free(void *device_ptr);
 kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,

@@ -1,4 +1,6 @@
 // RUN: kiln-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(kiln-cuda-map-parallel{threads-per-block=128}))" | FileCheck %s
+// RUN: not kiln-opt %s -split-input-file --pass-pipeline="builtin.module(func.func(kiln-cuda-map-parallel{threads-per-block=2048}))" 2>&1 | FileCheck %s --check-prefix=BAD
+// BAD: threads-per-block must lie in [1, 1024], got 2048
 // Each top-level parallel nest becomes a 1-D grid over its linearized
 // iteration space (innermost dimension fastest), guarded for the last
 // partial block; top-level buffer accesses outside parallel loops become a
