@@ -7,6 +7,7 @@
 #include "compiler/frontends/tf/TfInternal.h"
 
 #include "dialects/kiln/KilnDialect.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <numeric>
 
@@ -118,8 +119,8 @@ LogicalResult reshapeTo(NodeImporter &n, ArrayRef<int64_t> spec) {
       inferred = i;
     } else if (d < 0) {
       return n.emitError() << "shape has a negative size " << d;
-    } else {
-      known *= d;
+    } else if (llvm::MulOverflow(known, d, known)) {
+      return n.emitError() << "shape has more elements than fit in 64 bits";
     }
   }
   if (inferred >= 0) {
@@ -129,7 +130,7 @@ LogicalResult reshapeTo(NodeImporter &n, ArrayRef<int64_t> spec) {
     shape[inferred] = t.getNumElements() / known;
   } else if (known != t.getNumElements()) {
     return n.emitError() << "cannot reshape " << t << " (" << t.getNumElements()
-                         << " elements) to " << product(shape) << " elements";
+                         << " elements) to " << known << " elements";
   }
   if (auto ints = intsOf(n.input(0)))
     return setInts(n, *ints, shape, t.getElementType());
