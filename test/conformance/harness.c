@@ -218,6 +218,12 @@ int main(int argc, char **argv) {
   if (status != KILN_STATUS_OK) {
     printf("model returned %s: %s\n", kiln_status_message(status),
            kiln_cuda_last_error());
+    for (int i = 0; i < model->num_inputs; ++i)
+      free(inputs[i]);
+    for (int i = 0; i < model->num_outputs; ++i)
+      free(outputs[i]);
+    free(inputs);
+    free(outputs);
     return 1;
   }
 #else
