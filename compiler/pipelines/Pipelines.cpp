@@ -154,6 +154,18 @@ static void addToLLVMDialect(OpPassManager &pm) {
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+/// The end of both targets' LLVM phase: weights as flat arrays (one LLVM
+/// constant per weight, not one per row), the exported C entry points, and
+/// the phase's contract check.
+static void addWrappersAndVerify(OpPassManager &pm,
+                                 const PipelineOptions &options) {
+  pm.addPass(mlir::kiln::createFlattenConstants());
+  mlir::kiln::EmitWrappersOptions wrappers;
+  wrappers.modelName = options.name;
+  pm.addPass(mlir::kiln::createEmitWrappers(wrappers));
+  pm.addPass(mlir::kiln::createVerifyLLVM());
+}
+
 /// The CUDA toolkit at $CUDA_HOME, $CUDA_PATH or /usr/local/cuda (the first
 /// that has libdevice); empty if there is none.
 static std::string findCudaToolkit() {
@@ -218,11 +230,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createSCFToControlFlowPass());
   addToLLVMDialect(pm);
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(mlir::kiln::createFlattenConstants());
-  mlir::kiln::EmitWrappersOptions wrappers;
-  wrappers.modelName = options.name;
-  pm.addPass(mlir::kiln::createEmitWrappers(wrappers));
-  pm.addPass(mlir::kiln::createVerifyLLVM());
+  addWrappersAndVerify(pm, options);
 }
 
 static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
@@ -272,12 +280,7 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // Parallel kernels are called through kiln_parallel_for (libkiln_rt).
   pm.addPass(mlir::kiln::createDispatchParallel());
   pm.addPass(createCanonicalizerPass());
-  // Weights as flat arrays: one LLVM constant per weight, not one per row.
-  pm.addPass(mlir::kiln::createFlattenConstants());
-  mlir::kiln::EmitWrappersOptions wrappers;
-  wrappers.modelName = options.name;
-  pm.addPass(mlir::kiln::createEmitWrappers(wrappers));
-  pm.addPass(mlir::kiln::createVerifyLLVM());
+  addWrappersAndVerify(pm, options);
 }
 
 void buildPhasePipeline(OpPassManager &pm, Phase phase,

@@ -157,32 +157,36 @@ kiln_status_t kiln_cuda_free(void *device_ptr) {
 /* Copies in order with this thread's stream: on it (then waiting for it)
  * when one is set, else with the synchronous copies the default stream is
  * ordered with. Either way the copy is complete on return. */
-kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
-                                       size_t bytes) {
+static kiln_status_t copy(int to_device, void *host, CUdeviceptr device,
+                          size_t bytes) {
   kiln_status_t s = kiln_cuda_init();
   if (s != KILN_STATUS_OK || bytes == 0)
     return s;
-  CUdeviceptr dst = (CUdeviceptr)(uintptr_t)device_dst;
-  CUresult r = current_stream
-                   ? cu.memcpy_htod_async(dst, host_src, bytes, current_stream)
-                   : cu.memcpy_htod(dst, host_src, bytes);
+  CUresult r;
+  if (to_device)
+    r = current_stream
+            ? cu.memcpy_htod_async(device, host, bytes, current_stream)
+            : cu.memcpy_htod(device, host, bytes);
+  else
+    r = current_stream
+            ? cu.memcpy_dtoh_async(host, device, bytes, current_stream)
+            : cu.memcpy_dtoh(host, device, bytes);
   if (r == 0 && current_stream)
     r = cu.stream_synchronize(current_stream);
-  return r ? fail("cuMemcpyHtoD", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+  return r ? fail(to_device ? "cuMemcpyHtoD" : "cuMemcpyDtoH", r,
+                  KILN_STATUS_INTERNAL)
+           : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_copy_to_device(void *device_dst, const void *host_src,
+                                       size_t bytes) {
+  return copy(1, (void *)(uintptr_t)host_src,
+              (CUdeviceptr)(uintptr_t)device_dst, bytes);
 }
 
 kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
                                      size_t bytes) {
-  kiln_status_t s = kiln_cuda_init();
-  if (s != KILN_STATUS_OK || bytes == 0)
-    return s;
-  CUdeviceptr src = (CUdeviceptr)(uintptr_t)device_src;
-  CUresult r = current_stream
-                   ? cu.memcpy_dtoh_async(host_dst, src, bytes, current_stream)
-                   : cu.memcpy_dtoh(host_dst, src, bytes);
-  if (r == 0 && current_stream)
-    r = cu.stream_synchronize(current_stream);
-  return r ? fail("cuMemcpyDtoH", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+  return copy(0, host_dst, (CUdeviceptr)(uintptr_t)device_src, bytes);
 }
 
 kiln_status_t kiln_cuda_synchronize(void) {
