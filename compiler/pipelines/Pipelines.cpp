@@ -100,6 +100,9 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::PackWeightsOptions pack;
   pack.vectorBits = options.vectorBits;
   pm.addPass(mlir::kiln::createPackWeights(pack));
+  // ... the bias and activation generics around each contraction take its
+  // shape, so its tiles can compute them while the tile is in cache ...
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createAlignEpilogues());
   // ... the target picks tile sizes per op (cache blocks, reduction slices and
   // a register tile sized to its vector registers) ...
   mlir::kiln::SelectStrategyOptions strategy;

@@ -13,6 +13,12 @@ namespace mlir::kiln {
 #define GEN_PASS_DECL
 #include "passes/fusion/Passes.h.inc"
 
+/// The reshape propagation of kiln-fusion-align-epilogues: with `collapse`,
+/// its first step (generics collapse to the contraction's matrix), otherwise
+/// its second (generics expand to the contraction's loops).
+void populateAlignEpiloguesPatterns(RewritePatternSet &patterns,
+                                    bool collapse);
+
 #define GEN_PASS_REGISTRATION
 #include "passes/fusion/Passes.h.inc"
 

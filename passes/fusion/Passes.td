@@ -27,6 +27,26 @@ def FuseElementwise : Pass<"kiln-fusion-fuse-elementwise"> {
                            "::mlir::affine::AffineDialect"];
 }
 
+def AlignEpilogues : Pass<"kiln-fusion-align-epilogues"> {
+  let summary = "Move the elementwise generics around a contraction into its iteration space";
+  let description = [{
+    Input: linalg on tensors, after kiln-cpu-conv-to-matmul and
+    kiln-cpu-pack-weights: a convolution is a contraction over
+    [N*OH*OW, F] (or [M, N1, N0] with packed panels) between reshapes,
+    with its bias broadcast by an elementwise generic into the accumulator
+    and its activation or residual add in an elementwise generic after it,
+    both in the model's [N, OH, OW, F] shape.
+    Output: those generics take the contraction's shape: the reshapes
+    between them and the contraction move to their other side (upstream's
+    reshape propagation by collapsing, then by expansion, restricted to
+    reshapes that separate an elementwise generic from a contraction).
+    Nothing else changes; kiln-tiling-tile-and-vectorize then computes the
+    generics inside the contraction's tiles.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def FoldIntoConv : Pass<"kiln-fusion-fold-into-conv", "::mlir::ModuleOp"> {
   let summary = "Fold per-channel scale/shift after a conv_2d into its filter and bias";
   let description = [{

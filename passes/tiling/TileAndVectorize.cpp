@@ -13,6 +13,8 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
 
+#include <numeric>
+
 #define DEBUG_TYPE "kiln-tiling-tile-and-vectorize"
 
 namespace mlir::kiln {
@@ -37,7 +39,8 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
       return failure();
     // A depthwise tile one filter row high is a 1-D depthwise convolution,
     // which the vectorizer turns into FMAs over (pixels x channels).
-    if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())) {
+    if (auto dw =
+            dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())) {
       FailureOr<linalg::DepthwiseConv1DNwcWcOp> conv1d =
           linalg::DownscaleDepthwiseConv2DNhwcHwcOp(getContext())
               .returningMatchAndRewrite(dw, rewriter);
@@ -60,36 +63,90 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
   }
 };
 
+/// One op to tile and the levels still to apply to it. `forall`: its first
+/// level may become an scf.forall (false inside another op's forall).
+struct Work {
+  TilingInterface op;
+  SmallVector<DenseI64ArrayAttr> levels;
+  bool forall = true;
+};
+
+/// Marks the ops of one fusion group while it is tiled; the tiled clones
+/// keep the mark, which tells them apart afterwards.
+constexpr llvm::StringLiteral kRoleAttr = "kiln.fusion_role";
+enum Role : int64_t { kConsumer, kRoot, kInit };
+
+/// An elementwise generic: every loop parallel, one init.
+bool isElementwiseGeneric(Operation *op) {
+  auto generic = dyn_cast_if_present<linalg::GenericOp>(op);
+  return generic && generic.getNumReductionLoops() == 0 &&
+         generic.getNumDpsInits() == 1 && generic->getNumResults() == 1;
+}
+
+/// The vector level of an elementwise tile of `shape` given the vector
+/// level `planned` for the whole op (1 everywhere but a whole number of
+/// vectors innermost): the largest part of that vector that divides the
+/// tile. Empty when the plan is not of that form.
+SmallVector<int64_t> vectorLevel(ArrayRef<int64_t> shape,
+                                 DenseI64ArrayAttr planned) {
+  ArrayRef<int64_t> sizes = planned.asArrayRef();
+  if (shape.empty() || sizes.size() != shape.size() || sizes.back() <= 0 ||
+      llvm::any_of(sizes.drop_back(), [](int64_t s) { return s != 1; }))
+    return {};
+  SmallVector<int64_t> level(shape.size(), 1);
+  level.back() = std::gcd(sizes.back(), shape.back());
+  return level;
+}
+
 struct TileAndVectorizePass
     : mlir::kiln::impl::TileAndVectorizeBase<TileAndVectorizePass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     MLIRContext *ctx = &getContext();
-    SmallVector<TilingInterface> roots;
-    func.walk([&](TilingInterface op) {
-      if (op->hasAttr(mlir::kiln::kTilingAttr))
-        roots.push_back(op);
+    SmallVector<Work> work;
+    WalkResult parsed = func.walk([&](TilingInterface op) {
+      if (!op->hasAttr(mlir::kiln::kTilingAttr))
+        return WalkResult::advance();
+      auto levels = dyn_cast<ArrayAttr>(op->getAttr(mlir::kiln::kTilingAttr));
+      Work item{op, {}, true};
+      size_t numLoops = op.getLoopIteratorTypes().size();
+      for (Attribute level : levels ? levels : ArrayAttr()) {
+        auto sizes = dyn_cast<DenseI64ArrayAttr>(level);
+        if (!sizes || static_cast<size_t>(sizes.size()) != numLoops) {
+          op->emitOpError("has a tiling level that does not give one size "
+                          "per loop");
+          return WalkResult::interrupt();
+        }
+        item.levels.push_back(sizes);
+      }
+      if (!levels) {
+        op->emitOpError("has a malformed ") << mlir::kiln::kTilingAttr;
+        return WalkResult::interrupt();
+      }
+      op->removeAttr(mlir::kiln::kTilingAttr);
+      work.push_back(std::move(item));
+      return WalkResult::advance();
     });
-    if (roots.empty())
+    if (parsed.wasInterrupted())
+      return signalPassFailure();
+    if (work.empty())
       return;
 
     IRRewriter rewriter(ctx);
-    for (TilingInterface root : roots) {
-      auto levels = dyn_cast<ArrayAttr>(root->getAttr(mlir::kiln::kTilingAttr));
-      if (!levels) {
-        root->emitOpError("has a malformed ") << mlir::kiln::kTilingAttr;
+    // Epilogues first: a root whose only user is an elementwise generic
+    // (bias, activation, residual add) is computed tile by tile inside that
+    // generic's loop, so the generic reads the tile while it is in cache.
+    SmallVector<Work> fused;
+    for (Work &item : work)
+      if (item.op && failed(fuseGroup(rewriter, item, work, fused)))
         return signalPassFailure();
-      }
-      root->removeAttr(mlir::kiln::kTilingAttr);
-      size_t numLoops = root.getLoopIteratorTypes().size();
-      Operation *current = root;
-      for (Attribute level : levels) {
-        auto sizes = dyn_cast<DenseI64ArrayAttr>(level);
-        if (!sizes || static_cast<size_t>(sizes.size()) != numLoops) {
-          current->emitOpError("has a tiling level that does not give one "
-                               "size per loop");
-          return signalPassFailure();
-        }
+    llvm::append_range(work, fused);
+
+    for (Work &item : work) {
+      if (!item.op)
+        continue;
+      Operation *current = item.op;
+      for (auto [index, sizes] : llvm::enumerate(item.levels)) {
         if (llvm::all_of(sizes.asArrayRef(), [](int64_t s) { return s == 0; }))
           continue;
         scf::SCFTilingOptions options;
@@ -97,14 +154,7 @@ struct TileAndVectorizePass
         // The outermost level, when it splits only parallel dimensions,
         // becomes an scf.forall: its tiles are independent, and the
         // thread pool may run them at once.
-        if (level == levels[0] &&
-            llvm::all_of(llvm::zip(sizes.asArrayRef(),
-                                   root.getLoopIteratorTypes()),
-                         [](auto pair) {
-                           return std::get<0>(pair) == 0 ||
-                                  std::get<1>(pair) ==
-                                      utils::IteratorType::parallel;
-                         }))
+        if (index == 0 && item.forall && onlyParallel(item.op, sizes))
           options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
         rewriter.setInsertionPoint(current);
         FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(
@@ -148,6 +198,201 @@ struct TileAndVectorizePass
     func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       (void)hoistLoopInvariantSubsets(rewriter, loop);
+  }
+
+  static bool onlyParallel(TilingInterface op, DenseI64ArrayAttr sizes) {
+    return llvm::all_of(
+        llvm::zip(sizes.asArrayRef(), op.getLoopIteratorTypes()),
+        [](auto pair) {
+          return std::get<0>(pair) == 0 ||
+                 std::get<1>(pair) == utils::IteratorType::parallel;
+        });
+  }
+
+  /// The tiled root, its consumer and its accumulator's producer, found by
+  /// their role marks (which are removed).
+  static Operation *takeRole(ArrayRef<Operation *> ops, Role role) {
+    for (Operation *op : ops) {
+      auto mark = op->getAttrOfType<IntegerAttr>(kRoleAttr);
+      if (mark && mark.getInt() == role) {
+        op->removeAttr(kRoleAttr);
+        return op;
+      }
+    }
+    return nullptr;
+  }
+
+  /// Fuses the ops around `root` into the scf.forall of its first level:
+  /// the elementwise generic consuming its result (which then writes in
+  /// place into root's result and is the op tiled, root fused into it) and
+  /// the elementwise or fill op producing its accumulator. The tiled ops go
+  /// to `fused` with the levels left. Returns false, changing nothing,
+  /// where there is nothing to fuse; failure on an error (reported).
+  FailureOr<bool> fuseGroup(IRRewriter &rewriter, Work &root,
+                            MutableArrayRef<Work> all,
+                            SmallVector<Work> &fused) {
+    auto rootOp = dyn_cast<linalg::LinalgOp>(root.op.getOperation());
+    if (!rootOp || root.levels.size() < 2 || rootOp->getNumResults() != 1 ||
+        !onlyParallel(root.op, root.levels.front()))
+      return false;
+    auto planOf = [&](Operation *op) -> Work * {
+      for (Work &w : all)
+        if (op && w.op == op && !w.levels.empty())
+          return &w;
+      return nullptr;
+    };
+    // The consumer: an elementwise generic with a plan of its own that
+    // reads root's result element for element.
+    OpResult result = rootOp->getResult(0);
+    OpOperand *use = result.hasOneUse() ? &*result.use_begin() : nullptr;
+    auto consumer =
+        use ? dyn_cast<linalg::GenericOp>(use->getOwner()) : nullptr;
+    Work *consumerPlan = planOf(consumer);
+    if (!isElementwiseGeneric(consumer) || !consumerPlan ||
+        !consumer.getMatchingIndexingMap(use).isIdentity() ||
+        !consumer.getIndexingMapMatchingResult(consumer->getResult(0))
+             .isIdentity() ||
+        consumer->getResult(0).getType() != result.getType())
+      consumer = nullptr;
+    // The accumulator's producer: elementwise (a bias broadcast) or a fill,
+    // feeding nothing else.
+    Operation *init = rootOp.getDpsInitOperand(0)->get().getDefiningOp();
+    if (!init || !init->hasOneUse() ||
+        !(isElementwiseGeneric(init) || isa<linalg::FillOp>(init)))
+      init = nullptr;
+    Work *initPlan = planOf(init);
+    if (!consumer && !init)
+      return false;
+
+    // The tile of the output: root's first level, per output dimension.
+    AffineMap outMap = rootOp.getIndexingMapMatchingResult(result);
+    auto outType = cast<RankedTensorType>(result.getType());
+    if (!outMap.isProjectedPermutation() || !outType.hasStaticShape())
+      return false;
+    SmallVector<int64_t> outTile, tileShape;
+    for (auto [i, e] : llvm::enumerate(outMap.getResults())) {
+      int64_t size = root.levels.front()[cast<AffineDimExpr>(e).getPosition()];
+      outTile.push_back(size);
+      tileShape.push_back(size ? size : outType.getDimSize(i));
+    }
+    // The elementwise ops' vectors: their own plan, cut to the tile; a fill
+    // without one writes the tile's rows in vectors of up to 64 values.
+    Work *plan = consumer ? consumerPlan : initPlan;
+    SmallVector<int64_t> vectors;
+    if (plan) {
+      vectors = vectorLevel(tileShape, plan->levels.back());
+    } else {
+      vectors.assign(tileShape.size(), 1);
+      vectors.back() = std::gcd(tileShape.back(), int64_t(64));
+    }
+    if (vectors.empty())
+      return false;
+
+    // The op tiled: the consumer, written in place into root's result so
+    // that the whole group needs one buffer, or else root itself.
+    Operation *tiledOp = rootOp;
+    ArrayRef<int64_t> sizes = root.levels.front().asArrayRef();
+    if (consumer) {
+      rewriter.setInsertionPoint(consumer);
+      tiledOp = writeInPlace(rewriter, consumer, *use);
+      tiledOp->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));
+      sizes = outTile;
+    }
+    rootOp->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
+    if (init)
+      init->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kInit));
+    Operation *rootRaw = rootOp.getOperation();
+    scf::SCFTileAndFuseOptions options;
+    options.tilingOptions.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    options.tilingOptions.setLoopType(
+        scf::SCFTilingOptions::LoopType::ForallOp);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (producer.getOwner() == rootRaw || producer.getOwner() == init)
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(tiledOp), options);
+    if (failed(tiled))
+      return tiledOp->emitOpError("could not be tiled with its producers");
+    for (OpResult r : tiledOp->getResults())
+      if (Value replacement = tiled->replacements.lookup(r))
+        rewriter.replaceAllUsesWith(r, replacement);
+    SmallVector<Operation *> ops(tiled->tiledAndFusedOps.begin(),
+                                 tiled->tiledAndFusedOps.end());
+    Operation *tiledRoot = takeRole(ops, kRoot);
+    Operation *tiledConsumer = takeRole(ops, kConsumer);
+    Operation *tiledInit = takeRole(ops, kInit);
+    for (Operation *op : {tiledOp, rootRaw, init}) {
+      if (op && op->use_empty())
+        rewriter.eraseOp(op);
+      else if (op)
+        op->removeAttr(kRoleAttr);
+    }
+    if (!tiledRoot || (consumer && !tiledConsumer) || (init && !tiledInit))
+      return getOperation()->emitError(
+          "kiln-tiling-tile-and-vectorize: an op of a fusion group was not "
+          "fused");
+
+    auto vectorAttr = rewriter.getDenseI64ArrayAttr(vectors);
+    fused.push_back(
+        {cast<TilingInterface>(tiledRoot),
+         SmallVector<DenseI64ArrayAttr>(llvm::drop_begin(root.levels)),
+         /*forall=*/false});
+    for (Operation *op : {tiledConsumer, tiledInit})
+      if (op)
+        fused.push_back({cast<TilingInterface>(op),
+                         {vectorAttr},
+                         /*forall=*/false});
+    // The standalone plans of the fused ops are done.
+    root.op = nullptr;
+    for (Work *done : {consumerPlan, initPlan})
+      if (done)
+        done->op = nullptr;
+    return true;
+  }
+
+  /// `consumer` rewritten to take the value of `use` as its init: the input
+  /// is dropped and its block argument becomes the init's.
+  static linalg::GenericOp writeInPlace(IRRewriter &rewriter,
+                                        linalg::GenericOp consumer,
+                                        OpOperand &use) {
+    unsigned dropped = use.getOperandNumber();
+    SmallVector<Value> inputs;
+    SmallVector<AffineMap> maps;
+    for (OpOperand *in : consumer.getDpsInputOperands())
+      if (in->getOperandNumber() != dropped) {
+        inputs.push_back(in->get());
+        maps.push_back(consumer.getMatchingIndexingMap(in));
+      }
+    maps.push_back(
+        consumer.getMatchingIndexingMap(consumer.getDpsInitOperand(0)));
+    auto generic = linalg::GenericOp::create(
+        rewriter, consumer.getLoc(), consumer->getResultTypes(), inputs,
+        ValueRange{use.get()}, maps, consumer.getIteratorTypesArray());
+    Block *oldBody = consumer.getBody();
+    Block *body = rewriter.createBlock(&generic.getRegion());
+    IRMapping mapping;
+    for (BlockArgument arg : oldBody->getArguments()) {
+      if (arg.getArgNumber() == dropped)
+        continue;
+      if (arg.getArgNumber() < consumer.getNumDpsInputs())
+        mapping.map(arg, body->addArgument(arg.getType(), arg.getLoc()));
+    }
+    BlockArgument out = body->addArgument(
+        oldBody->getArgument(consumer.getNumDpsInputs()).getType(),
+        consumer.getLoc());
+    mapping.map(oldBody->getArgument(dropped), out);
+    mapping.map(oldBody->getArgument(consumer.getNumDpsInputs()), out);
+    rewriter.setInsertionPointToStart(body);
+    for (Operation &op : *oldBody)
+      rewriter.clone(op, mapping);
+    rewriter.replaceOp(consumer, generic->getResults());
+    return generic;
   }
 };
 

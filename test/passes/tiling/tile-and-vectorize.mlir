@@ -99,3 +99,66 @@ func.func @depthwise(%x: tensor<1x18x18x32xf32>, %w: tensor<3x3x32xf32>, %o: ten
       ins(%x, %w : tensor<1x18x18x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
   return %r : tensor<1x16x16x32xf32>
 }
+
+// -----
+
+// A fusion group: the bias broadcast that initializes the accumulator and
+// the activation that reads the result are computed inside the matmul's
+// output blocks. One scf.forall over 32-row blocks; in it the bias rows
+// (vectors), the reduction and register loops, then relu writing in place
+// into the same tile, which is the forall's only output. No generic is
+// left outside it.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @bias_matmul_relu
+// CHECK:         %[[E:.+]] = tensor.empty() : tensor<64x32xf32>
+// CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (32) shared_outs(%[[OUT:.+]] = %[[E]])
+// CHECK:           %[[T:.+]] = tensor.extract_slice %[[OUT]]
+// CHECK:           %[[BIAS:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[T]])
+// CHECK:             vector.transfer_write {{.*}} : vector<1x16xf32>, tensor<32x32xf32>
+// CHECK:           %[[MM:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[BIAS]])
+// CHECK:             vector.contract
+// CHECK:           %[[RELU:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[MM]])
+// CHECK:             arith.maximumf {{.*}} : vector<1x16xf32>
+// CHECK:           tensor.parallel_insert_slice %[[RELU]] into %[[OUT]]
+// CHECK-NOT:     linalg.generic
+func.func @bias_matmul_relu(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %bias: tensor<32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.generic {indexing_maps = [#col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : tensor<32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 32>]} {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 0, 0, 4>, array<i64: 4, 32, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 16>]} {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
+
+// -----
+
+// Without a consumer, the zero fill of the accumulator still joins the
+// matmul's blocks (rows of up to 64 values) instead of a pass of its own.
+// CHECK-LABEL: func.func @fill_matmul
+// CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (32)
+// CHECK:           scf.for
+// CHECK:             vector.transfer_write {{.*}} : vector<1x32xf32>, tensor<32x32xf32>
+// CHECK:           scf.for
+// CHECK:             vector.contract
+// CHECK-NOT:     linalg.fill
+func.func @fill_matmul(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 0, 0, 4>, array<i64: 4, 32, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %mm : tensor<64x32xf32>
+}
