@@ -47,8 +47,8 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
     Input: linalg on tensors. A `linalg.matmul` (f32, static shapes) whose
     B operand is a (non-splat) constant, or the [1, 0] transpose of one.
     Output: B is read from a new constant of shape [ceil(N/nr), K, nr]
-    built at compile time (nr: two vectors, four when M < 4, narrower when
-    that divides N; otherwise the last panel is padded with zero columns and
+    built at compile time (nr: two vectors, four when M < 4 or when 32
+    registers hold 256-bit vectors, narrower when that divides N; otherwise the last panel is padded with zero columns and
     the output is computed padded and sliced back), and the matmul is a
     `linalg.generic` contraction over (m, n1, n0, k) writing the output
     viewed as [M, N/nr, nr] through expand/collapse_shape. A register tile
@@ -60,6 +60,8 @@ def PackWeights : Pass<"kiln-cpu-pack-weights", "::mlir::ModuleOp"> {
   let options = [
     Option<"vectorBits", "vector-bits", "int64_t", /*default=*/"128",
            "Width of the target's vector registers (128, 256 or 512)">,
+    Option<"vectorRegisters", "vector-registers", "int64_t", /*default=*/"16",
+           "Number of vector registers (16, or 32 with AVX-512)">,
   ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::tensor::TensorDialect",

@@ -3,13 +3,13 @@
 #include "codegen/emit/WeightSection.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/MC/TargetRegistry.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -18,6 +18,9 @@
 using namespace mlir;
 
 namespace kiln {
+
+/// CPUs whose 512-bit vector operations run as two 256-bit halves.
+static bool splitsWideVectors(llvm::StringRef cpu) { return cpu == "znver4"; }
 
 std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name) {
   CpuTarget t;
@@ -31,10 +34,16 @@ std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name) {
     t.features = features;
     llvm::StringMap<bool> host = llvm::sys::getHostCPUFeatures();
     if (host.lookup("avx512f")) {
-      t.vectorBits = 512;
+      t.widestVectorBits = 512;
       t.vectorRegisters = 32;
+      // AMD Zen 4 executes a 512-bit FMA as two 256-bit halves: zmm code has
+      // the same peak as ymm code with twice the register pressure, and on the
+      // development machine (EPYC, Zen 4) two threads reach 230 GFLOP/s with
+      // ymm FMAs but 170 with zmm (bench/peak.c). There, 256-bit vectors in all
+      // 32 registers.
+      t.vectorBits = splitsWideVectors(t.cpu) ? 256 : 512;
     } else if (host.lookup("avx2") && host.lookup("fma")) {
-      t.vectorBits = 256;
+      t.vectorBits = t.widestVectorBits = 256;
     }
     return t;
   }
@@ -42,9 +51,9 @@ std::optional<CpuTarget> resolveCpuTarget(llvm::StringRef name) {
       name == "x86-64-v4") {
     t.cpu = name.str();
     if (name == "x86-64-v3") {
-      t.vectorBits = 256;
+      t.vectorBits = t.widestVectorBits = 256;
     } else if (name == "x86-64-v4") {
-      t.vectorBits = 512;
+      t.vectorBits = t.widestVectorBits = 512;
       t.vectorRegisters = 32;
     }
     return t;
@@ -79,8 +88,8 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   const llvm::Target *llvmTarget =
       llvm::TargetRegistry::lookupTarget(triple, error);
   if (!llvmTarget)
-    return module.emitError("no LLVM target for ") << target.triple << ": "
-                                                    << error;
+    return module.emitError("no LLVM target for ")
+           << target.triple << ": " << error;
   llvm::TargetOptions options;
   // The medium code model: code stays within +-2 GB, but constants larger
   // than 64 KB (the weights) go to .lrodata and are addressed with 64-bit
@@ -120,12 +129,22 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   });
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
+  // Narrower vectors than the target has (--vector-bits, native on Zen 4):
+  // the tiles' wide vector values are split into registers of that width
+  // instead of the widest ones, as clang's -mprefer-vector-width does.
+  if (target.vectorBits < target.widestVectorBits)
+    for (llvm::Function &f : *llvmModule) {
+      std::string bits = std::to_string(target.vectorBits);
+      f.addFnAttr("prefer-vector-width", bits);
+      f.addFnAttr("min-legal-vector-width", bits);
+    }
 
   translateTimer.stop();
 
   // O3 with the target's cost model: vectorizes and unrolls the loop nests.
   TimingScope optTimer = timing.nest("LLVM O3");
-  if (llvm::Error err = makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
+  if (llvm::Error err =
+          makeOptimizingTransformer(3, 0, tm.get())(llvmModule.get()))
     return module.emitError("LLVM optimization failed: ")
            << llvm::toString(std::move(err));
 
@@ -136,8 +155,9 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
     return success();
   }
   llvm::legacy::PassManager pm;
-  auto fileType = kind == ObjectKind::Object ? llvm::CodeGenFileType::ObjectFile
-                                             : llvm::CodeGenFileType::AssemblyFile;
+  auto fileType = kind == ObjectKind::Object
+                      ? llvm::CodeGenFileType::ObjectFile
+                      : llvm::CodeGenFileType::AssemblyFile;
   // With detached weights the code goes to memory first (it is small
   // without them), then out with the weight section appended.
   llvm::SmallVector<char, 0> codeBuffer;

@@ -23,6 +23,8 @@ struct CpuTarget {
   /// and how many there are (SSE/AVX2: 16, AVX-512: 32).
   int64_t vectorBits = 128;
   int64_t vectorRegisters = 16;
+  /// The widest vectors the target has (vectorBits may choose less).
+  int64_t widestVectorBits = 128;
 };
 
 /// Resolves a --target value; nullopt for an unknown target.

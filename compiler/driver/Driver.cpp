@@ -16,13 +16,13 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/Signals.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -49,7 +49,8 @@ static LogicalResult checkTensorSizes(ModuleOp module) {
                         ? t.getElementType().getIntOrFloatBitWidth()
                         : 64;
     uint64_t bytes;
-    return __builtin_mul_overflow(n, uint64_t(std::max(bits, 8u) / 8), &bytes) ||
+    return __builtin_mul_overflow(n, uint64_t(std::max(bits, 8u) / 8),
+                                  &bytes) ||
            bytes > kMaxBytes;
   };
   bool ok = true;
@@ -57,9 +58,9 @@ static LogicalResult checkTensorSizes(ModuleOp module) {
     if (auto func = dyn_cast<func::FuncOp>(op)) {
       for (BlockArgument arg : func.getArguments())
         if (tooBig(arg.getType())) {
-          emitError(arg.getLoc()) << "input " << arg.getArgNumber() << " of type "
-                                  << arg.getType()
-                                  << " has more than 2^62 bytes";
+          emitError(arg.getLoc())
+              << "input " << arg.getArgNumber() << " of type " << arg.getType()
+              << " has more than 2^62 bytes";
           ok = false;
         }
       return;
@@ -74,9 +75,9 @@ static LogicalResult checkTensorSizes(ModuleOp module) {
   return success(ok);
 }
 
-
 std::string versionString() {
-  return std::string("kiln ") + KILN_VERSION + " (LLVM " LLVM_VERSION_STRING ")";
+  return std::string("kiln ") + KILN_VERSION +
+         " (LLVM " LLVM_VERSION_STRING ")";
 }
 
 namespace {
@@ -221,8 +222,9 @@ FailureOr<ModelSignature> signatureOf(ModuleOp module) {
     if (attrs)
       if (auto n = attrs.getAs<StringAttr>(mlir::kiln::kNameAttr))
         name = n.str();
-    list.push_back({name, *dt, std::vector<int64_t>(t.getShape().begin(),
-                                                    t.getShape().end())});
+    list.push_back(
+        {name, *dt,
+         std::vector<int64_t>(t.getShape().begin(), t.getShape().end())});
     return success();
   };
   FunctionType ft = entry.getFunctionType();
@@ -230,7 +232,8 @@ FailureOr<ModelSignature> signatureOf(ModuleOp module) {
     if (failed(add(sig.inputs, ft.getInput(i), entry.getArgAttrDict(i), i)))
       return failure();
   for (unsigned i = 0; i < ft.getNumResults(); ++i)
-    if (failed(add(sig.outputs, ft.getResult(i), entry.getResultAttrDict(i), i)))
+    if (failed(
+            add(sig.outputs, ft.getResult(i), entry.getResultAttrDict(i), i)))
       return failure();
   return sig;
 }
@@ -281,8 +284,8 @@ int compile(const CompileOptions &o) {
     return fail("'" + o.input +
                 "': unrecognized model format (expected .onnx, .onnxtext, a "
                 "SavedModel directory, .pb or .pbtxt)");
-  if (!tensorflow && (!o.signature.empty() || !o.inputs.empty() ||
-                      !o.outputs.empty()))
+  if (!tensorflow &&
+      (!o.signature.empty() || !o.inputs.empty() || !o.outputs.empty()))
     return fail("--signature, --inputs and --outputs apply to TensorFlow "
                 "models only");
   if (o.batch < 0)
@@ -291,6 +294,18 @@ int compile(const CompileOptions &o) {
     return fail("--max-batch must be positive");
   if (o.threads < 0)
     return fail("--threads must be 0 (the run-time setting) or positive");
+  if (o.vectorBits != 0) {
+    if (o.vectorBits != 128 && o.vectorBits != 256 && o.vectorBits != 512)
+      return fail("--vector-bits must be 0 (the target's choice), 128, 256 "
+                  "or 512");
+    if (!cudaChip.empty())
+      return fail("--vector-bits applies to CPU targets only");
+    if (o.vectorBits > target->widestVectorBits)
+      return fail("--vector-bits=" + std::to_string(o.vectorBits) +
+                  " is wider than target '" + o.target + "' allows (" +
+                  std::to_string(target->widestVectorBits) + ")");
+    target->vectorBits = o.vectorBits;
+  }
   if (o.maxStringBytes < 1 || o.maxStringBytes > (int64_t(1) << 40))
     return fail("--max-string-bytes must lie in [1, 2^40]");
   if (o.maxBatch > 0 && !o.dynamicBatch)
@@ -299,7 +314,9 @@ int compile(const CompileOptions &o) {
     return fail("--batch and --dynamic-batch exclude each other");
 
   std::string name = cModelName(
-      o.name.empty() ? llvm::sys::path::stem(llvm::StringRef(o.input).rtrim('/')).str() : o.name);
+      o.name.empty()
+          ? llvm::sys::path::stem(llvm::StringRef(o.input).rtrim('/')).str()
+          : o.name);
   std::string output = o.output;
   if (output.empty())
     output = o.emit == "obj" ? name + ".o" : "-";
@@ -367,10 +384,11 @@ int compile(const CompileOptions &o) {
     FailureOr<ModelSignature> imported = signatureOf(**module);
     if (failed(imported))
       return 1;
-    for (const TensorSignature &t : llvm::concat<TensorSignature>(
-             imported->inputs, imported->outputs))
+    for (const TensorSignature &t :
+         llvm::concat<TensorSignature>(imported->inputs, imported->outputs))
       if (t.dtype == DType::String)
-        return fail("'" + t.name + "' is a string tensor: string models "
+        return fail("'" + t.name +
+                    "' is a string tensor: string models "
                     "need a static batch (drop --dynamic-batch or bind the "
                     "batch with --batch)");
   }
@@ -413,8 +431,8 @@ int compile(const CompileOptions &o) {
   if ((**module)->hasAttr(mlir::kiln::kDynamicBatchAttr)) {
     sig->dynamicBatch = true;
     sig->maxBatch = o.maxBatch;
-    for (TensorSignature &t : llvm::concat<TensorSignature>(sig->inputs,
-                                                            sig->outputs))
+    for (TensorSignature &t :
+         llvm::concat<TensorSignature>(sig->inputs, sig->outputs))
       if (!t.shape.empty())
         t.shape[0] = -1;
   }
@@ -436,10 +454,11 @@ int compile(const CompileOptions &o) {
     // String ops call the host runtime on their buffers.
     bool strings = false;
     (*module)->walk([&](Operation *op) {
-      strings |= isa<mlir::kiln::StringNormalizerOp, mlir::kiln::StringCastOp>(op);
+      strings |=
+          isa<mlir::kiln::StringNormalizerOp, mlir::kiln::StringCastOp>(op);
     });
-    for (const TensorSignature &t : llvm::concat<TensorSignature>(sig->inputs,
-                                                                  sig->outputs))
+    for (const TensorSignature &t :
+         llvm::concat<TensorSignature>(sig->inputs, sig->outputs))
       strings |= t.dtype == DType::String;
     if (strings)
       return fail("the model uses string tensors: string models run on the "
@@ -475,8 +494,7 @@ int compile(const CompileOptions &o) {
                       : o.emit == "asm" ? ObjectKind::Assembly
                                         : ObjectKind::Object;
     TimingScope emitTimer = rootTimer.nest("emit " + o.emit);
-    if (failed(emitObject(**module, *target, kind, name, out.os(),
-                             emitTimer)))
+    if (failed(emitObject(**module, *target, kind, name, out.os(), emitTimer)))
       return 1;
   }
   PendingOutput header;
@@ -486,7 +504,8 @@ int compile(const CompileOptions &o) {
               mlir::kiln::kHostWorkspaceSizeAttr))
         sig->hostWorkspaceSize = size.getInt();
     for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
-      if (auto size = fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
+      if (auto size =
+              fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
         sig->arenaSize = size.getInt();
         sig->arenaAlignment = mlir::kiln::kArenaAlignment;
       }

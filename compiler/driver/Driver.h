@@ -31,6 +31,9 @@ struct CompileOptions {
   // Threads one call may use: 0 = the runtime's setting, 1 = serial code,
   // N = at most N tasks per parallel loop.
   int64_t threads = 0;
+  // Widest vectors the CPU code uses: 0 = the target's choice, else 128,
+  // 256 or 512 (at most what the target has).
+  int64_t vectorBits = 0;
   // CUDA targets: embed a cubin assembled by ptxas instead of PTX.
   bool cudaCubin = false;
   // Arena bytes per string-producing op for its output strings.

@@ -99,6 +99,7 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   // compile time (the register tile then reads B sequentially) ...
   mlir::kiln::PackWeightsOptions pack;
   pack.vectorBits = options.vectorBits;
+  pack.vectorRegisters = options.vectorRegisters;
   pm.addPass(mlir::kiln::createPackWeights(pack));
   // ... the bias and activation generics around each contraction take its
   // shape, so its tiles can compute them while the tile is in cache ...

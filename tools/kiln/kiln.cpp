@@ -28,8 +28,9 @@ int main(int argc, char **argv) {
   cl::SubCommand compileCmd(
       "compile", "Compile a model into an object file and a C header");
   cl::OptionCategory category("kiln compile options");
-  cl::opt<std::string> input(cl::Positional, cl::desc("<model.onnx | saved_model_dir | graph.pb>"),
-                             cl::sub(compileCmd), cl::cat(category));
+  cl::opt<std::string> input(
+      cl::Positional, cl::desc("<model.onnx | saved_model_dir | graph.pb>"),
+      cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> output(
       "o", cl::desc("Output file (default <name>.o; '-' = stdout for text)"),
       cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
@@ -37,8 +38,9 @@ int main(int argc, char **argv) {
       "header", cl::desc("Header path (default: the output with .h)"),
       cl::value_desc("file"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> name(
-      "name", cl::desc("Prefix of every exported symbol (default: the model "
-                       "file's stem)"),
+      "name",
+      cl::desc("Prefix of every exported symbol (default: the model "
+               "file's stem)"),
       cl::value_desc("identifier"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> target(
       "target",
@@ -46,10 +48,10 @@ int main(int argc, char **argv) {
                "cuda:sm_80 | cuda:sm_86 | cuda:sm_89 | cuda:sm_90 "
                "(default x86-64)"),
       cl::init("x86-64"), cl::sub(compileCmd), cl::cat(category));
-  cl::opt<std::string> emit("emit",
-                            cl::desc("mlir | llvm | asm | ptx (cuda targets) | obj (default obj)"),
-                            cl::init("obj"), cl::sub(compileCmd),
-                            cl::cat(category));
+  cl::opt<std::string> emit(
+      "emit",
+      cl::desc("mlir | llvm | asm | ptx (cuda targets) | obj (default obj)"),
+      cl::init("obj"), cl::sub(compileCmd), cl::cat(category));
   cl::opt<std::string> compileTo(
       "compile-to",
       cl::desc("Stop after a phase: import | graph | fused | tiled | "
@@ -63,15 +65,14 @@ int main(int argc, char **argv) {
       "inputs", cl::desc("GraphDef input tensors (default: all Placeholders)"),
       cl::value_desc("node,..."), cl::CommaSeparated, cl::sub(compileCmd),
       cl::cat(category));
-  cl::list<std::string> outputs(
-      "outputs", cl::desc("GraphDef output tensors"),
-      cl::value_desc("node[:index],..."), cl::CommaSeparated,
-      cl::sub(compileCmd), cl::cat(category));
+  cl::list<std::string> outputs("outputs", cl::desc("GraphDef output tensors"),
+                                cl::value_desc("node[:index],..."),
+                                cl::CommaSeparated, cl::sub(compileCmd),
+                                cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Shape for an input the model leaves open (repeatable)"),
-      cl::value_desc("name=D0,D1,..."), cl::sub(compileCmd),
-      cl::cat(category));
+      cl::value_desc("name=D0,D1,..."), cl::sub(compileCmd), cl::cat(category));
   cl::opt<int64_t> batch(
       "batch", cl::desc("Size of every unknown leading (batch) dimension"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
@@ -93,6 +94,15 @@ int main(int argc, char **argv) {
                "KILN_NUM_THREADS); 1 = single-threaded code that never calls "
                "the pool; N = at most N per parallel loop"),
       cl::value_desc("N"), cl::init(0), cl::sub(compileCmd), cl::cat(category));
+
+  cl::opt<int64_t> vectorBits(
+      "vector-bits",
+      cl::desc("Widest vectors the CPU code may use: 128, 256 or 512 (at most "
+               "what --target has); 0 (default) = the target's choice (512 "
+               "for x86-64-v4, 256 for x86-64-v3 and for native on AMD Zen 4, "
+               "which splits 512-bit operations into two 256-bit halves)"),
+      cl::value_desc("bits"), cl::init(0), cl::sub(compileCmd),
+      cl::cat(category));
 
   cl::opt<bool> cudaCubin(
       "cuda-cubin",
@@ -145,6 +155,7 @@ int main(int argc, char **argv) {
   options.dynamicBatch = dynamicBatch;
   options.maxBatch = maxBatch;
   options.threads = threads;
+  options.vectorBits = vectorBits;
   options.maxStringBytes = maxStringBytes;
   options.cudaCubin = cudaCubin;
   options.timeReport = timeReport;
