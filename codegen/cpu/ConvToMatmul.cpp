@@ -25,9 +25,24 @@ namespace {
 /// strategy handles, and a dynamic im2col buffer would not fit the arena.
 bool eligible(linalg::LinalgOp op) {
   return op.hasPureTensorSemantics() && !op.hasDynamicShape() &&
-         llvm::all_of(op->getOperandTypes(), [](Type t) {
-           return getElementTypeOrSelf(t).isF32();
-         });
+         llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); });
+}
+
+/// NHWC convolutions with a window or a stride and a constant filter are
+/// left to kiln-cpu-pack-weights, which makes them direct convolutions
+/// that read the input in place: im2col would copy each input pixel
+/// KH * KW / stride^2 times. 1x1 stride-1 convolutions stay matmuls (their
+/// input already is A).
+bool direct(linalg::LinalgOp op) {
+  auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+  if (!conv || !mlir::kiln::packableWeights(conv.getInputs()[1]))
+    return false;
+  ArrayRef<int64_t> ws =
+      cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
+  return ws[0] * ws[1] != 1 ||
+         llvm::any_of(conv.getStrides().getValues<int64_t>(),
+                      [](int64_t s) { return s != 1; });
 }
 
 /// A copy of `source` into `resultType` through a generic whose input map is
@@ -134,9 +149,9 @@ void rewrite(IRRewriter &rewriter, linalg::LinalgOp op, bool nchw,
         b, loc, RankedTensorType::get({f, k}, f32), w,
         SmallVector<ReassociationIndices>{{0}, {1, 2, 3}});
     Value empty = tensor::EmptyOp::create(b, loc, ArrayRef<int64_t>{k, f}, f32);
-    filter = linalg::TransposeOp::create(b, loc, fk, empty,
-                                         ArrayRef<int64_t>{1, 0})
-                 ->getResult(0);
+    filter =
+        linalg::TransposeOp::create(b, loc, fk, empty, ArrayRef<int64_t>{1, 0})
+            ->getResult(0);
   } else {
     filter = tensor::CollapseShapeOp::create(
         b, loc, RankedTensorType::get({k, f}, f32), w,
@@ -173,13 +188,12 @@ void rewrite(IRRewriter &rewriter, linalg::LinalgOp op, bool nchw,
     fuseInto(rewriter, *result.getUses().begin());
 }
 
-struct ConvToMatmulPass
-    : mlir::kiln::impl::ConvToMatmulBase<ConvToMatmulPass> {
+struct ConvToMatmulPass : mlir::kiln::impl::ConvToMatmulBase<ConvToMatmulPass> {
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> convs;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (isa<linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNchwFchwOp>(op) &&
-          eligible(op))
+          eligible(op) && !direct(op))
         convs.push_back(op);
     });
     IRRewriter rewriter(&getContext());

@@ -61,7 +61,8 @@ struct DispatchParallelPass
       ArrayRef<Type> params = kernel.getFunctionType().getParams();
       if (params.size() < 2 || params.back() != i64 ||
           params[params.size() - 2] != i64) {
-        kernel.emitError("parallel kernel does not end in (i64 begin, i64 end)");
+        kernel.emitError(
+            "parallel kernel does not end in (i64 begin, i64 end)");
         return signalPassFailure();
       }
       ArrayRef<Type> fields = params.drop_back(2);
@@ -94,8 +95,8 @@ struct DispatchParallelPass
         auto caller = call->getParentOfType<LLVM::LLVMFuncOp>();
         Location cloc = call.getLoc();
         b.setInsertionPointToStart(&caller.getBody().front());
-        Value one = LLVM::ConstantOp::create(b, cloc, i64,
-                                             b.getI64IntegerAttr(1));
+        Value one =
+            LLVM::ConstantOp::create(b, cloc, i64, b.getI64IntegerAttr(1));
         Value context = LLVM::AllocaOp::create(b, cloc, ptr, contextType, one);
         b.setInsertionPoint(call);
         ValueRange operands = call.getArgOperands();
@@ -109,7 +110,8 @@ struct DispatchParallelPass
         Value count = operands.back();
         Value fn = LLVM::AddressOfOp::create(b, cloc, ptr, task.getName());
         Value g = LLVM::ConstantOp::create(b, cloc, i64, grain);
-        LLVM::CallOp::create(b, cloc, runtime, ValueRange{fn, context, count, g});
+        LLVM::CallOp::create(b, cloc, runtime,
+                             ValueRange{fn, context, count, g});
         call.erase();
       }
     }

@@ -45,9 +45,9 @@ bool cloneIntoKernel(Operation *op) {
 /// buffer that a split op writes) are rebuilt inside the kernel from what
 /// they view.
 bool isView(Operation *op) {
-  return op && isa<memref::SubViewOp, memref::ExpandShapeOp,
-                   memref::CollapseShapeOp, memref::ViewOp,
-                   memref::ReinterpretCastOp, memref::CastOp>(op);
+  return op &&
+         isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::ViewOp, memref::ReinterpretCastOp, memref::CastOp>(op);
 }
 
 /// Whether `v` can reach a kernel: passed, rematerialized, or a view
@@ -78,7 +78,8 @@ Value materialize(IRRewriter &rewriter, Value v, IRMapping &mapping) {
 
 /// Trip count of a loop dimension, if static.
 std::optional<int64_t> tripCount(Value lb, Value ub, Value step) {
-  std::optional<int64_t> l = getConstantIntValue(lb), u = getConstantIntValue(ub),
+  std::optional<int64_t> l = getConstantIntValue(lb),
+                         u = getConstantIntValue(ub),
                          s = getConstantIntValue(step);
   if (!l || !u || !s || *s <= 0)
     return std::nullopt;
@@ -107,8 +108,8 @@ double work(Region &region) {
                             loop.getStep())
                       .value_or(16);
       else if (auto par = dyn_cast<scf::ParallelOp>(parent))
-        for (auto [l, u, st] : llvm::zip(par.getLowerBound(),
-                                         par.getUpperBound(), par.getStep()))
+        for (auto [l, u, st] :
+             llvm::zip(par.getLowerBound(), par.getUpperBound(), par.getStep()))
           weight *= tripCount(l, u, st).value_or(16);
     }
     total += weight;
@@ -129,9 +130,8 @@ constexpr double kTaskWork = 12000;
 /// but never so many that the index arithmetic of each iteration outweighs
 /// its work: the innermost dimension of an elementwise op (the one LLVM
 /// vectorizes) stays a loop of its own.
-scf::ForOp linearize(IRRewriter &rewriter, scf::ParallelOp par,
-                     double bodyWork, Value &count, double &iterations,
-                     double &iterationWork) {
+scf::ForOp linearize(IRRewriter &rewriter, scf::ParallelOp par, double bodyWork,
+                     Value &count, double &iterations, double &iterationWork) {
   Location loc = par.getLoc();
   rewriter.setInsertionPoint(par);
   SmallVector<Value> trips;
@@ -179,18 +179,19 @@ scf::ForOp linearize(IRRewriter &rewriter, scf::ParallelOp par,
     indices.push_back(loop.getInductionVar());
   else
     llvm::append_range(
-        indices, affine::AffineDelinearizeIndexOp::create(
-                     rewriter, loc, loop.getInductionVar(),
-                     getAsOpFoldResult(ArrayRef<Value>(trips).take_front(outer)),
-                     /*hasOuterBound=*/true)
-                     .getResults());
+        indices,
+        affine::AffineDelinearizeIndexOp::create(
+            rewriter, loc, loop.getInductionVar(),
+            getAsOpFoldResult(ArrayRef<Value>(trips).take_front(outer)),
+            /*hasOuterBound=*/true)
+            .getResults());
   IRMapping mapping;
   for (size_t d = 0; d < outer; ++d) {
     Value scaled =
         arith::MulIOp::create(rewriter, loc, indices[d], par.getStep()[d]);
-    mapping.map(par.getInductionVars()[d],
-                arith::AddIOp::create(rewriter, loc, par.getLowerBound()[d],
-                                      scaled));
+    mapping.map(
+        par.getInductionVars()[d],
+        arith::AddIOp::create(rewriter, loc, par.getLowerBound()[d], scaled));
   }
   Block *body = loop.getBody();
   if (outer < rank) {
@@ -246,8 +247,8 @@ struct OutlineKernelsPass
                 1, static_cast<int64_t>(std::ceil(kTaskWork / linearWork)));
             if (maxThreads > 0)
               grain = std::max<int64_t>(
-                  grain, static_cast<int64_t>(
-                             std::ceil(linear / double(maxThreads))));
+                  grain,
+                  static_cast<int64_t>(std::ceil(linear / double(maxThreads))));
           }
         }
         SetVector<Value> captured;
@@ -260,8 +261,8 @@ struct OutlineKernelsPass
         // Wrap the nest in a region, rematerialize constants and globals in
         // it, and outline it.
         rewriter.setInsertionPoint(loop);
-        auto wrapper = scf::ExecuteRegionOp::create(rewriter, loop->getLoc(),
-                                                    TypeRange{});
+        auto wrapper =
+            scf::ExecuteRegionOp::create(rewriter, loop->getLoc(), TypeRange{});
         Block *block = rewriter.createBlock(&wrapper.getRegion());
         rewriter.setInsertionPointToStart(block);
         auto yield = scf::YieldOp::create(rewriter, loop->getLoc());
@@ -288,12 +289,12 @@ struct OutlineKernelsPass
         // Internal to the object (every model has main_kernel0 ...), and
         // never inlined back into one function.
         kernel->setPrivate();
-        (*kernel)->setAttr("llvm.linkage",
-                           LLVM::LinkageAttr::get(&getContext(),
-                                                  LLVM::Linkage::Internal));
-        (*kernel)->setAttr("passthrough",
-                           rewriter.getArrayAttr(
-                               {rewriter.getStringAttr("noinline")}));
+        (*kernel)->setAttr(
+            "llvm.linkage",
+            LLVM::LinkageAttr::get(&getContext(), LLVM::Linkage::Internal));
+        (*kernel)->setAttr(
+            "passthrough",
+            rewriter.getArrayAttr({rewriter.getStringAttr("noinline")}));
         // The wrapper now only holds the call: put the call in its place.
         call->moveBefore(wrapper);
         rewriter.eraseOp(wrapper);

@@ -4,6 +4,7 @@
 // sequentially instead of striding across rows.
 #include "codegen/cpu/Passes.h"
 #include "passes/common/ResourceBlobs.h"
+#include "passes/tiling/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -36,25 +37,101 @@ arith::ConstantOp underlyingConstant(Value v) {
   return v.getDefiningOp<arith::ConstantOp>();
 }
 
-/// The row-major f32 contents of a constant (or a reshape of one), or
-/// nullopt (splat, or not a constant kiln can read).
-std::optional<ArrayRef<float>> constantFloats(Value v) {
+} // namespace
+
+std::optional<ArrayRef<float>> mlir::kiln::packableWeights(Value v) {
   arith::ConstantOp cst = underlyingConstant(v);
   if (!cst)
     return std::nullopt;
   return mlir::kiln::constantFloats(cast<ElementsAttr>(cst.getValue()));
 }
 
+namespace {
+
+/// A constant of `shape` holding `values`: inline when small (readable IR),
+/// a blob otherwise.
+Value createWeights(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
+                    ArrayRef<float> values) {
+  auto type = RankedTensorType::get(shape, builder.getF32Type());
+  ArrayRef<char> bytes(reinterpret_cast<const char *>(values.data()),
+                       values.size() * sizeof(float));
+  TypedAttr attr =
+      values.size() <= 64
+          ? TypedAttr(DenseElementsAttr::get(type, values))
+          : TypedAttr(DenseResourceElementsAttr::get(
+                type, "packed_weights",
+                HeapAsmResourceBlob::allocateAndCopyWithAlign(
+                    bytes, alignof(float), /*dataIsMutable=*/false)));
+  return arith::ConstantOp::create(builder, loc, attr);
+}
+
+/// `init` ([..., N]) padded with zero columns to [..., padded] when
+/// padded > N, then viewed as [..., padded / nr, nr].
+Value panelView(OpBuilder &builder, Location loc, Value init, int64_t padded,
+                int64_t nr) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank(), n = type.getShape().back();
+  SmallVector<int64_t> shape(type.getShape());
+  if (padded != n) {
+    shape.back() = padded;
+    Value zero =
+        arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
+    SmallVector<OpFoldResult> low(rank, builder.getIndexAttr(0));
+    SmallVector<OpFoldResult> high(low);
+    high.back() = builder.getIndexAttr(padded - n);
+    init = tensor::PadOp::create(builder, loc, type.clone(shape), init, low,
+                                 high, zero);
+  }
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    reassoc.push_back({d});
+  reassoc.push_back({rank - 1, rank});
+  shape.back() = padded / nr;
+  shape.push_back(nr);
+  return tensor::ExpandShapeOp::create(builder, loc, type.clone(shape), init,
+                                       reassoc);
+}
+
+/// The inverse of panelView for a result of `type` ([..., N]).
+Value unpanelView(OpBuilder &builder, Location loc, Value result,
+                  RankedTensorType type) {
+  auto panels = cast<RankedTensorType>(result.getType());
+  int64_t rank = type.getRank();
+  SmallVector<ReassociationIndices> reassoc;
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    reassoc.push_back({d});
+  reassoc.push_back({rank - 1, rank});
+  SmallVector<int64_t> shape(type.getShape());
+  shape.back() = panels.getShape()[rank - 1] * panels.getShape()[rank];
+  Value flat = tensor::CollapseShapeOp::create(builder, loc, type.clone(shape),
+                                               result, reassoc);
+  if (shape.back() == type.getShape().back())
+    return flat;
+  SmallVector<OpFoldResult> zeros(rank, builder.getIndexAttr(0)),
+      ones(rank, builder.getIndexAttr(1)), sizes;
+  for (int64_t size : type.getShape())
+    sizes.push_back(builder.getIndexAttr(size));
+  return tensor::ExtractSliceOp::create(builder, loc, type, flat, zeros, sizes,
+                                        ones);
+}
+
 struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
   using PackWeightsBase::PackWeightsBase;
 
   void runOnOperation() override {
-    SmallVector<linalg::MatmulOp> matmuls;
-    getOperation().walk([&](linalg::MatmulOp op) { matmuls.push_back(op); });
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<linalg::MatmulOp, linalg::Conv2DNhwcHwcfOp>(op))
+        ops.push_back(op);
+    });
     mlir::kiln::BlobReleaser blobs(getOperation());
     releaser = &blobs;
-    for (linalg::MatmulOp op : matmuls)
-      pack(op);
+    for (Operation *op : ops) {
+      if (auto matmul = dyn_cast<linalg::MatmulOp>(op))
+        pack(matmul);
+      else
+        pack(cast<linalg::Conv2DNhwcHwcfOp>(op));
+    }
     releaser = nullptr;
     // Weights read from a blob that no op refers to any more (every reader
     // now uses the packed copy) give their memory back.
@@ -107,12 +184,10 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
       b = t.getInput();
       transposed = true;
     }
-    std::optional<ArrayRef<float>> values = constantFloats(b);
+    std::optional<ArrayRef<float>> values = mlir::kiln::packableWeights(b);
     if (!values)
       return;
-    if (auto res = dyn_cast<DenseResourceElementsAttr>(
-            underlyingConstant(b).getValue()))
-      replaced.insert(res);
+    noteReplaced(b);
 
     // Bp[n1][kk][n0] = B[kk][n1 * nr + n0], 0 past column N.
     int64_t panels = static_cast<int64_t>(llvm::divideCeil(n, nr));
@@ -127,41 +202,11 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
         }
     OpBuilder builder(op, releaser);
     Location loc = op.getLoc();
-    auto packedType =
-        RankedTensorType::get({panels, k, nr}, builder.getF32Type());
-    ArrayRef<char> bytes(reinterpret_cast<const char *>(packed.data()),
-                         packed.size() * sizeof(float));
-    // Small weights stay inline (readable IR), large ones are blobs.
-    TypedAttr attr =
-        packed.size() <= 64
-            ? TypedAttr(
-                  DenseElementsAttr::get(packedType, ArrayRef<float>(packed)))
-            : TypedAttr(DenseResourceElementsAttr::get(
-                  packedType, "packed_weights",
-                  HeapAsmResourceBlob::allocateAndCopyWithAlign(
-                      bytes, alignof(float), /*dataIsMutable=*/false)));
-    Value bp = arith::ConstantOp::create(builder, loc, attr);
+    Value bp = createWeights(builder, loc, {panels, k, nr}, packed);
 
     // C[m, n1 * nr + n0] += A[m, k] * Bp[n1, k, n0], on C viewed as
     // [M, N1, nr] (padded with zero columns when nr does not divide N).
-    Value init = op.getOutputs()[0];
-    auto paddedType = RankedTensorType::get({m, padded}, builder.getF32Type());
-    if (padded != n) {
-      Value zero = arith::ConstantOp::create(builder, loc,
-                                             builder.getF32FloatAttr(0.0f));
-      init = tensor::PadOp::create(
-          builder, loc, paddedType, init,
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(0),
-                                 builder.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(0),
-                                 builder.getIndexAttr(padded - n)},
-          zero);
-    }
-    auto expandedType =
-        RankedTensorType::get({m, panels, nr}, builder.getF32Type());
-    SmallVector<ReassociationIndices> reassoc = {{0}, {1, 2}};
-    init = tensor::ExpandShapeOp::create(builder, loc, expandedType, init,
-                                         reassoc);
+    Value init = panelView(builder, loc, op.getOutputs()[0], padded, nr);
     MLIRContext *ctx = builder.getContext();
     AffineExpr dm, dn1, dn0, dk;
     bindDims(ctx, dm, dn1, dn0, dk);
@@ -172,27 +217,94 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
                                                utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
-        builder, loc, TypeRange{expandedType},
+        builder, loc, TypeRange{init.getType()},
         ValueRange{op.getInputs()[0], bp}, ValueRange{init}, maps, iterators,
-        [](OpBuilder &nb, Location nl, ValueRange args) {
-          Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
-          linalg::YieldOp::create(
-              nb, nl, arith::AddFOp::create(nb, nl, args[2], p).getResult());
-        });
-    Value result = tensor::CollapseShapeOp::create(
-        builder, loc, paddedType, generic.getResult(0), reassoc);
-    if (padded != n)
-      result = tensor::ExtractSliceOp::create(
-          builder, loc, cType, result,
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(0),
-                                 builder.getIndexAttr(0)},
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(m),
-                                 builder.getIndexAttr(n)},
-          ArrayRef<OpFoldResult>{builder.getIndexAttr(1),
-                                 builder.getIndexAttr(1)});
-    Operation *producer = op.getInputs()[1].getDefiningOp();
-    op.getResult(0).replaceAllUsesWith(result);
-    op.erase();
+        multiplyAccumulate);
+    replace(op, unpanelView(builder, loc, generic.getResult(0), cType));
+  }
+
+  /// A static f32 NHWC convolution with a constant filter [KH, KW, C, F]
+  /// becomes a direct convolution over panels of the output channels: a
+  /// generic over (n, f1, oh, ow, f0, kh, kw, c) reading the filter packed
+  /// as [F1, KH, KW, C, nr] and writing the output viewed as
+  /// [N, OH, OW, F1, nr]. Its register tile (pixels of one output row by
+  /// one panel) reads the input where it lies: no im2col copy. Panels come
+  /// before pixels in the loop order, so that every level of tiles sweeps
+  /// its pixels with one slice of a panel in cache.
+  void pack(linalg::Conv2DNhwcHwcfOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        !llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
+      return;
+    Value w = op.getInputs()[1];
+    std::optional<ArrayRef<float>> values = mlir::kiln::packableWeights(w);
+    if (!values)
+      return;
+    ArrayRef<int64_t> ws = cast<RankedTensorType>(w.getType()).getShape();
+    auto outType = cast<RankedTensorType>(op.getOutputs()[0].getType());
+    int64_t kh = ws[0], kw = ws[1], c = ws[2], f = ws[3];
+    int64_t nr = panelWidth(outType.getDimSize(2), f);
+    if (kh * kw * c == 0 || f == 0)
+      return;
+    noteReplaced(w);
+
+    // Wp[f1][i][j][cc][f0] = W[i][j][cc][f1 * nr + f0], 0 past F.
+    int64_t panels = static_cast<int64_t>(llvm::divideCeil(f, nr));
+    int64_t padded = panels * nr, window = kh * kw * c;
+    std::vector<float> packed(static_cast<size_t>(padded * window), 0.0f);
+    for (int64_t p = 0; p < panels; ++p)
+      for (int64_t r = 0; r < window; ++r)
+        for (int64_t j = 0; j < nr && p * nr + j < f; ++j)
+          packed[(p * window + r) * nr + j] = (*values)[r * f + p * nr + j];
+    OpBuilder builder(op, releaser);
+    Location loc = op.getLoc();
+    Value wp = createWeights(builder, loc, {panels, kh, kw, c, nr}, packed);
+
+    SmallVector<int64_t> strides(op.getStrides().getValues<int64_t>()),
+        dilations(op.getDilations().getValues<int64_t>());
+    Value init = panelView(builder, loc, op.getOutputs()[0], padded, nr);
+    MLIRContext *ctx = builder.getContext();
+    AffineExpr n, f1, oh, ow, f0, i, j, cc;
+    bindDims(ctx, n, f1, oh, ow, f0, i, j, cc);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(8, 0,
+                       {n, oh * strides[0] + i * dilations[0],
+                        ow * strides[1] + j * dilations[1], cc},
+                       ctx),
+        AffineMap::get(8, 0, {f1, i, j, cc, f0}, ctx),
+        AffineMap::get(8, 0, {n, oh, ow, f1, f0}, ctx)};
+    SmallVector<utils::IteratorType> iterators(5,
+                                               utils::IteratorType::parallel);
+    iterators.append(3, utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        builder, loc, TypeRange{init.getType()},
+        ValueRange{op.getInputs()[0], wp}, ValueRange{init}, maps, iterators,
+        multiplyAccumulate);
+    generic->setAttr(mlir::kiln::kConvWindowAttr,
+                     builder.getDenseI64ArrayAttr(
+                         {strides[0], strides[1], dilations[0], dilations[1]}));
+    replace(op, unpanelView(builder, loc, generic.getResult(0), outType));
+  }
+
+  static void multiplyAccumulate(OpBuilder &nb, Location nl, ValueRange args) {
+    Value p = arith::MulFOp::create(nb, nl, args[0], args[1]);
+    linalg::YieldOp::create(
+        nb, nl, arith::AddFOp::create(nb, nl, args[2], p).getResult());
+  }
+
+  /// Remembers the blob behind weights about to be repacked.
+  void noteReplaced(Value weights) {
+    if (auto res = dyn_cast<DenseResourceElementsAttr>(
+            underlyingConstant(weights).getValue()))
+      replaced.insert(res);
+  }
+
+  /// Replaces `op` by `result`, then erases the unpacked weight (and the
+  /// reshapes or transpose in front of it) unless something else reads it.
+  void replace(Operation *op, Value result) {
+    Operation *producer = op->getOperand(1).getDefiningOp();
+    op->getResult(0).replaceAllUsesWith(result);
+    op->erase();
     // The unpacked weight (and its transpose) is dead unless something
     // else reads it.
     while (producer && producer->use_empty() && isMemoryEffectFree(producer)) {

@@ -21,6 +21,11 @@ namespace mlir::kiln {
 #define GEN_PASS_REGISTRATION
 #include "codegen/cpu/Passes.h.inc"
 
+/// The row-major f32 values of the non-splat constant `v` is, seen through
+/// reshapes (which keep the order), or nullopt: the weights
+/// kiln-cpu-pack-weights can repack at compile time.
+std::optional<ArrayRef<float>> packableWeights(Value v);
+
 } // namespace mlir::kiln
 
 #endif // KILN_CODEGEN_CPU_PASSES_H

@@ -6,9 +6,9 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Linalg/IR/LinalgInterfaces.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 
 #define DEBUG_TYPE "kiln-cpu-select-strategy"
 
@@ -72,6 +72,59 @@ double tileScore(RegisterTile t, int64_t lanes) {
   return t.mr ? double(t.mr * v) / double(t.mr + v) : 0.0;
 }
 
+/// Whether a register tile that does not divide the rows is worth
+/// splitting the op for: clearly more FMAs per load than the best tile
+/// that divides them. A split op's parts cannot take their epilogues into
+/// their tiles, which costs more than a slightly smaller tile.
+bool worthSplitting(RegisterTile any, RegisterTile dividing, int64_t rows,
+                    int64_t lanes) {
+  return rows % any.mr != 0 && rows / any.mr >= 1 &&
+         tileScore(any, lanes) > 1.25 * tileScore(dividing, lanes);
+}
+
+int64_t product(ArrayRef<int64_t> sizes) {
+  int64_t p = 1;
+  for (int64_t s : sizes)
+    p *= s;
+  return p;
+}
+
+/// Parallel tasks an op's first level should give at least: with fewer,
+/// two or four threads idle at the end of each op (7 tasks on 2 threads
+/// leave one idle an eighth of the time)...
+constexpr int64_t kMinTasks = 16;
+/// ... unless the tasks would get fewer multiply-adds than this (a few
+/// microseconds: less would not pay for handing them to another thread).
+constexpr int64_t kMinTaskWork = 1 << 17;
+
+/// Shrinks the tiles of `tile` (a first level over the loops `bounds` of
+/// an op, 0 = whole), one dimension after the other as `order` lists them
+/// ({dimension, the step its tile must stay a multiple of}), halving each
+/// while it stays above its step, until the level gives kMinTasks tasks or
+/// the tasks would get less than kMinTaskWork of the op's `work`
+/// (multiply-adds or elements).
+void spreadTasks(ArrayRef<int64_t> bounds, SmallVectorImpl<int64_t> &tile,
+                 ArrayRef<std::pair<unsigned, int64_t>> order, int64_t work) {
+  auto tasks = [&] {
+    int64_t count = 1;
+    for (auto [bound, size] : llvm::zip(bounds, tile))
+      count *= size ? bound / size : 1;
+    return count;
+  };
+  auto worthSpreading = [&] {
+    return tasks() < kMinTasks && work / (2 * tasks()) >= kMinTaskWork;
+  };
+  for (auto [dim, step] : order) {
+    while (worthSpreading() && tile[dim] > step) {
+      int64_t smaller =
+          largestDividingMultiple(bounds[dim], step, tile[dim] / 2);
+      if (smaller >= tile[dim] || bounds[dim] % smaller != 0)
+        break;
+      tile[dim] = smaller;
+    }
+  }
+}
+
 struct SelectStrategyPass
     : mlir::kiln::impl::SelectStrategyBase<SelectStrategyPass> {
   using SelectStrategyBase::SelectStrategyBase;
@@ -88,8 +141,11 @@ struct SelectStrategyPass
     // selectContraction may split an op (erasing it), so it comes last;
     // the kinds are disjoint (elementwise ops have no reduction).
     for (linalg::LinalgOp op : ops) {
-      if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
+      if (auto dw =
+              dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
         selectDepthwise(dw);
+      else if (op->hasAttr(mlir::kiln::kConvWindowAttr))
+        selectDirectConv(op);
       else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
                generic && generic.getNumReductionLoops() == 0)
         selectElementwise(generic);
@@ -105,24 +161,78 @@ struct SelectStrategyPass
   /// convolution of vector FMAs (8 pixels x 2 vectors = 16 accumulators).
   void selectDepthwise(linalg::DepthwiseConv2DNhwcHwcOp op) {
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
-        !llvm::all_of(op->getOperandTypes(), [](Type t) {
-          return getElementTypeOrSelf(t).isF32();
-        }))
+        !llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
       return;
     // Loops: n, oh, ow, c, kh, kw.
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     int64_t lanes = vectorBits / 32, ow = bounds[2], c = bounds[3];
     if (c % lanes != 0)
       return;
-    int64_t channels = c % (2 * lanes) == 0 && vectorRegisters >= 32
-                           ? 2 * lanes
-                           : lanes;
+    int64_t channels =
+        c % (2 * lanes) == 0 && vectorRegisters >= 32 ? 2 * lanes : lanes;
     int64_t pixels = largestDividingMultiple(ow, 1, 8);
+    // Few rows (7 x 7 maps at batch 1): the channels are split too.
+    SmallVector<int64_t> tasks = {1, 1, 0, c, 0, 0};
+    spreadTasks(bounds, tasks, {{3, channels}}, product(bounds));
+    if (tasks[3] == c)
+      tasks[3] = 0;
     Builder b(op.getContext());
     op->setAttr(mlir::kiln::kTilingAttr,
-                b.getArrayAttr({b.getDenseI64ArrayAttr({1, 1, 0, 0, 0, 0}),
-                                b.getDenseI64ArrayAttr(
-                                    {1, 1, pixels, channels, 1, 0})}));
+                b.getArrayAttr(
+                    {b.getDenseI64ArrayAttr(tasks),
+                     b.getDenseI64ArrayAttr({1, 1, pixels, channels, 1, 0})}));
+  }
+
+  /// Direct convolutions (kiln-cpu-pack-weights; loops n, f1, oh, ow, f0,
+  /// kh, kw, c): a parallel task per block of panels and of output rows
+  /// (about 64 pixels, so that each slice of a panel serves many); a slice
+  /// of the input channels small enough that its filter panel (KH * KW *
+  /// slice rows of nr) stays in L1; and a register tile of mr pixels of a
+  /// row by one whole panel, stepping one (kh, kw, c) at a time, so the
+  /// accumulators stay in registers across the window. A row that no good
+  /// tile divides is split like a matmul's M.
+  void selectDirectConv(linalg::LinalgOp op) {
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    if (bounds.size() != 8 || ShapedType::isDynamicShape(bounds))
+      return;
+    int64_t lanes = vectorBits / 32;
+    int64_t panels = bounds[1], oh = bounds[2], ow = bounds[3], nr = bounds[4];
+    int64_t window = bounds[5] * bounds[6];
+    RegisterTile reg = chooseRegisterTile(ow, nr, lanes, vectorRegisters,
+                                          /*wholeN=*/true, /*dividingM=*/true);
+    RegisterTile any = chooseRegisterTile(ow, nr, lanes, vectorRegisters,
+                                          /*wholeN=*/true, /*dividingM=*/false);
+    if (any.mr == 0)
+      return;
+    if (worthSplitting(any, reg, ow, lanes)) {
+      IRRewriter rewriter(op.getContext());
+      rewriter.setInsertionPoint(op);
+      Attribute window = op->getAttr(mlir::kiln::kConvWindowAttr);
+      auto [head, tail] = linalg::splitOp(
+          rewriter, cast<TilingInterface>(op.getOperation()), /*dimension=*/3,
+          rewriter.getIndexAttr(ow / any.mr * any.mr));
+      for (TilingInterface part : {head, tail})
+        if (part) {
+          part->setAttr(mlir::kiln::kConvWindowAttr, window);
+          selectDirectConv(cast<linalg::LinalgOp>(part.getOperation()));
+        }
+      return;
+    }
+    int64_t rows =
+        largestDividingMultiple(oh, 1, std::max<int64_t>(1, 64 / ow));
+    int64_t slice = largestDividingMultiple(bounds[7], 1,
+                                            std::max<int64_t>(1, 256 / window));
+    int64_t panelBlock =
+        largestDividingMultiple(panels, 1, std::max<int64_t>(1, 256 / nr));
+    SmallVector<int64_t> tasks = {1, panelBlock, rows, 0, 0, 0, 0, 0};
+    spreadTasks(bounds, tasks, {{1, 1}, {2, 1}}, product(bounds));
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr(
+                    {b.getDenseI64ArrayAttr(tasks),
+                     b.getDenseI64ArrayAttr({0, 0, 0, 0, 0, 0, 0, slice}),
+                     b.getDenseI64ArrayAttr({1, 1, 1, reg.mr, 0, 1, 1, 1})}));
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in
@@ -135,9 +245,8 @@ struct SelectStrategyPass
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape() || loops == 0 ||
         op.getNumReductionLoops() != 0 || op.hasIndexSemantics())
       return;
-    if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
-          return getElementTypeOrSelf(t).isF32();
-        }))
+    if (!llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
       return;
     for (OpOperand &operand : op->getOpOperands()) {
       AffineMap map = op.getMatchingIndexingMap(&operand);
@@ -180,12 +289,12 @@ struct SelectStrategyPass
   /// panels packed contiguously (kiln-cpu-pack-weights): the register tile
   /// then spans one whole panel.
   void selectContraction(linalg::LinalgOp op) {
-    if (!linalg::isaContractionOpInterface(op) || !op.hasPureTensorSemantics() ||
-        op.hasDynamicShape() || op->getNumResults() != 1)
+    if (!linalg::isaContractionOpInterface(op) ||
+        !op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        op->getNumResults() != 1)
       return;
-    if (!llvm::all_of(op->getOperandTypes(), [](Type t) {
-          return getElementTypeOrSelf(t).isF32();
-        }))
+    if (!llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
       return;
     FailureOr<linalg::ContractionDimensions> dims =
         linalg::inferContractionDims(op);
@@ -244,13 +353,12 @@ struct SelectStrategyPass
     // the rest (fewer rows than one tile) as an op of its own.
     RegisterTile any = chooseRegisterTile(m, n, lanes, vectorRegisters, panel,
                                           /*dividingM=*/false);
-    if (tileScore(any, lanes) > tileScore(reg, lanes) && m % any.mr != 0 &&
-        m / any.mr >= 1) {
+    if (worthSplitting(any, reg, m, lanes)) {
       IRRewriter rewriter(op.getContext());
       rewriter.setInsertionPoint(op);
-      auto [head, tail] = linalg::splitOp(
-          rewriter, cast<TilingInterface>(op.getOperation()), mDim,
-          rewriter.getIndexAttr(m / any.mr * any.mr));
+      auto [head, tail] =
+          linalg::splitOp(rewriter, cast<TilingInterface>(op.getOperation()),
+                          mDim, rewriter.getIndexAttr(m / any.mr * any.mr));
       if (head)
         selectContraction(cast<linalg::LinalgOp>(head.getOperation()));
       if (tail)
@@ -278,6 +386,12 @@ struct SelectStrategyPass
       cache[*nInner] = largestDividingMultiple(n, reg.nr, 256);
       registers[*nInner] = reg.nr;
     }
+    // Enough tasks for the threads: shrink the column block, then the row
+    // block, while there are fewer than kMinTasks.
+    unsigned columns = panel ? *nOuter : *nInner;
+    int64_t columnStep = panel ? 1 : reg.nr;
+    spreadTasks(bounds, cache, {{columns, columnStep}, {mDim, reg.mr}},
+                product(bounds));
     reduction[kDim] = largestDividingMultiple(k, 1, 256);
     registers[mDim] = reg.mr;
     registers[kDim] = 1;

@@ -4,6 +4,7 @@
 // pass can compute them inside the contraction's tiles. Assumes linalg on
 // tensors after kiln-cpu-conv-to-matmul and kiln-cpu-pack-weights.
 #include "passes/fusion/Passes.h"
+#include "passes/tiling/Passes.h"
 
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -23,10 +24,12 @@ bool isReshape(Operation *op) {
   return isa_and_present<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
 }
 
+/// A contraction, or a direct convolution (kiln-cpu-pack-weights).
 bool isContraction(Operation *op) {
   auto linalgOp = dyn_cast_if_present<linalg::LinalgOp>(op);
   return linalgOp && linalgOp.getNumReductionLoops() > 0 &&
-         linalg::isaContractionOpInterface(linalgOp);
+         (linalg::isaContractionOpInterface(linalgOp) ||
+          op->hasAttr(mlir::kiln::kConvWindowAttr));
 }
 
 /// A generic with only parallel loops: reshapes move through it freely.

@@ -17,6 +17,12 @@ namespace mlir::kiln {
 /// level, outermost first; the last level is vectorized.
 constexpr llvm::StringLiteral kTilingAttr = "kiln.tiling";
 
+/// Marks a linalg.generic as a direct 2-D convolution (kiln-cpu-pack-weights
+/// builds them): loops (n, f1, oh, ow, f0, kh, kw, c) over an NHWC input, a
+/// [F1, KH, KW, C, F0] packed filter and an [N, OH, OW, F1, F0] output. The
+/// value is `array<i64: stride_h, stride_w, dilation_h, dilation_w>`.
+constexpr llvm::StringLiteral kConvWindowAttr = "kiln.conv_window";
+
 #define GEN_PASS_DECL
 #include "passes/tiling/Passes.h.inc"
 

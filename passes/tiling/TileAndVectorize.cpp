@@ -29,6 +29,9 @@ namespace {
 /// Marks the innermost tile of a kiln.tiling op for vectorization.
 constexpr llvm::StringLiteral kVectorizeAttr = "kiln.vectorize";
 
+FailureOr<linalg::LinalgOp> convTileAsMatmul(PatternRewriter &rewriter,
+                                             linalg::LinalgOp op);
+
 /// Vectorizes the marked tiles (static shapes by construction);
 /// contractions become vector.contract directly.
 struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
@@ -47,6 +50,15 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
       if (failed(conv1d))
         return rewriter.notifyMatchFailure(op, "depthwise tile is not 1 row");
       op = cast<linalg::LinalgOp>(conv1d->getOperation());
+    }
+    // A direct convolution's register tile (mr pixels of a row, one
+    // panel, one window position and channel) reads its pixels through a
+    // strided view, so that it vectorizes as a contraction.
+    if (op->hasAttr(mlir::kiln::kConvWindowAttr)) {
+      FailureOr<linalg::LinalgOp> matmul = convTileAsMatmul(rewriter, op);
+      if (failed(matmul))
+        return rewriter.notifyMatchFailure(op, "not a register tile");
+      op = *matmul;
     }
     FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
         rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
@@ -96,6 +108,51 @@ SmallVector<int64_t> vectorLevel(ArrayRef<int64_t> shape,
   SmallVector<int64_t> level(shape.size(), 1);
   level.back() = std::gcd(sizes.back(), shape.back());
   return level;
+}
+
+/// The register tile `op` of a direct convolution (all loops 1 except ow
+/// (mr) and f0 (nr)) rewritten as a contraction over the same loops whose
+/// input is read through a strided slice of the mr pixels, indexed
+/// (n, oh, ow, c): every indexing map is then a projected permutation, and
+/// the tile vectorizes like a packed matmul's ([mr, 1] x [1, nr]).
+FailureOr<linalg::LinalgOp> convTileAsMatmul(PatternRewriter &rewriter,
+                                             linalg::LinalgOp op) {
+  auto window =
+      op->getAttrOfType<DenseI64ArrayAttr>(mlir::kiln::kConvWindowAttr);
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  if (!window || window.size() != 4 || bounds.size() != 8 ||
+      op->getNumResults() != 1)
+    return failure();
+  int64_t mr = bounds[3];
+  for (int64_t d : {0, 1, 2, 5, 6, 7})
+    if (bounds[d] != 1)
+      return failure();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  auto index = [&](int64_t v) { return rewriter.getIndexAttr(v); };
+  SmallVector<OpFoldResult> offsets(4, index(0)),
+      sizes = {index(1), index(1), index(mr), index(1)},
+      strides = {index(1), index(1), index(window[1]), index(1)};
+  Value pixels = tensor::ExtractSliceOp::create(
+      rewriter, loc,
+      RankedTensorType::get({1, 1, mr, 1}, rewriter.getF32Type()),
+      op.getDpsInputOperand(0)->get(), offsets, sizes, strides);
+  AffineExpr n, oh = getAffineDimExpr(2, ctx), ow = getAffineDimExpr(3, ctx),
+                c = getAffineDimExpr(7, ctx);
+  bindDims(ctx, n);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(8, 0, {n, oh, ow, c}, ctx),
+      op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0))};
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, op->getResultTypes(),
+      ValueRange{pixels, op.getDpsInputOperand(1)->get()},
+      ValueRange{op.getDpsInitOperand(0)->get()}, maps,
+      op.getIteratorTypesArray());
+  rewriter.cloneRegionBefore(op->getRegion(0), generic.getRegion(),
+                             generic.getRegion().end());
+  rewriter.replaceOp(op, generic->getResults());
+  return cast<linalg::LinalgOp>(generic.getOperation());
 }
 
 struct TileAndVectorizePass
@@ -327,7 +384,7 @@ struct TileAndVectorizePass
     Operation *tiledRoot = takeRole(ops, kRoot);
     Operation *tiledConsumer = takeRole(ops, kConsumer);
     Operation *tiledInit = takeRole(ops, kInit);
-    for (Operation *op : {tiledOp, rootRaw, init}) {
+    for (Operation *op : {consumer ? tiledOp : nullptr, rootRaw, init}) {
       if (op && op->use_empty())
         rewriter.eraseOp(op);
       else if (op)

@@ -4,10 +4,12 @@
 // AVX2: 6x16 register tiles (12 accumulators of 8 lanes, 2 vectors of B
 // and a broadcast of A: 15 of 16 registers), output blocks of at most
 // 64x256, 256-deep reduction slices; AVX-512: 6x64 (24 + 4 + 1 of 32).
+// 2 x 4 blocks of 60x256 would be 8 tasks, fewer than the 16 the threads
+// should get: the columns are halved to 128.
 // CHECK-LABEL: func.func @matmul
-// CHECK: linalg.matmul {kiln.tiling = [array<i64: 60, 256, 0>, array<i64: 0, 0, 256>, array<i64: 6, 16, 1>]}
+// CHECK: linalg.matmul {kiln.tiling = [array<i64: 60, 128, 0>, array<i64: 0, 0, 256>, array<i64: 6, 16, 1>]}
 // AVX512-LABEL: func.func @matmul
-// AVX512: linalg.matmul {kiln.tiling = [array<i64: 60, 256, 0>, array<i64: 0, 0, 256>, array<i64: 6, 64, 1>]}
+// AVX512: linalg.matmul {kiln.tiling = [array<i64: 60, 128, 0>, array<i64: 0, 0, 256>, array<i64: 6, 64, 1>]}
 func.func @matmul(%a: tensor<120x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<120x1024xf32>) -> tensor<120x1024xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<120x512xf32>, tensor<512x1024xf32>) outs(%c : tensor<120x1024xf32>) -> tensor<120x1024xf32>
   return %0 : tensor<120x1024xf32>
@@ -218,4 +220,33 @@ func.func @depthwise(%x: tensor<1x18x18x32xf32>, %w: tensor<3x3x32xf32>, %o: ten
   %r = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%x, %w : tensor<1x18x18x32xf32>, tensor<3x3x32xf32>) outs(%o : tensor<1x16x16x32xf32>) -> tensor<1x16x16x32xf32>
   return %r : tensor<1x16x16x32xf32>
+}
+
+// -----
+
+// A direct convolution (loops n, f1, oh, ow, f0, kh, kw, c): tasks of
+// 2 panels x 4 output rows (64 pixels) would be only 4, so they shrink to
+// one panel by 2 rows (16 tasks); an input-channel slice of 28
+// (28 x 9 window positions of the filter panel fit L1), and register tiles
+// of one panel by 4 pixels (AVX2: 2 ymm per panel, 16 registers; 6 pixels
+// would not divide the row of 16 and gain too little to split it) or by
+// 8 pixels (AVX-512: one zmm per panel).
+#x = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (n, oh + kh, ow + kw, c)>
+#w = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (f1, kh, kw, c, f0)>
+#y = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (n, oh, ow, f1, f0)>
+// CHECK-LABEL: func.func @direct_conv
+// CHECK:         kiln.tiling = [array<i64: 1, 1, 2, 0, 0, 0, 0, 0>, array<i64: 0, 0, 0, 0, 0, 0, 0, 28>, array<i64: 1, 1, 1, 4, 0, 1, 1, 1>]
+// AVX512-LABEL: func.func @direct_conv
+// AVX512:         kiln.tiling = [array<i64: 1, 1, 2, 0, 0, 0, 0, 0>, array<i64: 0, 0, 0, 0, 0, 0, 0, 28>, array<i64: 1, 1, 1, 8, 0, 1, 1, 1>]
+func.func @direct_conv(%x: tensor<1x18x18x56xf32>, %w: tensor<2x3x3x56x16xf32>, %o: tensor<1x16x16x2x16xf32>) -> tensor<1x16x16x2x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x18x18x56xf32>, tensor<2x3x3x56x16xf32>) outs(%o : tensor<1x16x16x2x16xf32>)
+      attrs = {kiln.conv_window = array<i64: 1, 1, 1, 1>} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x16x16x2x16xf32>
+  return %0 : tensor<1x16x16x2x16xf32>
 }

@@ -162,3 +162,35 @@ func.func @fill_matmul(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x
       ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
   return %mm : tensor<64x32xf32>
 }
+
+// -----
+
+// A direct convolution's register tile (4 pixels of a row by one panel of
+// 16, one window position and channel per step) reads its pixels through
+// a stride-2 slice and becomes a contraction whose accumulator is carried
+// in registers across the window and channel loops.
+#x = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (n, oh * 2 + kh, ow * 2 + kw, c)>
+#w = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (f1, kh, kw, c, f0)>
+#y = affine_map<(n, f1, oh, ow, f0, kh, kw, c) -> (n, oh, ow, f1, f0)>
+// CHECK-LABEL: func.func @direct_conv
+// CHECK:         scf.forall
+// CHECK:           %[[ACC:.+]] = vector.transfer_read {{.*}} vector<1x1x4x1x16xf32>
+// CHECK:           scf.for {{.*}} iter_args({{.*}} = %[[ACC]])
+// CHECK:             scf.for
+// CHECK:               scf.for
+// CHECK:                 tensor.extract_slice {{.*}} [1, 1, 4, 1] [1, 1, 2, 1] : tensor<{{.*}}> to tensor<1x1x4x1xf32>
+// CHECK:                 vector.contract
+// CHECK-NOT:     linalg.generic
+func.func @direct_conv(%x: tensor<1x9x9x3xf32>, %w: tensor<1x3x3x3x16xf32>, %o: tensor<1x4x4x1x16xf32>) -> tensor<1x4x4x1x16xf32> {
+  %0 = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : tensor<1x9x9x3xf32>, tensor<1x3x3x3x16xf32>) outs(%o : tensor<1x4x4x1x16xf32>)
+      attrs = {kiln.conv_window = array<i64: 2, 2, 1, 1>,
+               kiln.tiling = [array<i64: 1, 1, 1, 0, 0, 0, 0, 0>, array<i64: 1, 1, 1, 4, 0, 1, 1, 1>]} {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x4x1x16xf32>
+  return %0 : tensor<1x4x4x1x16xf32>
+}
