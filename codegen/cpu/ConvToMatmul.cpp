@@ -29,11 +29,29 @@ bool eligible(linalg::LinalgOp op) {
                       [](Type t) { return getElementTypeOrSelf(t).isF32(); });
 }
 
+/// `v` is padded: its only use, maybe through one elementwise generic
+/// (the activation), is a tensor.pad.
+bool feedsPad(Value v) {
+  for (int hops = 0; hops < 2 && v.hasOneUse(); ++hops) {
+    Operation *user = *v.getUsers().begin();
+    if (isa<tensor::PadOp>(user))
+      return true;
+    auto generic = dyn_cast<linalg::GenericOp>(user);
+    if (!generic || generic.getNumReductionLoops() != 0 ||
+        generic->getNumResults() != 1)
+      return false;
+    v = generic->getResult(0);
+  }
+  return false;
+}
+
 /// NHWC convolutions with a window or a stride and a constant filter are
 /// left to kiln-cpu-pack-weights, which makes them direct convolutions
 /// that read the input in place: im2col would copy each input pixel
 /// KH * KW / stride^2 times. 1x1 stride-1 convolutions stay matmuls (their
-/// input already is A).
+/// input already is A), unless their output is padded for the next
+/// convolution: a direct convolution's output keeps its rows, so it can
+/// be written straight into the padded buffer (kiln-memory-pad-in-place).
 bool direct(linalg::LinalgOp op) {
   auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
   if (!conv || !mlir::kiln::packableWeights(conv.getInputs()[1]))
@@ -42,7 +60,8 @@ bool direct(linalg::LinalgOp op) {
       cast<RankedTensorType>(conv.getInputs()[1].getType()).getShape();
   return ws[0] * ws[1] != 1 ||
          llvm::any_of(conv.getStrides().getValues<int64_t>(),
-                      [](int64_t s) { return s != 1; });
+                      [](int64_t s) { return s != 1; }) ||
+         feedsPad(conv.getResult(0));
 }
 
 /// A copy of `source` into `resultType` through a generic whose input map is

@@ -3,6 +3,7 @@
 // into panels of nr contiguous columns, so the micro-kernel streams B
 // sequentially instead of striding across rows.
 #include "codegen/cpu/Passes.h"
+#include "codegen/cpu/RegisterTile.h"
 #include "passes/common/ResourceBlobs.h"
 #include "passes/tiling/Passes.h"
 
@@ -158,6 +159,29 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     return std::min<int64_t>(widest, llvm::divideCeil(n, lanes)) * lanes;
   }
 
+  /// A direct convolution's panel width: the whole number of vectors
+  /// (4, 2 or 1) dividing F whose register tile, mr pixels dividing the
+  /// row of `ow`, does the most FMAs per load: 4 vectors by 4 pixels for
+  /// rows of 56, 2 vectors by 7 pixels for rows of 14 or 7. panelWidth
+  /// when no width divides F.
+  int64_t convPanelWidth(int64_t ow, int64_t f) const {
+    int64_t lanes = vectorBits / 32, best = 0;
+    double bestScore = 0;
+    for (int64_t v : {4, 2, 1}) {
+      if (f % (v * lanes) != 0)
+        continue;
+      mlir::kiln::RegisterTile tile = mlir::kiln::chooseRegisterTile(
+          ow, v * lanes, lanes, vectorRegisters, /*wholeN=*/true,
+          /*dividingM=*/true);
+      double score = mlir::kiln::tileScore(tile, lanes);
+      if (score > bestScore) {
+        bestScore = score;
+        best = v * lanes;
+      }
+    }
+    return best ? best : panelWidth(ow, f);
+  }
+
   void pack(linalg::MatmulOp op) {
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
         op.hasUserDefinedMaps())
@@ -243,7 +267,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     ArrayRef<int64_t> ws = cast<RankedTensorType>(w.getType()).getShape();
     auto outType = cast<RankedTensorType>(op.getOutputs()[0].getType());
     int64_t kh = ws[0], kw = ws[1], c = ws[2], f = ws[3];
-    int64_t nr = panelWidth(outType.getDimSize(2), f);
+    int64_t nr = convPanelWidth(outType.getDimSize(2), f);
     if (kh * kw * c == 0 || f == 0)
       return;
     noteReplaced(w);

@@ -2,6 +2,7 @@
 // a given vector width and register count. Only the choice lives here; the
 // tiling itself is passes/tiling.
 #include "codegen/cpu/Passes.h"
+#include "codegen/cpu/RegisterTile.h"
 #include "passes/tiling/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -18,6 +19,9 @@ namespace mlir::kiln {
 } // namespace mlir::kiln
 
 using namespace mlir;
+using mlir::kiln::chooseRegisterTile;
+using mlir::kiln::RegisterTile;
+using mlir::kiln::tileScore;
 
 namespace {
 
@@ -29,47 +33,6 @@ int64_t largestDividingMultiple(int64_t size, int64_t step, int64_t limit) {
     if (size % t == 0)
       best = t;
   return best;
-}
-
-/// Register tile of a matmul: mr rows of the output times nr columns (a
-/// multiple of the vector length), one reduction step at a time. The
-/// mr * nr / lanes accumulators plus one row of B and one broadcast must
-/// fit the registers; among the tiles that divide M and N, the one with the
-/// most FMAs per load (mr * v / (mr + v)) wins.
-struct RegisterTile {
-  int64_t mr = 0, nr = 0;
-};
-
-/// With `wholeN`, the tile spans all of `n` (a packed panel). With
-/// `dividingM`, mr divides `m`; otherwise mr is only at most `m` (the rows
-/// left over are peeled into an op of their own).
-RegisterTile chooseRegisterTile(int64_t m, int64_t n, int64_t lanes,
-                                int64_t registers, bool wholeN,
-                                bool dividingM) {
-  RegisterTile best;
-  double bestScore = 0;
-  // Whole numbers of vectors per row, as powers of two: LLVM splits a
-  // 3-vector row into a shuffled mess instead of three registers.
-  for (int64_t v : {1, 2, 4}) {
-    if (n % (v * lanes) != 0 || (wholeN && n != v * lanes))
-      continue;
-    for (int64_t mr = 1; mr <= std::min<int64_t>(8, m); ++mr) {
-      // mr * v accumulators, v vectors of B and one broadcast of A.
-      if ((dividingM && m % mr != 0) || mr * v + v + 1 > registers)
-        continue;
-      double score = double(mr * v) / double(mr + v);
-      if (score > bestScore) {
-        bestScore = score;
-        best = {mr, v * lanes};
-      }
-    }
-  }
-  return best;
-}
-
-double tileScore(RegisterTile t, int64_t lanes) {
-  int64_t v = t.nr / lanes;
-  return t.mr ? double(t.mr * v) / double(t.mr + v) : 0.0;
 }
 
 /// Whether a register tile that does not divide the rows is worth

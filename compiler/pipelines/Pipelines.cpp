@@ -124,7 +124,10 @@ static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   // The model function takes caller buffers in destination-passing style,
   // so results are computed straight into the caller's outputs.
   pm.addPass(mlir::kiln::createRewriteEntry());
-  // tensor.empty feeding a destination becomes a slice of it: no temporary.
+  // Padded tensors are computed straight into the padded buffer ...
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPadInPlace());
+  // ... and tensor.empty feeding a destination becomes a slice of it: no
+  // temporary.
   pm.addPass(bufferization::createEmptyTensorEliminationPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -21,6 +21,28 @@ def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
                            "::mlir::memref::MemRefDialect"];
 }
 
+def PadInPlace : Pass<"kiln-memory-pad-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Compute a padded tensor's interior in place in the padded buffer";
+  let description = [{
+    Input: tensors before one-shot bufferization. A `tensor.pad` (static,
+    constant padding value) of a value an `scf.forall` computes into a
+    `tensor.empty`, possibly through `tensor.collapse_shape`s
+    (kiln's direct convolutions write [N, H, W, F1, nr]).
+    Output: the padded buffer is created before the loop; only its border
+    is filled (one `linalg.fill` per padded side, on a slice of it); the
+    loop's destination is the interior slice of it (expanded back through
+    the reshapes); the pad becomes the `tensor.insert_slice` of the
+    interior into that buffer, which bufferizes to a copy onto itself that
+    folds away. Upstream bufferizes a pad as a fill of the whole buffer
+    plus a copy of the interior: two extra passes over the tensor (the
+    input of every depthwise convolution in MobileNetV2). Other pads are
+    left alone.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def LowerCopies : Pass<"kiln-memory-lower-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn memref.copy into vector loops or linalg.copy loops";
   let description = [{

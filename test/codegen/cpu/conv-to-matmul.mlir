@@ -147,3 +147,32 @@ func.func @direct_left(%x: tensor<1x6x6x2xf32>, %o: tensor<1x4x4x8xf32>) -> tens
       ins(%x, %w : tensor<1x6x6x2xf32>, tensor<3x3x2x8xf32>) outs(%o : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
   return %0 : tensor<1x4x4x8xf32>
 }
+
+// -----
+
+// A 1x1 convolution whose output is padded (for a depthwise convolution
+// next) also stays a convolution: as a direct convolution its rows land
+// in the padded buffer in place. Unpadded, the same convolution is a
+// matmul.
+// CHECK-LABEL: func.func @pointwise_padded
+// CHECK:         linalg.conv_2d_nhwc_hwcf
+// CHECK:         tensor.pad
+// CHECK-LABEL: func.func @pointwise_unpadded
+// CHECK:         linalg.matmul
+func.func @pointwise_padded(%x: tensor<1x4x4x2xf32>, %o: tensor<1x4x4x8xf32>) -> tensor<1x6x6x8xf32> {
+  %w = arith.constant dense<[[[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]]]]> : tensor<1x1x2x8xf32>
+  %cst = arith.constant 0.0 : f32
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x4x4x2xf32>, tensor<1x1x2x8xf32>) outs(%o : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %p = tensor.pad %0 low[0, 1, 1, 0] high[0, 1, 1, 0] {
+  ^bb0(%a: index, %b: index, %d: index, %f: index):
+    tensor.yield %cst : f32
+  } : tensor<1x4x4x8xf32> to tensor<1x6x6x8xf32>
+  return %p : tensor<1x6x6x8xf32>
+}
+func.func @pointwise_unpadded(%x: tensor<1x4x4x2xf32>, %o: tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32> {
+  %w = arith.constant dense<[[[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0]]]]> : tensor<1x1x2x8xf32>
+  %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x4x4x2xf32>, tensor<1x1x2x8xf32>) outs(%o : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  return %0 : tensor<1x4x4x8xf32>
+}

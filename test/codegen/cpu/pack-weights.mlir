@@ -82,7 +82,8 @@ func.func @conv_filter(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf
 
 // A 2x2 stride-2 NHWC convolution with a constant filter W [2, 2, 1, 16]
 // holding 0..63 becomes a direct convolution: the filter packed in panels
-// of nr = 8 output channels, Wp[f1][i][j][c][f0] = W[i][j][c][8 * f1 + f0]
+// of nr = 8 output channels (two vectors: a 6-pixel register tile divides
+// the rows of 6; four vectors would allow only 2 pixels), Wp[f1][i][j][c][f0] = W[i][j][c][8 * f1 + f0]
 // (the first panel starts 0..7 then 16..23, the second 8..15), loops
 // (n, f1, oh, ow, f0, kh, kw, c), the input read at (oh * 2 + kh,
 // ow * 2 + kw), and the output viewed as [N, OH, OW, 2, 8].
@@ -94,14 +95,14 @@ func.func @conv_filter(%a: tensor<3x2xf32>, %c: tensor<3x4xf32>) -> tensor<3x4xf
 // CHECK:         %[[WP:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}[0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00]], {{\[}}[1.600000e+01,
 // CHECK-SAME:      {{\[}}[8.000000e+00, 9.000000e+00,
 // CHECK-SAME:      : tensor<2x2x2x1x8xf32>
-// CHECK:         %[[INIT:.+]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 4, 4, 2, 8] : tensor<1x4x4x16xf32> into tensor<1x4x4x2x8xf32>
+// CHECK:         %[[INIT:.+]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1], [2], [3, 4]] output_shape [1, 6, 6, 2, 8] : tensor<1x6x6x16xf32> into tensor<1x6x6x2x8xf32>
 // CHECK:         %[[R:.+]] = linalg.generic {indexing_maps = [#[[$X]], #[[$W]], #[[$Y]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
-// CHECK-SAME:        ins(%arg0, %[[WP]] : tensor<1x8x8x1xf32>, tensor<2x2x2x1x8xf32>) outs(%[[INIT]] : tensor<1x4x4x2x8xf32>)
+// CHECK-SAME:        ins(%arg0, %[[WP]] : tensor<1x12x12x1xf32>, tensor<2x2x2x1x8xf32>) outs(%[[INIT]] : tensor<1x6x6x2x8xf32>)
 // CHECK-SAME:        kiln.conv_window = array<i64: 2, 2, 1, 1>
-// CHECK:         tensor.collapse_shape %[[R]] {{\[}}[0], [1], [2], [3, 4]] : tensor<1x4x4x2x8xf32> into tensor<1x4x4x16xf32>
-func.func @direct_conv(%x: tensor<1x8x8x1xf32>, %o: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+// CHECK:         tensor.collapse_shape %[[R]] {{\[}}[0], [1], [2], [3, 4]] : tensor<1x6x6x2x8xf32> into tensor<1x6x6x16xf32>
+func.func @direct_conv(%x: tensor<1x12x12x1xf32>, %o: tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32> {
   %w = arith.constant dense<[[[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0]], [[16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0]]], [[[32.0, 33.0, 34.0, 35.0, 36.0, 37.0, 38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0, 46.0, 47.0]], [[48.0, 49.0, 50.0, 51.0, 52.0, 53.0, 54.0, 55.0, 56.0, 57.0, 58.0, 59.0, 60.0, 61.0, 62.0, 63.0]]]]> : tensor<2x2x1x16xf32>
   %0 = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
-      ins(%x, %w : tensor<1x8x8x1xf32>, tensor<2x2x1x16xf32>) outs(%o : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
-  return %0 : tensor<1x4x4x16xf32>
+      ins(%x, %w : tensor<1x12x12x1xf32>, tensor<2x2x1x16xf32>) outs(%o : tensor<1x6x6x16xf32>) -> tensor<1x6x6x16xf32>
+  return %0 : tensor<1x6x6x16xf32>
 }
