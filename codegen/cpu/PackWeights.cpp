@@ -143,43 +143,33 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
   /// Counts the ops naming each weight blob during runOnOperation.
   mlir::kiln::BlobReleaser *releaser = nullptr;
 
-  /// Panel width: two vectors (four when A has fewer rows than a register
-  /// tile would use, so a 1-row tile still has enough accumulators, and
-  /// when 32 registers hold 256-bit vectors: a 6 x 4-vector register tile
-  /// then does 2.4 FMAs per load instead of 1.6),
-  /// narrowed until it divides N; when no width divides N, the last panel
-  /// is padded with zero columns.
-  int64_t panelWidth(int64_t m, int64_t n) const {
-    int64_t lanes = vectorBits / 32;
-    int64_t widest =
-        m < 4 || (vectorRegisters >= 32 && vectorBits == 256) ? 4 : 2;
-    for (int64_t v = widest; v >= 1; v /= 2)
-      if (n % (v * lanes) == 0)
-        return v * lanes;
-    return std::min<int64_t>(widest, llvm::divideCeil(n, lanes)) * lanes;
-  }
-
-  /// A direct convolution's panel width: the whole number of vectors
-  /// (4, 2 or 1) dividing F whose register tile, mr pixels dividing the
-  /// row of `ow`, does the most FMAs per load: 4 vectors by 4 pixels for
-  /// rows of 56, 2 vectors by 7 pixels for rows of 14 or 7. panelWidth
-  /// when no width divides F.
-  int64_t convPanelWidth(int64_t ow, int64_t f) const {
-    int64_t lanes = vectorBits / 32, best = 0;
+  /// Panel width for an output of `rows` rows (matmul M, or the pixels of
+  /// a convolution's output row) by `n` columns: the whole number of
+  /// vectors (4, 2 or 1) whose register tile (chooseRegisterTile, rows
+  /// dividing `rows`) does the most useful FMAs per load, counting the
+  /// zero columns a panel that does not divide N pads with as waste. So:
+  /// 6 rows x 4 vectors where 32 registers hold 256-bit vectors; 2 vectors
+  /// by 7 pixels for a convolution's rows of 14 or 7; 4 vectors for a
+  /// single row; and N = 24 padded to one 4-vector panel rather than
+  /// three 1-vector ones.
+  int64_t panelWidth(int64_t rows, int64_t n) const {
+    int64_t lanes = vectorBits / 32, best = lanes;
     double bestScore = 0;
     for (int64_t v : {4, 2, 1}) {
-      if (f % (v * lanes) != 0)
-        continue;
+      int64_t nr = v * lanes;
+      if (v > 1 && nr >= 2 * n)
+        continue; // more than half the panel would be padding
       mlir::kiln::RegisterTile tile = mlir::kiln::chooseRegisterTile(
-          ow, v * lanes, lanes, vectorRegisters, /*wholeN=*/true,
+          rows, nr, lanes, vectorRegisters, /*wholeN=*/true,
           /*dividingM=*/true);
-      double score = mlir::kiln::tileScore(tile, lanes);
-      if (score > bestScore) {
+      double useful = double(n) / double(llvm::divideCeil(n, nr) * nr);
+      double score = mlir::kiln::tileScore(tile, lanes) * useful;
+      if (score > bestScore + 1e-9) {
         bestScore = score;
-        best = v * lanes;
+        best = nr;
       }
     }
-    return best ? best : panelWidth(ow, f);
+    return best;
   }
 
   void pack(linalg::MatmulOp op) {
@@ -267,7 +257,7 @@ struct PackWeightsPass : mlir::kiln::impl::PackWeightsBase<PackWeightsPass> {
     ArrayRef<int64_t> ws = cast<RankedTensorType>(w.getType()).getShape();
     auto outType = cast<RankedTensorType>(op.getOutputs()[0].getType());
     int64_t kh = ws[0], kw = ws[1], c = ws[2], f = ws[3];
-    int64_t nr = convPanelWidth(outType.getDimSize(2), f);
+    int64_t nr = panelWidth(outType.getDimSize(2), f);
     if (kh * kw * c == 0 || f == 0)
       return;
     noteReplaced(w);

@@ -1,18 +1,20 @@
 // RUN: kiln-opt %s --split-input-file --pass-pipeline='builtin.module(kiln-cpu-pack-weights{vector-bits=128})' | FileCheck %s
 
-// B (K = 2, N = 16) holds 0..31 row-major; panels of nr = 8 columns:
+// B (K = 2, N = 16) holds 0..31 row-major; panels of nr = 8 columns (two
+// vectors: A's 6 rows take a 6-row register tile, which 4-vector panels
+// would not leave registers for):
 // Bp[n1][k][n0] = B[k][8 * n1 + n0].
 // CHECK-LABEL: func.func @constant_b
 // CHECK:         %[[BP:.+]] = arith.constant dense<{{\[}}{{\[}}{{\[}}0.000000e+00, 1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 7.000000e+00], {{\[}}1.600000e+01, 1.700000e+01, 1.800000e+01, 1.900000e+01, 2.000000e+01, 2.100000e+01, 2.200000e+01, 2.300000e+01]], {{\[}}{{\[}}8.000000e+00, 9.000000e+00, 1.000000e+01, 1.100000e+01, 1.200000e+01, 1.300000e+01, 1.400000e+01, 1.500000e+01], {{\[}}2.400000e+01, 2.500000e+01, 2.600000e+01, 2.700000e+01, 2.800000e+01, 2.900000e+01, 3.000000e+01, 3.100000e+01]]]> : tensor<2x2x8xf32>
-// CHECK:         %[[INIT:.+]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [4, 2, 8] : tensor<4x16xf32> into tensor<4x2x8xf32>
+// CHECK:         %[[INIT:.+]] = tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [6, 2, 8] : tensor<6x16xf32> into tensor<6x2x8xf32>
 // CHECK:         %[[R:.+]] = linalg.generic
 // CHECK-SAME:        iterator_types = ["parallel", "parallel", "parallel", "reduction"]
-// CHECK-SAME:        ins(%{{.*}}, %[[BP]] : tensor<4x2xf32>, tensor<2x2x8xf32>) outs(%[[INIT]] : tensor<4x2x8xf32>)
-// CHECK:         tensor.collapse_shape %[[R]] {{\[}}[0], [1, 2]] : tensor<4x2x8xf32> into tensor<4x16xf32>
-func.func @constant_b(%a: tensor<4x2xf32>, %c: tensor<4x16xf32>) -> tensor<4x16xf32> {
+// CHECK-SAME:        ins(%{{.*}}, %[[BP]] : tensor<6x2xf32>, tensor<2x2x8xf32>) outs(%[[INIT]] : tensor<6x2x8xf32>)
+// CHECK:         tensor.collapse_shape %[[R]] {{\[}}[0], [1, 2]] : tensor<6x2x8xf32> into tensor<6x16xf32>
+func.func @constant_b(%a: tensor<6x2xf32>, %c: tensor<6x16xf32>) -> tensor<6x16xf32> {
   %b = arith.constant dense<[[0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0], [16.0, 17.0, 18.0, 19.0, 20.0, 21.0, 22.0, 23.0, 24.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0, 31.0]]> : tensor<2x16xf32>
-  %0 = linalg.matmul ins(%a, %b : tensor<4x2xf32>, tensor<2x16xf32>) outs(%c : tensor<4x16xf32>) -> tensor<4x16xf32>
-  return %0 : tensor<4x16xf32>
+  %0 = linalg.matmul ins(%a, %b : tensor<6x2xf32>, tensor<2x16xf32>) outs(%c : tensor<6x16xf32>) -> tensor<6x16xf32>
+  return %0 : tensor<6x16xf32>
 }
 
 // -----
