@@ -109,6 +109,9 @@ struct SelectStrategyPass
         selectDepthwise(dw);
       else if (op->hasAttr(mlir::kiln::kConvWindowAttr))
         selectDirectConv(op);
+      else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(
+                   op.getOperation()))
+        selectPooling(op);
       else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
                generic && generic.getNumReductionLoops() == 0)
         selectElementwise(generic);
@@ -196,6 +199,35 @@ struct SelectStrategyPass
                     {b.getDenseI64ArrayAttr(tasks),
                      b.getDenseI64ArrayAttr({0, 0, 0, 0, 0, 0, 0, slice}),
                      b.getDenseI64ArrayAttr({1, 1, 1, reg.mr, 0, 1, 1, 1})}));
+  }
+
+  /// NHWC max and sum pooling (f32, static; loops n, oh, ow, c, kh, kw): a
+  /// parallel task per output row (channels split too when there are few
+  /// rows), then register tiles of up to 8 pixels by up to 2 vectors of
+  /// channels, one window position at a time: kiln-tiling-tile-and-
+  /// vectorize reads the pixels through a strided slice and takes the max
+  /// (or sum) of whole vectors, the accumulators carried across the window.
+  void selectPooling(linalg::LinalgOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        !getElementTypeOrSelf(op->getResult(0).getType()).isF32() ||
+        !getElementTypeOrSelf(op.getDpsInputOperand(0)->get().getType())
+             .isF32())
+      return;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    int64_t lanes = vectorBits / 32, ow = bounds[2], c = bounds[3];
+    if (bounds.size() != 6 || c % lanes != 0)
+      return;
+    int64_t channels = largestDividingMultiple(c, lanes, 2 * lanes);
+    int64_t pixels = largestDividingMultiple(ow, 1, 8);
+    SmallVector<int64_t> tasks = {1, 1, 0, c, 0, 0};
+    spreadTasks(bounds, tasks, {{3, channels}}, product(bounds));
+    if (tasks[3] == c)
+      tasks[3] = 0;
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr(
+                    {b.getDenseI64ArrayAttr(tasks),
+                     b.getDenseI64ArrayAttr({1, 1, pixels, channels, 1, 1})}));
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in

@@ -29,8 +29,80 @@ namespace {
 /// Marks the innermost tile of a kiln.tiling op for vectorization.
 constexpr llvm::StringLiteral kVectorizeAttr = "kiln.vectorize";
 
-FailureOr<linalg::LinalgOp> convTileAsMatmul(PatternRewriter &rewriter,
-                                             linalg::LinalgOp op);
+/// Loops of a windowed op's register tile: its input is indexed
+/// (n, oh * s + kh * d, ow * s + kw * d, c) and every loop but ow, c and
+/// those the input does not read has size 1.
+struct WindowLoops {
+  unsigned n, oh, ow, c, kh, kw;
+  int64_t strideW;
+};
+
+/// The loops of a direct convolution (kiln.conv_window; loops n, f1, oh,
+/// ow, f0, kh, kw, c) or an NHWC pooling op (n, oh, ow, c, kh, kw).
+std::optional<WindowLoops> windowLoops(linalg::LinalgOp op) {
+  if (auto window =
+          op->getAttrOfType<DenseI64ArrayAttr>(mlir::kiln::kConvWindowAttr))
+    return window.size() == 4
+               ? std::optional(WindowLoops{0, 2, 3, 7, 5, 6, window[1]})
+               : std::nullopt;
+  DenseIntElementsAttr strides;
+  if (auto pool = dyn_cast<linalg::PoolingNhwcMaxOp>(op.getOperation()))
+    strides = pool.getStrides();
+  else if (auto pool = dyn_cast<linalg::PoolingNhwcSumOp>(op.getOperation()))
+    strides = pool.getStrides();
+  if (!strides)
+    return std::nullopt;
+  return WindowLoops{
+      0, 1, 2, 3, 4, 5, *(strides.getValues<int64_t>().begin() + 1)};
+}
+
+/// The register tile `op` of a windowed op (one window position: kh and kw
+/// of size 1; one output row) rewritten as a generic over the same loops
+/// whose input is a slice of the row's pixels with the stride as its step,
+/// indexed (n, oh, ow, c): every indexing map is then a projected
+/// permutation, and the tile vectorizes: a direct convolution's as a
+/// [pixels, 1] x [1, nr] contraction, a pooling tile as a max (or sum) of
+/// vectors.
+FailureOr<linalg::LinalgOp> windowTileAsProjected(PatternRewriter &rewriter,
+                                                  linalg::LinalgOp op,
+                                                  WindowLoops loops) {
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  if (op->getNumResults() != 1 || op.getNumDpsInputs() != 2)
+    return failure();
+  for (unsigned d : {loops.n, loops.oh, loops.kh, loops.kw})
+    if (bounds[d] != 1)
+      return failure();
+  Location loc = op.getLoc();
+  MLIRContext *ctx = op.getContext();
+  auto index = [&](int64_t v) { return rewriter.getIndexAttr(v); };
+  int64_t pixels = bounds[loops.ow], channels = bounds[loops.c];
+  SmallVector<OpFoldResult> offsets(4, index(0)),
+      sizes = {index(1), index(1), index(pixels), index(channels)},
+      strides = {index(1), index(1), index(loops.strideW), index(1)};
+  Value row = tensor::ExtractSliceOp::create(
+      rewriter, loc,
+      RankedTensorType::get({1, 1, pixels, channels}, rewriter.getF32Type()),
+      op.getDpsInputOperand(0)->get(), offsets, sizes, strides);
+  unsigned numLoops = op.getNumLoops();
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(
+          numLoops, 0,
+          {getAffineDimExpr(loops.n, ctx), getAffineDimExpr(loops.oh, ctx),
+           getAffineDimExpr(loops.ow, ctx), getAffineDimExpr(loops.c, ctx)},
+          ctx),
+      op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
+      op.getMatchingIndexingMap(op.getDpsInitOperand(0))};
+  auto generic = linalg::GenericOp::create(
+      rewriter, loc, op->getResultTypes(),
+      ValueRange{row, op.getDpsInputOperand(1)->get()},
+      ValueRange{op.getDpsInitOperand(0)->get()}, maps,
+      op.getIteratorTypesArray());
+  IRMapping mapping;
+  rewriter.cloneRegionBefore(op->getRegion(0), generic.getRegion(),
+                             generic.getRegion().end(), mapping);
+  rewriter.replaceOp(op, generic->getResults());
+  return cast<linalg::LinalgOp>(generic.getOperation());
+}
 
 /// Vectorizes the marked tiles (static shapes by construction);
 /// contractions become vector.contract directly.
@@ -51,14 +123,15 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
         return rewriter.notifyMatchFailure(op, "depthwise tile is not 1 row");
       op = cast<linalg::LinalgOp>(conv1d->getOperation());
     }
-    // A direct convolution's register tile (mr pixels of a row, one
-    // panel, one window position and channel) reads its pixels through a
-    // strided view, so that it vectorizes as a contraction.
-    if (op->hasAttr(mlir::kiln::kConvWindowAttr)) {
-      FailureOr<linalg::LinalgOp> matmul = convTileAsMatmul(rewriter, op);
-      if (failed(matmul))
+    // A direct convolution's or pooling op's register tile (pixels of a
+    // row, one window position) reads its pixels through a strided view,
+    // so that it vectorizes (as a contraction, or a max or sum of vectors).
+    if (std::optional<WindowLoops> loops = windowLoops(op)) {
+      FailureOr<linalg::LinalgOp> projected =
+          windowTileAsProjected(rewriter, op, *loops);
+      if (failed(projected))
         return rewriter.notifyMatchFailure(op, "not a register tile");
-      op = *matmul;
+      op = *projected;
     }
     FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
         rewriter, op, /*inputVectorSizes=*/{}, /*inputScalableVecDims=*/{},
@@ -108,51 +181,6 @@ SmallVector<int64_t> vectorLevel(ArrayRef<int64_t> shape,
   SmallVector<int64_t> level(shape.size(), 1);
   level.back() = std::gcd(sizes.back(), shape.back());
   return level;
-}
-
-/// The register tile `op` of a direct convolution (all loops 1 except ow
-/// (mr) and f0 (nr)) rewritten as a contraction over the same loops whose
-/// input is read through a strided slice of the mr pixels, indexed
-/// (n, oh, ow, c): every indexing map is then a projected permutation, and
-/// the tile vectorizes like a packed matmul's ([mr, 1] x [1, nr]).
-FailureOr<linalg::LinalgOp> convTileAsMatmul(PatternRewriter &rewriter,
-                                             linalg::LinalgOp op) {
-  auto window =
-      op->getAttrOfType<DenseI64ArrayAttr>(mlir::kiln::kConvWindowAttr);
-  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-  if (!window || window.size() != 4 || bounds.size() != 8 ||
-      op->getNumResults() != 1)
-    return failure();
-  int64_t mr = bounds[3];
-  for (int64_t d : {0, 1, 2, 5, 6, 7})
-    if (bounds[d] != 1)
-      return failure();
-  Location loc = op.getLoc();
-  MLIRContext *ctx = op.getContext();
-  auto index = [&](int64_t v) { return rewriter.getIndexAttr(v); };
-  SmallVector<OpFoldResult> offsets(4, index(0)),
-      sizes = {index(1), index(1), index(mr), index(1)},
-      strides = {index(1), index(1), index(window[1]), index(1)};
-  Value pixels = tensor::ExtractSliceOp::create(
-      rewriter, loc,
-      RankedTensorType::get({1, 1, mr, 1}, rewriter.getF32Type()),
-      op.getDpsInputOperand(0)->get(), offsets, sizes, strides);
-  AffineExpr n, oh = getAffineDimExpr(2, ctx), ow = getAffineDimExpr(3, ctx),
-                c = getAffineDimExpr(7, ctx);
-  bindDims(ctx, n);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(8, 0, {n, oh, ow, c}, ctx),
-      op.getMatchingIndexingMap(op.getDpsInputOperand(1)),
-      op.getMatchingIndexingMap(op.getDpsInitOperand(0))};
-  auto generic = linalg::GenericOp::create(
-      rewriter, loc, op->getResultTypes(),
-      ValueRange{pixels, op.getDpsInputOperand(1)->get()},
-      ValueRange{op.getDpsInitOperand(0)->get()}, maps,
-      op.getIteratorTypesArray());
-  rewriter.cloneRegionBefore(op->getRegion(0), generic.getRegion(),
-                             generic.getRegion().end());
-  rewriter.replaceOp(op, generic->getResults());
-  return cast<linalg::LinalgOp>(generic.getOperation());
 }
 
 struct TileAndVectorizePass

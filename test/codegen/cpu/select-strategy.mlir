@@ -250,3 +250,18 @@ func.func @direct_conv(%x: tensor<1x18x18x56xf32>, %w: tensor<2x3x3x56x16xf32>, 
   } -> tensor<1x16x16x2x16xf32>
   return %0 : tensor<1x16x16x2x16xf32>
 }
+
+// -----
+
+// NHWC max pooling: a task per output row, register tiles of 8 pixels by
+// 2 vectors of channels (AVX2: 16 of 32), one window position at a time.
+// CHECK-LABEL: func.func @max_pool
+// CHECK:         linalg.pooling_nhwc_max {{.*}}kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 8, 16, 1, 1>]
+// AVX512-LABEL: func.func @max_pool
+// AVX512:         kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 8, 32, 1, 1>]
+func.func @max_pool(%x: tensor<1x33x33x64xf32>, %o: tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32> {
+  %w = tensor.empty() : tensor<3x3xf32>
+  %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x33x33x64xf32>, tensor<3x3xf32>) outs(%o : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
+  return %0 : tensor<1x16x16x64xf32>
+}

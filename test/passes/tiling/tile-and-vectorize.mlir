@@ -194,3 +194,25 @@ func.func @direct_conv(%x: tensor<1x9x9x3xf32>, %w: tensor<1x3x3x3x16xf32>, %o: 
   } -> tensor<1x4x4x1x16xf32>
   return %0 : tensor<1x4x4x1x16xf32>
 }
+
+// -----
+
+// A max-pooling register tile (4 pixels of a row by 16 channels, one
+// window position per step) reads its pixels through a stride-2 slice and
+// becomes a max of vectors (a reduction over the unit window dimensions,
+// which canonicalization folds), carried across the 3x3 window.
+// CHECK-LABEL: func.func @max_pool
+// CHECK:         scf.forall
+// CHECK:           %[[ACC:.+]] = vector.transfer_read {{.*}} vector<1x1x4x16xf32>
+// CHECK:           scf.for {{.*}} iter_args(%{{.+}} = %[[ACC]])
+// CHECK:             scf.for
+// CHECK:               tensor.extract_slice {{.*}} [1, 1, 4, 16] [1, 1, 2, 1]
+// CHECK:               vector.multi_reduction <maximumf>, {{.*}} to vector<1x1x4x16xf32>
+// CHECK-NOT:     linalg.pooling
+func.func @max_pool(%x: tensor<1x9x9x16xf32>, %o: tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32> {
+  %w = tensor.empty() : tensor<3x3xf32>
+  %0 = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>,
+                                kiln.tiling = [array<i64: 1, 1, 0, 0, 0, 0>, array<i64: 1, 1, 4, 16, 1, 1>]}
+      ins(%x, %w : tensor<1x9x9x16xf32>, tensor<3x3xf32>) outs(%o : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
+  return %0 : tensor<1x4x4x16xf32>
+}
