@@ -231,8 +231,10 @@ struct SelectStrategyPass
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in
-  /// loop order, possibly broadcast, a body of arithmetic): one row of the
-  /// innermost dimension per parallel task, in vectors of up to four
+  /// loop order, possibly broadcast, a body of arithmetic, sqrt, abs, fma
+  /// or erf, which math-expand-ops turns into a polynomial that works on
+  /// vectors as well: GELU vectorizes, and joins its matmul's tiles): one row
+  /// of the innermost dimension per parallel task, in vectors of up to four
   /// registers. Left as loops, LLVM would version each for aliasing (an
   /// in-place arena buffer then takes the scalar copy) and unroll it.
   void selectElementwise(linalg::GenericOp op) {
@@ -260,7 +262,7 @@ struct SelectStrategyPass
         return;
     for (Operation &inner : op.getBody()->without_terminator())
       if (!isa<arith::ArithDialect>(inner.getDialect()) &&
-          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp>(inner))
+          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp, math::ErfOp>(inner))
         return;
     int64_t lanes = vectorBits / 32;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();

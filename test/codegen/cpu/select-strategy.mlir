@@ -265,3 +265,27 @@ func.func @max_pool(%x: tensor<1x33x33x64xf32>, %o: tensor<1x16x16x64xf32>) -> t
       ins(%x, %w : tensor<1x33x33x64xf32>, tensor<3x3xf32>) outs(%o : tensor<1x16x16x64xf32>) -> tensor<1x16x16x64xf32>
   return %0 : tensor<1x16x16x64xf32>
 }
+
+// -----
+
+// Exact GELU (erf) is elementwise arithmetic too: it gets vector tiles.
+// CHECK-LABEL: func.func @gelu
+// CHECK:         kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 32>]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @gelu(%x: tensor<4x96xf32>) -> tensor<4x96xf32> {
+  %e = tensor.empty() : tensor<4x96xf32>
+  %half = arith.constant 0.5 : f32
+  %one = arith.constant 1.0 : f32
+  %rsqrt2 = arith.constant 0.707106769 : f32
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x96xf32>) outs(%e : tensor<4x96xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.mulf %in, %rsqrt2 : f32
+    %f = math.erf %s : f32
+    %p = arith.addf %f, %one : f32
+    %h = arith.mulf %in, %half : f32
+    %g = arith.mulf %h, %p : f32
+    linalg.yield %g : f32
+  } -> tensor<4x96xf32>
+  return %0 : tensor<4x96xf32>
+}
