@@ -262,7 +262,8 @@ struct SelectStrategyPass
         return;
     for (Operation &inner : op.getBody()->without_terminator())
       if (!isa<arith::ArithDialect>(inner.getDialect()) &&
-          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp, math::ErfOp>(inner))
+          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp, math::ErfOp,
+               math::ExpOp>(inner))
         return;
     int64_t lanes = vectorBits / 32;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();

@@ -28,6 +28,26 @@ struct ExpandForLLVMPass
     RewritePatternSet patterns(&getContext());
     mlir::kiln::populateExpandForLLVMPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // exp on f32 vectors (a vectorized softmax): LLVM would call expf once
+    // per lane; upstream's polynomial (range reduction to [-ln2/2, ln2/2],
+    // within a few ulp) computes the whole vector. Scalar exp stays a
+    // libm call.
+    SmallVector<Operation *> vectorExps;
+    getOperation()->walk([&](math::ExpOp op) {
+      auto type = dyn_cast<VectorType>(op.getType());
+      if (type && type.getElementType().isF32())
+        vectorExps.push_back(op);
+    });
+    if (vectorExps.empty())
+      return;
+    RewritePatternSet exps(&getContext());
+    populateMathPolynomialApproximationPatterns(exps, [](StringRef name) {
+      return name == math::ExpOp::getOperationName();
+    });
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    if (failed(applyOpPatternsGreedily(vectorExps, std::move(exps), config)))
       signalPassFailure();
   }
 };

@@ -35,10 +35,13 @@ def ExpandForLLVM : Pass<"kiln-conversion-expand-for-llvm"> {
     below 3e-7 over all f32 inputs) instead of an op `convert-math-to-llvm`
     cannot lower; `arith.extf`/`arith.truncf` between bf16 and f32 are
     integer bit operations (round to nearest even, NaN kept quiet), so the
-    object needs no compiler-rt `__truncsfbf2`.
+    object needs no compiler-rt `__truncsfbf2`; `math.exp` on f32 vectors
+    (vectorized softmax) is upstream's polynomial approximation instead of
+    one libm call per lane (scalar exp stays for libm).
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def LowerStrings : Pass<"kiln-conversion-lower-strings", "::mlir::ModuleOp"> {

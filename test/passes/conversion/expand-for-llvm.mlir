@@ -45,3 +45,16 @@ func.func @bf16(%x: f32, %h: bf16) -> (bf16, f32) {
   %1 = arith.extf %h : bf16 to f32
   return %0, %1 : bf16, f32
 }
+
+// -----
+
+// exp on an f32 vector becomes upstream's polynomial (no math.exp left to
+// become one expf call per lane); scalar exp stays for libm.
+// CHECK-LABEL: func.func @vector_exp
+// CHECK-NOT:     math.exp {{.*}} : vector<8xf32>
+// CHECK:         math.exp %{{.+}} : f32
+func.func @vector_exp(%v: vector<8xf32>, %s: f32) -> (vector<8xf32>, f32) {
+  %0 = math.exp %v : vector<8xf32>
+  %1 = math.exp %s : f32
+  return %0, %1 : vector<8xf32>, f32
+}
