@@ -28,15 +28,14 @@ def PadInPlace : Pass<"kiln-memory-pad-in-place", "::mlir::func::FuncOp"> {
     constant padding value) of a value an `scf.forall` computes into a
     `tensor.empty`, possibly through `tensor.collapse_shape`s
     (kiln's direct convolutions write [N, H, W, F1, nr]).
-    Output: the padded buffer is created before the loop; only its border
-    is filled (one `linalg.fill` per padded side, on a slice of it); the
+    Output: the padded buffer is created and filled before the loop; the
     loop's destination is the interior slice of it (expanded back through
     the reshapes); the pad becomes the `tensor.insert_slice` of the
     interior into that buffer, which bufferizes to a copy onto itself that
-    folds away. Upstream bufferizes a pad as a fill of the whole buffer
-    plus a copy of the interior: two extra passes over the tensor (the
-    input of every depthwise convolution in MobileNetV2). Other pads are
-    left alone.
+    folds away. Upstream bufferizes a pad as a fill of the buffer plus a
+    copy of the interior: the copy reads and writes the whole tensor once
+    more (the input of every depthwise convolution in MobileNetV2). Other
+    pads are left alone.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
