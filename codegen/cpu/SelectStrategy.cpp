@@ -132,22 +132,32 @@ struct SelectStrategyPass
       return;
     // Loops: n, oh, ow, c, kh, kw.
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-    int64_t lanes = vectorBits / 32, ow = bounds[2], c = bounds[3];
+    int64_t lanes = vectorBits / 32, c = bounds[3];
     if (c % lanes != 0)
       return;
     int64_t channels =
         c % (2 * lanes) == 0 && vectorRegisters >= 32 ? 2 * lanes : lanes;
+    setRowTiling(op, bounds, channels, /*windowColumns=*/0);
+  }
+
+  /// The tiling of an NHWC windowed op with loops (n, oh, ow, c, kh, kw):
+  /// a parallel task per output row (the channels split too where there
+  /// are few rows: 7 x 7 maps at batch 1), then register tiles of up to 8
+  /// pixels by `channels`, one filter row at a time and `windowColumns`
+  /// filter columns (0: all of them).
+  void setRowTiling(linalg::LinalgOp op, ArrayRef<int64_t> bounds,
+                    int64_t channels, int64_t windowColumns) {
+    int64_t ow = bounds[2], c = bounds[3];
     int64_t pixels = largestDividingMultiple(ow, 1, 8);
-    // Few rows (7 x 7 maps at batch 1): the channels are split too.
     SmallVector<int64_t> tasks = {1, 1, 0, c, 0, 0};
     spreadTasks(bounds, tasks, {{3, channels}}, product(bounds));
     if (tasks[3] == c)
       tasks[3] = 0;
     Builder b(op.getContext());
     op->setAttr(mlir::kiln::kTilingAttr,
-                b.getArrayAttr(
-                    {b.getDenseI64ArrayAttr(tasks),
-                     b.getDenseI64ArrayAttr({1, 1, pixels, channels, 1, 0})}));
+                b.getArrayAttr({b.getDenseI64ArrayAttr(tasks),
+                                b.getDenseI64ArrayAttr({1, 1, pixels, channels,
+                                                        1, windowColumns})}));
   }
 
   /// Direct convolutions (kiln-cpu-pack-weights; loops n, f1, oh, ow, f0,
@@ -214,20 +224,12 @@ struct SelectStrategyPass
              .isF32())
       return;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-    int64_t lanes = vectorBits / 32, ow = bounds[2], c = bounds[3];
-    if (bounds.size() != 6 || c % lanes != 0)
+    int64_t lanes = vectorBits / 32;
+    if (bounds.size() != 6 || bounds[3] % lanes != 0)
       return;
-    int64_t channels = largestDividingMultiple(c, lanes, 2 * lanes);
-    int64_t pixels = largestDividingMultiple(ow, 1, 8);
-    SmallVector<int64_t> tasks = {1, 1, 0, c, 0, 0};
-    spreadTasks(bounds, tasks, {{3, channels}}, product(bounds));
-    if (tasks[3] == c)
-      tasks[3] = 0;
-    Builder b(op.getContext());
-    op->setAttr(mlir::kiln::kTilingAttr,
-                b.getArrayAttr(
-                    {b.getDenseI64ArrayAttr(tasks),
-                     b.getDenseI64ArrayAttr({1, 1, pixels, channels, 1, 1})}));
+    setRowTiling(op, bounds,
+                 largestDividingMultiple(bounds[3], lanes, 2 * lanes),
+                 /*windowColumns=*/1);
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in
