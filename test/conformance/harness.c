@@ -144,6 +144,17 @@ static void describe(const char *kind, int i, const kiln_tensor_desc_t *t) {
   printf(" %s\n", t->name);
 }
 
+/* Frees the host input and output buffers main allocated. */
+static void free_buffers(const kiln_model_desc_t *model, void **inputs,
+                         void **outputs) {
+  for (int i = 0; i < model->num_inputs; ++i)
+    free(inputs[i]);
+  for (int i = 0; i < model->num_outputs; ++i)
+    free(outputs[i]);
+  free(inputs);
+  free(outputs);
+}
+
 int main(int argc, char **argv) {
   int index = 0;
   if (argc >= 3 && strcmp(argv[1], "-m") == 0) {
@@ -218,12 +229,7 @@ int main(int argc, char **argv) {
   if (status != KILN_STATUS_OK) {
     printf("model returned %s: %s\n", kiln_status_message(status),
            kiln_cuda_last_error());
-    for (int i = 0; i < model->num_inputs; ++i)
-      free(inputs[i]);
-    for (int i = 0; i < model->num_outputs; ++i)
-      free(outputs[i]);
-    free(inputs);
-    free(outputs);
+    free_buffers(model, inputs, outputs);
     return 1;
   }
 #else
@@ -255,11 +261,6 @@ int main(int argc, char **argv) {
 #ifndef KILN_CUDA
   kiln_arena_free(arena);
 #endif
-  for (int i = 0; i < model->num_inputs; ++i)
-    free(inputs[i]);
-  for (int i = 0; i < model->num_outputs; ++i)
-    free(outputs[i]);
-  free(inputs);
-  free(outputs);
+  free_buffers(model, inputs, outputs);
   return 0;
 }
