@@ -4,6 +4,7 @@
 #include "dialects/kiln/KilnDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 
@@ -91,11 +92,29 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   // Results: materialized into the caller's output buffers.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   b.setInsertionPoint(ret);
-  for (auto [value, out] : llvm::zip(ret.getOperands(), outArgs)) {
-    if (isEmpty(value.getType()))
+  for (auto [result, out] : llvm::zip(ret.getOperands(), outArgs)) {
+    if (isEmpty(result.getType()))
       continue; // no elements to write
+    // A result reshaped last (a packed matmul's [M, N1, N0] tiles seen as
+    // [M, N]) is computed into the output buffer reshaped the other way,
+    // not into a temporary copied out.
+    Value value = result, dest = out;
+    while (value.hasOneUse()) {
+      if (auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>()) {
+        dest = memref::ExpandShapeOp::create(
+            b, ret.getLoc(), collapse.getSrcType().getShape(), dest,
+            collapse.getReassociationIndices());
+        value = collapse.getSrc();
+      } else if (auto expand = value.getDefiningOp<tensor::ExpandShapeOp>()) {
+        dest = memref::CollapseShapeOp::create(
+            b, ret.getLoc(), dest, expand.getReassociationIndices());
+        value = expand.getSrc();
+      } else {
+        break;
+      }
+    }
     auto m = bufferization::MaterializeInDestinationOp::create(
-        b, ret.getLoc(), TypeRange{}, value, out);
+        b, ret.getLoc(), TypeRange{}, value, dest);
     m.setRestrict(true);
     m.setWritable(true);
   }

@@ -52,6 +52,13 @@ int64_t product(ArrayRef<int64_t> sizes) {
   return p;
 }
 
+/// Bytes of B (a weight panel's slice: its reduction slice times the
+/// register tile's columns) that the register tiles sweeping the rows of a
+/// cache tile reuse from L1: about two thirds of a 48 KiB L1 (Intel since
+/// Ice Lake), all of a 32 KiB one (Zen 4), where the rows' broadcasts come
+/// from L2 at one load per several FMAs anyway.
+constexpr int64_t kL1PanelBytes = 32 * 1024;
+
 /// Parallel tasks an op's first level should give at least: with fewer,
 /// two or four threads idle at the end of each op (7 tasks on 2 threads
 /// leave one idle an eighth of the time)...
@@ -197,8 +204,8 @@ struct SelectStrategyPass
     }
     int64_t rows =
         largestDividingMultiple(oh, 1, std::max<int64_t>(1, 64 / ow));
-    int64_t slice = largestDividingMultiple(bounds[7], 1,
-                                            std::max<int64_t>(1, 256 / window));
+    int64_t slice = largestDividingMultiple(
+        bounds[7], 1, std::max<int64_t>(1, kL1PanelBytes / (4 * window * nr)));
     int64_t panelBlock =
         largestDividingMultiple(panels, 1, std::max<int64_t>(1, 256 / nr));
     SmallVector<int64_t> tasks = {1, panelBlock, rows, 0, 0, 0, 0, 0};
@@ -392,14 +399,34 @@ struct SelectStrategyPass
     int64_t columnStep = panel ? 1 : reg.nr;
     spreadTasks(bounds, cache, {{columns, columnStep}, {mDim, reg.mr}},
                 product(bounds));
-    reduction[kDim] = largestDividingMultiple(k, 1, 256);
+    // The reduction slice: B's slice for one register tile's columns
+    // (slice x nr) stays in L1 while the register tiles sweep the rows,
+    // which the register level's order puts innermost: columns, then rows,
+    // then the reduction. The parallel level runs in the same order, so
+    // the tasks one after another share B's column block (in L2) and A's
+    // rows, which are fewer bytes, stream instead.
+    reduction[kDim] = largestDividingMultiple(
+        k, 1, std::clamp<int64_t>(kL1PanelBytes / (4 * reg.nr), 1, 256));
     registers[mDim] = reg.mr;
     registers[kDim] = 1;
+    SmallVector<int64_t> order;
+    for (unsigned d = 0; d < loops; ++d)
+      if (d != mDim && d != kDim)
+        order.push_back(d);
+    order.append({mDim, kDim});
     Builder b(op.getContext());
-    op->setAttr(mlir::kiln::kTilingAttr,
-                b.getArrayAttr({b.getDenseI64ArrayAttr(cache),
-                                b.getDenseI64ArrayAttr(reduction),
-                                b.getDenseI64ArrayAttr(registers)}));
+    auto ordered = [&](ArrayRef<int64_t> sizes) -> Attribute {
+      return b.getDictionaryAttr(
+          {b.getNamedAttr("sizes", b.getDenseI64ArrayAttr(sizes)),
+           b.getNamedAttr("order", b.getDenseI64ArrayAttr(order))});
+    };
+    op->setAttr(
+        mlir::kiln::kTilingAttr,
+        b.getArrayAttr(
+            {ordered(cache), b.getDenseI64ArrayAttr(reduction),
+             b.getDictionaryAttr(
+                 {b.getNamedAttr("sizes", b.getDenseI64ArrayAttr(registers)),
+                  b.getNamedAttr("order", b.getDenseI64ArrayAttr(order))})}));
   }
 };
 

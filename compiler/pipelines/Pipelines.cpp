@@ -104,6 +104,9 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   // ... the bias and activation generics around each contraction take its
   // shape, so its tiles can compute them while the tile is in cache ...
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createAlignEpilogues());
+  // (fills reshaped to the packed shape fold into fills of that shape, so
+  // they join their contraction's tiles)
+  pm.addPass(createCanonicalizerPass());
   // ... the target picks tile sizes per op (cache blocks, reduction slices and
   // a register tile sized to its vector registers) ...
   mlir::kiln::SelectStrategyOptions strategy;

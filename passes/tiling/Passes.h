@@ -13,8 +13,10 @@
 
 namespace mlir::kiln {
 
-/// On a linalg op: ArrayAttr of DenseI64ArrayAttr, the tile sizes of each
-/// level, outermost first; the last level is vectorized.
+/// On a linalg op: ArrayAttr of levels, outermost first; the last level is
+/// vectorized. A level is a DenseI64ArrayAttr of tile sizes (one per loop),
+/// or a DictionaryAttr {sizes = <that>, order = <a permutation of the loops,
+/// outermost first>}.
 constexpr llvm::StringLiteral kTilingAttr = "kiln.tiling";
 
 /// Marks a linalg.generic as a direct 2-D convolution (kiln-cpu-pack-weights

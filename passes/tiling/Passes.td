@@ -12,7 +12,9 @@ def TileAndVectorize : Pass<"kiln-tiling-tile-and-vectorize",
   let description = [{
     Input: linalg on tensors. An op to tile carries `kiln.tiling`, an array
     of levels, each a `DenseI64ArrayAttr` with one tile size per loop of the
-    op (0: not tiled at that level). Levels go from the outermost (cache
+    op (0: not tiled at that level), or a dictionary `{sizes = ..., order =
+    ...}` whose `order` permutes that level's loops (outermost first; by
+    default the op's loop order). Levels go from the outermost (cache
     tiles) to the innermost (the register tile that becomes vectors); the
     innermost level must divide its enclosing tile exactly, so every
     innermost tile is statically shaped.

@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
@@ -148,11 +149,18 @@ struct VectorizeMarked : OpInterfaceRewritePattern<linalg::LinalgOp> {
   }
 };
 
+/// One level of a kiln.tiling plan: a tile size per loop and, optionally,
+/// the order of that level's loops (outermost first; null: the op's).
+struct Level {
+  DenseI64ArrayAttr sizes;
+  DenseI64ArrayAttr order;
+};
+
 /// One op to tile and the levels still to apply to it. `forall`: its first
 /// level may become an scf.forall (false inside another op's forall).
 struct Work {
   TilingInterface op;
-  SmallVector<DenseI64ArrayAttr> levels;
+  SmallVector<Level> levels;
   bool forall = true;
 };
 
@@ -196,13 +204,25 @@ struct TileAndVectorizePass
       Work item{op, {}, true};
       size_t numLoops = op.getLoopIteratorTypes().size();
       for (Attribute level : levels ? levels : ArrayAttr()) {
+        // A level is its sizes, or {sizes = ..., order = ...}.
         auto sizes = dyn_cast<DenseI64ArrayAttr>(level);
+        DenseI64ArrayAttr order;
+        if (auto dict = dyn_cast<DictionaryAttr>(level)) {
+          sizes = dict.getAs<DenseI64ArrayAttr>("sizes");
+          order = dict.getAs<DenseI64ArrayAttr>("order");
+          if (!order || !isPermutationVector(order.asArrayRef()) ||
+              static_cast<size_t>(order.size()) != numLoops) {
+            op->emitOpError("has a tiling level whose order is not a "
+                            "permutation of its loops");
+            return WalkResult::interrupt();
+          }
+        }
         if (!sizes || static_cast<size_t>(sizes.size()) != numLoops) {
           op->emitOpError("has a tiling level that does not give one size "
                           "per loop");
           return WalkResult::interrupt();
         }
-        item.levels.push_back(sizes);
+        item.levels.push_back({sizes, order});
       }
       if (!levels) {
         op->emitOpError("has a malformed ") << mlir::kiln::kTilingAttr;
@@ -231,11 +251,14 @@ struct TileAndVectorizePass
       if (!item.op)
         continue;
       Operation *current = item.op;
-      for (auto [index, sizes] : llvm::enumerate(item.levels)) {
+      for (auto [index, level] : llvm::enumerate(item.levels)) {
+        DenseI64ArrayAttr sizes = level.sizes;
         if (llvm::all_of(sizes.asArrayRef(), [](int64_t s) { return s == 0; }))
           continue;
         scf::SCFTilingOptions options;
         options.setTileSizes(getAsIndexOpFoldResult(ctx, sizes.asArrayRef()));
+        if (level.order)
+          options.setInterchange(level.order.asArrayRef());
         // The outermost level, when it splits only parallel dimensions,
         // becomes an scf.forall: its tiles are independent, and the
         // thread pool may run them at once.
@@ -318,7 +341,7 @@ struct TileAndVectorizePass
                             SmallVector<Work> &fused) {
     auto rootOp = dyn_cast<linalg::LinalgOp>(root.op.getOperation());
     if (!rootOp || root.levels.size() < 2 || rootOp->getNumResults() != 1 ||
-        !onlyParallel(root.op, root.levels.front()))
+        !onlyParallel(root.op, root.levels.front().sizes))
       return false;
     auto planOf = [&](Operation *op) -> Work * {
       for (Work &w : all)
@@ -356,7 +379,7 @@ struct TileAndVectorizePass
       return false;
     SmallVector<int64_t> outTile, tileShape;
     for (auto [i, e] : llvm::enumerate(outMap.getResults())) {
-      int64_t size = root.levels.front()[cast<AffineDimExpr>(e).getPosition()];
+      int64_t size = root.levels.front().sizes[cast<AffineDimExpr>(e).getPosition()];
       outTile.push_back(size);
       tileShape.push_back(size ? size : outType.getDimSize(i));
     }
@@ -365,7 +388,7 @@ struct TileAndVectorizePass
     Work *plan = consumer ? consumerPlan : initPlan;
     SmallVector<int64_t> vectors;
     if (plan) {
-      vectors = vectorLevel(tileShape, plan->levels.back());
+      vectors = vectorLevel(tileShape, plan->levels.back().sizes);
     } else {
       vectors.assign(tileShape.size(), 1);
       vectors.back() = std::gcd(tileShape.back(), int64_t(64));
@@ -376,7 +399,20 @@ struct TileAndVectorizePass
     // The op tiled: the consumer, written in place into root's result so
     // that the whole group needs one buffer, or else root itself.
     Operation *tiledOp = rootOp;
-    ArrayRef<int64_t> sizes = root.levels.front().asArrayRef();
+    ArrayRef<int64_t> sizes = root.levels.front().sizes.asArrayRef();
+    // The first level's loop order, for the consumer's loops (the output's
+    // dimensions) where it is the op tiled.
+    SmallVector<int64_t> order;
+    if (DenseI64ArrayAttr rootOrder = root.levels.front().order) {
+      order.assign(rootOrder.asArrayRef().begin(), rootOrder.asArrayRef().end());
+      if (consumer) {
+        order.clear();
+        for (int64_t d : rootOrder.asArrayRef())
+          if (std::optional<unsigned> pos = outMap.getResultPosition(
+                  getAffineDimExpr(d, rewriter.getContext())))
+            order.push_back(*pos);
+      }
+    }
     if (consumer) {
       rewriter.setInsertionPoint(consumer);
       tiledOp = writeInPlace(rewriter, consumer, *use);
@@ -390,6 +426,8 @@ struct TileAndVectorizePass
     scf::SCFTileAndFuseOptions options;
     options.tilingOptions.setTileSizes(
         getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    if (!order.empty())
+      options.tilingOptions.setInterchange(order);
     options.tilingOptions.setLoopType(
         scf::SCFTilingOptions::LoopType::ForallOp);
     options.setFusionControlFn(
@@ -426,12 +464,12 @@ struct TileAndVectorizePass
     auto vectorAttr = rewriter.getDenseI64ArrayAttr(vectors);
     fused.push_back(
         {cast<TilingInterface>(tiledRoot),
-         SmallVector<DenseI64ArrayAttr>(llvm::drop_begin(root.levels)),
+         SmallVector<Level>(llvm::drop_begin(root.levels)),
          /*forall=*/false});
     for (Operation *op : {tiledConsumer, tiledInit})
       if (op)
         fused.push_back({cast<TilingInterface>(op),
-                         {vectorAttr},
+                         {Level{vectorAttr, {}}},
                          /*forall=*/false});
     // The standalone plans of the fused ops are done.
     root.op = nullptr;

@@ -100,3 +100,28 @@ func.func @blocks(%x: tensor<4xf32>) -> tensor<4xf32> {
 func.func @empty(%x: tensor<3x0x5xf32> {kiln.name = "x"}) -> (tensor<3x0x5xf32> {kiln.name = "y"}) {
   return %x : tensor<3x0x5xf32>
 }
+
+// -----
+
+// A result reshaped last (packed [M, N1, N0] tiles seen as [M, N]) is
+// materialized before the reshape into the output buffer reshaped the other
+// way, so the tiles are computed straight into it. A source returned twice
+// (%q, as is and reshaped) is materialized into both outputs.
+// CHECK-LABEL: func.func @reshaped
+// CHECK-SAME: (%{{[^:]+}}: memref<4x8xf32>, %[[Y:[^:]+]]: memref<4x8xf32>, %[[Z:[^:]+]]: memref<4x8xf32>, %[[W:[^:]+]]: memref<4x2x4xf32>,
+// CHECK: %[[P:.+]] = linalg.fill
+// CHECK: %[[Q:.+]] = linalg.fill
+// CHECK: %[[YE:.+]] = memref.expand_shape %[[Y]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
+// CHECK: bufferization.materialize_in_destination %[[P]] in restrict writable %[[YE]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
+// CHECK: %[[ZE:.+]] = memref.expand_shape %[[Z]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
+// CHECK: bufferization.materialize_in_destination %[[Q]] in restrict writable %[[ZE]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
+// CHECK: bufferization.materialize_in_destination %[[Q]] in restrict writable %[[W]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
+func.func @reshaped(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x2x4xf32>) {
+  %c = arith.constant 1.0 : f32
+  %e = tensor.empty() : tensor<4x2x4xf32>
+  %p = linalg.fill ins(%c : f32) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %y = tensor.collapse_shape %p [[0], [1, 2]] : tensor<4x2x4xf32> into tensor<4x8xf32>
+  %q = linalg.fill ins(%c : f32) outs(%e : tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+  %z = tensor.collapse_shape %q [[0], [1, 2]] : tensor<4x2x4xf32> into tensor<4x8xf32>
+  return %y, %z, %q : tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x2x4xf32>
+}

@@ -216,3 +216,61 @@ func.func @max_pool(%x: tensor<1x9x9x16xf32>, %o: tensor<1x4x4x16xf32>) -> tenso
       ins(%x, %w : tensor<1x9x9x16xf32>, tensor<3x3xf32>) outs(%o : tensor<1x4x4x16xf32>) -> tensor<1x4x4x16xf32>
   return %0 : tensor<1x4x4x16xf32>
 }
+
+// -----
+
+// Levels with an order: the forall runs over column blocks first, and the
+// register tiles sweep the rows (m) inside each column (n), with the
+// reduction innermost.
+// CHECK-LABEL: func.func @ordered
+// CHECK:         scf.forall (%[[N:.+]], %[[M:.+]]) = (0, 0) to (64, 64) step (32, 16)
+// CHECK:           scf.for {{.*}} step %c64
+// CHECK:             scf.for %[[RN:.+]] = %c0 to %c32 step %c16
+// CHECK:               scf.for %[[RM:.+]] = %c0 to %c16 step %c4
+// CHECK:                 vector.transfer_read {{.*}}[%[[RM]], %[[RN]]]
+// CHECK:                 scf.for {{.*}} step %c1
+// CHECK:                   vector.contract
+func.func @ordered(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
+  %0 = linalg.matmul {kiln.tiling = [{sizes = array<i64: 16, 32, 0>, order = array<i64: 1, 0, 2>},
+                                     array<i64: 0, 0, 64>,
+                                     {sizes = array<i64: 4, 16, 1>, order = array<i64: 1, 0, 2>}]}
+      ins(%a, %b : tensor<64x128xf32>, tensor<128x64xf32>) outs(%c : tensor<64x64xf32>) -> tensor<64x64xf32>
+  return %0 : tensor<64x64xf32>
+}
+
+// -----
+
+// An ordered first level also orders a fusion group's forall: here the
+// consumer's (the relu's loops are the output's, rows then columns).
+// CHECK-LABEL: func.func @ordered_group
+// CHECK:         scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (32, 64) step (16, 32)
+// CHECK:           vector.transfer_write {{.*}} : vector<1x16xf32>
+// CHECK:           vector.contract
+// CHECK:           arith.maximumf {{.*}} : vector<1x16xf32>
+// CHECK-NOT:     linalg.
+func.func @ordered_group(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [{sizes = array<i64: 32, 16, 0>, order = array<i64: 1, 0, 2>},
+                                      array<i64: 0, 0, 4>, array<i64: 4, 16, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>],
+                       iterator_types = ["parallel", "parallel"],
+                       kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 16>]}
+      ins(%mm : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %m = arith.maximumf %x, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
+
+// -----
+
+func.func @bad_order(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4x4xf32>) -> tensor<4x4xf32> {
+  // expected-error @below {{has a tiling level whose order is not a permutation of its loops}}
+  %0 = linalg.matmul {kiln.tiling = [{sizes = array<i64: 2, 2, 0>, order = array<i64: 0, 0, 1>}]}
+      ins(%a, %b : tensor<4x8xf32>, tensor<8x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
+  return %0 : tensor<4x4xf32>
+}
