@@ -2,6 +2,7 @@
 #include "codegen/emit/ObjectEmitter.h"
 #include "codegen/emit/WeightSection.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -107,6 +108,18 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   llvm::SmallVector<DetachedWeight> weights;
   if (kind == ObjectKind::Object && triple.isOSBinFormatELF())
     weights = detachLargeWeights(module, symbolPrefix, kLargeDataThreshold);
+
+  // Loop annotations (kiln-memory-pad-in-place's loops LLVM must not
+  // unroll) travel from scf.for through the SCF, CF and LLVM conversions as
+  // the discardable `llvm.loop_annotation`; translation reads the branch's
+  // own attribute.
+  module.walk([](LLVM::BrOp br) {
+    if (auto annotation =
+            br->getAttrOfType<LLVM::LoopAnnotationAttr>("llvm.loop_annotation")) {
+      br.setLoopAnnotationAttr(annotation);
+      br->removeAttr("llvm.loop_annotation");
+    }
+  });
 
   llvm::LLVMContext llvmContext;
   TimingScope translateTimer = timing.nest("translate to LLVM IR");

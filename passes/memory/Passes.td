@@ -28,8 +28,11 @@ def PadInPlace : Pass<"kiln-memory-pad-in-place", "::mlir::func::FuncOp"> {
     constant padding value) of a value an `scf.forall` computes into a
     `tensor.empty`, possibly through `tensor.collapse_shape`s
     (kiln's direct convolutions write [N, H, W, F1, nr]).
-    Output: the padded buffer is created and filled before the loop; the
-    loop's destination is the interior slice of it (expanded back through
+    Output: the padded buffer is created and its border (not the interior)
+    filled before the loop, by `scf.for` loops over the rows of each border
+    slab that carry `llvm.loop_annotation` (no unrolling: LLVM would
+    otherwise unroll thousands of short rows into blocks its scheduler
+    takes minutes over); the loop's destination is the interior slice of it (expanded back through
     the reshapes); the pad becomes the `tensor.insert_slice` of the
     interior into that buffer, which bufferizes to a copy onto itself that
     folds away. Upstream bufferizes a pad as a fill of the buffer plus a
@@ -38,7 +41,9 @@ def PadInPlace : Pass<"kiln-memory-pad-in-place", "::mlir::func::FuncOp"> {
     pads are left alone.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect"];
 }
 

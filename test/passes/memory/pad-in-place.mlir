@@ -2,12 +2,27 @@
 
 // A loop nest computes [1, 4, 4, 2, 8] (a direct convolution's panels),
 // collapsed to NHWC and padded by one pixel around. Afterwards the padded
-// buffer exists, filled, before the loop, the loop writes the interior
-// slice of it (expanded back to panels), and the pad is that interior put
-// back.
+// buffer exists before the loop with only its border filled (top and
+// bottom rows, then the left and right pixels of each interior row, in
+// loops LLVM is told not to unroll), the loop writes the interior slice of
+// it (expanded back to panels), and the pad is that interior put back.
+// CHECK:         #[[$NOUNROLL:.+]] = #llvm.loop_annotation<unroll = #{{.+}}>
 // CHECK-LABEL: func.func @padded_producer
 // CHECK:         %[[BUF:.+]] = tensor.empty() : tensor<1x6x6x16xf32>
-// CHECK:         %[[FILLED:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%[[BUF]] : tensor<1x6x6x16xf32>)
+// CHECK-NOT:     linalg.fill {{.*}}outs(%[[BUF]]
+// CHECK:         %[[TOP:.+]] = scf.for %[[N:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%{{.+}} = %[[BUF]])
+// CHECK:           tensor.extract_slice {{.*}}[%[[N]], 0, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1]
+// CHECK:           linalg.fill {{.*}} -> tensor<1x1x6x16xf32>
+// CHECK:         } {llvm.loop_annotation = #[[$NOUNROLL]]}
+// CHECK:         %[[BOTTOM:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[TOP]])
+// CHECK:           tensor.extract_slice {{.*}}[%{{.+}}, 5, 0, 0] [1, 1, 6, 16] [1, 1, 1, 1]
+// CHECK:         %[[LEFT:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[BOTTOM]])
+// CHECK:           scf.for %[[H:.+]] = %c1{{.*}} to %c5
+// CHECK:             tensor.extract_slice {{.*}}[%{{.+}}, %[[H]], 0, 0] [1, 1, 1, 16] [1, 1, 1, 1]
+// CHECK:             linalg.fill {{.*}} -> tensor<1x1x1x16xf32>
+// CHECK:           } {llvm.loop_annotation = #[[$NOUNROLL]]}
+// CHECK:         %[[FILLED:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[LEFT]])
+// CHECK:             tensor.extract_slice {{.*}}[%{{.+}}, %{{.+}}, 5, 0] [1, 1, 1, 16] [1, 1, 1, 1]
 // CHECK:         %[[INNER:.+]] = tensor.extract_slice %[[FILLED]][0, 1, 1, 0] [1, 4, 4, 16] [1, 1, 1, 1]
 // CHECK:         %[[VIEW:.+]] = tensor.expand_shape %[[INNER]] {{\[}}[0], [1], [2], [3, 4]]
 // CHECK:         %[[LOOP:.+]] = scf.forall {{.*}} shared_outs(%{{.+}} = %[[VIEW]])
