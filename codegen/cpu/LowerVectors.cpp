@@ -1,5 +1,6 @@
 // kiln-cpu-lower-vectors: vector.contract -> outer products -> vector.fma,
-// n-D transfers -> unrolled 1-D loads and stores, so the LLVM conversion
+// n-D transfers -> unrolled 1-D loads and stores, transposes -> shuffles,
+// so the LLVM conversion
 // sees only vectors it maps onto registers.
 #include "codegen/cpu/Passes.h"
 
@@ -34,6 +35,8 @@ struct LowerVectorsPass : mlir::kiln::impl::LowerVectorsBase<LowerVectorsPass> {
       vector::populateVectorContractLoweringPatterns(
           patterns, vector::VectorContractLowering::OuterProduct);
       vector::populateVectorTransferPermutationMapLoweringPatterns(patterns);
+      // A transpose tile's unit dimensions go, leaving a 2-D transpose.
+      vector::populateDropUnitDimWithShapeCastPatterns(patterns);
       vector::populateVectorMultiReductionLoweringPatterns(
           patterns, vector::VectorMultiReductionLowering::InnerParallel);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
@@ -51,6 +54,10 @@ struct LowerVectorsPass : mlir::kiln::impl::LowerVectorsBase<LowerVectorsPass> {
       vector::populateVectorOuterProductLoweringPatterns(patterns);
       vector::populateVectorBroadcastLoweringPatterns(patterns);
       vector::populateVectorShapeCastLoweringPatterns(patterns);
+      // 2-D transposes as shuffles (16x16 as the 8-step AVX-512 shuffle
+      // network, others as one shuffle LLVM lowers).
+      vector::populateVectorTransposeLoweringPatterns(
+          patterns, vector::VectorTransposeLowering::Shuffle16x16);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }

@@ -119,6 +119,8 @@ struct SelectStrategyPass
       else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(
                    op.getOperation()))
         selectPooling(op);
+      else if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation()))
+        selectTranspose(transpose);
       else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
                generic && generic.getNumReductionLoops() == 0)
         selectElementwise(generic);
@@ -237,6 +239,50 @@ struct SelectStrategyPass
     setRowTiling(op, bounds,
                  largestDividingMultiple(bounds[3], lanes, 2 * lanes),
                  /*windowColumns=*/1);
+  }
+
+  /// Transposes of 32-bit values that move the innermost dimension (NCHW
+  /// <-> NHWC at a model's boundary, a matrix's rows and columns): register
+  /// tiles of up to one vector by one vector (the output's innermost
+  /// dimension by the one the input has innermost), read as whole input
+  /// rows and written as whole output rows, with the transpose between
+  /// them in registers (shuffles). Left as loops, every element is a
+  /// scalar load or store with a large stride. A parallel task per row of
+  /// the other dimensions, the two transposed ones split further while
+  /// there are too few tasks.
+  void selectTranspose(linalg::TransposeOp op) {
+    auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    ArrayRef<int64_t> perm = op.getPermutation();
+    if (!op.hasPureTensorSemantics() || !type || !type.hasStaticShape() ||
+        type.getElementTypeBitWidth() != 32 || perm.empty())
+      return;
+    unsigned rank = perm.size();
+    unsigned outer = rank - 1;
+    unsigned inner = llvm::find(perm, rank - 1) - perm.begin();
+    if (inner == outer)
+      return; // rows move whole: a copy per row
+    ArrayRef<int64_t> shape = type.getShape();
+    int64_t lanes = vectorBits / 32;
+    auto side = [&](int64_t size) -> int64_t {
+      for (int64_t t = lanes; t >= 4; t /= 2)
+        if (size % t == 0)
+          return t;
+      return 0;
+    };
+    int64_t tOuter = side(shape[outer]), tInner = side(shape[inner]);
+    if (!tOuter || !tInner)
+      return;
+    SmallVector<int64_t> tasks(rank, 1), registers(rank, 1);
+    tasks[outer] = shape[outer];
+    tasks[inner] = shape[inner];
+    spreadTasks(shape, tasks, {{inner, tInner}, {outer, tOuter}},
+                product(shape));
+    registers[outer] = tOuter;
+    registers[inner] = tInner;
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr({b.getDenseI64ArrayAttr(tasks),
+                                b.getDenseI64ArrayAttr(registers)}));
   }
 
   /// Elementwise f32 generics (every loop parallel, every operand read in

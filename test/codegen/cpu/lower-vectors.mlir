@@ -27,3 +27,22 @@ func.func @tile(%a: memref<2x8xf32>, %b: memref<8x8xf32>, %c: memref<2x8xf32>, %
   vector.transfer_write %r, %c[%c0, %c0] {in_bounds = [true, true]} : vector<2x8xf32>, memref<2x8xf32>
   return
 }
+
+// A transpose tile (8 input rows of 8 channels read as vectors, with a unit
+// dimension between them) loses its unit dimensions and becomes one shuffle
+// of the rows (LLVM lowers it to unpack/permute instructions): no
+// element-by-element extracts and inserts.
+// CHECK-LABEL: func.func @transpose_tile
+// CHECK-COUNT-8: vector.load {{.*}} : memref<1x8x1x8xf32>, vector<8xf32>
+// CHECK-NOT:     vector.extract %
+// CHECK:         vector.shuffle %{{.+}}, %{{.+}} [0, 8, 16, 24, 32, 40, 48, 56, 1, 9,
+// CHECK-NOT:     vector.extract %
+// CHECK-COUNT-8: vector.store {{.*}} : memref<1x1x8x8xf32>, vector<8xf32>
+func.func @transpose_tile(%in: memref<1x8x1x8xf32>, %out: memref<1x1x8x8xf32>) {
+  %c0 = arith.constant 0 : index
+  %p = ub.poison : f32
+  %v = vector.transfer_read %in[%c0, %c0, %c0, %c0], %p {in_bounds = [true, true, true, true]} : memref<1x8x1x8xf32>, vector<1x8x1x8xf32>
+  %t = vector.transpose %v, [0, 2, 3, 1] : vector<1x8x1x8xf32> to vector<1x1x8x8xf32>
+  vector.transfer_write %t, %out[%c0, %c0, %c0, %c0] {in_bounds = [true, true, true, true]} : vector<1x1x8x8xf32>, memref<1x1x8x8xf32>
+  return
+}

@@ -294,3 +294,23 @@ func.func @gelu(%x: tensor<4x96xf32>) -> tensor<4x96xf32> {
   } -> tensor<4x96xf32>
   return %0 : tensor<4x96xf32>
 }
+
+// -----
+
+// A transpose that moves the innermost dimension (NHWC -> NCHW): register
+// tiles of one vector of channels (the input's rows) by one vector of
+// pixels (the output's rows; 8 divides 56, 16 does not), a task per
+// channel row; 56 tasks are enough, so the transposed dimensions stay whole
+// at the task level. A transpose that keeps the innermost dimension moves
+// whole rows and is left alone.
+// CHECK-LABEL: func.func @transpose
+// CHECK:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 64, 1, 56>, array<i64: 1, 8, 1, 8>]
+// CHECK:         linalg.transpose
+// CHECK-NOT:     kiln.tiling
+// AVX512-LABEL: func.func @transpose
+// AVX512:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 64, 1, 56>, array<i64: 1, 16, 1, 8>]
+func.func @transpose(%x: tensor<1x56x56x64xf32>, %y: tensor<1x64x56x56xf32>, %z: tensor<56x1x56x64xf32>) -> (tensor<1x64x56x56xf32>, tensor<56x1x56x64xf32>) {
+  %0 = linalg.transpose ins(%x : tensor<1x56x56x64xf32>) outs(%y : tensor<1x64x56x56xf32>) permutation = [0, 3, 1, 2]
+  %1 = linalg.transpose ins(%x : tensor<1x56x56x64xf32>) outs(%z : tensor<56x1x56x64xf32>) permutation = [1, 0, 2, 3]
+  return %0, %1 : tensor<1x64x56x56xf32>, tensor<56x1x56x64xf32>
+}
