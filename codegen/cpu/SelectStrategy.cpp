@@ -241,8 +241,9 @@ struct SelectStrategyPass
                  /*windowColumns=*/1);
   }
 
-  /// Transposes of 32-bit values that move the innermost dimension (NCHW
-  /// <-> NHWC at a model's boundary, a matrix's rows and columns): register
+  /// Transposes of 32-bit values that move the innermost (non-unit)
+  /// dimension (NCHW <-> NHWC at a model's boundary, a matrix's rows and
+  /// columns): register
   /// tiles of up to one vector by one vector (the output's innermost
   /// dimension by the one the input has innermost), read as whole input
   /// rows and written as whole output rows, with the transpose between
@@ -256,12 +257,25 @@ struct SelectStrategyPass
     if (!op.hasPureTensorSemantics() || !type || !type.hasStaticShape() ||
         type.getElementTypeBitWidth() != 32 || perm.empty())
       return;
+    // Unit dimensions do not count: [1, 128, 768, 1] -> [1, 768, 1, 128]
+    // transposes a 128 x 768 matrix.
+    ArrayRef<int64_t> shape = type.getShape();
+    auto inputShape = cast<ShapedType>(op.getInput().getType()).getShape();
+    auto lastNonUnit = [](ArrayRef<int64_t> dims) -> std::optional<unsigned> {
+      for (unsigned d = dims.size(); d-- > 0;)
+        if (dims[d] != 1)
+          return d;
+      return std::nullopt;
+    };
+    std::optional<unsigned> outerDim = lastNonUnit(shape),
+                            inputInner = lastNonUnit(inputShape);
+    if (!outerDim || !inputInner)
+      return;
     unsigned rank = perm.size();
-    unsigned outer = rank - 1;
-    unsigned inner = llvm::find(perm, rank - 1) - perm.begin();
+    unsigned outer = *outerDim;
+    unsigned inner = llvm::find(perm, *inputInner) - perm.begin();
     if (inner == outer)
       return; // rows move whole: a copy per row
-    ArrayRef<int64_t> shape = type.getShape();
     int64_t lanes = vectorBits / 32;
     auto side = [&](int64_t size) -> int64_t {
       for (int64_t t = lanes; t >= 4; t /= 2)
