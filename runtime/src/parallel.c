@@ -195,8 +195,12 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
   job->task = task;
   job->context = context;
   job->count = count;
-  /* A few pieces per thread balance uneven tiles; never below the grain. */
-  int64_t chunks = (int64_t)(workers + 1) * 4;
+  /* Two pieces per thread: a thread that falls behind (a busy host) hands
+   * over its second piece, while each piece stays a contiguous run of
+   * tiles. Finer pieces lost more to their boundaries than they gained in
+   * balance (MobileNetV2 and ResNet-50 at batch 1 on 2 threads: 4 pieces
+   * per thread 5% slower, 8 per thread 8% slower). Never below the grain. */
+  int64_t chunks = (int64_t)(workers + 1) * 2;
   job->chunks = chunks < most ? chunks : most;
   atomic_store(&job->next, 0);
   atomic_store(&job->pending, workers);
