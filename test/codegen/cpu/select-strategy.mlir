@@ -6,9 +6,11 @@
 // 64x256, 256-deep reduction slices; AVX-512: 6x64 (24 + 4 + 1 of 32),
 // 128-deep slices (128 x 64 columns of B, 32 KiB, stay in L1).
 // 2 x 4 blocks of 60x256 would be 8 tasks, fewer than the 16 the threads
-// should get: the columns are halved to 128. Tasks and register tiles go
-// column block by column block (order: n, then m, then k), so consecutive
-// ones reuse B's block and slice.
+// should get: the columns are halved to 128. Register tiles go column by
+// column (order: n, then m, then k), reusing B's slice from L1; B (2 MiB)
+// does not fit L2 and its column block is the larger, so the tasks go
+// column block by column block too. In the other cases B is small and the
+// tasks go row block by row block.
 // CHECK-LABEL: func.func @matmul
 // CHECK: linalg.matmul {kiln.tiling = [{order = array<i64: 1, 0, 2>, sizes = array<i64: 60, 128, 0>}, array<i64: 0, 0, 256>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 6, 16, 1>}]}
 // AVX512-LABEL: func.func @matmul
@@ -22,7 +24,7 @@ func.func @matmul(%a: tensor<120x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<
 
 // One row (batch 1): the register tile spends its accumulators on columns.
 // CHECK-LABEL: func.func @row
-// CHECK: linalg.matmul {kiln.tiling = [{order = array<i64: 1, 0, 2>, sizes = array<i64: 1, 96, 0>}, array<i64: 0, 0, 200>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 1, 32, 1>}]}
+// CHECK: linalg.matmul {kiln.tiling = [array<i64: 1, 96, 0>, array<i64: 0, 0, 200>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 1, 32, 1>}]}
 func.func @row(%a: tensor<1x200xf32>, %b: tensor<200x96xf32>, %c: tensor<1x96xf32>) -> tensor<1x96xf32> {
   %0 = linalg.matmul ins(%a, %b : tensor<1x200xf32>, tensor<200x96xf32>) outs(%c : tensor<1x96xf32>) -> tensor<1x96xf32>
   return %0 : tensor<1x96xf32>
@@ -47,7 +49,7 @@ func.func @untiled(%a: tensor<4x8xf32>, %b: tensor<8x10xf32>, %c: tensor<4x10xf3
 #rhs = affine_map<(b, m, n, k) -> (b, k, n)>
 #out = affine_map<(b, m, n, k) -> (b, m, n)>
 // CHECK-LABEL: func.func @batched
-// CHECK: kiln.tiling = [{order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 1, 12, 32, 0>}, array<i64: 0, 0, 0, 16>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
+// CHECK: kiln.tiling = [array<i64: 1, 12, 32, 0>, array<i64: 0, 0, 0, 16>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
 func.func @batched(%a: tensor<3x12x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<3x12x32xf32>) -> tensor<3x12x32xf32> {
   %0 = linalg.generic {indexing_maps = [#lhs, #rhs, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %b : tensor<3x12x16xf32>, tensor<3x16x32xf32>) outs(%c : tensor<3x12x32xf32>) {
@@ -67,9 +69,9 @@ func.func @batched(%a: tensor<3x12x16xf32>, %b: tensor<3x16x32xf32>, %c: tensor<
 #fb = affine_map<(b, m, n, k) -> (b, k, n)>
 #fc = affine_map<(b, m, n, k) -> (b, m, n)>
 // CHECK-LABEL: func.func @im2col
-// CHECK: kiln.tiling = [{order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 1, 24, 64, 0>}, array<i64: 0, 0, 0, 27>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
+// CHECK: kiln.tiling = [array<i64: 1, 24, 64, 0>, array<i64: 0, 0, 0, 27>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
 // AVX512-LABEL: func.func @im2col
-// AVX512: kiln.tiling = [{order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 1, 24, 64, 0>}, array<i64: 0, 0, 0, 27>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 64, 1>}]
+// AVX512: kiln.tiling = [array<i64: 1, 24, 64, 0>, array<i64: 0, 0, 0, 27>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 64, 1>}]
 func.func @im2col(%w: tensor<24x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2x24x64xf32>) -> tensor<2x24x64xf32> {
   %0 = linalg.generic {indexing_maps = [#fa, #fb, #fc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%w, %col : tensor<24x27xf32>, tensor<2x27x64xf32>) outs(%c : tensor<2x24x64xf32>) {
@@ -89,7 +91,7 @@ func.func @im2col(%w: tensor<24x27xf32>, %col: tensor<2x27x64xf32>, %c: tensor<2
 #gb = affine_map<(b, s, n, k) -> (k, n)>
 #gc = affine_map<(b, s, n, k) -> (b, s, n)>
 // CHECK-LABEL: func.func @folded_reshape
-// CHECK: kiln.tiling = [{order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 1, 60, 32, 0>}, array<i64: 0, 0, 0, 48>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
+// CHECK: kiln.tiling = [array<i64: 1, 60, 32, 0>, array<i64: 0, 0, 0, 48>, {order = array<i64: 0, 2, 1, 3>, sizes = array<i64: 0, 6, 16, 1>}]
 func.func @folded_reshape(%a: tensor<2x120x48xf32>, %w: tensor<48x32xf32>, %c: tensor<2x120x32xf32>) -> tensor<2x120x32xf32> {
   %0 = linalg.generic {indexing_maps = [#ga, #gb, #gc], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
       ins(%a, %w : tensor<2x120x48xf32>, tensor<48x32xf32>) outs(%c : tensor<2x120x32xf32>) {
@@ -109,11 +111,11 @@ func.func @folded_reshape(%a: tensor<2x120x48xf32>, %w: tensor<48x32xf32>, %c: t
 // CHECK-LABEL: func.func @peel_rows
 // CHECK:         %[[A0:.+]] = tensor.extract_slice %arg0[0, 0] [48, 64] [1, 1]
 // CHECK:         linalg.generic {{.*}}ins(%[[A0]]
-// CHECK-SAME:      kiln.tiling = [{order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 48, 4, 0, 0>}, array<i64: 0, 0, 0, 64>, {order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 6, 1, 0, 1>}]
+// CHECK-SAME:      kiln.tiling = [array<i64: 48, 4, 0, 0>, array<i64: 0, 0, 0, 64>, {order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 6, 1, 0, 1>}]
 // CHECK:         %[[HEAD:.+]] = tensor.insert_slice %{{.*}} into %arg2[0, 0, 0] [48, 4, 16] [1, 1, 1]
 // CHECK:         %[[A1:.+]] = tensor.extract_slice %arg0[48, 0] [1, 64] [1, 1]
 // CHECK:         linalg.generic {{.*}}ins(%[[A1]]
-// CHECK-SAME:      kiln.tiling = [{order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 1, 4, 0, 0>}, array<i64: 0, 0, 0, 64>, {order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 1, 1, 0, 1>}]
+// CHECK-SAME:      kiln.tiling = [array<i64: 1, 4, 0, 0>, array<i64: 0, 0, 0, 64>, {order = array<i64: 1, 2, 0, 3>, sizes = array<i64: 1, 1, 0, 1>}]
 // CHECK:         tensor.insert_slice %{{.*}} into %[[HEAD]][48, 0, 0] [1, 4, 16] [1, 1, 1]
 func.func @peel_rows(%a: tensor<49x64xf32>, %b: tensor<4x64x16xf32>, %c: tensor<49x4x16xf32>) -> tensor<49x4x16xf32> {
   %0 = linalg.generic {indexing_maps = [affine_map<(m, n1, n0, k) -> (m, k)>, affine_map<(m, n1, n0, k) -> (n1, k, n0)>, affine_map<(m, n1, n0, k) -> (m, n1, n0)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%a, %b : tensor<49x64xf32>, tensor<4x64x16xf32>) outs(%c : tensor<49x4x16xf32>) {
