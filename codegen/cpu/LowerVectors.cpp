@@ -54,10 +54,10 @@ struct LowerVectorsPass : mlir::kiln::impl::LowerVectorsBase<LowerVectorsPass> {
       vector::populateVectorOuterProductLoweringPatterns(patterns);
       vector::populateVectorBroadcastLoweringPatterns(patterns);
       vector::populateVectorShapeCastLoweringPatterns(patterns);
-      // 2-D transposes as shuffles (16x16 as the 8-step AVX-512 shuffle
-      // network, others as one shuffle LLVM lowers).
+      // 2-D transposes as one shuffle each, which LLVM lowers to unpacks
+      // and permutes.
       vector::populateVectorTransposeLoweringPatterns(
-          patterns, vector::VectorTransposeLowering::Shuffle16x16);
+          patterns, vector::VectorTransposeLowering::Shuffle1D);
       if (failed(applyPatternsGreedily(func, std::move(patterns))))
         return signalPassFailure();
     }
