@@ -66,8 +66,88 @@ Value createWeights(OpBuilder &builder, Location loc, ArrayRef<int64_t> shape,
   return arith::ConstantOp::create(builder, loc, attr);
 }
 
+/// `init` rebuilt at the padded shape `padded` when it is a fill, or a
+/// broadcast of a constant row along the last dimension (a bias), with the
+/// row padded by zeros (also seen through a collapse_shape): the op then writes the padded accumulator itself
+/// and joins its contraction's tiles, where a pad of it would copy the
+/// whole tensor once more. Null otherwise.
+Value rebuildPadded(OpBuilder &builder, Location loc, Value init,
+                    RankedTensorType padded) {
+  Operation *def = init.getDefiningOp();
+  if (!def || !init.hasOneUse())
+    return nullptr;
+  // Through a collapse that keeps the last dimension on its own (a 1x1
+  // convolution's [N, H, W, F] accumulator seen as [N*H*W, F]).
+  if (auto collapse = dyn_cast<tensor::CollapseShapeOp>(def)) {
+    SmallVector<ReassociationIndices> groups =
+        collapse.getReassociationIndices();
+    RankedTensorType source = collapse.getSrcType();
+    if (groups.back().size() != 1)
+      return nullptr;
+    SmallVector<int64_t> shape(source.getShape());
+    shape.back() = padded.getShape().back();
+    Value rebuilt =
+        rebuildPadded(builder, loc, collapse.getSrc(), source.clone(shape));
+    return rebuilt ? tensor::CollapseShapeOp::create(builder, loc, padded,
+                                                     rebuilt, groups)
+                         .getResult()
+                   : nullptr;
+  }
+  if (auto fill = dyn_cast<linalg::FillOp>(def)) {
+    Value empty = tensor::EmptyOp::create(builder, loc, padded.getShape(),
+                                          padded.getElementType());
+    return linalg::FillOp::create(builder, loc, fill.value(), empty)
+        .getResult(0);
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(def);
+  if (!generic || generic.getNumDpsInputs() != 1 ||
+      generic.getNumDpsInits() != 1 || generic.getNumReductionLoops() != 0)
+    return nullptr;
+  unsigned loops = generic.getNumLoops();
+  AffineMap row = AffineMap::get(loops, 0,
+                                 builder.getAffineDimExpr(loops - 1),
+                                 builder.getContext());
+  OpOperand *input = generic.getDpsInputOperand(0);
+  auto yield = cast<linalg::YieldOp>(generic.getBody()->getTerminator());
+  std::optional<ArrayRef<float>> values =
+      mlir::kiln::packableWeights(input->get());
+  if (generic.getMatchingIndexingMap(input) != row ||
+      !generic.getIndexingMapMatchingResult(generic->getResult(0))
+           .isIdentity() ||
+      !values || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != generic.getBody()->getArgument(0))
+    return nullptr;
+  std::vector<float> rowValues(values->begin(), values->end());
+  rowValues.resize(padded.getShape().back(), 0.0f);
+  Value bias = createWeights(builder, loc, {padded.getShape().back()},
+                             rowValues);
+  Value empty = tensor::EmptyOp::create(builder, loc, padded.getShape(),
+                                        padded.getElementType());
+  auto rebuilt = linalg::GenericOp::create(
+      builder, loc, TypeRange{padded}, ValueRange{bias}, ValueRange{empty},
+      generic.getIndexingMapsArray(), generic.getIteratorTypesArray(),
+      [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(b, l, args[0]);
+      });
+  return rebuilt.getResult(0);
+}
+
+/// `init` with zero columns appended up to the shape `padded`.
+Value padColumns(OpBuilder &builder, Location loc, Value init,
+                 RankedTensorType padded) {
+  auto type = cast<RankedTensorType>(init.getType());
+  Value zero =
+      arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
+  SmallVector<OpFoldResult> low(type.getRank(), builder.getIndexAttr(0));
+  SmallVector<OpFoldResult> high(low);
+  high.back() =
+      builder.getIndexAttr(padded.getShape().back() - type.getShape().back());
+  return tensor::PadOp::create(builder, loc, padded, init, low, high, zero);
+}
+
 /// `init` ([..., N]) padded with zero columns to [..., padded] when
-/// padded > N, then viewed as [..., padded / nr, nr].
+/// padded > N (rebuilt at that shape where it is a fill or a bias
+/// broadcast), then viewed as [..., padded / nr, nr].
 Value panelView(OpBuilder &builder, Location loc, Value init, int64_t padded,
                 int64_t nr) {
   auto type = cast<RankedTensorType>(init.getType());
@@ -75,13 +155,9 @@ Value panelView(OpBuilder &builder, Location loc, Value init, int64_t padded,
   SmallVector<int64_t> shape(type.getShape());
   if (padded != n) {
     shape.back() = padded;
-    Value zero =
-        arith::ConstantOp::create(builder, loc, builder.getF32FloatAttr(0.0f));
-    SmallVector<OpFoldResult> low(rank, builder.getIndexAttr(0));
-    SmallVector<OpFoldResult> high(low);
-    high.back() = builder.getIndexAttr(padded - n);
-    init = tensor::PadOp::create(builder, loc, type.clone(shape), init, low,
-                                 high, zero);
+    RankedTensorType paddedType = type.clone(shape);
+    Value rebuilt = rebuildPadded(builder, loc, init, paddedType);
+    init = rebuilt ? rebuilt : padColumns(builder, loc, init, paddedType);
   }
   SmallVector<ReassociationIndices> reassoc;
   for (int64_t d = 0; d + 1 < rank; ++d)

@@ -51,6 +51,46 @@ func.func @padded(%a: tensor<4x2xf32>, %d: tensor<4x6xf32>) -> tensor<4x6xf32> {
 
 // -----
 
+// The same with a bias broadcast as the accumulator, seen through the
+// collapse a 1x1 convolution gives: the broadcast is rebuilt at the padded
+// width from the bias row padded with zeros (no pad of the whole
+// accumulator), so it can join the matmul's tiles; a zero fill likewise.
+// CHECK-LABEL: func.func @padded_bias
+// CHECK-NOT:     tensor.pad
+// CHECK-DAG:     %[[BIAS:.+]] = arith.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 4.000000e+00, 5.000000e+00, 6.000000e+00, 0.000000e+00, 0.000000e+00]> : tensor<8xf32>
+// CHECK-DAG:     %[[E:.+]] = tensor.empty() : tensor<1x2x2x8xf32>
+// CHECK:         %[[B:.+]] = linalg.generic {{.*}} ins(%[[BIAS]] : tensor<8xf32>) outs(%[[E]] : tensor<1x2x2x8xf32>)
+// CHECK:         %[[C:.+]] = tensor.collapse_shape %[[B]] {{\[}}[0, 1, 2], [3]] : tensor<1x2x2x8xf32> into tensor<4x8xf32>
+// CHECK:         tensor.expand_shape %[[C]] {{\[}}[0], [1, 2]] output_shape [4, 1, 8]
+// CHECK-LABEL: func.func @padded_fill
+// CHECK-NOT:     tensor.pad
+// CHECK:         %[[F:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<4x8xf32>)
+// CHECK:         tensor.expand_shape %[[F]] {{\[}}[0], [1, 2]] output_shape [4, 1, 8]
+func.func @padded_bias(%a: tensor<4x2xf32>) -> tensor<4x6xf32> {
+  %v = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0, 11.0, 12.0]]> : tensor<2x6xf32>
+  %bias = arith.constant dense<[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]> : tensor<6xf32>
+  %e = tensor.empty() : tensor<1x2x2x6xf32>
+  %b = linalg.generic {indexing_maps = [affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : tensor<6xf32>) outs(%e : tensor<1x2x2x6xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  } -> tensor<1x2x2x6xf32>
+  %c = tensor.collapse_shape %b [[0, 1, 2], [3]] : tensor<1x2x2x6xf32> into tensor<4x6xf32>
+  %1 = linalg.matmul ins(%a, %v : tensor<4x2xf32>, tensor<2x6xf32>) outs(%c : tensor<4x6xf32>) -> tensor<4x6xf32>
+  return %1 : tensor<4x6xf32>
+}
+func.func @padded_fill(%a: tensor<4x2xf32>) -> tensor<4x6xf32> {
+  %v = arith.constant dense<[[1.0, 2.0, 3.0, 4.0, 5.0, 6.0], [7.0, 8.0, 9.0, 10.0, 11.0, 12.0]]> : tensor<2x6xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x6xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x6xf32>) -> tensor<4x6xf32>
+  %1 = linalg.matmul ins(%a, %v : tensor<4x2xf32>, tensor<2x6xf32>) outs(%f : tensor<4x6xf32>) -> tensor<4x6xf32>
+  return %1 : tensor<4x6xf32>
+}
+
+// -----
+
 // B computed at run time, or a splat constant: left alone.
 // CHECK-LABEL: func.func @not_packed
 // CHECK-COUNT-2: linalg.matmul
