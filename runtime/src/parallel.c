@@ -17,7 +17,9 @@
 #include <unistd.h>
 
 #define KILN_MAX_THREADS 64
-/* Iterations of the worker's wait loop before it sleeps: about 50-100 us. */
+/* Iterations of the worker's wait loop before it sleeps: about 50-100 us
+ * where PAUSE takes tens of cycles (AMD Zen), about 1 ms where it takes
+ * ~140 (Intel since Skylake). */
 #define KILN_SPIN_LIMIT 20000
 
 typedef struct kiln_job {
