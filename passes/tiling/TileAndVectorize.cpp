@@ -306,6 +306,16 @@ struct TileAndVectorizePass
     func.walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
       (void)hoistLoopInvariantSubsets(rewriter, loop);
+
+    // A register tile's init written and read back as the accumulators,
+    // and its epilogue reading them back after the reduction, fold into
+    // the values themselves.
+    RewritePatternSet folds(ctx);
+    vector::TransferReadOp::getCanonicalizationPatterns(folds, ctx);
+    vector::TransferWriteOp::getCanonicalizationPatterns(folds, ctx);
+    scf::ForOp::getCanonicalizationPatterns(folds, ctx);
+    if (failed(applyPatternsGreedily(func, std::move(folds))))
+      return signalPassFailure();
   }
 
   static bool onlyParallel(TilingInterface op, DenseI64ArrayAttr sizes) {
@@ -461,6 +471,22 @@ struct TileAndVectorizePass
           "kiln-tiling-tile-and-vectorize: an op of a fusion group was not "
           "fused");
 
+    // Where the root's later levels leave its reduction whole, the group
+    // is fused once more at the register level: the init and the epilogue
+    // then work on the accumulators in registers.
+    FailureOr<bool> inRegisters =
+        fuseRegisters(rewriter, tiledRoot, tiledConsumer, tiledInit,
+                      ArrayRef<Level>(root.levels).drop_front(), fused);
+    if (failed(inRegisters))
+      return failure();
+    if (*inRegisters) {
+      root.op = nullptr;
+      for (Work *done : {consumerPlan, initPlan})
+        if (done)
+          done->op = nullptr;
+      return true;
+    }
+
     auto vectorAttr = rewriter.getDenseI64ArrayAttr(vectors);
     fused.push_back(
         {cast<TilingInterface>(tiledRoot),
@@ -476,6 +502,128 @@ struct TileAndVectorizePass
     for (Work *done : {consumerPlan, initPlan})
       if (done)
         done->op = nullptr;
+    return true;
+  }
+
+  /// Fuses a group already fused at its first level (`root`, with
+  /// `consumer` and `init` where present, all inside that level's loop) at
+  /// its register level too, where `levels` (root's levels after the first)
+  /// tile nothing but at the last one: a loop nest over the register tiles
+  /// of the output, each computing its slice of the init, the root's whole
+  /// reduction (one scf.for per reduction loop, at the register level's
+  /// steps) and the epilogue. Vectorized, the init's vectors become the
+  /// accumulators' first values and the epilogue reads them back from
+  /// registers (the transfers between them fold away): no pass over the
+  /// output before or after the contraction. The tiled ops go to `fused`
+  /// with nothing left to tile. False, changing nothing, where the levels
+  /// split the reduction (a slice of it kept in L1: the accumulators then
+  /// go through memory between slices anyway) or are not static.
+  FailureOr<bool> fuseRegisters(IRRewriter &rewriter, Operation *root,
+                                Operation *consumer, Operation *init,
+                                ArrayRef<Level> levels,
+                                SmallVector<Work> &fused) {
+    auto rootOp = dyn_cast<linalg::LinalgOp>(root);
+    if (!rootOp || levels.empty() || rootOp->getNumResults() != 1 ||
+        !isa<DestinationStyleOpInterface>(root))
+      return false;
+    SmallVector<int64_t> bounds = rootOp.getStaticLoopRanges();
+    if (ShapedType::isDynamicShape(bounds))
+      return false;
+    for (const Level &level : levels.drop_back())
+      for (auto [size, bound] : llvm::zip(level.sizes.asArrayRef(), bounds))
+        if (size != 0 && size != bound)
+          return false;
+    const Level &registers = levels.back();
+    SmallVector<utils::IteratorType> iterators =
+        rootOp.getIteratorTypesArray();
+    SmallVector<int64_t> parallel(registers.sizes.asArrayRef()),
+        reduction(registers.sizes.asArrayRef());
+    for (auto [d, kind] : llvm::enumerate(iterators))
+      (kind == utils::IteratorType::parallel ? reduction : parallel)[d] = 0;
+    if (llvm::all_of(parallel, [](int64_t s) { return s == 0; }))
+      return false;
+
+    // The op tiled: the epilogue, in the output's dimensions, or else root.
+    MLIRContext *ctx = rewriter.getContext();
+    AffineMap outMap = rootOp.getIndexingMapMatchingResult(root->getResult(0));
+    SmallVector<int64_t> sizes, order;
+    Operation *target = consumer ? consumer : root;
+    if (consumer) {
+      if (!outMap.isProjectedPermutation())
+        return false;
+      for (AffineExpr e : outMap.getResults())
+        sizes.push_back(parallel[cast<AffineDimExpr>(e).getPosition()]);
+      if (registers.order)
+        for (int64_t d : registers.order.asArrayRef())
+          if (std::optional<unsigned> pos =
+                  outMap.getResultPosition(getAffineDimExpr(d, ctx)))
+            order.push_back(*pos);
+    } else {
+      sizes = parallel;
+      if (registers.order)
+        order.assign(registers.order.asArrayRef().begin(),
+                     registers.order.asArrayRef().end());
+    }
+
+    root->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
+    if (consumer)
+      consumer->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));
+    if (init)
+      init->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kInit));
+    scf::SCFTileAndFuseOptions options;
+    options.tilingOptions.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
+    if (!order.empty())
+      options.tilingOptions.setInterchange(order);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (producer.getOwner() == root || producer.getOwner() == init)
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    rewriter.setInsertionPoint(target);
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(target), options);
+    if (failed(tiled))
+      return target->emitOpError("could not be tiled to registers with its "
+                                 "producers");
+    for (OpResult r : target->getResults())
+      if (Value replacement = tiled->replacements.lookup(r))
+        rewriter.replaceAllUsesWith(r, replacement);
+    SmallVector<Operation *> ops(tiled->tiledAndFusedOps.begin(),
+                                 tiled->tiledAndFusedOps.end());
+    Operation *tileRoot = takeRole(ops, kRoot);
+    Operation *tileConsumer = takeRole(ops, kConsumer);
+    Operation *tileInit = takeRole(ops, kInit);
+    for (Operation *op : {consumer, root, init}) {
+      if (op && op->use_empty())
+        rewriter.eraseOp(op);
+      else if (op)
+        op->removeAttr(kRoleAttr);
+    }
+    if (!tileRoot || (consumer && !tileConsumer) || (init && !tileInit))
+      return getOperation()->emitError(
+          "kiln-tiling-tile-and-vectorize: an op of a fusion group was not "
+          "fused into its register tiles");
+
+    // The root's reduction, one step at a time, inside its register tile.
+    Operation *inner = tileRoot;
+    if (llvm::any_of(reduction, [](int64_t s) { return s != 0; })) {
+      scf::SCFTilingOptions steps;
+      steps.setTileSizes(getAsIndexOpFoldResult(ctx, reduction));
+      rewriter.setInsertionPoint(tileRoot);
+      FailureOr<scf::SCFTilingResult> stepped = scf::tileUsingSCF(
+          rewriter, cast<TilingInterface>(tileRoot), steps);
+      if (failed(stepped))
+        return tileRoot->emitOpError("could not be tiled by ")
+               << registers.sizes;
+      rewriter.replaceOp(tileRoot, stepped->replacements);
+      inner = stepped->tiledOps.back();
+    }
+    for (Operation *op : {inner, tileConsumer, tileInit})
+      if (op)
+        fused.push_back({cast<TilingInterface>(op), {}, /*forall=*/false});
     return true;
   }
 

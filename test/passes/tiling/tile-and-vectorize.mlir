@@ -11,9 +11,9 @@
 // CHECK:               scf.for {{.*}} step %c4
 // CHECK:                 scf.for {{.*}} step %c16
 // CHECK:                   %[[ACC:.+]] = vector.transfer_read {{.*}} : tensor<32x32xf32>, vector<4x16xf32>
-// CHECK:                   %[[SUM:.+]]:2 = scf.for {{.*}} iter_args(%{{.+}} = %{{.+}}, %[[IT:.+]] = %[[ACC]]) -> (tensor<32x32xf32>, vector<4x16xf32>)
+// CHECK:                   %[[SUM:.+]] = scf.for {{.*}} iter_args(%[[IT:.+]] = %[[ACC]]) -> (vector<4x16xf32>)
 // CHECK:                     vector.contract {{.*}} %[[IT]] : vector<4x1xf32>, vector<1x16xf32> into vector<4x16xf32>
-// CHECK:                   vector.transfer_write %[[SUM]]#1
+// CHECK:                   vector.transfer_write %[[SUM]]
 // CHECK:         scf.forall.in_parallel
 // CHECK-NEXT:      tensor.parallel_insert_slice {{.*}} [32, 32] [1, 1] : tensor<32x32xf32> into tensor<64x64xf32>
 func.func @matmul(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>, %c: tensor<64x64xf32>) -> tensor<64x64xf32> {
@@ -273,4 +273,66 @@ func.func @bad_order(%a: tensor<4x8xf32>, %b: tensor<8x4xf32>, %c: tensor<4x4xf3
   %0 = linalg.matmul {kiln.tiling = [{sizes = array<i64: 2, 2, 0>, order = array<i64: 0, 0, 1>}]}
       ins(%a, %b : tensor<4x8xf32>, tensor<8x4xf32>) outs(%c : tensor<4x4xf32>) -> tensor<4x4xf32>
   return %0 : tensor<4x4xf32>
+}
+
+// -----
+
+// Where the levels after the first leave the reduction whole (here K = 8,
+// no slice), the group is fused at the register level too: each 4 x 32
+// register tile starts from the bias vector (no pass writing it to the
+// output first), carries the accumulators through the reduction and
+// applies relu to them before its one store.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @bias_matmul_relu_registers
+// CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (32)
+// CHECK:           scf.for %[[ROW:.+]] = %c0 to %c32 step %c4
+// CHECK:             %[[B:.+]] = vector.transfer_read %{{.+}} : tensor<32xf32>, vector<32xf32>
+// CHECK:             %[[INIT:.+]] = vector.broadcast %[[B]] : vector<32xf32> to vector<4x32xf32>
+// CHECK-NOT:         vector.transfer_write
+// CHECK:             %[[ACC:.+]] = scf.for {{.*}} iter_args(%[[A:.+]] = %[[INIT]]) -> (vector<4x32xf32>)
+// CHECK:               vector.contract {{.*}} %[[A]]
+// CHECK:             %[[R:.+]] = arith.maximumf %[[ACC]], %{{.+}} : vector<4x32xf32>
+// CHECK:             vector.transfer_write %[[R]], %{{.+}}[%[[ROW]], %{{.+}}] {{.*}} : vector<4x32xf32>, tensor<32x32xf32>
+// CHECK-NOT:     linalg.
+func.func @bias_matmul_relu_registers(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %bias: tensor<32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.generic {indexing_maps = [#col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : tensor<32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 32>]} {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 0, 0, 8>, array<i64: 4, 32, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 16>]} {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
+
+// -----
+
+// The same without an epilogue: the zero fill becomes the accumulators'
+// first value, and each register tile is stored once.
+// CHECK-LABEL: func.func @fill_matmul_registers
+// CHECK-DAG:     %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<4x32xf32>
+// CHECK:         scf.forall
+// CHECK-NOT:       vector.transfer_write
+// CHECK:           %[[ACC:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[ZERO]]) -> (vector<4x32xf32>)
+// CHECK:             vector.contract
+// CHECK:           vector.transfer_write %[[ACC]]
+// CHECK-NOT:     linalg.fill
+func.func @fill_matmul_registers(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.fill ins(%c0 : f32) outs(%e : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 4, 32, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  return %mm : tensor<64x32xf32>
 }
