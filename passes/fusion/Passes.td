@@ -40,6 +40,12 @@ def AlignEpilogues : Pass<"kiln-fusion-align-epilogues"> {
     between them and the contraction move to their other side (upstream's
     reshape propagation by collapsing, then by expansion, restricted to
     reshapes that separate an elementwise generic from a contraction).
+    Then an epilogue that adds an operand to a zero-initialized contraction
+    (a dense layer's bias after its MatMul) gives that addend to the
+    accumulator instead: the zero fill becomes a broadcast of the bias, and
+    the epilogue keeps the rest of its body (or folds away). The addend
+    must be computable before the contraction (side-effect-free producers
+    placed after it, a reshape of a constant, move up).
     Nothing else changes; kiln-tiling-tile-and-vectorize then computes the
     generics inside the contraction's tiles.
   }];

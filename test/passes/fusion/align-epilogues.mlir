@@ -68,3 +68,81 @@ func.func @no_contraction(%x: tensor<32x8xf32>) -> tensor<2x4x4x8xf32> {
   } -> tensor<2x4x4x8xf32>
   return %relu : tensor<2x4x4x8xf32>
 }
+
+// -----
+
+// A matmul's bias added after it (MatMul then Add, as exporters write
+// dense layers) becomes its accumulator's initial value: the zero fill
+// goes, the bias (its reshape moved up before the matmul) is broadcast
+// into the accumulator, and the epilogue keeps only the relu.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @bias_into_accumulator
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[B:.+]] = tensor.collapse_shape %{{.+}} {{\[\[}}0, 1]] : tensor<2x16xf32> into tensor<32xf32>
+// CHECK:         %[[INIT:.+]] = linalg.generic {{.*}} ins(%[[B]] : tensor<32xf32>)
+// CHECK-NEXT:    ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+// CHECK-NEXT:      linalg.yield %[[IN]]
+// CHECK:         %[[MM:.+]] = linalg.generic {{.*}} outs(%[[INIT]] : tensor<16x32xf32>)
+// CHECK:         linalg.generic {{.*}} ins(%[[MM]] : tensor<16x32xf32>)
+// CHECK-NOT:       arith.addf
+// CHECK:           arith.maximumf
+func.func @bias_into_accumulator(%a: tensor<16x8xf32>, %w: tensor<8x32xf32>, %b2: tensor<2x16xf32>) -> tensor<16x32xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x32xf32>
+  %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<16x32xf32>) -> tensor<16x32xf32>
+  %mm = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<16x8xf32>, tensor<8x32xf32>) outs(%zero : tensor<16x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x32xf32>
+  %b = tensor.collapse_shape %b2 [[0, 1]] : tensor<2x16xf32> into tensor<32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %b : tensor<16x32xf32>, tensor<32xf32>) outs(%e : tensor<16x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    %m = arith.maximumf %s, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<16x32xf32>
+  return %r : tensor<16x32xf32>
+}
+
+// -----
+
+// An addend computed from the matmul's result itself cannot start it: the
+// epilogue stays as it is.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @addend_after
+// CHECK:         linalg.fill
+// CHECK:         %[[MM:.+]] = linalg.generic
+// CHECK:         %[[T:.+]] = linalg.transpose ins(%[[MM]]
+// CHECK:         linalg.generic {{.*}} ins(%[[MM]], %[[T]] :
+// CHECK:           arith.addf
+func.func @addend_after(%a: tensor<16x8xf32>, %w: tensor<8x16xf32>) -> tensor<16x16xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x16xf32>
+  %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %mm = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w : tensor<16x8xf32>, tensor<8x16xf32>) outs(%zero : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  %t = linalg.transpose ins(%mm : tensor<16x16xf32>) outs(%e : tensor<16x16xf32>) permutation = [1, 0]
+  %r = linalg.generic {indexing_maps = [#id2, #id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm, %t : tensor<16x16xf32>, tensor<16x16xf32>) outs(%e : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %r : tensor<16x16xf32>
+}
