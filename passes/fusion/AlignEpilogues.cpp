@@ -199,8 +199,33 @@ namespace {
 
 struct AlignEpiloguesPass
     : mlir::kiln::impl::AlignEpiloguesBase<AlignEpiloguesPass> {
+  /// A fill that several ops start from (CSE merges the zero accumulators
+  /// of every layer's matmuls into one) is cloned for each: a shared init
+  /// joins none of its users' tiles, and bufferization copies it once per
+  /// user instead, outside any parallel loop.
+  void untieFills() {
+    SmallVector<linalg::FillOp> shared;
+    getOperation()->walk([&](linalg::FillOp fill) {
+      if (fill.hasPureTensorSemantics() && !fill->getResult(0).hasOneUse() &&
+          !fill->getResult(0).use_empty())
+        shared.push_back(fill);
+    });
+    OpBuilder b(&getContext());
+    for (linalg::FillOp fill : shared) {
+      SmallVector<OpOperand *> uses;
+      for (OpOperand &use : fill->getResult(0).getUses())
+        uses.push_back(&use);
+      for (OpOperand *use : llvm::drop_begin(uses)) {
+        b.setInsertionPoint(use->getOwner());
+        use->set(b.clone(*fill)->getResult(0));
+      }
+    }
+  }
+
+
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    untieFills();
     // Two steps, so that they cannot undo each other: first the generics
     // collapse into the matrix the contraction computes ([N*H*W, F] for a
     // convolution), then they expand into its loops ([M, N1, N0] for packed

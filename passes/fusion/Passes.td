@@ -40,7 +40,9 @@ def AlignEpilogues : Pass<"kiln-fusion-align-epilogues"> {
     between them and the contraction move to their other side (upstream's
     reshape propagation by collapsing, then by expansion, restricted to
     reshapes that separate an elementwise generic from a contraction).
-    Then an epilogue that adds an operand to a zero-initialized contraction
+    First, a fill several ops start from (CSE merges the zero accumulators
+    of every layer's matmuls) is cloned per user, so each contraction owns
+    its init. Then an epilogue that adds an operand to a zero-initialized contraction
     (a dense layer's bias after its MatMul) gives that addend to the
     accumulator instead: the zero fill becomes a broadcast of the bias, and
     the epilogue keeps the rest of its body (or folds away). The addend

@@ -146,3 +146,53 @@ func.func @addend_after(%a: tensor<16x8xf32>, %w: tensor<8x16xf32>) -> tensor<16
   } -> tensor<16x16xf32>
   return %r : tensor<16x16xf32>
 }
+
+// -----
+
+// One zero fill shared by two matmuls (CSE merges every layer's) is cloned
+// for each, so that each can take its own bias as its accumulator.
+#mk = affine_map<(m, n, k) -> (m, k)>
+#kn = affine_map<(m, n, k) -> (k, n)>
+#mn = affine_map<(m, n, k) -> (m, n)>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @shared_fill
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[I1:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<16xf32>)
+// CHECK:         %[[M1:.+]] = linalg.generic {{.*}} outs(%[[I1]] : tensor<16x16xf32>)
+// CHECK:         %[[I2:.+]] = linalg.generic {{.*}} ins(%{{.+}} : tensor<16xf32>)
+// CHECK:         %[[M2:.+]] = linalg.generic {{.*}} ins(%[[M1]], %{{.+}} : {{.*}}) outs(%[[I2]] : tensor<16x16xf32>)
+// CHECK:         return %[[M2]]
+func.func @shared_fill(%a: tensor<16x16xf32>, %w1: tensor<16x16xf32>, %w2: tensor<16x16xf32>,
+                       %b1: tensor<16xf32>, %b2: tensor<16xf32>) -> tensor<16x16xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<16x16xf32>
+  %zero = linalg.fill ins(%c0 : f32) outs(%e : tensor<16x16xf32>) -> tensor<16x16xf32>
+  %m1 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %w1 : tensor<16x16xf32>, tensor<16x16xf32>) outs(%zero : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  %r1 = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%m1, %b1 : tensor<16x16xf32>, tensor<16xf32>) outs(%e : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  %m2 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%r1, %w2 : tensor<16x16xf32>, tensor<16x16xf32>) outs(%zero : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  %r2 = linalg.generic {indexing_maps = [#id2, #col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%m2, %b2 : tensor<16x16xf32>, tensor<16xf32>) outs(%e : tensor<16x16xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<16x16xf32>
+  return %r2 : tensor<16x16xf32>
+}
