@@ -70,6 +70,11 @@ constexpr int64_t kMinTasks = 16;
 /// microseconds: less would not pay for handing them to another thread).
 constexpr int64_t kMinTaskWork = 1 << 17;
 
+/// What one element of a memory-bound op (a transpose) weighs against
+/// kMinTaskWork's multiply-adds: moving a value through the caches takes
+/// about as long as 16 of the FMAs a register tile issues in its place.
+constexpr int64_t kMemoryBoundWeight = 16;
+
 /// Shrinks the tiles of `tile` (a first level over the loops `bounds` of
 /// an op, 0 = whole), one dimension after the other as `order` lists them
 /// ({dimension, the step its tile must stay a multiple of}), halving each
@@ -278,9 +283,23 @@ struct SelectStrategyPass
     unsigned rank = perm.size();
     unsigned outer = *outerDim;
     unsigned inner = llvm::find(perm, *inputInner) - perm.begin();
-    if (inner == outer)
-      return; // rows move whole: a copy per row
     int64_t lanes = vectorBits / 32;
+    Builder b(op.getContext());
+    if (inner == outer) {
+      // Rows move whole ([S, H, D] -> [H, S, D]): a copy of each row, in
+      // vectors, a parallel task per row.
+      if (shape[outer] % lanes != 0)
+        return;
+      SmallVector<int64_t> rows(rank, 1), vectors(rank, 1);
+      rows[outer] = 0;
+      for (unsigned d = outer + 1; d < rank; ++d)
+        rows[d] = 0;
+      vectors[outer] = largestDividingMultiple(shape[outer], lanes, 4 * lanes);
+      op->setAttr(mlir::kiln::kTilingAttr,
+                  b.getArrayAttr({b.getDenseI64ArrayAttr(rows),
+                                  b.getDenseI64ArrayAttr(vectors)}));
+      return;
+    }
     auto side = [&](int64_t size) -> int64_t {
       for (int64_t t = std::min<int64_t>(lanes, 8); t >= 4; t /= 2)
         if (size % t == 0)
@@ -294,10 +313,9 @@ struct SelectStrategyPass
     tasks[outer] = shape[outer];
     tasks[inner] = shape[inner];
     spreadTasks(shape, tasks, {{inner, tInner}, {outer, tOuter}},
-                product(shape));
+                kMemoryBoundWeight * product(shape));
     registers[outer] = tOuter;
     registers[inner] = tInner;
-    Builder b(op.getContext());
     op->setAttr(mlir::kiln::kTilingAttr,
                 b.getArrayAttr({b.getDenseI64ArrayAttr(tasks),
                                 b.getDenseI64ArrayAttr(registers)}));
@@ -320,11 +338,15 @@ struct SelectStrategyPass
       return;
     for (OpOperand &operand : op->getOpOperands()) {
       AffineMap map = op.getMatchingIndexingMap(&operand);
-      if (!map.isProjectedPermutation(/*allowZeroInResults=*/false))
+      // (A constant 0 reads a unit dimension: a broadcast, [S, 1] across H.)
+      if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
         return;
       int64_t previous = -1;
       for (AffineExpr e : map.getResults()) {
-        int64_t d = cast<AffineDimExpr>(e).getPosition();
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        if (!dim)
+          continue;
+        int64_t d = dim.getPosition();
         if (d <= previous)
           return; // a transposed read: gathers, not vectors
         previous = d;
@@ -340,14 +362,22 @@ struct SelectStrategyPass
         return;
     int64_t lanes = vectorBits / 32;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-    int64_t inner = bounds.back();
+    // The vectors run along the innermost dimension that is not a unit one
+    // (tf2onnx's layer norms compute on [1, S, H, 1]).
+    unsigned last = loops - 1;
+    while (last > 0 && bounds[last] == 1)
+      --last;
+    int64_t inner = bounds[last];
     if (inner % lanes != 0)
       return;
     SmallVector<int64_t> rows(loops, 1), vectors(loops, 1);
     int64_t vector = largestDividingMultiple(inner, lanes, 4 * lanes);
-    // A 1-D op is cut into chunks of 1024 values for the threads.
-    rows.back() = loops == 1 ? largestDividingMultiple(inner, vector, 1024) : 0;
-    vectors.back() = vector;
+    // An op of one dimension (but unit ones) is cut into chunks of 1024
+    // values for the threads.
+    bool single = llvm::all_of(llvm::seq<unsigned>(0, last),
+                               [&](unsigned d) { return bounds[d] == 1; });
+    rows[last] = single ? largestDividingMultiple(inner, vector, 1024) : 0;
+    vectors[last] = vector;
     Builder b(op.getContext());
     op->setAttr(mlir::kiln::kTilingAttr,
                 b.getArrayAttr({b.getDenseI64ArrayAttr(rows),

@@ -305,13 +305,13 @@ func.func @gelu(%x: tensor<4x96xf32>) -> tensor<4x96xf32> {
 // compile), a task per
 // channel row; 56 tasks are enough, so the transposed dimensions stay whole
 // at the task level. A transpose that keeps the innermost dimension moves
-// whole rows and is left alone.
+// whole rows: a task per row, copied in vectors of up to 4 registers.
 // CHECK-LABEL: func.func @transpose(
 // CHECK:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 64, 1, 56>, array<i64: 1, 8, 1, 8>]
-// CHECK:         linalg.transpose
-// CHECK-NOT:     kiln.tiling
+// CHECK:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 1, 1, 0>, array<i64: 1, 1, 1, 32>]
 // AVX512-LABEL: func.func @transpose(
 // AVX512:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 64, 1, 56>, array<i64: 1, 8, 1, 8>]
+// AVX512:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 1, 1, 0>, array<i64: 1, 1, 1, 64>]
 func.func @transpose(%x: tensor<1x56x56x64xf32>, %y: tensor<1x64x56x56xf32>, %z: tensor<56x1x56x64xf32>) -> (tensor<1x64x56x56xf32>, tensor<56x1x56x64xf32>) {
   %0 = linalg.transpose ins(%x : tensor<1x56x56x64xf32>) outs(%y : tensor<1x64x56x56xf32>) permutation = [0, 3, 1, 2]
   %1 = linalg.transpose ins(%x : tensor<1x56x56x64xf32>) outs(%z : tensor<56x1x56x64xf32>) permutation = [1, 0, 2, 3]
@@ -321,13 +321,36 @@ func.func @transpose(%x: tensor<1x56x56x64xf32>, %y: tensor<1x64x56x56xf32>, %z:
 // -----
 
 // Unit dimensions do not count: the [1, 128, 768, 1] -> [1, 768, 1, 128]
-// transpose (tf2onnx's layer norm) is a 128 x 768 matrix's, in one task
-// (too little work to share).
+// transpose (tf2onnx's layer norm) is a 128 x 768 matrix's. A moved value
+// weighs 16 multiply-adds, so its 98304 values make 8 tasks.
 // CHECK-LABEL: func.func @transpose_unit_dims
-// CHECK:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 768, 1, 128>, array<i64: 1, 8, 1, 8>]
+// CHECK:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 96, 1, 128>, array<i64: 1, 8, 1, 8>]
 // AVX512-LABEL: func.func @transpose_unit_dims
-// AVX512:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 768, 1, 128>, array<i64: 1, 8, 1, 8>]
+// AVX512:         linalg.transpose {{.*}}kiln.tiling = [array<i64: 1, 96, 1, 128>, array<i64: 1, 8, 1, 8>]
 func.func @transpose_unit_dims(%x: tensor<1x128x768x1xf32>, %y: tensor<1x768x1x128xf32>) -> tensor<1x768x1x128xf32> {
   %0 = linalg.transpose ins(%x : tensor<1x128x768x1xf32>) outs(%y : tensor<1x768x1x128xf32>) permutation = [0, 2, 3, 1]
   return %0 : tensor<1x768x1x128xf32>
+}
+
+// -----
+
+// Elementwise ops on [1, S, H, 1] (tf2onnx's layer norms) vectorize along
+// H, the innermost dimension that is not a unit one, a task per row, and
+// read their [1, S, 1, 1] operand (a constant 0 in its map) as a
+// broadcast.
+#x4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#m4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>
+// CHECK-LABEL: func.func @unit_inner
+// CHECK:         linalg.generic {{.*}}kiln.tiling = [array<i64: 1, 1, 0, 1>, array<i64: 1, 1, 32, 1>]
+// AVX512-LABEL: func.func @unit_inner
+// AVX512:         linalg.generic {{.*}}kiln.tiling = [array<i64: 1, 1, 0, 1>, array<i64: 1, 1, 64, 1>]
+func.func @unit_inner(%x: tensor<1x128x768x1xf32>, %m: tensor<1x128x1x1xf32>) -> tensor<1x128x768x1xf32> {
+  %e = tensor.empty() : tensor<1x128x768x1xf32>
+  %0 = linalg.generic {indexing_maps = [#x4, #m4, #x4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %m : tensor<1x128x768x1xf32>, tensor<1x128x1x1xf32>) outs(%e : tensor<1x128x768x1xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.subf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<1x128x768x1xf32>
+  return %0 : tensor<1x128x768x1xf32>
 }
