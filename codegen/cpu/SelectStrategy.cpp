@@ -132,6 +132,9 @@ struct SelectStrategyPass
       else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
                generic && generic.getNumReductionLoops() == 0)
         selectElementwise(generic);
+      else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+               generic && !linalg::isaContractionOpInterface(op))
+        selectReduction(generic);
       else
         selectContraction(op);
     }
@@ -381,6 +384,103 @@ struct SelectStrategyPass
     Builder b(op.getContext());
     op->setAttr(mlir::kiln::kTilingAttr,
                 b.getArrayAttr({b.getDenseI64ArrayAttr(rows),
+                                b.getDenseI64ArrayAttr(vectors)}));
+  }
+
+  /// Whether `op` is f32, static and computes with arithmetic only (and
+  /// the math ops that expand to polynomials), every operand read through a
+  /// projected permutation (constant 0s: broadcasts) in loop order.
+  static bool vectorizableBody(linalg::GenericOp op) {
+    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
+        op.hasIndexSemantics() || op.getNumDpsInits() != 1 ||
+        op->getNumResults() != 1)
+      return false;
+    if (!llvm::all_of(op->getOperandTypes(),
+                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
+      return false;
+    for (OpOperand &operand : op->getOpOperands()) {
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
+        return false;
+      int64_t previous = -1;
+      for (AffineExpr e : map.getResults()) {
+        auto dim = dyn_cast<AffineDimExpr>(e);
+        if (!dim)
+          continue;
+        if (int64_t(dim.getPosition()) <= previous)
+          return false; // a transposed read: gathers, not vectors
+        previous = dim.getPosition();
+      }
+    }
+    for (Operation &inner : op.getBody()->without_terminator())
+      if (!isa<arith::ArithDialect>(inner.getDialect()) &&
+          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp, math::ErfOp,
+               math::ExpOp>(inner))
+        return false;
+    return true;
+  }
+
+  /// Reductions that are not contractions (softmax's row max and sum, a
+  /// layer norm's mean, global pooling): where the innermost loop is a
+  /// parallel one (a column reduction), a parallel task per block of
+  /// columns, and vectors of up to four registers along it, one reduced
+  /// row at a time: the accumulators are vectors carried in registers
+  /// across the reduction, combined element by element. A reduction of the
+  /// innermost loop (a row's) is first split (linalg's split reduction) into
+  /// such a column reduction into one vector per row, [R] -> [R / lanes,
+  /// lanes], and the reduction of that vector to one value, which stays a
+  /// small loop. Left as loops, each row is one serial chain of scalar
+  /// adds or maxes (floating point: LLVM may not reassociate them).
+  void selectReduction(linalg::GenericOp op) {
+    if (!vectorizableBody(op))
+      return;
+    int64_t lanes = vectorBits / 32;
+    SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    unsigned loops = bounds.size();
+    unsigned last = loops - 1;
+    while (last > 0 && bounds[last] == 1)
+      --last;
+    if (iterators[last] == utils::IteratorType::reduction) {
+      if (op.getNumReductionLoops() != 1 || bounds[last] % lanes != 0 ||
+          bounds[last] < 2 * lanes || last != loops - 1)
+        return;
+      auto outType = cast<RankedTensorType>(op->getResult(0).getType());
+      IRRewriter rewriter(op.getContext());
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::SplitReductionResult> split = linalg::splitReduction(
+          rewriter, cast<linalg::LinalgOp>(op.getOperation()),
+          [&](linalg::LinalgOp) {
+            return linalg::SplitReductionOptions{
+                lanes, static_cast<unsigned>(outType.getRank()),
+                /*innerParallel=*/true};
+          });
+      if (failed(split))
+        return;
+      if (auto columns = dyn_cast<linalg::GenericOp>(
+              split->splitLinalgOp.getOperation()))
+        selectReduction(columns);
+      return;
+    }
+    if (bounds[last] % lanes != 0)
+      return;
+    int64_t vector = largestDividingMultiple(bounds[last], lanes, 4 * lanes);
+    SmallVector<int64_t> tasks(loops, 0), vectors(loops, 1);
+    for (unsigned d = 0; d < loops; ++d)
+      if (iterators[d] == utils::IteratorType::parallel && d != last)
+        tasks[d] = 1;
+    tasks[last] = 0;
+    vectors[last] = vector;
+    // Rows of tasks first; the columns split (in whole vectors) only where
+    // there are too few.
+    SmallVector<std::pair<unsigned, int64_t>> order = {{last, vector}};
+    tasks[last] = bounds[last];
+    spreadTasks(bounds, tasks, order, kMemoryBoundWeight * product(bounds));
+    if (tasks[last] == bounds[last])
+      tasks[last] = 0;
+    Builder b(op.getContext());
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr({b.getDenseI64ArrayAttr(tasks),
                                 b.getDenseI64ArrayAttr(vectors)}));
   }
 

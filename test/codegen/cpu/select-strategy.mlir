@@ -174,8 +174,8 @@ func.func @flat(%x: tensor<4096xf32>, %y: tensor<4096xf32>) -> tensor<4096xf32> 
 // -----
 
 // Left to LLVM: a transposed read, a transcendental body (log; erf and
-// exp have vector expansions), a row that is
-// not a whole number of vectors, and a reduction.
+// exp have vector expansions), and a row that is not a whole number of
+// vectors.
 #t = affine_map<(d0, d1) -> (d1, d0)>
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
@@ -183,7 +183,7 @@ func.func @flat(%x: tensor<4096xf32>, %y: tensor<4096xf32>) -> tensor<4096xf32> 
 // CHECK-NOT: kiln.tiling
 // AVX512-LABEL: func.func @not_elementwise
 // AVX512-NOT: kiln.tiling
-func.func @not_elementwise(%x: tensor<64x64xf32>, %z: tensor<64x12xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>, tensor<64xf32>) {
+func.func @not_elementwise(%x: tensor<64x64xf32>, %z: tensor<64x12xf32>) -> (tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>) {
   %e = tensor.empty() : tensor<64x64xf32>
   %t = linalg.generic {indexing_maps = [#t, #id2], iterator_types = ["parallel", "parallel"]}
       ins(%x : tensor<64x64xf32>) outs(%e : tensor<64x64xf32>) {
@@ -203,14 +203,62 @@ func.func @not_elementwise(%x: tensor<64x64xf32>, %z: tensor<64x12xf32>) -> (ten
     %v = arith.negf %p : f32
     linalg.yield %v : f32
   } -> tensor<64x12xf32>
+  return %t, %x2, %n : tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>
+}
+
+// -----
+
+// A row reduction (softmax's sum) is split into a column reduction into
+// one vector per row ([64] -> [64 / lanes, lanes], vectors carried across
+// the rows' blocks: a task per row) and the small reduction of that
+// vector, which stays a loop.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @row_reduction
+// CHECK:         tensor.expand_shape {{.*}} into tensor<64x8x8xf32>
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}}kiln.tiling = [array<i64: 1, 0, 0>, array<i64: 1, 1, 8>]
+// CHECK:         linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]
+// CHECK-NOT:       kiln.tiling
+// AVX512-LABEL: func.func @row_reduction
+// AVX512:         tensor.expand_shape {{.*}} into tensor<64x4x16xf32>
+// AVX512:         kiln.tiling = [array<i64: 1, 0, 0>, array<i64: 1, 1, 16>]
+func.func @row_reduction(%x: tensor<64x64xf32>) -> tensor<64xf32> {
+  %c0 = arith.constant 0.0 : f32
   %e1 = tensor.empty() : tensor<64xf32>
+  %z = linalg.fill ins(%c0 : f32) outs(%e1 : tensor<64xf32>) -> tensor<64xf32>
   %s = linalg.generic {indexing_maps = [#id2, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%x : tensor<64x64xf32>) outs(%e1 : tensor<64xf32>) {
+      ins(%x : tensor<64x64xf32>) outs(%z : tensor<64xf32>) {
   ^bb0(%p: f32, %o: f32):
     %v = arith.addf %p, %o : f32
     linalg.yield %v : f32
   } -> tensor<64xf32>
-  return %t, %x2, %n, %s : tensor<64x64xf32>, tensor<64x64xf32>, tensor<64x12xf32>, tensor<64xf32>
+  return %s : tensor<64xf32>
+}
+
+// -----
+
+// A column reduction (a layer norm's mean over [H, S] read as columns):
+// vectors of up to four registers along the columns, one row at a time,
+// and a parallel task per block of columns (a reduced value weighs 16
+// multiply-adds: 98304 of them make 4 tasks of 32 with AVX2, 2 of 64 with
+// AVX-512).
+#cm = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @column_reduction
+// CHECK:         kiln.tiling = [array<i64: 0, 32>, array<i64: 1, 32>]
+// AVX512-LABEL: func.func @column_reduction
+// AVX512:         kiln.tiling = [array<i64: 0, 64>, array<i64: 1, 64>]
+func.func @column_reduction(%x: tensor<768x128xf32>) -> tensor<128xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e1 = tensor.empty() : tensor<128xf32>
+  %z = linalg.fill ins(%c0 : f32) outs(%e1 : tensor<128xf32>) -> tensor<128xf32>
+  %s = linalg.generic {indexing_maps = [#cm, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%x : tensor<768x128xf32>) outs(%z : tensor<128xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %v = arith.addf %p, %o : f32
+    linalg.yield %v : f32
+  } -> tensor<128xf32>
+  return %s : tensor<128xf32>
 }
 
 // -----
