@@ -22,6 +22,22 @@ func.func @matmul(%a: tensor<120x512xf32>, %b: tensor<512x1024xf32>, %c: tensor<
 
 // -----
 
+// Square task blocks (64 x 64, the shape of BERT's [128, 3072] x [3072, 768]
+// at 16 tasks) over a B larger than L2 (2 MiB) also go column block by
+// column block: a column block's two row blocks run one after the other
+// and read its slice of B from L2 (BERT b1, 1 thread: 6% faster than row
+// blocks first, which stream B from L3 twice).
+// CHECK-LABEL: func.func @square_blocks
+// CHECK: kiln.tiling = [{order = array<i64: 1, 0, 2>, sizes = array<i64: 64, 64, 0>}, array<i64: 0, 0, 256>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 4, 16, 1>}]
+// AVX512-LABEL: func.func @square_blocks
+// AVX512: kiln.tiling = [{order = array<i64: 1, 0, 2>, sizes = array<i64: 64, 64, 0>}, array<i64: 0, 0, 128>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 4, 64, 1>}]
+func.func @square_blocks(%a: tensor<128x1024xf32>, %b: tensor<1024x512xf32>, %c: tensor<128x512xf32>) -> tensor<128x512xf32> {
+  %0 = linalg.matmul ins(%a, %b : tensor<128x1024xf32>, tensor<1024x512xf32>) outs(%c : tensor<128x512xf32>) -> tensor<128x512xf32>
+  return %0 : tensor<128x512xf32>
+}
+
+// -----
+
 // One row (batch 1): the register tile spends its accumulators on columns.
 // CHECK-LABEL: func.func @row
 // CHECK: linalg.matmul {kiln.tiling = [array<i64: 1, 96, 0>, array<i64: 0, 0, 200>, {order = array<i64: 1, 0, 2>, sizes = array<i64: 1, 32, 1>}]}
