@@ -233,25 +233,28 @@ struct AlignEpiloguesPass
     for (bool collapse : {true, false}) {
       RewritePatternSet patterns(ctx);
       mlir::kiln::populateAlignEpiloguesPatterns(patterns, collapse);
-      tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
-      tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
-      linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
-      if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      if (failed(applyWithCleanups(std::move(patterns))))
         return signalPassFailure();
     }
     // Then addends move into the accumulators; an epilogue left yielding
-    // its input folds away (generic canonicalization).
+    // its input folds away (generic canonicalization), and a zero fill
+    // reshaped into the contraction's shape folds into a fill of that
+    // shape first.
     RewritePatternSet patterns(ctx);
     patterns.add<AddendIntoAccumulator>(ctx);
     linalg::populateEraseUnusedOperandsAndResultsPatterns(patterns);
-    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
-    // (a zero fill reshaped into the contraction's shape folds into a fill
-    // of that shape first)
     linalg::FillOp::getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyWithCleanups(std::move(patterns))))
+      return signalPassFailure();
+  }
+
+  /// Applies `patterns` with the reshape and generic canonicalizations.
+  LogicalResult applyWithCleanups(RewritePatternSet &&patterns) {
+    MLIRContext *ctx = &getContext();
     tensor::ExpandShapeOp::getCanonicalizationPatterns(patterns, ctx);
     tensor::CollapseShapeOp::getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
-      return signalPassFailure();
+    linalg::GenericOp::getCanonicalizationPatterns(patterns, ctx);
+    return applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };
 

@@ -426,50 +426,16 @@ struct TileAndVectorizePass
     if (consumer) {
       rewriter.setInsertionPoint(consumer);
       tiledOp = writeInPlace(rewriter, consumer, *use);
-      tiledOp->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));
       sizes = outTile;
     }
-    rootOp->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
-    if (init)
-      init->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kInit));
-    Operation *rootRaw = rootOp.getOperation();
-    scf::SCFTileAndFuseOptions options;
-    options.tilingOptions.setTileSizes(
-        getAsIndexOpFoldResult(rewriter.getContext(), sizes));
-    if (!order.empty())
-      options.tilingOptions.setInterchange(order);
-    options.tilingOptions.setLoopType(
-        scf::SCFTilingOptions::LoopType::ForallOp);
-    options.setFusionControlFn(
-        [&](tensor::ExtractSliceOp, OpResult producer, bool)
-            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          if (producer.getOwner() == rootRaw || producer.getOwner() == init)
-            return scf::SCFTileAndFuseOptions::ControlFnResult{};
-          return std::nullopt;
-        });
-    FailureOr<scf::SCFTileAndFuseResult> tiled =
-        scf::tileConsumerAndFuseProducersUsingSCF(
-            rewriter, cast<TilingInterface>(tiledOp), options);
+    FailureOr<Group> tiled =
+        tileGroup(rewriter, tiledOp, rootOp, consumer ? tiledOp : nullptr,
+                  init, sizes, order,
+                  scf::SCFTilingOptions::LoopType::ForallOp, "");
     if (failed(tiled))
-      return tiledOp->emitOpError("could not be tiled with its producers");
-    for (OpResult r : tiledOp->getResults())
-      if (Value replacement = tiled->replacements.lookup(r))
-        rewriter.replaceAllUsesWith(r, replacement);
-    SmallVector<Operation *> ops(tiled->tiledAndFusedOps.begin(),
-                                 tiled->tiledAndFusedOps.end());
-    Operation *tiledRoot = takeRole(ops, kRoot);
-    Operation *tiledConsumer = takeRole(ops, kConsumer);
-    Operation *tiledInit = takeRole(ops, kInit);
-    for (Operation *op : {consumer ? tiledOp : nullptr, rootRaw, init}) {
-      if (op && op->use_empty())
-        rewriter.eraseOp(op);
-      else if (op)
-        op->removeAttr(kRoleAttr);
-    }
-    if (!tiledRoot || (consumer && !tiledConsumer) || (init && !tiledInit))
-      return getOperation()->emitError(
-          "kiln-tiling-tile-and-vectorize: an op of a fusion group was not "
-          "fused");
+      return failure();
+    Operation *tiledRoot = tiled->root, *tiledConsumer = tiled->consumer,
+              *tiledInit = tiled->init;
 
     // Where the root's later levels leave its reduction whole, the group
     // is fused once more at the register level: the init and the epilogue
@@ -503,6 +469,68 @@ struct TileAndVectorizePass
       if (done)
         done->op = nullptr;
     return true;
+  }
+
+  /// A fusion group's ops after a tiling: root, and its consumer and init
+  /// where it has them.
+  struct Group {
+    Operation *root = nullptr, *consumer = nullptr, *init = nullptr;
+  };
+
+  /// Tiles `target` (`consumer`, or `root` where there is none) by `sizes`
+  /// in `order` with loops of `loopType`, `root` and `init` fused into
+  /// them as producers; the tiled ops are told apart by role marks and the
+  /// originals left unused are erased. A group that did not fuse is an
+  /// error (`where` completes its message).
+  FailureOr<Group> tileGroup(IRRewriter &rewriter, Operation *target,
+                             Operation *root, Operation *consumer,
+                             Operation *init, ArrayRef<int64_t> sizes,
+                             ArrayRef<int64_t> order,
+                             scf::SCFTilingOptions::LoopType loopType,
+                             StringRef where) {
+    root->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
+    if (consumer)
+      consumer->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));
+    if (init)
+      init->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kInit));
+    scf::SCFTileAndFuseOptions options;
+    options.tilingOptions.setTileSizes(
+        getAsIndexOpFoldResult(rewriter.getContext(), sizes));
+    if (!order.empty())
+      options.tilingOptions.setInterchange(order);
+    options.tilingOptions.setLoopType(loopType);
+    options.setFusionControlFn(
+        [&](tensor::ExtractSliceOp, OpResult producer, bool)
+            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
+          if (producer.getOwner() == root || producer.getOwner() == init)
+            return scf::SCFTileAndFuseOptions::ControlFnResult{};
+          return std::nullopt;
+        });
+    FailureOr<scf::SCFTileAndFuseResult> tiled =
+        scf::tileConsumerAndFuseProducersUsingSCF(
+            rewriter, cast<TilingInterface>(target), options);
+    if (failed(tiled))
+      return target->emitOpError("could not be tiled") << where
+                                                        << " with its producers";
+    for (OpResult r : target->getResults())
+      if (Value replacement = tiled->replacements.lookup(r))
+        rewriter.replaceAllUsesWith(r, replacement);
+    SmallVector<Operation *> ops(tiled->tiledAndFusedOps.begin(),
+                                 tiled->tiledAndFusedOps.end());
+    Group group{takeRole(ops, kRoot), takeRole(ops, kConsumer),
+                takeRole(ops, kInit)};
+    for (Operation *op : {consumer, root, init}) {
+      if (op && op->use_empty())
+        rewriter.eraseOp(op);
+      else if (op)
+        op->removeAttr(kRoleAttr);
+    }
+    if (!group.root || (consumer && !group.consumer) || (init && !group.init))
+      return getOperation()->emitError(
+                 "kiln-tiling-tile-and-vectorize: an op of a fusion group "
+                 "was not fused")
+             << where;
+    return group;
   }
 
   /// Fuses a group already fused at its first level (`root`, with
@@ -565,47 +593,14 @@ struct TileAndVectorizePass
                      registers.order.asArrayRef().end());
     }
 
-    root->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
-    if (consumer)
-      consumer->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));
-    if (init)
-      init->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kInit));
-    scf::SCFTileAndFuseOptions options;
-    options.tilingOptions.setTileSizes(getAsIndexOpFoldResult(ctx, sizes));
-    if (!order.empty())
-      options.tilingOptions.setInterchange(order);
-    options.setFusionControlFn(
-        [&](tensor::ExtractSliceOp, OpResult producer, bool)
-            -> std::optional<scf::SCFTileAndFuseOptions::ControlFnResult> {
-          if (producer.getOwner() == root || producer.getOwner() == init)
-            return scf::SCFTileAndFuseOptions::ControlFnResult{};
-          return std::nullopt;
-        });
     rewriter.setInsertionPoint(target);
-    FailureOr<scf::SCFTileAndFuseResult> tiled =
-        scf::tileConsumerAndFuseProducersUsingSCF(
-            rewriter, cast<TilingInterface>(target), options);
+    FailureOr<Group> tiled =
+        tileGroup(rewriter, target, root, consumer, init, sizes, order,
+                  scf::SCFTilingOptions::LoopType::ForOp, " into its register tiles");
     if (failed(tiled))
-      return target->emitOpError("could not be tiled to registers with its "
-                                 "producers");
-    for (OpResult r : target->getResults())
-      if (Value replacement = tiled->replacements.lookup(r))
-        rewriter.replaceAllUsesWith(r, replacement);
-    SmallVector<Operation *> ops(tiled->tiledAndFusedOps.begin(),
-                                 tiled->tiledAndFusedOps.end());
-    Operation *tileRoot = takeRole(ops, kRoot);
-    Operation *tileConsumer = takeRole(ops, kConsumer);
-    Operation *tileInit = takeRole(ops, kInit);
-    for (Operation *op : {consumer, root, init}) {
-      if (op && op->use_empty())
-        rewriter.eraseOp(op);
-      else if (op)
-        op->removeAttr(kRoleAttr);
-    }
-    if (!tileRoot || (consumer && !tileConsumer) || (init && !tileInit))
-      return getOperation()->emitError(
-          "kiln-tiling-tile-and-vectorize: an op of a fusion group was not "
-          "fused into its register tiles");
+      return failure();
+    Operation *tileRoot = tiled->root, *tileConsumer = tiled->consumer,
+              *tileInit = tiled->init;
 
     // The root's reduction, one step at a time, inside its register tile.
     Operation *inner = tileRoot;
