@@ -45,6 +45,14 @@ bool worthSplitting(RegisterTile any, RegisterTile dividing, int64_t rows,
          tileScore(any, lanes) > 1.25 * tileScore(dividing, lanes);
 }
 
+/// The innermost of `bounds` that is not 1 (0 if all are).
+unsigned innermostNonUnit(ArrayRef<int64_t> bounds) {
+  unsigned last = bounds.size() - 1;
+  while (last > 0 && bounds[last] == 1)
+    --last;
+  return last;
+}
+
 int64_t product(ArrayRef<int64_t> sizes) {
   int64_t p = 1;
   for (int64_t s : sizes)
@@ -333,43 +341,16 @@ struct SelectStrategyPass
   /// in-place arena buffer then takes the scalar copy) and unroll it.
   void selectElementwise(linalg::GenericOp op) {
     unsigned loops = op.getNumLoops();
-    if (!op.hasPureTensorSemantics() || op.hasDynamicShape() || loops == 0 ||
-        op.getNumReductionLoops() != 0 || op.hasIndexSemantics())
+    if (loops == 0 || op.getNumReductionLoops() != 0 || !vectorizableBody(op))
       return;
-    if (!llvm::all_of(op->getOperandTypes(),
-                      [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
-      return;
-    for (OpOperand &operand : op->getOpOperands()) {
-      AffineMap map = op.getMatchingIndexingMap(&operand);
-      // (A constant 0 reads a unit dimension: a broadcast, [S, 1] across H.)
-      if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
-        return;
-      int64_t previous = -1;
-      for (AffineExpr e : map.getResults()) {
-        auto dim = dyn_cast<AffineDimExpr>(e);
-        if (!dim)
-          continue;
-        int64_t d = dim.getPosition();
-        if (d <= previous)
-          return; // a transposed read: gathers, not vectors
-        previous = d;
-      }
-    }
     for (OpOperand &init : op.getDpsInitsMutable())
       if (!op.getMatchingIndexingMap(&init).isIdentity())
-        return;
-    for (Operation &inner : op.getBody()->without_terminator())
-      if (!isa<arith::ArithDialect>(inner.getDialect()) &&
-          !isa<math::SqrtOp, math::AbsFOp, math::FmaOp, math::ErfOp,
-               math::ExpOp>(inner))
         return;
     int64_t lanes = vectorBits / 32;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     // The vectors run along the innermost dimension that is not a unit one
     // (tf2onnx's layer norms compute on [1, S, H, 1]).
-    unsigned last = loops - 1;
-    while (last > 0 && bounds[last] == 1)
-      --last;
+    unsigned last = innermostNonUnit(bounds);
     int64_t inner = bounds[last];
     if (inner % lanes != 0)
       return;
@@ -392,8 +373,7 @@ struct SelectStrategyPass
   /// projected permutation (constant 0s: broadcasts) in loop order.
   static bool vectorizableBody(linalg::GenericOp op) {
     if (!op.hasPureTensorSemantics() || op.hasDynamicShape() ||
-        op.hasIndexSemantics() || op.getNumDpsInits() != 1 ||
-        op->getNumResults() != 1)
+        op.hasIndexSemantics())
       return false;
     if (!llvm::all_of(op->getOperandTypes(),
                       [](Type t) { return getElementTypeOrSelf(t).isF32(); }))
@@ -432,15 +412,14 @@ struct SelectStrategyPass
   /// small loop. Left as loops, each row is one serial chain of scalar
   /// adds or maxes (floating point: LLVM may not reassociate them).
   void selectReduction(linalg::GenericOp op) {
-    if (!vectorizableBody(op))
+    if (op.getNumDpsInits() != 1 || op->getNumResults() != 1 ||
+        !vectorizableBody(op))
       return;
     int64_t lanes = vectorBits / 32;
     SmallVector<int64_t> bounds = op.getStaticLoopRanges();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     unsigned loops = bounds.size();
-    unsigned last = loops - 1;
-    while (last > 0 && bounds[last] == 1)
-      --last;
+    unsigned last = innermostNonUnit(bounds);
     if (iterators[last] == utils::IteratorType::reduction) {
       if (op.getNumReductionLoops() != 1 || bounds[last] % lanes != 0 ||
           bounds[last] < 2 * lanes || last != loops - 1)
