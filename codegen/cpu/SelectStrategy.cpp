@@ -135,7 +135,8 @@ struct SelectStrategyPass
       else if (isa<linalg::PoolingNhwcMaxOp, linalg::PoolingNhwcSumOp>(
                    op.getOperation()))
         selectPooling(op);
-      else if (auto transpose = dyn_cast<linalg::TransposeOp>(op.getOperation()))
+      else if (auto transpose =
+                   dyn_cast<linalg::TransposeOp>(op.getOperation()))
         selectTranspose(transpose);
       else if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
                generic && generic.getNumReductionLoops() == 0)
@@ -436,8 +437,8 @@ struct SelectStrategyPass
           });
       if (failed(split))
         return;
-      if (auto columns = dyn_cast<linalg::GenericOp>(
-              split->splitLinalgOp.getOperation()))
+      if (auto columns =
+              dyn_cast<linalg::GenericOp>(split->splitLinalgOp.getOperation()))
         selectReduction(columns);
       return;
     }
@@ -603,12 +604,11 @@ struct SelectStrategyPass
     // (Both blocks span the whole reduction: B's is at least as large when
     // a task has at least as many columns as rows.)
     bool columnsFirst = bBytes > kL2Bytes && columnsPerTask >= cache[mDim];
-    op->setAttr(
-        mlir::kiln::kTilingAttr,
-        b.getArrayAttr(
-            {columnsFirst ? ordered(cache)
-                          : Attribute(b.getDenseI64ArrayAttr(cache)),
-             b.getDenseI64ArrayAttr(reduction), ordered(registers)}));
+    op->setAttr(mlir::kiln::kTilingAttr,
+                b.getArrayAttr(
+                    {columnsFirst ? ordered(cache)
+                                  : Attribute(b.getDenseI64ArrayAttr(cache)),
+                     b.getDenseI64ArrayAttr(reduction), ordered(registers)}));
   }
 };
 

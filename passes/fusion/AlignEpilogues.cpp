@@ -121,8 +121,7 @@ struct AddendIntoAccumulator : OpRewritePattern<linalg::GenericOp> {
       return failure();
     Block *body = epilogue.getBody();
     for (OpOperand *input : epilogue.getDpsInputOperands()) {
-      auto contraction =
-          input->get().getDefiningOp<linalg::LinalgOp>();
+      auto contraction = input->get().getDefiningOp<linalg::LinalgOp>();
       if (!contraction || !isContraction(contraction) ||
           contraction->getNumResults() != 1 || !input->get().hasOneUse() ||
           !epilogue.getMatchingIndexingMap(input).isIdentity() ||
@@ -130,7 +129,8 @@ struct AddendIntoAccumulator : OpRewritePattern<linalg::GenericOp> {
         continue;
       OpOperand *acc = contraction.getDpsInitOperand(0);
       auto fill = acc->get().getDefiningOp<linalg::FillOp>();
-      if (!fill || !fill->hasOneUse() || !matchPattern(fill.value(), m_AnyZeroFloat()))
+      if (!fill || !fill->hasOneUse() ||
+          !matchPattern(fill.value(), m_AnyZeroFloat()))
         continue;
       // The contraction's value: used once, by an addf whose other operand
       // is another input's element.
@@ -158,7 +158,8 @@ struct AddendIntoAccumulator : OpRewritePattern<linalg::GenericOp> {
       rewriter.setInsertionPoint(contraction);
       auto type = cast<RankedTensorType>(input->get().getType());
       MLIRContext *ctx = rewriter.getContext();
-      AffineMap identity = AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
+      AffineMap identity =
+          AffineMap::getMultiDimIdentityMap(type.getRank(), ctx);
       auto init = linalg::GenericOp::create(
           rewriter, loc, type, ValueRange{addendOperand->get()},
           ValueRange{fill.getOutputs()[0]},
@@ -168,7 +169,8 @@ struct AddendIntoAccumulator : OpRewritePattern<linalg::GenericOp> {
           [](OpBuilder &b, Location l, ValueRange args) {
             linalg::YieldOp::create(b, l, args[0]);
           });
-      rewriter.modifyOpInPlace(contraction, [&] { acc->set(init->getResult(0)); });
+      rewriter.modifyOpInPlace(contraction,
+                               [&] { acc->set(init->getResult(0)); });
       rewriter.eraseOp(fill);
       // The epilogue adds nothing more: its addf is the accumulated value.
       rewriter.modifyOpInPlace(epilogue, [&] {
@@ -221,7 +223,6 @@ struct AlignEpiloguesPass
       }
     }
   }
-
 
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();

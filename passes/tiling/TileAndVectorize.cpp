@@ -389,7 +389,8 @@ struct TileAndVectorizePass
       return false;
     SmallVector<int64_t> outTile, tileShape;
     for (auto [i, e] : llvm::enumerate(outMap.getResults())) {
-      int64_t size = root.levels.front().sizes[cast<AffineDimExpr>(e).getPosition()];
+      int64_t size =
+          root.levels.front().sizes[cast<AffineDimExpr>(e).getPosition()];
       outTile.push_back(size);
       tileShape.push_back(size ? size : outType.getDimSize(i));
     }
@@ -414,7 +415,8 @@ struct TileAndVectorizePass
     // dimensions) where it is the op tiled.
     SmallVector<int64_t> order;
     if (DenseI64ArrayAttr rootOrder = root.levels.front().order) {
-      order.assign(rootOrder.asArrayRef().begin(), rootOrder.asArrayRef().end());
+      order.assign(rootOrder.asArrayRef().begin(),
+                   rootOrder.asArrayRef().end());
       if (consumer) {
         order.clear();
         for (int64_t d : rootOrder.asArrayRef())
@@ -429,9 +431,8 @@ struct TileAndVectorizePass
       sizes = outTile;
     }
     FailureOr<Group> tiled =
-        tileGroup(rewriter, tiledOp, rootOp, consumer ? tiledOp : nullptr,
-                  init, sizes, order,
-                  scf::SCFTilingOptions::LoopType::ForallOp, "");
+        tileGroup(rewriter, tiledOp, rootOp, consumer ? tiledOp : nullptr, init,
+                  sizes, order, scf::SCFTilingOptions::LoopType::ForallOp, "");
     if (failed(tiled))
       return failure();
     Operation *tiledRoot = tiled->root, *tiledConsumer = tiled->consumer,
@@ -454,10 +455,9 @@ struct TileAndVectorizePass
     }
 
     auto vectorAttr = rewriter.getDenseI64ArrayAttr(vectors);
-    fused.push_back(
-        {cast<TilingInterface>(tiledRoot),
-         SmallVector<Level>(llvm::drop_begin(root.levels)),
-         /*forall=*/false});
+    fused.push_back({cast<TilingInterface>(tiledRoot),
+                     SmallVector<Level>(llvm::drop_begin(root.levels)),
+                     /*forall=*/false});
     for (Operation *op : {tiledConsumer, tiledInit})
       if (op)
         fused.push_back({cast<TilingInterface>(op),
@@ -510,8 +510,8 @@ struct TileAndVectorizePass
         scf::tileConsumerAndFuseProducersUsingSCF(
             rewriter, cast<TilingInterface>(target), options);
     if (failed(tiled))
-      return target->emitOpError("could not be tiled") << where
-                                                        << " with its producers";
+      return target->emitOpError("could not be tiled")
+             << where << " with its producers";
     for (OpResult r : target->getResults())
       if (Value replacement = tiled->replacements.lookup(r))
         rewriter.replaceAllUsesWith(r, replacement);
@@ -562,8 +562,7 @@ struct TileAndVectorizePass
         if (size != 0 && size != bound)
           return false;
     const Level &registers = levels.back();
-    SmallVector<utils::IteratorType> iterators =
-        rootOp.getIteratorTypesArray();
+    SmallVector<utils::IteratorType> iterators = rootOp.getIteratorTypesArray();
     SmallVector<int64_t> parallel(registers.sizes.asArrayRef()),
         reduction(registers.sizes.asArrayRef());
     for (auto [d, kind] : llvm::enumerate(iterators))
@@ -594,9 +593,9 @@ struct TileAndVectorizePass
     }
 
     rewriter.setInsertionPoint(target);
-    FailureOr<Group> tiled =
-        tileGroup(rewriter, target, root, consumer, init, sizes, order,
-                  scf::SCFTilingOptions::LoopType::ForOp, " into its register tiles");
+    FailureOr<Group> tiled = tileGroup(
+        rewriter, target, root, consumer, init, sizes, order,
+        scf::SCFTilingOptions::LoopType::ForOp, " into its register tiles");
     if (failed(tiled))
       return failure();
     Operation *tileRoot = tiled->root, *tileConsumer = tiled->consumer,
@@ -608,8 +607,8 @@ struct TileAndVectorizePass
       scf::SCFTilingOptions steps;
       steps.setTileSizes(getAsIndexOpFoldResult(ctx, reduction));
       rewriter.setInsertionPoint(tileRoot);
-      FailureOr<scf::SCFTilingResult> stepped = scf::tileUsingSCF(
-          rewriter, cast<TilingInterface>(tileRoot), steps);
+      FailureOr<scf::SCFTilingResult> stepped =
+          scf::tileUsingSCF(rewriter, cast<TilingInterface>(tileRoot), steps);
       if (failed(stepped))
         return tileRoot->emitOpError("could not be tiled by ")
                << registers.sizes;
