@@ -136,4 +136,32 @@ def LowerVectors : Pass<"kiln-cpu-lower-vectors", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def PrefetchWeights : Pass<"kiln-cpu-prefetch-weights", "::mlir::func::FuncOp"> {
+  let summary = "Prefetch the next reduction slice of constant weights into L2";
+  let description = [{
+    Input: bufferized IR whose register tiles read constant weights
+    (`memref.get_global`, through views) with vector transfers inside an
+    innermost `scf.for` that steps along one of the weights' outer
+    dimensions (a matmul panel's reduction rows, a direct convolution's
+    input channels).
+    Output: each such read is accompanied by `memref.prefetch` (read, L2)
+    of the same row one whole loop extent further on, a prefetch per
+    64-byte line of the vector: while the register tiles sweep one
+    reduction slice, the next slice streams from memory into L2, so the
+    first tile of the next slice does not wait on DRAM (weights are read
+    once per call and are rarely in cache). The prefetched row is clamped
+    to the dimension. Loops whose extent covers more than half of the
+    dimension (nothing after them to fetch) are left alone.
+
+    ```mlir
+    scf.for %k = %c0 to %c128 step %c1 {
+      %b = vector.transfer_read %w[%p, %k, %c0] ... : memref<48x768x64xf32>, vector<64xf32>
+      // + memref.prefetch %w[%p, min(%k + 128, 767), %c0 + 0/16/32/48], read, locality<2>, data
+    }
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 #endif // KILN_CODEGEN_CPU_PASSES_TD

@@ -252,6 +252,9 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::LowerCopiesOptions copies;
   copies.vectorBits = options.vectorBits;
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
+  // The next reduction slice of the weights streams into L2 while the
+  // register tiles sweep the current one.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPrefetchWeights());
   // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
   // Independent iterations (tiles of a forall, parallel dimensions of the
