@@ -369,6 +369,10 @@ def time_group(runners, args):
             p = plan[name]
             if name in res or k >= p["rounds"]:
                 continue
+            # The previous runtime's workers may still be spinning (ORT's
+            # keep 1-2 CPUs busy for ~40 ms after a call): wait until they
+            # sleep, or they take this runtime's cores.
+            time.sleep(args.settle_ms / 1e3)
             try:
                 p["samples"] += runners[name].run(p["inner"], args.max_call)
             except RuntimeError as e:
@@ -476,7 +480,12 @@ def write_report(path, R):
       f"gives the median call. Up to {args['iters']} rounds, fewer where a runtime would need more than "
       f"{args['budget']:.0f} s (a runtime whose first call takes ≥ {SLOW_S:.0f} s gets no further warm-up and "
       f"that call counts; a kiln call still running after {args['max_call']:g} s is stopped and its time shown as a "
-      f"lower bound, `>`); calls under {ROUND_S * 1e3:.0f} ms run several times per round. The samples column "
+      f"lower bound, `>`); calls under {ROUND_S * 1e3:.0f} ms run several times per round"
+      + (f", and each runtime's turn starts {args['settle_ms']:g} ms after the previous one's ended, so that the "
+         f"previous runtime's worker threads are asleep (onnxruntime's spin for about 40 ms after a call; one "
+         f"that starts right after it gets half the cores: kiln's ResNet-50 at batch 1 ran 30 → 60 ms)"
+         if args.get("settle_ms") else "")
+      + ". The samples column "
       f"gives the calls behind each median (kiln / ORT / TF). "
       + (f"kiln runs on libkiln_rt's thread pool and is timed on T threads and on 1, like the peers. "
          if KILN_THREADING else
@@ -600,6 +609,9 @@ def main():
     ap.add_argument("--iters", type=int, help="timed rounds per model (default 10)")
     ap.add_argument("--warmup", type=int, help="warm-up calls, at least 2 (default 3)")
     ap.add_argument("--budget", type=float, help="seconds of timed calls per runtime and model (default 40)")
+    ap.add_argument("--settle-ms", type=float, default=100,
+                    help="pause before each runtime's turn in a round, so that the previous runtime's "
+                         "spinning worker threads are asleep (default 100)")
     ap.add_argument("--max-call", type=float, default=120,
                     help="stop a kiln call after this many seconds and report the time as a lower bound (default 120)")
     ap.add_argument("--kiln-build", default=str(REPO / "build"), help="kiln build folder (default build/)")
