@@ -21,6 +21,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -141,26 +142,73 @@ def error_summary(text, rc):
     return pick[:300]
 
 
+class PrivateMemorySampler:
+    """Samples the peak private (anonymous: heap, stacks) resident memory of
+    a running process every 2 ms from /proc/PID/status (RssAnon). GNU time's
+    maximum RSS also counts the pages of the shared libraries the process
+    maps (libLLVM and libMLIR: ~130 MiB of clean, shared file pages for
+    kiln whatever it compiles); this is the memory the compile itself takes.
+    `pid` may be GNU time's: then its child is sampled."""
+
+    def __init__(self, pid, wrapped):
+        self.pid, self.wrapped, self.peak = pid, wrapped, 0
+        self.done = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _target(self):
+        if not self.wrapped:
+            return self.pid
+        try:
+            kids = pathlib.Path(f"/proc/{self.pid}/task/{self.pid}/children").read_text().split()
+        except OSError:
+            return None
+        return int(kids[0]) if kids else None
+
+    def _run(self):
+        target = None
+        while not self.done.is_set():
+            target = target or self._target()
+            if target:
+                try:
+                    for line in pathlib.Path(f"/proc/{target}/status").read_text().splitlines():
+                        if line.startswith("RssAnon:"):
+                            self.peak = max(self.peak, int(line.split()[1]) * 1024)
+                except OSError:
+                    pass
+            time.sleep(0.002)
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+        return self.peak
+
+
 def timed_run(cmd, log_path, timeout):
-    """Runs cmd; returns (rc, wall_s, max_rss_bytes) of that child alone.
+    """Runs cmd; returns (rc, wall_s, max_rss_bytes, private_peak_bytes) of
+    that child alone.
 
     The peak RSS comes from GNU time (/usr/bin/time, a small process) where
     there is one: Linux starts a forked child's ru_maxrss at its parent's RSS,
-    so rusage taken here would report this (large) Python process instead."""
+    so rusage taken here would report this (large) Python process instead.
+    The private peak is sampled (PrivateMemorySampler)."""
     gnu_time = pathlib.Path("/usr/bin/time")
     rss_file = pathlib.Path(str(log_path) + ".rss")
-    if gnu_time.exists():
+    wrapped = gnu_time.exists()
+    if wrapped:
         cmd = [str(gnu_time), "-o", str(rss_file), "-f", "%M"] + cmd
     start = time.perf_counter()
     with open(log_path, "w") as out:
         # Own process group: a timeout kills kiln too, not only GNU time.
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+        sampler = PrivateMemorySampler(proc.pid, wrapped)
         try:
             rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             rc = 124
+        private = sampler.stop()
     wall = time.perf_counter() - start
     rss = 0
     if rss_file.exists():
@@ -171,7 +219,7 @@ def timed_run(cmd, log_path, timeout):
         rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     if rc > 128 and rss_file.exists() and "signal" in rss_file.read_text(errors="replace"):
         rc = -(rc - 128)  # GNU time exits 128+N when the child died of signal N
-    return rc, wall, rss
+    return rc, wall, rss, private
 
 
 def compile_model(kiln, model, batch, target, timeout):
@@ -188,7 +236,8 @@ def compile_model(kiln, model, batch, target, timeout):
     rec_path = out / "compile.json"
     if rec_path.exists():
         rec = json.loads(rec_path.read_text())
-        if rec.get("key") == key and rec["rc"] == 0:  # failures are retried
+        # Failures are retried, and records from before the private peak was sampled.
+        if rec.get("key") == key and rec["rc"] == 0 and "private_bytes" in rec:
             rec["cached"] = True
             return rec
     if out.exists():
@@ -198,14 +247,14 @@ def compile_model(kiln, model, batch, target, timeout):
     if batch:
         cmd.append(f"--batch={batch}")
     log(f"kiln compile {tag} ...")
-    rc, wall, rss = timed_run(cmd, out / "compile.log", timeout)
+    rc, wall, rss, private = timed_run(cmd, out / "compile.log", timeout)
     rec = {"key": key, "tag": tag, "cmd": " ".join(shlex.quote(c) for c in cmd), "rc": rc,
-           "wall_s": wall, "rss_bytes": rss, "cached": False}
+           "wall_s": wall, "rss_bytes": rss, "private_bytes": private, "cached": False}
     if rc != 0:
         rec["error"] = error_summary((out / "compile.log").read_text(errors="replace"), rc)
         log(f"  FAILED in {wall:.1f} s: {rec['error']}")
     else:
-        log(f"  ok in {wall:.1f} s, peak RSS {rss / 2**20:.0f} MiB")
+        log(f"  ok in {wall:.1f} s, peak RSS {rss / 2**20:.0f} MiB, private {private / 2**20:.0f} MiB")
         cc = os.environ.get("CC", "cc")
         link = [cc, "-O2", "-std=c11", "-D_POSIX_C_SOURCE=200809L", "-I", kiln["include"], "-include", str(out / f"{name}.h"),
                 f"-DKILN_MODEL={name}", str(HERE / "harness.c"), str(out / f"{name}.o"), kiln["rt"],
@@ -545,19 +594,23 @@ def write_report(path, R):
             w("")
 
     w("## Compile time and memory (kiln)\n")
-    w("Wall time and peak resident memory (GNU time's maximum RSS) of one `kiln compile` process, against the "
-      "bytes of the model's weights (ONNX initializers and constants). kiln's own baseline RSS (LLVM and MLIR "
-      "loaded, nothing compiled) dominates for the small models, so the ≤ 3× target is judged on the models "
-      "with at least 10 MB of weights.\n")
-    w("| model | batch | result | wall (s) | peak RSS (MiB) | weights (MiB) | RSS / weights |")
-    w("|---|---|---|---|---|---|---|")
+    w("Wall time and peak memory of one `kiln compile` process, against the bytes of the model's weights (ONNX "
+      "initializers and constants). Peak RSS is GNU time's maximum resident set: it includes the pages of the "
+      "shared libraries kiln maps (libLLVM and libMLIR: about 130 MiB of clean file pages, shared with every other "
+      "process using them, whatever the model). Private is the peak of the process's own anonymous memory (heap, "
+      "stacks: RssAnon in /proc/PID/status, sampled every 2 ms), the memory the compile itself takes; the ≤ 3× "
+      "target is judged on both, on the models with at least 10 MB of weights (kiln's own baseline dominates for "
+      "the small ones: 12 MiB private, 141 MiB RSS for a model of a few kB).\n")
+    w("| model | batch | result | wall (s) | peak RSS (MiB) | private peak (MiB) | weights (MiB) | RSS / weights | private / weights |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for c in R["compiles"]:
         wb = c["weight_bytes"]
         res = "ok" if c["rc"] == 0 else f"**failed**: {c['error']}"
         if c.get("cached"):
             res += " (compiled by an earlier run with the same kiln)"
+        priv = c.get("private_bytes", 0)
         w(f"| {c['model']} | {c['batch'] or '—'} | {res} | {c['wall_s']:.1f} | {c['rss_bytes'] / 2**20:.0f} | "
-          f"{wb / 2**20:.1f} | {c['rss_bytes'] / wb:.1f}× |")
+          f"{priv / 2**20:.0f} | {wb / 2**20:.1f} | {c['rss_bytes'] / wb:.1f}× | {priv / wb:.1f}× |")
     w("")
     w("## Micro-benchmarks (1 thread)\n")
     pk = R["peak"]
@@ -821,11 +874,16 @@ def main():
     big = [(c, metas[x]["weight_bytes"]) for (x, b), c in compiles.items() if metas[x]["weight_bytes"] >= 10e6]
     if big:
         worst = max(big, key=lambda cw: cw[0]["rss_bytes"] / cw[1])
+        worst_p = max(big, key=lambda cw: cw[0].get("private_bytes", 0) / cw[1])
         okc = all(c["rc"] == 0 for c, _ in big)
         xw = worst[0]["rss_bytes"] / worst[1]
+        xp = worst_p[0].get("private_bytes", 0) / worst_p[1]
         targets.append({"what": f"peak compile memory ≤ {TARGETS['rss_x']:.0f}× weight bytes (models ≥ 10 MB)",
-                        "measured": f"worst {xw:.1f}× ({worst[0]['tag']})" + ("" if okc else "; some compiles failed"),
-                        "met": "yes" if okc and xw <= TARGETS["rss_x"] else "**no**"})
+                        "measured": f"private: worst {xp:.1f}× ({worst_p[0]['tag']}); RSS with the shared "
+                                    f"libraries' pages: worst {xw:.1f}× ({worst[0]['tag']})"
+                                    + ("" if okc else "; some compiles failed"),
+                        "met": ("private: " + ("yes" if okc and 0 < xp <= TARGETS["rss_x"] else "**no**")
+                                + "; RSS: " + ("yes" if okc and xw <= TARGETS["rss_x"] else "**no**"))})
     comp_rows = []
     for (x, b), c in compiles.items():
         comp_rows.append(dict(c, model=x, batch=b, weight_bytes=metas[x]["weight_bytes"]))
