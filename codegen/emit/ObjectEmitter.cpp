@@ -140,6 +140,12 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
             blob && !detached.contains(blob->getData().data()))
           res.getRawHandle().getResource()->setBlob(AsmResourceBlob());
   });
+  // Nor is the MLIR module needed any more: its operations (several MB for
+  // a model with hundreds of kernels) go before LLVM's O3 and code
+  // generation add their own.
+  for (Operation &op : module.getBody()->getOperations())
+    op.dropAllReferences();
+  module.getBody()->clear();
   llvmModule->setTargetTriple(triple);
   llvmModule->setDataLayout(tm->createDataLayout());
   // No memcpy from loop idioms: the fused bias initialization of every

@@ -37,8 +37,9 @@ enum class ObjectKind { LLVMIR, Assembly, Object };
 
 /// Translates `module` (LLVM dialect only) to optimized LLVM IR for `target`
 /// (O3 with the target's cost model) and writes it in `kind` form to `os`.
-/// Errors go to the module's diagnostic engine. Consumes the module's weight
-/// blobs: once translated, their dense_resource data is released. In an
+/// Errors go to the module's diagnostic engine. Consumes the module: once
+/// translated, its operations are erased and its weight blobs' data is
+/// released (the detached weights' blobs stay until written). In an
 /// object file, weights over 64 KB skip LLVM and are written into their own
 /// section (WeightSection.h) under symbols `<symbolPrefix>_kiln_w<N>`. Steps
 /// are timed under `timing` (a no-op scope unless --time-report).

@@ -473,6 +473,20 @@ int compile(const CompileOptions &o) {
     return 1;
   passTimer.stop();
 
+  // The header's workspace sizes, read before emitObject consumes the module.
+  if (writeHeader) {
+    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
+      if (auto size = fn->getAttrOfType<IntegerAttr>(
+              mlir::kiln::kHostWorkspaceSizeAttr))
+        sig->hostWorkspaceSize = size.getInt();
+    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
+      if (auto size =
+              fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
+        sig->arenaSize = size.getInt();
+        sig->arenaAlignment = mlir::kiln::kArenaAlignment;
+      }
+  }
+
   PendingOutput out;
   if (std::string err = out.open(output); !err.empty())
     return fail(err);
@@ -499,16 +513,6 @@ int compile(const CompileOptions &o) {
   }
   PendingOutput header;
   if (writeHeader) {
-    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
-      if (auto size = fn->getAttrOfType<IntegerAttr>(
-              mlir::kiln::kHostWorkspaceSizeAttr))
-        sig->hostWorkspaceSize = size.getInt();
-    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
-      if (auto size =
-              fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
-        sig->arenaSize = size.getInt();
-        sig->arenaAlignment = mlir::kiln::kArenaAlignment;
-      }
     if (std::string err = header.open(headerPath); !err.empty())
       return fail(err);
     header.os() << emitHeader(*sig, KILN_VERSION);
