@@ -11,6 +11,7 @@
 #include "kiln/runtime.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -28,14 +29,16 @@ typedef struct kiln_job {
   int64_t count;
   int64_t chunks;        /* [0, count) is cut into this many pieces */
   atomic_llong next;     /* next piece to claim */
-  atomic_int pending;    /* workers that have not finished this job */
+  atomic_llong done;     /* pieces finished */
+  atomic_int active;     /* workers inside this job (see worker_main) */
 } kiln_job;
 
 static struct {
   pthread_mutex_t lock;
   pthread_cond_t wake;
   int started;           /* workers running (guarded by lock) */
-  /* generation << 16 | number of workers taking part; bumped per job. */
+  /* generation << 16 | number of workers taking part; bumped per job, and
+   * again (with 0 workers) when the job is over. */
   atomic_ullong ticket;
   atomic_int sleepers;   /* workers blocked on `wake` */
   atomic_flag busy;      /* a job is in flight */
@@ -55,6 +58,22 @@ static inline void cpu_relax(void) {
 #endif
 }
 
+/* Iterations of the caller's wait for the pieces workers hold before it
+ * yields its CPU instead: a worker woken onto the caller's own CPU (the
+ * scheduler does that when the other one is idle in a deep state) runs
+ * only once the caller lets it. */
+#define KILN_WAIT_SPINS 2000
+
+/* The caller's wait: spin briefly, then yield between checks. */
+static void wait_pause(int *spins) {
+  if (*spins < KILN_WAIT_SPINS) {
+    ++*spins;
+    cpu_relax();
+  } else {
+    sched_yield();
+  }
+}
+
 /* Claims pieces of the job until none are left. */
 static void run_pieces(kiln_job *job) {
   for (;;) {
@@ -66,12 +85,22 @@ static void run_pieces(kiln_job *job) {
     int64_t end = job->count * (piece + 1) / job->chunks;
     if (begin < end)
       job->task(job->context, begin, end);
+    atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
   }
 }
 
 /* `arg` packs the worker's index (low 8 bits) and the generation current
  * when it was created: a job posted before the thread first runs is still
- * one it has not seen. */
+ * one it has not seen.
+ *
+ * The caller waits for the job's pieces, not for its workers: a worker
+ * that wakes late (a sleeping thread on a virtual CPU the host had
+ * descheduled can take milliseconds) finds the pieces taken, or the job
+ * over, and the caller has not waited for it. A worker enters a job by
+ * counting itself in `active` and then checking that the ticket has not
+ * moved on; the caller ends a job by moving the ticket on and then waiting
+ * for `active` to drain, so no worker reads a job's fields once the next
+ * job may be writing them. */
 static void *worker_main(void *arg) {
   int index = (int)((uintptr_t)arg & 0xff);
   unsigned long long seen = (unsigned long long)((uintptr_t)arg >> 8);
@@ -92,12 +121,13 @@ static void *worker_main(void *arg) {
       ticket = atomic_load(&pool.ticket);
     }
     seen = ticket >> 16;
-    /* Workers past the job's count leave it alone: the caller does not
-     * wait for them, so they must not touch it. */
+    /* Workers past the job's count (0 once it is over) leave it alone. */
     if (index >= (int)(ticket & 0xffff))
       continue;
-    run_pieces(&pool.job);
-    atomic_fetch_sub_explicit(&pool.job.pending, 1, memory_order_release);
+    atomic_fetch_add(&pool.job.active, 1);
+    if (atomic_load(&pool.ticket) == ticket)
+      run_pieces(&pool.job);
+    atomic_fetch_sub_explicit(&pool.job.active, 1, memory_order_release);
   }
   return NULL;
 }
@@ -205,7 +235,7 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
   int64_t chunks = (int64_t)(workers + 1) * 2;
   job->chunks = chunks < most ? chunks : most;
   atomic_store(&job->next, 0);
-  atomic_store(&job->pending, workers);
+  atomic_store(&job->done, 0);
   unsigned long long generation = (atomic_load(&pool.ticket) >> 16) + 1;
   atomic_store(&pool.ticket, (generation << 16) | (unsigned)workers);
   if (atomic_load(&pool.sleepers) > 0) {
@@ -214,7 +244,13 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
     pthread_mutex_unlock(&pool.lock);
   }
   run_pieces(job);
-  while (atomic_load_explicit(&job->pending, memory_order_acquire) > 0)
-    cpu_relax();
+  int spins = 0;
+  while (atomic_load_explicit(&job->done, memory_order_acquire) < job->chunks)
+    wait_pause(&spins);
+  /* The job is over: late workers must not enter it, and those inside
+   * (past their last piece) must be out before the next job is written. */
+  atomic_store(&pool.ticket, (generation + 1) << 16);
+  while (atomic_load_explicit(&job->active, memory_order_acquire) > 0)
+    wait_pause(&spins);
   atomic_flag_clear(&pool.busy);
 }
