@@ -224,15 +224,17 @@ def timed_run(cmd, log_path, timeout):
 
 def compile_model(kiln, model, batch, target, timeout):
     """Compiles one model with kiln and links it into bench/harness.c. Reuses
-    a successful compile of an earlier run with the same kiln, model file and
-    flags."""
+    a successful compile of an earlier run with the same kiln, runtime
+    library, model file and flags."""
     tag = f"{model}_b{batch}" if batch else model
     out = BUILD / "compiled" / tag
     onnx = BUILD / "models" / model / "model.onnx"
     name = f"bench_{tag}"
     st = onnx.stat()
     key = {"kiln": kiln["sha"], "model": [st.st_size, st.st_mtime_ns], "batch": batch,
-           "target": target, "harness": hashlib.sha256((HERE / "harness.c").read_bytes()).hexdigest()}
+           "target": target, "harness": hashlib.sha256((HERE / "harness.c").read_bytes()).hexdigest(),
+           # The harness links libkiln_rt statically: a changed runtime relinks.
+           "rt": hashlib.sha256(pathlib.Path(kiln["rt"]).read_bytes()).hexdigest()}
     rec_path = out / "compile.json"
     if rec_path.exists():
         rec = json.loads(rec_path.read_text())
