@@ -115,6 +115,7 @@ def snapshot_kiln(build):
     shutil.copy2(rt, snap / "libkiln_rt.a")
     shutil.copytree(src / "runtime" / "include", snap / "include")
     digest = hashlib.sha256((snap / "bin" / "kiln").read_bytes()).hexdigest()[:16]
+    rt_digest = hashlib.sha256((snap / "libkiln_rt.a").read_bytes()).hexdigest()[:16]
     try:
         rev = sh(["git", "-C", str(src), "describe", "--always", "--dirty"]).strip()
         subject = sh(["git", "-C", str(src), "log", "-1", "--format=%s"]).strip()
@@ -123,7 +124,7 @@ def snapshot_kiln(build):
     version = sh([str(snap / "bin" / "kiln"), "--version"]).strip()
     built = datetime.datetime.fromtimestamp(kiln.stat().st_mtime, datetime.timezone.utc)
     return {"kiln": str(snap / "bin" / "kiln"), "rt": str(snap / "libkiln_rt.a"),
-            "include": str(snap / "include"), "sha": digest, "version": version,
+            "include": str(snap / "include"), "sha": digest, "rt_sha": rt_digest, "version": version,
             "source": str(src), "rev": rev, "subject": subject if len(subject) <= 90 else subject[:89] + "…",
             "built": built.strftime("%Y-%m-%d %H:%M UTC"), "build": str(build)}
 
@@ -146,8 +147,8 @@ class PrivateMemorySampler:
     """Samples the peak private (anonymous: heap, stacks) resident memory of
     a running process every 2 ms from /proc/PID/status (RssAnon). GNU time's
     maximum RSS also counts the pages of the shared libraries the process
-    maps (libLLVM and libMLIR: ~130 MiB of clean, shared file pages for
-    kiln whatever it compiles); this is the memory the compile itself takes.
+    maps (libLLVM and libMLIR: clean, shared file pages, the same whatever
+    kiln compiles); this is the memory the compile itself takes.
     `pid` may be GNU time's: then its child is sampled."""
 
     def __init__(self, pid, wrapped):
@@ -234,12 +235,11 @@ def compile_model(kiln, model, batch, target, timeout):
     key = {"kiln": kiln["sha"], "model": [st.st_size, st.st_mtime_ns], "batch": batch,
            "target": target, "harness": hashlib.sha256((HERE / "harness.c").read_bytes()).hexdigest(),
            # The harness links libkiln_rt statically: a changed runtime relinks.
-           "rt": hashlib.sha256(pathlib.Path(kiln["rt"]).read_bytes()).hexdigest()}
+           "rt": kiln["rt_sha"]}
     rec_path = out / "compile.json"
     if rec_path.exists():
         rec = json.loads(rec_path.read_text())
-        # Failures are retried, and records from before the private peak was sampled.
-        if rec.get("key") == key and rec["rc"] == 0 and "private_bytes" in rec:
+        if rec.get("key") == key and rec["rc"] == 0:  # failures are retried
             rec["cached"] = True
             return rec
     if out.exists():
@@ -596,13 +596,17 @@ def write_report(path, R):
             w("")
 
     w("## Compile time and memory (kiln)\n")
+    ok = [c for c in R["compiles"] if c["rc"] == 0]
+    small = min(ok, key=lambda c: c["weight_bytes"]) if ok else None
+    baseline = (f": {small.get('private_bytes', 0) / 2**20:.0f} MiB private, {small['rss_bytes'] / 2**20:.0f} MiB "
+                f"RSS for {small['tag']}, {small['weight_bytes'] / 2**10:.0f} KiB of weights" if small else "")
     w("Wall time and peak memory of one `kiln compile` process, against the bytes of the model's weights (ONNX "
       "initializers and constants). Peak RSS is GNU time's maximum resident set: it includes the pages of the "
-      "shared libraries kiln maps (libLLVM and libMLIR: about 130 MiB of clean file pages, shared with every other "
-      "process using them, whatever the model). Private is the peak of the process's own anonymous memory (heap, "
+      "shared libraries kiln maps (libLLVM and libMLIR: most of the difference between the two columns, clean file "
+      "pages shared with every other process using them, whatever the model). Private is the peak of the process's own anonymous memory (heap, "
       "stacks: RssAnon in /proc/PID/status, sampled every 2 ms), the memory the compile itself takes; the ≤ 3× "
       "target is judged on both, on the models with at least 10 MB of weights (kiln's own baseline dominates for "
-      "the small ones: 12 MiB private, 141 MiB RSS for a model of a few kB).\n")
+      "the small ones" + baseline + ").\n")
     w("| model | batch | result | wall (s) | peak RSS (MiB) | private peak (MiB) | weights (MiB) | RSS / weights | private / weights |")
     w("|---|---|---|---|---|---|---|---|---|")
     for c in R["compiles"]:

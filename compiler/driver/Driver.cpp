@@ -475,16 +475,16 @@ int compile(const CompileOptions &o) {
 
   // The header's workspace sizes, read before emitObject consumes the module.
   if (writeHeader) {
-    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
+    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>()) {
       if (auto size = fn->getAttrOfType<IntegerAttr>(
               mlir::kiln::kHostWorkspaceSizeAttr))
         sig->hostWorkspaceSize = size.getInt();
-    for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>())
       if (auto size =
               fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
         sig->arenaSize = size.getInt();
         sig->arenaAlignment = mlir::kiln::kArenaAlignment;
       }
+    }
   }
 
   PendingOutput out;
