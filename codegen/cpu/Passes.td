@@ -136,6 +136,36 @@ def LowerVectors : Pass<"kiln-cpu-lower-vectors", "::mlir::func::FuncOp"> {
                            "::mlir::scf::SCFDialect"];
 }
 
+def PrefetchEpilogue : Pass<"kiln-cpu-prefetch-epilogue", "::mlir::func::FuncOp"> {
+  let summary = "Prefetch a register tile's epilogue operands into L1 during its reduction";
+  let description = [{
+    Input: bufferized IR whose register tiles are innermost `scf.for` loops
+    carrying vector accumulators, followed in their block by an epilogue of
+    vector transfers: reads of other tensors (a residual added to the
+    convolution's result) and the write of the finished tile.
+    Output: before each such loop, one `memref.prefetch` per 64-byte line of
+    each epilogue transfer (read prefetches for reads, write prefetches for
+    writes; locality 3, into L1), at the transfer's own indices: the index
+    arithmetic the epilogue computes after the loop is cloned before it.
+    The lines arrive while the reduction runs, so the epilogue does not wait
+    on L3 or memory once per tile (a 1x1 convolution with 64 input channels
+    spends as long in its reduction as one L3 miss takes). Writes to a tile
+    that was read before the loop (accumulators that start from memory) are
+    in cache already and get none; transfers covering more than 64 lines
+    are left to the hardware prefetchers.
+
+    ```mlir
+    // + memref.prefetch %res[%r, %c0], read, locality<3>, data  (and %c16)
+    // + memref.prefetch %out[%r, %c0], write, locality<3>, data (and %c16)
+    %acc = scf.for %k = %c0 to %c64 step %c1 iter_args(%a = %init) -> (vector<1x32xf32>) { ... }
+    %res = vector.transfer_read %res[%r, %c0] ... : memref<..>, vector<1x32xf32>
+    vector.transfer_write %sum, %out[%r, %c0] ... : vector<1x32xf32>, memref<..>
+    ```
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
 def PrefetchWeights : Pass<"kiln-cpu-prefetch-weights", "::mlir::func::FuncOp"> {
   let summary = "Prefetch the next reduction slice of constant weights into L2";
   let description = [{

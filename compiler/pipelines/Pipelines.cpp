@@ -255,6 +255,8 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // The next reduction slice of the weights streams into L2 while the
   // register tiles sweep the current one.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createPrefetchWeights());
+  // A tile's residual and output lines arrive while its reduction runs.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPrefetchEpilogue());
   // Vector tiles: contractions to FMAs, transfers to 1-D loads/stores.
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerVectors());
   // Independent iterations (tiles of a forall, parallel dimensions of the

@@ -1,0 +1,189 @@
+// kiln-cpu-prefetch-epilogue: while a register tile runs its reduction, the
+// memory its epilogue reads (a residual) and writes (the output tile) comes
+// into L1, so the epilogue does not stall on a cache miss per tile.
+#include "codegen/cpu/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+#define DEBUG_TYPE "kiln-cpu-prefetch-epilogue"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_PREFETCHEPILOGUE
+#include "codegen/cpu/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+
+namespace {
+
+/// Cache lines the prefetches cover.
+constexpr int64_t kLineBytes = 64;
+/// memref.prefetch's locality hint for L1 (prefetcht0 / prefetchw): the
+/// epilogue runs as soon as the reduction ends.
+constexpr uint32_t kL1Locality = 3;
+/// Prefetches one epilogue access may take (a 16x64 f32 tile: 64 lines);
+/// wider accesses are left to the hardware.
+constexpr int64_t kMaxLines = 64;
+
+/// `v` available before `loop`: itself when it is defined outside the loop's
+/// block or before the loop, else a clone (into `mapping`, at `b`) of the
+/// side-effect-free index arithmetic or views that compute it from such
+/// values.
+/// Null when that is not possible.
+Value hoist(Value v, scf::ForOp loop, OpBuilder &b, IRMapping &mapping,
+            int depth = 0) {
+  if (Value mapped = mapping.lookupOrNull(v))
+    return mapped;
+  Operation *def = v.getDefiningOp();
+  if (!def) {
+    auto arg = cast<BlockArgument>(v);
+    return arg.getOwner() == loop->getBlock() ||
+                   arg.getOwner()->getParentOp()->isAncestor(loop)
+               ? v
+               : Value();
+  }
+  if (def->getBlock() != loop->getBlock())
+    return def->isAncestor(loop) ? Value() : v;
+  if (def->isBeforeInBlock(loop))
+    return v;
+  if (depth > 4 || !isPure(def) || def->getNumRegions() ||
+      !isa<affine::AffineApplyOp, arith::AddIOp, arith::MulIOp,
+           arith::ConstantOp, arith::MinSIOp, ViewLikeOpInterface>(def))
+    return Value();
+  for (Value operand : def->getOperands())
+    if (!hoist(operand, loop, b, mapping, depth + 1))
+      return Value();
+  Operation *clone = b.clone(*def, mapping);
+  return clone->getResult(cast<OpResult>(v).getResultNumber());
+}
+
+struct PrefetchEpiloguePass
+    : mlir::kiln::impl::PrefetchEpilogueBase<PrefetchEpiloguePass> {
+  void runOnOperation() override {
+    SmallVector<scf::ForOp> reductions;
+    getOperation().walk([&](scf::ForOp loop) {
+      if (isRegisterTileReduction(loop))
+        reductions.push_back(loop);
+    });
+    for (scf::ForOp loop : reductions)
+      prefetch(loop);
+  }
+
+  /// An innermost loop that carries vector accumulators.
+  static bool isRegisterTileReduction(scf::ForOp loop) {
+    if (loop.getNumRegionIterArgs() == 0 ||
+        !llvm::all_of(loop.getRegionIterArgs(), [](BlockArgument arg) {
+          return isa<VectorType>(arg.getType());
+        }))
+      return false;
+    bool nested = false;
+    loop.getBody()->walk([&](LoopLikeOpInterface) { nested = true; });
+    return !nested;
+  }
+
+  void prefetch(scf::ForOp loop) {
+    // The epilogue: the transfers after the loop in its block, up to the
+    // next loop (another tile). A write whose tile was read before the loop
+    // (the accumulators' starting values) is already in cache.
+    SmallVector<std::pair<Operation *, bool>> accesses;
+    for (Operation *op = loop->getNextNode(); op; op = op->getNextNode()) {
+      if (isa<LoopLikeOpInterface>(op))
+        break;
+      if (auto read = dyn_cast<vector::TransferReadOp>(op))
+        accesses.push_back({op, /*isWrite=*/false});
+      if (auto write = dyn_cast<vector::TransferWriteOp>(op))
+        if (!readBefore(loop, write))
+          accesses.push_back({op, /*isWrite=*/true});
+    }
+    if (accesses.empty())
+      return;
+    OpBuilder b(loop);
+    IRMapping mapping;
+    // `index + offset`, folded when the index is a constant; constants are
+    // created once.
+    llvm::DenseMap<int64_t, Value> constants;
+    auto plus = [&](Location loc, Value index, int64_t offset) -> Value {
+      std::optional<int64_t> known = getConstantIntValue(index);
+      int64_t value = known ? *known + offset : offset;
+      Value &constant = constants[value];
+      if (!constant)
+        constant = arith::ConstantIndexOp::create(b, loc, value);
+      return known ? constant
+                   : arith::AddIOp::create(b, loc, index, constant).getResult();
+    };
+    for (auto [op, isWrite] : accesses) {
+      auto transfer = cast<VectorTransferOpInterface>(op);
+      auto type = dyn_cast<MemRefType>(transfer.getBase().getType());
+      VectorType vector = transfer.getVectorType();
+      if (!type || !type.getElementType().isIntOrFloat() ||
+          vector.getRank() == 0 || vector.isScalable() ||
+          !transfer.getPermutationMap().isMinorIdentity())
+        continue;
+      int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+      if (elementBytes == 0)
+        continue;
+      int64_t rowElements = vector.getShape().back();
+      int64_t lineElements = kLineBytes / elementBytes;
+      int64_t linesPerRow = llvm::divideCeil(rowElements, lineElements);
+      int64_t rows = vector.getNumElements() / rowElements;
+      if (rows * linesPerRow > kMaxLines)
+        continue;
+      Value memref = hoist(transfer.getBase(), loop, b, mapping);
+      if (!memref)
+        continue;
+      SmallVector<Value> base;
+      for (Value index : transfer.getIndices()) {
+        Value hoisted = hoist(index, loop, b, mapping);
+        if (!hoisted)
+          break;
+        base.push_back(hoisted);
+      }
+      if (base.size() != transfer.getIndices().size())
+        continue;
+      // The vector's dimensions map onto the memref's trailing ones.
+      unsigned rank = type.getRank();
+      unsigned first = rank - vector.getRank();
+      Location loc = op->getLoc();
+      SmallVector<int64_t> strides = computeStrides(vector.getShape());
+      for (int64_t row = 0; row < rows; ++row) {
+        SmallVector<Value> indices(base);
+        int64_t linear = row * rowElements;
+        for (unsigned d = 0; d + 1 < vector.getRank(); ++d) {
+          int64_t offset = linear / strides[d];
+          linear %= strides[d];
+          if (offset)
+            indices[first + d] = plus(loc, base[first + d], offset);
+        }
+        for (int64_t line = 0; line < linesPerRow; ++line) {
+          SmallVector<Value> at(indices);
+          if (line)
+            at[rank - 1] = plus(loc, indices[rank - 1], line * lineElements);
+          memref::PrefetchOp::create(b, loc, memref, at, isWrite,
+                                     kL1Locality, /*isDataCache=*/true);
+        }
+      }
+    }
+  }
+
+  /// Whether a transfer_read of `write`'s memref at the same indices comes
+  /// before `loop` in its block.
+  static bool readBefore(scf::ForOp loop, vector::TransferWriteOp write) {
+    for (Operation *op = loop->getPrevNode(); op; op = op->getPrevNode())
+      if (auto read = dyn_cast<vector::TransferReadOp>(op))
+        if (read.getBase() == write.getBase() &&
+            read.getIndices() == write.getIndices())
+          return true;
+    return false;
+  }
+};
+
+} // namespace
