@@ -24,6 +24,15 @@ def TileAndVectorize : Pass<"kiln-tiling-tile-and-vectorize",
     iteration of a loop reads and writes at the same place (the output tile
     of a reduction loop) become loop-carried vectors, so they stay in
     registers. Ops without `kiln.tiling` are left alone.
+
+    Fusion groups: a root whose accumulator comes from an elementwise op or
+    a fill and whose result only an elementwise op reads is tiled with them
+    at its first level (epilogue fusion), and again at its register level:
+    where the reduction is whole, each register tile starts from the init
+    in registers and applies the epilogue before its one store; where the
+    reduction is cut into slices, the first slice starts from the init in
+    registers and the last applies the epilogue, both peeled off the slice
+    loop, and the slices between go through the block in memory.
   }];
   let dependentDialects = ["::mlir::scf::SCFDialect",
                            "::mlir::tensor::TensorDialect",

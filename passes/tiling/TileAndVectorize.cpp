@@ -446,6 +446,15 @@ struct TileAndVectorizePass
                       ArrayRef<Level>(root.levels).drop_front(), fused);
     if (failed(inRegisters))
       return failure();
+    // Where they split it into slices, the first slice is fused with the
+    // init at the register level and the last with the epilogue.
+    if (!*inRegisters) {
+      inRegisters =
+          fuseSlices(rewriter, tiledRoot, tiledConsumer, tiledInit,
+                     ArrayRef<Level>(root.levels).drop_front(), fused);
+      if (failed(inRegisters))
+        return failure();
+    }
     if (*inRegisters) {
       root.op = nullptr;
       for (Work *done : {consumerPlan, initPlan})
@@ -619,6 +628,164 @@ struct TileAndVectorizePass
       if (op)
         fused.push_back({cast<TilingInterface>(op), {}, /*forall=*/false});
     return true;
+  }
+
+  /// Fuses a group already fused at its first level whose `levels` (root's
+  /// levels after the first) are a slice level that splits one reduction
+  /// loop into two or more slices, then the register level: root is tiled
+  /// into its slices (an scf.for carrying the output block), and the first
+  /// and last slices are peeled off that loop. The first slice is fused
+  /// with `init` at the register level (the accumulators start from the
+  /// bias in registers instead of a pass writing it to the block first),
+  /// the last with `consumer` (the epilogue runs on the accumulators before
+  /// the tile is stored, instead of a pass over the block after the
+  /// reduction); the slices between keep loading and storing the block's
+  /// tiles. The tiled ops go to `fused`. False, changing nothing, where
+  /// the levels are not of that form.
+  FailureOr<bool> fuseSlices(IRRewriter &rewriter, Operation *root,
+                             Operation *consumer, Operation *init,
+                             ArrayRef<Level> levels,
+                             SmallVector<Work> &fused) {
+    auto rootOp = dyn_cast<linalg::LinalgOp>(root);
+    if (!rootOp || levels.size() != 2 || rootOp->getNumResults() != 1 ||
+        (!consumer && !init))
+      return false;
+    SmallVector<int64_t> bounds = rootOp.getStaticLoopRanges();
+    if (ShapedType::isDynamicShape(bounds))
+      return false;
+    // The slice level: one reduction loop cut into whole slices, every
+    // other loop whole.
+    ArrayRef<int64_t> slice = levels.front().sizes.asArrayRef();
+    SmallVector<utils::IteratorType> iterators = rootOp.getIteratorTypesArray();
+    std::optional<unsigned> sliced;
+    for (auto [d, size] : llvm::enumerate(slice)) {
+      if (size == 0 || size == bounds[d])
+        continue;
+      if (sliced || iterators[d] != utils::IteratorType::reduction ||
+          bounds[d] % size != 0)
+        return false;
+      sliced = d;
+    }
+    if (!sliced)
+      return false;
+    int64_t step = slice[*sliced], trips = bounds[*sliced] / step;
+
+    // The slices: an scf.for carrying the output block.
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> sliceSizes(bounds.size(), 0);
+    sliceSizes[*sliced] = step;
+    scf::SCFTilingOptions options;
+    options.setTileSizes(getAsIndexOpFoldResult(ctx, sliceSizes));
+    rewriter.setInsertionPoint(root);
+    FailureOr<scf::SCFTilingResult> tiled =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(root), options);
+    if (failed(tiled) || tiled->loops.size() != 1)
+      return root->emitOpError("could not be tiled into slices by ")
+             << levels.front().sizes;
+    rewriter.replaceOp(root, tiled->replacements);
+    auto loop = cast<scf::ForOp>(tiled->loops.front().getOperation());
+    Operation *middle = tiled->tiledOps.back();
+    if (loop.getNumResults() != 1)
+      return loop->emitOpError("carries more than the output block");
+
+    // Peel the first slice (before the loop) and the last (after it): one
+    // copy of the body each, at the slice's offset.
+    Block *body = loop.getBody();
+    auto peel = [&](int64_t offset, Value block, IRMapping &mapping) {
+      mapping.map(loop.getInductionVar(),
+                  arith::ConstantIndexOp::create(rewriter, loop.getLoc(),
+                                                 offset));
+      mapping.map(loop.getRegionIterArgs().front(), block);
+      for (Operation &op : body->without_terminator()) {
+        // The slice's whole-block extract/insert_slice are the block
+        // itself: the slice op then reads (and the init or epilogue fuses
+        // with) the block's producer directly.
+        if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op);
+            extract && isIdentitySlice(extract, extract.getSourceType(),
+                                       extract.getResultType())) {
+          mapping.map(extract.getResult(),
+                      mapping.lookupOrDefault(extract.getSource()));
+          continue;
+        }
+        if (auto insert = dyn_cast<tensor::InsertSliceOp>(op);
+            insert && isIdentitySlice(insert, insert.getDestType(),
+                                      insert.getSourceType())) {
+          mapping.map(insert.getResult(),
+                      mapping.lookupOrDefault(insert.getSource()));
+          continue;
+        }
+        rewriter.clone(op, mapping);
+      }
+      return mapping.lookup(body->getTerminator()->getOperand(0));
+    };
+    IRMapping firstMap, lastMap;
+    Operation *first = nullptr, *last = nullptr;
+    Value result = loop.getInitArgs().front();
+    if (init) {
+      rewriter.setInsertionPoint(loop);
+      result = peel(0, result, firstMap);
+      first = firstMap.lookup(middle);
+      rewriter.modifyOpInPlace(loop, [&] {
+        loop.setLowerBound(
+            arith::ConstantIndexOp::create(rewriter, loop.getLoc(), step));
+        loop.getInitArgsMutable().assign(result);
+      });
+      --trips;
+    }
+    if (consumer) {
+      rewriter.setInsertionPoint(loop);
+      rewriter.modifyOpInPlace(loop, [&] {
+        loop.setUpperBound(arith::ConstantIndexOp::create(
+            rewriter, loop.getLoc(), bounds[*sliced] - step));
+      });
+      rewriter.setInsertionPointAfter(loop);
+      Value before = loop.getResult(0);
+      SmallVector<OpOperand *> uses = llvm::map_to_vector(
+          before.getUses(), [](OpOperand &use) { return &use; });
+      Value after = peel(bounds[*sliced] - step, before, lastMap);
+      last = lastMap.lookup(middle);
+      for (OpOperand *use : uses)
+        rewriter.modifyOpInPlace(use->getOwner(), [&] { use->set(after); });
+      --trips;
+    }
+    // Slices left between them: tiled at the register level.
+    if (trips > 0) {
+      fused.push_back({cast<TilingInterface>(middle),
+                       {levels.back()},
+                       /*forall=*/false});
+    } else {
+      rewriter.replaceAllUsesWith(loop.getResult(0), loop.getInitArgs().front());
+      rewriter.eraseOp(loop);
+    }
+    // The first slice with the init, the last with the epilogue, in
+    // registers; a slice with neither stays a register tile of its own.
+    for (auto [slice, producer, user] :
+         {std::tuple{first, init, (Operation *)nullptr},
+          std::tuple{last, (Operation *)nullptr, consumer}}) {
+      if (!slice)
+        continue;
+      FailureOr<bool> done =
+          fuseRegisters(rewriter, slice, user, producer, levels.drop_front(),
+                        fused);
+      if (failed(done))
+        return failure();
+      if (!*done)
+        return slice->emitOpError(
+            "kiln-tiling-tile-and-vectorize: a peeled reduction slice did "
+            "not fuse at the register level");
+    }
+    return true;
+  }
+
+  /// Whether `slice` takes (or puts) all of a `whole` tensor as `part`:
+  /// offsets 0, strides 1, the same static type.
+  static bool isIdentitySlice(OffsetSizeAndStrideOpInterface slice,
+                              RankedTensorType whole, RankedTensorType part) {
+    return whole == part && whole.hasStaticShape() &&
+           llvm::all_of(slice.getMixedOffsets(),
+                        [](OpFoldResult o) { return isZeroInteger(o); }) &&
+           llvm::all_of(slice.getMixedStrides(),
+                        [](OpFoldResult s) { return isOneInteger(s); });
   }
 
   /// `consumer` rewritten to take the value of `use` as its init: the input

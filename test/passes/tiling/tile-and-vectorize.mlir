@@ -104,23 +104,33 @@ func.func @depthwise(%x: tensor<1x18x18x32xf32>, %w: tensor<3x3x32xf32>, %o: ten
 
 // A fusion group: the bias broadcast that initializes the accumulator and
 // the activation that reads the result are computed inside the matmul's
-// output blocks. One scf.forall over 32-row blocks; in it the bias rows
-// (vectors), the reduction and register loops, then relu writing in place
-// into the same tile, which is the forall's only output. No generic is
-// left outside it.
+// output blocks. One scf.forall over 32-row blocks; the reduction (K = 8)
+// is cut into two slices of 4, and each slice sweeps the block's 4 x 32
+// register tiles: the first slice's accumulators start from the bias
+// vector in registers, the last's from the block (the first slice's sums)
+// and get relu before their store into the same tile, which is the
+// forall's only output. No pass of its own writes the bias or applies
+// relu, and no generic is left outside the forall.
 #id2 = affine_map<(d0, d1) -> (d0, d1)>
 #col = affine_map<(d0, d1) -> (d1)>
 // CHECK-LABEL: func.func @bias_matmul_relu
 // CHECK:         %[[E:.+]] = tensor.empty() : tensor<64x32xf32>
 // CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (32) shared_outs(%[[OUT:.+]] = %[[E]])
 // CHECK:           %[[T:.+]] = tensor.extract_slice %[[OUT]]
-// CHECK:           %[[BIAS:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[T]])
-// CHECK:             vector.transfer_write {{.*}} : vector<1x16xf32>, tensor<32x32xf32>
-// CHECK:           %[[MM:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[BIAS]])
-// CHECK:             vector.contract
-// CHECK:           %[[RELU:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[MM]])
-// CHECK:             arith.maximumf {{.*}} : vector<1x16xf32>
-// CHECK:           tensor.parallel_insert_slice %[[RELU]] into %[[OUT]]
+// CHECK:           %[[FIRST:.+]] = scf.for %{{.+}} = %c0 to %c32 step %c4 iter_args(%{{.+}} = %[[T]])
+// CHECK:             %[[B:.+]] = vector.transfer_read %{{.+}} : tensor<32xf32>, vector<32xf32>
+// CHECK:             %[[INIT:.+]] = vector.broadcast %[[B]] : vector<32xf32> to vector<4x32xf32>
+// CHECK:             %[[ACC:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[INIT]]) -> (vector<4x32xf32>)
+// CHECK:               vector.contract
+// CHECK:             vector.transfer_write %[[ACC]]
+// CHECK:           %[[LAST:.+]] = scf.for %{{.+}} = %c0 to %c32 step %c4 iter_args(%[[BLOCK:.+]] = %[[FIRST]])
+// CHECK:             %[[TILE:.+]] = tensor.extract_slice %[[BLOCK]]
+// CHECK:             %[[SUMS:.+]] = vector.transfer_read %[[TILE]]
+// CHECK:             %[[ACC2:.+]] = scf.for {{.*}} iter_args(%{{.+}} = %[[SUMS]]) -> (vector<4x32xf32>)
+// CHECK:               vector.contract
+// CHECK:             %[[R:.+]] = arith.maximumf %[[ACC2]], %{{.+}} : vector<4x32xf32>
+// CHECK:             vector.transfer_write %[[R]], %[[BLOCK]]
+// CHECK:           tensor.parallel_insert_slice %[[LAST]] into %[[OUT]]
 // CHECK-NOT:     linalg.generic
 func.func @bias_matmul_relu(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %bias: tensor<32xf32>) -> tensor<64x32xf32> {
   %e = tensor.empty() : tensor<64x32xf32>
@@ -146,13 +156,19 @@ func.func @bias_matmul_relu(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %bias: t
 // -----
 
 // Without a consumer, the zero fill of the accumulator still joins the
-// matmul's blocks (rows of up to 64 values) instead of a pass of its own.
+// matmul's blocks: the first of the two reduction slices starts from
+// zeros in registers, the second from the block, and the last slice is
+// not peeled off (nothing to fuse into it).
 // CHECK-LABEL: func.func @fill_matmul
+// CHECK-DAG:     %[[ZERO:.+]] = arith.constant dense<0.000000e+00> : vector<4x32xf32>
 // CHECK:         scf.forall (%{{.+}}) = (0) to (64) step (32)
 // CHECK:           scf.for
-// CHECK:             vector.transfer_write {{.*}} : vector<1x32xf32>, tensor<32x32xf32>
+// CHECK:             scf.for {{.*}} iter_args(%{{.+}} = %[[ZERO]]) -> (vector<4x32xf32>)
+// CHECK:               vector.contract
 // CHECK:           scf.for
-// CHECK:             vector.contract
+// CHECK:             %[[SUMS:.+]] = vector.transfer_read
+// CHECK:             scf.for {{.*}} iter_args(%{{.+}} = %[[SUMS]]) -> (vector<4x32xf32>)
+// CHECK:               vector.contract
 // CHECK-NOT:     linalg.fill
 func.func @fill_matmul(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x32xf32> {
   %e = tensor.empty() : tensor<64x32xf32>
@@ -244,9 +260,9 @@ func.func @ordered(%a: tensor<64x128xf32>, %b: tensor<128x64xf32>, %c: tensor<64
 // consumer's (the relu's loops are the output's, rows then columns).
 // CHECK-LABEL: func.func @ordered_group
 // CHECK:         scf.forall (%{{.+}}, %{{.+}}) = (0, 0) to (32, 64) step (16, 32)
-// CHECK:           vector.transfer_write {{.*}} : vector<1x16xf32>
 // CHECK:           vector.contract
-// CHECK:           arith.maximumf {{.*}} : vector<1x16xf32>
+// CHECK:           vector.contract
+// CHECK:           arith.maximumf {{.*}} : vector<4x16xf32>
 // CHECK-NOT:     linalg.
 func.func @ordered_group(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> tensor<64x32xf32> {
   %e = tensor.empty() : tensor<64x32xf32>
@@ -335,4 +351,46 @@ func.func @fill_matmul_registers(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>) -> 
   %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 4, 32, 1>]}
       ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
   return %mm : tensor<64x32xf32>
+}
+
+// -----
+
+// Four reduction slices (K = 16 by 4): the first (from the bias) and the
+// last (with relu) are peeled off the slice loop; the two between stay in
+// it and go through the block.
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @four_slices
+// CHECK:         scf.forall
+// CHECK:           %[[FIRST:.+]] = scf.for %{{.+}} = %c0 to %c32 step %c4
+// CHECK:             vector.broadcast
+// CHECK:             vector.contract
+// CHECK:           %[[MID:.+]] = scf.for %{{.+}} = %c4 to %c12 step %c4 iter_args(%{{.+}} = %[[FIRST]])
+// CHECK:             scf.for
+// CHECK:               vector.transfer_read
+// CHECK:               vector.contract
+// CHECK-NOT:           arith.maximumf
+// CHECK:           scf.for %{{.+}} = %c0 to %c32 step %c4 iter_args(%{{.+}} = %[[MID]])
+// CHECK:             vector.contract
+// CHECK:             arith.maximumf {{.*}} : vector<4x32xf32>
+// CHECK-NOT:     linalg.
+func.func @four_slices(%a: tensor<64x16xf32>, %b: tensor<16x32xf32>, %bias: tensor<32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.generic {indexing_maps = [#col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : tensor<32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 32>]} {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 0, 0, 4>, array<i64: 4, 32, 1>]}
+      ins(%a, %b : tensor<64x16xf32>, tensor<16x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 16>]} {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
 }
