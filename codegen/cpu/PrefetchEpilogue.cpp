@@ -108,18 +108,6 @@ struct PrefetchEpiloguePass
       return;
     OpBuilder b(loop);
     IRMapping mapping;
-    // `index + offset`, folded when the index is a constant; constants are
-    // created once.
-    llvm::DenseMap<int64_t, Value> constants;
-    auto plus = [&](Location loc, Value index, int64_t offset) -> Value {
-      std::optional<int64_t> known = getConstantIntValue(index);
-      int64_t value = known ? *known + offset : offset;
-      Value &constant = constants[value];
-      if (!constant)
-        constant = arith::ConstantIndexOp::create(b, loc, value);
-      return known ? constant
-                   : arith::AddIOp::create(b, loc, index, constant).getResult();
-    };
     for (auto [op, isWrite] : accesses) {
       auto transfer = cast<VectorTransferOpInterface>(op);
       auto type = dyn_cast<MemRefType>(transfer.getBase().getType());
@@ -149,28 +137,37 @@ struct PrefetchEpiloguePass
       }
       if (base.size() != transfer.getIndices().size())
         continue;
-      // The vector's dimensions map onto the memref's trailing ones.
+      // One loop over the tile's lines (the IR stays one prefetch per
+      // access however many lines it has; LLVM unrolls it): line j is in
+      // row j / linesPerRow, at column (j % linesPerRow) * lineElements,
+      // and the vector's dimensions map onto the memref's trailing ones.
       unsigned rank = type.getRank();
       unsigned first = rank - vector.getRank();
       Location loc = op->getLoc();
+      MLIRContext *ctx = op->getContext();
+      AffineExpr j = getAffineDimExpr(0, ctx), s0 = getAffineSymbolExpr(0, ctx);
+      AffineExpr row = j.floorDiv(linesPerRow);
       SmallVector<int64_t> strides = computeStrides(vector.getShape());
-      for (int64_t row = 0; row < rows; ++row) {
-        SmallVector<Value> indices(base);
-        int64_t linear = row * rowElements;
-        for (unsigned d = 0; d + 1 < vector.getRank(); ++d) {
-          int64_t offset = linear / strides[d];
-          linear %= strides[d];
-          if (offset)
-            indices[first + d] = plus(loc, base[first + d], offset);
-        }
-        for (int64_t line = 0; line < linesPerRow; ++line) {
-          SmallVector<Value> at(indices);
-          if (line)
-            at[rank - 1] = plus(loc, indices[rank - 1], line * lineElements);
-          memref::PrefetchOp::create(b, loc, memref, at, isWrite,
-                                     kL1Locality, /*isDataCache=*/true);
-        }
-      }
+      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value count = arith::ConstantIndexOp::create(b, loc, rows * linesPerRow);
+      auto lines = scf::ForOp::create(b, loc, zero, count, one);
+      OpBuilder inner = OpBuilder::atBlockBegin(lines.getBody());
+      Value line = lines.getInductionVar();
+      SmallVector<Value> at(base);
+      auto offsetBy = [&](unsigned dim, AffineExpr offset) {
+        at[dim] = affine::AffineApplyOp::create(
+            inner, loc, AffineMap::get(1, 1, s0 + offset),
+            ValueRange{line, base[dim]});
+      };
+      for (unsigned d = 0; d + 1 < vector.getRank(); ++d)
+        if (int64_t size = vector.getShape()[d]; size > 1)
+          offsetBy(first + d,
+                   row.floorDiv(strides[d] / rowElements) % size);
+      if (linesPerRow > 1)
+        offsetBy(rank - 1, (j % linesPerRow) * lineElements);
+      memref::PrefetchOp::create(inner, loc, memref, at, isWrite, kL1Locality,
+                                 /*isDataCache=*/true);
     }
   }
 

@@ -70,9 +70,10 @@ llvm::SmallVector<DetachedWeight> detachLargeWeights(ModuleOp module,
   return weights;
 }
 
-llvm::Error writeObjectWithWeights(llvm::StringRef object,
+llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
                                    llvm::ArrayRef<DetachedWeight> weights,
                                    llvm::raw_ostream &os) {
+  llvm::StringRef object(buffer.data(), buffer.size());
   using ELFT = llvm::object::ELF64LE;
   using Shdr = ELFT::Shdr;
   using Sym = ELFT::Sym;
@@ -114,7 +115,7 @@ llvm::Error writeObjectWithWeights(llvm::StringRef object,
     byName[w.symbol] = i;
 
   // Where each referenced weight goes inside the new section.
-  std::string out = object.str();
+  char *out = buffer.data();
   const uint16_t newIndex = sectionCount;
   constexpr uint64_t kUnplaced = ~uint64_t(0);
   llvm::SmallVector<uint64_t> offsets(weights.size(), kUnplaced);
@@ -145,13 +146,13 @@ llvm::Error writeObjectWithWeights(llvm::StringRef object,
       continue;
     uint64_t at = symtab->sh_offset + symbolOf[i] * sizeof(Sym);
     Sym sym;
-    std::memcpy(&sym, out.data() + at, sizeof(Sym));
+    std::memcpy(&sym, out + at, sizeof(Sym));
     sym.st_shndx = newIndex;
     sym.st_value = offsets[i];
     sym.st_size = w.bytes.size();
     sym.setBindingAndType(llvm::ELF::STB_GLOBAL, llvm::ELF::STT_OBJECT);
     sym.st_other = llvm::ELF::STV_HIDDEN;
-    std::memcpy(out.data() + at, &sym, sizeof(Sym));
+    std::memcpy(out + at, &sym, sizeof(Sym));
   }
 
   // Layout: the object as LLVM wrote it (its old section header table stays
@@ -183,15 +184,15 @@ llvm::Error writeObjectWithWeights(llvm::StringRef object,
   headers.push_back(weightSection);
 
   Ehdr header;
-  std::memcpy(&header, out.data(), sizeof(Ehdr));
+  std::memcpy(&header, out, sizeof(Ehdr));
   header.e_shoff = headersAt;
   header.e_shnum = headers.size();
-  std::memcpy(out.data(), &header, sizeof(Ehdr));
+  std::memcpy(out, &header, sizeof(Ehdr));
 
   auto pad = [&](uint64_t from, uint64_t to) {
     os.write_zeros(to - from);
   };
-  os << out;
+  os << object;
   pad(object.size(), dataAt);
   uint64_t at = 0;
   for (auto [i, w] : llvm::enumerate(weights)) {

@@ -43,10 +43,11 @@ llvm::SmallVector<DetachedWeight> detachLargeWeights(mlir::ModuleOp module,
                                                      uint64_t threshold);
 
 /// Writes `object` (an x86-64 ELF relocatable object) to `os` with the
-/// weights appended as one more section that defines their symbols. Weights
+/// weights appended as one more section that defines their symbols (the
+/// object's symbol table and header are patched in place). Weights
 /// the object does not refer to are left out. Errors name what in the
 /// object was unexpected.
-llvm::Error writeObjectWithWeights(llvm::StringRef object,
+llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> object,
                                    llvm::ArrayRef<DetachedWeight> weights,
                                    llvm::raw_ostream &os);
 

@@ -2,23 +2,27 @@
 
 // A 2x32 register tile of a 1x1 convolution with a residual: the epilogue
 // reads the residual tile and writes the output tile at a row computed after
-// the reduction. Before the reduction, that row is computed again and each
-// of the 2 rows x 2 lines (32 f32 = 128 bytes) of both tiles is prefetched:
-// reads for the residual, writes for the output.
+// the reduction. Before the reduction, that row is computed again, and a
+// loop over each tile's 2 rows x 2 lines (32 f32 = 128 bytes) prefetches
+// them: line j at row + j / 2, column (j % 2) * 16; reads for the
+// residual, writes for the output.
+// CHECK-DAG:   #[[$ROWS:.+]] = affine_map<(d0)[s0] -> ((d0 floordiv 2) mod 2 + s0)>
+// CHECK-DAG:   #[[$COLS:.+]] = affine_map<(d0)[s0] -> ((d0 mod 2) * 16 + s0)>
 #row = affine_map<()[s0, s1] -> (s0 + s1)>
 // CHECK-LABEL: func.func @residual
 // CHECK-SAME:    (%[[A:.+]]: memref<64x16xf32>, %[[B:.+]]: memref<16x32xf32>, %[[RES:.+]]: memref<64x32xf32>, %[[OUT:.+]]: memref<64x32xf32>, %[[M:.+]]: index, %[[I:.+]]: index
 // CHECK:         %[[R:.+]] = affine.apply #{{.+}}()[%[[M]], %[[I]]]
-// CHECK-NEXT:    memref.prefetch %[[RES]][%[[R]], %[[C0:.+]]], read, locality<3>, data
-// CHECK-NEXT:    %[[C16:.+]] = arith.constant 16 : index
-// CHECK-NEXT:    memref.prefetch %[[RES]][%[[R]], %[[C16]]], read, locality<3>, data
-// CHECK-NEXT:    %[[C1:.+]] = arith.constant 1 : index
-// CHECK-NEXT:    %[[R1:.+]] = arith.addi %[[R]], %[[C1]]
-// CHECK-NEXT:    memref.prefetch %[[RES]][%[[R1]], %[[C0]]], read, locality<3>, data
-// CHECK-NEXT:    memref.prefetch %[[RES]][%[[R1]], %[[C16]]], read, locality<3>, data
-// CHECK-COUNT-4: memref.prefetch %[[OUT]][%{{.+}}, %{{.+}}], write, locality<3>, data
+// CHECK:         %[[FOUR:.+]] = arith.constant 4 : index
+// CHECK-NEXT:    scf.for %[[J:.+]] = %{{.+}} to %[[FOUR]] step
+// CHECK-NEXT:      %[[Y:.+]] = affine.apply #[[$ROWS]](%[[J]])[%[[R]]]
+// CHECK-NEXT:      %[[X:.+]] = affine.apply #[[$COLS]](%[[J]])[%{{.+}}]
+// CHECK-NEXT:      memref.prefetch %[[RES]][%[[Y]], %[[X]]], read, locality<3>, data
+// CHECK:         scf.for %[[J2:.+]] = %{{.+}} to %{{.+}} step
+// CHECK-NEXT:      %[[Y2:.+]] = affine.apply #[[$ROWS]](%[[J2]])[%[[R]]]
+// CHECK-NEXT:      %[[X2:.+]] = affine.apply #[[$COLS]](%[[J2]])[%{{.+}}]
+// CHECK-NEXT:      memref.prefetch %[[OUT]][%[[Y2]], %[[X2]]], write, locality<3>, data
 // CHECK-NOT:     memref.prefetch
-// CHECK:         scf.for
+// CHECK:         scf.for {{.*}} iter_args
 // CHECK-NOT:       memref.prefetch
 // CHECK:         }
 // CHECK:         affine.apply
@@ -82,7 +86,8 @@ func.func @slice(%a: memref<8x16xf32>, %b: memref<16x32xf32>,
 // the loop cannot be, and gets none.
 // CHECK-LABEL: func.func @view_after
 // CHECK:         %[[V:.+]] = memref.subview %{{.+}}[%{{.+}}, 0] [1, 16] [1, 1]
-// CHECK-NEXT:    memref.prefetch %[[V]][%{{.+}}, %{{.+}}], write, locality<3>, data
+// CHECK:         scf.for
+// CHECK-NEXT:      memref.prefetch %[[V]][%{{.+}}, %{{.+}}], write, locality<3>, data
 // CHECK-NOT:     memref.prefetch
 // CHECK:         scf.for
 func.func @view_after(%out: memref<8x16xf32>, %i: index, %init: vector<16xf32>) -> memref<16xf32> {
