@@ -49,7 +49,9 @@ const char *kiln_dtype_name(kiln_dtype_t dtype);
  * as a model arena (or any other buffer). `alignment` must be a power of two;
  * 0 selects the alignment of max_align_t. A `size` of 0 returns a valid,
  * unique, non-null pointer that must still be released. The memory is not
- * zeroed.
+ * zeroed. On Linux, a block of 2 MiB or more is a mapping of its own, 2 MiB
+ * aligned and advised for transparent huge pages (fewer TLB misses while a
+ * model sweeps it).
  *
  * This is a convenience for callers: generated models never allocate, and a
  * caller may equally pass a static buffer, a stack buffer or memory from its
