@@ -1,7 +1,7 @@
 /* The thread pool behind kiln_parallel_for: the generated code hands it the
- * outer loop of each large kernel. Workers start on first use, spin briefly
- * between kernels (a model runs hundreds of them back to back) and then
- * sleep; the calling thread always takes part. One parallel loop runs at a
+ * outer loop of each large kernel. Workers start on first use, spin for a
+ * few milliseconds between kernels (a model runs hundreds of them back to
+ * back) and then sleep; the calling thread always takes part. One parallel loop runs at a
  * time: a call made while the pool is busy (another thread's model, or a
  * task that itself calls a model) runs on its caller alone, so there is no
  * deadlock and no oversubscription.
@@ -15,22 +15,42 @@
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KILN_MAX_THREADS 64
-/* Iterations of the worker's wait loop before it sleeps: about 50-100 us
- * where PAUSE takes tens of cycles (AMD Zen), about 1 ms where it takes
- * ~140 (Intel since Skylake). */
-#define KILN_SPIN_LIMIT 20000
+/* How long a worker spins for the next job before it sleeps: longer than
+ * one kernel takes on one thread, so that a worker that finished its
+ * pieces early (or started late) is still awake for the next kernel. With
+ * a fixed 20000 PAUSEs (0.3 ms on a KVM guest's Emerald Rapids), a worker
+ * that fell behind once slept between most of a call's kernels, woke for
+ * each too late to take part, and the call ran on one thread: ResNet-50
+ * at batch 1 on 2 threads, 28 ms back to back, 28-49 ms after 100 ms idle.
+ * OpenMP runtimes spin 0.2 ms (libgomp) to 200 ms (Intel's) by default;
+ * onnxruntime's workers spin about 40 ms after a call. */
+#define KILN_SPIN_NS 5000000LL
+/* PAUSEs between reads of the clock while spinning. */
+#define KILN_SPIN_CHECK 64
+
+/* One thread's share of a job: iterations [front, back), packed as
+ * front | back << 32 so that the owner (taking chunks from the front) and a
+ * thief (taking half from the back) agree through one compare-and-swap. On
+ * a cache line of its own. */
+typedef struct kiln_range {
+  _Alignas(64) atomic_ullong bounds;
+} kiln_range;
 
 typedef struct kiln_job {
   kiln_parallel_task_t task;
   void *context;
   int64_t count;
-  int64_t chunks;        /* [0, count) is cut into this many pieces */
-  atomic_llong next;     /* next piece to claim */
-  atomic_llong done;     /* pieces finished */
+  int64_t unit;          /* iterations per unit (a multiple of the grain) */
+  uint32_t units;        /* [0, count) in units: the ranges count these */
+  uint32_t chunk;        /* units an owner takes at a time */
+  int parts;             /* threads taking part: the caller is part 0 */
+  atomic_llong done;     /* units finished */
   atomic_int active;     /* workers inside this job (see worker_main) */
+  kiln_range range[KILN_MAX_THREADS];
 } kiln_job;
 
 static struct {
@@ -74,18 +94,61 @@ static void wait_pause(int *spins) {
   }
 }
 
-/* Claims pieces of the job until none are left. */
-static void run_pieces(kiln_job *job) {
+static inline unsigned long long pack(uint32_t front, uint32_t back) {
+  return (unsigned long long)front | (unsigned long long)back << 32;
+}
+
+/* Runs part `self` of the job: chunks from the front of its own range, then
+ * halves stolen from the back of the fullest other range, until every range
+ * is empty. Each thread starts on a contiguous share (neighbouring tiles
+ * share inputs in cache), and a thread that stalls (its virtual CPU taken
+ * by the host, a late wake-up) holds up the others by one chunk only: the
+ * rest of its share goes to whoever is free. With fixed pieces of a
+ * quarter of the job, the caller of ResNet-50 at batch 1 on 2 threads
+ * waited up to 13 ms of a 43 ms call for a stalled worker's piece. */
+static void run_part(kiln_job *job, int self) {
+  atomic_ullong *own = &job->range[self].bounds;
   for (;;) {
-    long long piece = atomic_fetch_add_explicit(&job->next, 1,
-                                                memory_order_relaxed);
-    if (piece >= job->chunks)
+    unsigned long long r = atomic_load_explicit(own, memory_order_acquire);
+    uint32_t front = (uint32_t)r, back = (uint32_t)(r >> 32);
+    if (front < back) {
+      uint32_t n = back - front < job->chunk ? back - front : job->chunk;
+      if (atomic_compare_exchange_weak_explicit(own, &r, pack(front + n, back),
+                                                memory_order_acq_rel,
+                                                memory_order_acquire)) {
+        int64_t end = (int64_t)(front + n) * job->unit;
+        job->task(job->context, (int64_t)front * job->unit,
+                  end < job->count ? end : job->count);
+        atomic_fetch_add_explicit(&job->done, n, memory_order_release);
+      }
+      continue;
+    }
+    /* Own range empty (no thief touches an empty range, so it is ours to
+     * refill): steal the back half of the fullest other one. */
+    int victim = -1;
+    uint32_t most = 0;
+    unsigned long long seen = 0;
+    for (int p = 0; p < job->parts; ++p) {
+      if (p == self)
+        continue;
+      unsigned long long v = atomic_load_explicit(&job->range[p].bounds,
+                                                  memory_order_acquire);
+      uint32_t left = (uint32_t)(v >> 32) - (uint32_t)v;
+      if ((uint32_t)v < (uint32_t)(v >> 32) && left > most) {
+        most = left;
+        victim = p;
+        seen = v;
+      }
+    }
+    if (victim < 0)
       return;
-    int64_t begin = job->count * piece / job->chunks;
-    int64_t end = job->count * (piece + 1) / job->chunks;
-    if (begin < end)
-      job->task(job->context, begin, end);
-    atomic_fetch_add_explicit(&job->done, 1, memory_order_release);
+    uint32_t vfront = (uint32_t)seen, vback = (uint32_t)(seen >> 32);
+    uint32_t take = most < 2 ? most : most / 2;
+    if (atomic_compare_exchange_strong_explicit(
+            &job->range[victim].bounds, &seen, pack(vfront, vback - take),
+            memory_order_acq_rel, memory_order_acquire))
+      atomic_store_explicit(own, pack(vback - take, vback),
+                            memory_order_release);
   }
 }
 
@@ -101,13 +164,21 @@ static void run_pieces(kiln_job *job) {
  * moved on; the caller ends a job by moving the ticket on and then waiting
  * for `active` to drain, so no worker reads a job's fields once the next
  * job may be writing them. */
+static long long monotonic_ns(void) {
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+}
+
 static void *worker_main(void *arg) {
   int index = (int)((uintptr_t)arg & 0xff);
   unsigned long long seen = (unsigned long long)((uintptr_t)arg >> 8);
   for (;;) {
     unsigned long long ticket = atomic_load(&pool.ticket);
-    for (int spins = 0; (ticket >> 16) == seen; ++spins) {
-      if (spins < KILN_SPIN_LIMIT) {
+    long long since = (ticket >> 16) == seen ? monotonic_ns() : 0;
+    for (int spins = 1; (ticket >> 16) == seen; ++spins) {
+      if (spins % KILN_SPIN_CHECK != 0 ||
+          monotonic_ns() - since < KILN_SPIN_NS) {
         cpu_relax();
       } else {
         pthread_mutex_lock(&pool.lock);
@@ -126,7 +197,7 @@ static void *worker_main(void *arg) {
       continue;
     atomic_fetch_add(&pool.job.active, 1);
     if (atomic_load(&pool.ticket) == ticket)
-      run_pieces(&pool.job);
+      run_part(&pool.job, index + 1);
     atomic_fetch_sub_explicit(&pool.job.active, 1, memory_order_release);
   }
   return NULL;
@@ -227,14 +298,24 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
   job->task = task;
   job->context = context;
   job->count = count;
-  /* Two pieces per thread: a thread that falls behind (a busy host) hands
-   * over its second piece, while each piece stays a contiguous run of
-   * tiles. Finer pieces lost more to their boundaries than they gained in
-   * balance (MobileNetV2 and ResNet-50 at batch 1 on 2 threads: 4 pieces
-   * per thread 5% slower, 8 per thread 8% slower). Never below the grain. */
-  int64_t chunks = (int64_t)(workers + 1) * 2;
-  job->chunks = chunks < most ? chunks : most;
-  atomic_store(&job->next, 0);
+  job->parts = workers + 1;
+  /* Ranges are whole units of the grain (every range but the last is at
+   * least the grain long), and fewer than 2^31 units. */
+  int64_t unit = grain;
+  while ((count - 1) / unit + 1 > ((int64_t)1 << 30))
+    unit *= 2;
+  job->unit = unit;
+  job->units = (uint32_t)((count - 1) / unit + 1);
+  /* Owners take about a sixteenth of their share at a time: few claims,
+   * and a stalled thread holds little. */
+  uint32_t chunk = job->units / ((uint32_t)job->parts * 16);
+  job->chunk = chunk > 1 ? chunk : 1;
+  for (int p = 0; p < job->parts; ++p)
+    atomic_store_explicit(
+        &job->range[p].bounds,
+        pack((uint32_t)((int64_t)job->units * p / job->parts),
+             (uint32_t)((int64_t)job->units * (p + 1) / job->parts)),
+        memory_order_relaxed);
   atomic_store(&job->done, 0);
   unsigned long long generation = (atomic_load(&pool.ticket) >> 16) + 1;
   atomic_store(&pool.ticket, (generation << 16) | (unsigned)workers);
@@ -243,9 +324,9 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
     pthread_cond_broadcast(&pool.wake);
     pthread_mutex_unlock(&pool.lock);
   }
-  run_pieces(job);
+  run_part(job, 0);
   int spins = 0;
-  while (atomic_load_explicit(&job->done, memory_order_acquire) < job->chunks)
+  while (atomic_load_explicit(&job->done, memory_order_acquire) < job->units)
     wait_pause(&spins);
   /* The job is over: late workers must not enter it, and those inside
    * (past their last piece) must be out before the next job is written. */
