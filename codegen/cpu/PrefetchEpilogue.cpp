@@ -40,7 +40,7 @@ constexpr int64_t kMaxLines = 64;
 /// values.
 /// Null when that is not possible.
 Value hoist(Value v, scf::ForOp loop, OpBuilder &b, IRMapping &mapping,
-            int depth = 0) {
+            SmallVectorImpl<Operation *> &clones, int depth = 0) {
   if (Value mapped = mapping.lookupOrNull(v))
     return mapped;
   Operation *def = v.getDefiningOp();
@@ -60,9 +60,10 @@ Value hoist(Value v, scf::ForOp loop, OpBuilder &b, IRMapping &mapping,
            arith::ConstantOp, arith::MinSIOp, ViewLikeOpInterface>(def))
     return Value();
   for (Value operand : def->getOperands())
-    if (!hoist(operand, loop, b, mapping, depth + 1))
+    if (!hoist(operand, loop, b, mapping, clones, depth + 1))
       return Value();
   Operation *clone = b.clone(*def, mapping);
+  clones.push_back(clone);
   return clone->getResult(cast<OpResult>(v).getResultNumber());
 }
 
@@ -108,6 +109,8 @@ struct PrefetchEpiloguePass
       return;
     OpBuilder b(loop);
     IRMapping mapping;
+    SmallVector<Operation *> clones;
+    Value zero, one;
     for (auto [op, isWrite] : accesses) {
       auto transfer = cast<VectorTransferOpInterface>(op);
       auto type = dyn_cast<MemRefType>(transfer.getBase().getType());
@@ -125,12 +128,12 @@ struct PrefetchEpiloguePass
       int64_t rows = vector.getNumElements() / rowElements;
       if (rows * linesPerRow > kMaxLines)
         continue;
-      Value memref = hoist(transfer.getBase(), loop, b, mapping);
+      Value memref = hoist(transfer.getBase(), loop, b, mapping, clones);
       if (!memref)
         continue;
       SmallVector<Value> base;
       for (Value index : transfer.getIndices()) {
-        Value hoisted = hoist(index, loop, b, mapping);
+        Value hoisted = hoist(index, loop, b, mapping, clones);
         if (!hoisted)
           break;
         base.push_back(hoisted);
@@ -148,8 +151,10 @@ struct PrefetchEpiloguePass
       AffineExpr j = getAffineDimExpr(0, ctx), s0 = getAffineSymbolExpr(0, ctx);
       AffineExpr row = j.floorDiv(linesPerRow);
       SmallVector<int64_t> strides = computeStrides(vector.getShape());
-      Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      if (!zero) {
+        zero = arith::ConstantIndexOp::create(b, loc, 0);
+        one = arith::ConstantIndexOp::create(b, loc, 1);
+      }
       Value count = arith::ConstantIndexOp::create(b, loc, rows * linesPerRow);
       auto lines = scf::ForOp::create(b, loc, zero, count, one);
       OpBuilder inner = OpBuilder::atBlockBegin(lines.getBody());
@@ -169,6 +174,11 @@ struct PrefetchEpiloguePass
       memref::PrefetchOp::create(inner, loc, memref, at, isWrite, kL1Locality,
                                  /*isDataCache=*/true);
     }
+    // Index arithmetic cloned for a transfer that then could not be
+    // prefetched (another of its operands was not available) is dropped.
+    for (Operation *clone : llvm::reverse(clones))
+      if (clone->use_empty())
+        clone->erase();
   }
 
   /// Whether a transfer_read of `write`'s memref at the same indices comes

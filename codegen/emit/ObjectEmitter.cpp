@@ -127,10 +127,12 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
     }
   });
 
-  llvm::LLVMContext llvmContext;
+  // The context owns the constants (the small weights), the module the
+  // code: both go before the large weights are written.
+  auto llvmContext = std::make_unique<llvm::LLVMContext>();
   TimingScope translateTimer = timing.nest("translate to LLVM IR");
   std::unique_ptr<llvm::Module> llvmModule =
-      translateModuleToLLVMIR(module, llvmContext, "kiln_model");
+      translateModuleToLLVMIR(module, *llvmContext, "kiln_model");
   if (!llvmModule)
     return module.emitError("translation to LLVM IR failed");
   // The LLVM module now holds its own copy of every weight it kept: give
@@ -206,6 +208,7 @@ LogicalResult emitObject(ModuleOp module, const CpuTarget &target,
   // before the weights are written.
   pm.reset();
   llvmModule.reset();
+  llvmContext.reset();
   TimingScope writeTimer = timing.nest("write weights");
   if (llvm::Error err = writeObjectWithWeights(codeBuffer, weights, os))
     return module.emitError("writing the object failed: ")

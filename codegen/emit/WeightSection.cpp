@@ -141,6 +141,10 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
     offsets[i] = size;
     size += w.bytes.size();
   }
+  // Everything is checked before the buffer is patched.
+  const Shdr &oldNames = (*sections)[ehdr.e_shstrndx];
+  if (oldNames.sh_offset + oldNames.sh_size > object.size())
+    return fail("section name table out of bounds");
   for (auto [i, w] : llvm::enumerate(weights)) {
     if (offsets[i] == kUnplaced)
       continue;
@@ -158,9 +162,6 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
   // Layout: the object as LLVM wrote it (its old section header table stays
   // behind, unreferenced), the weights, the section-name table grown by one
   // name, then the section header table with the new section last.
-  const Shdr &oldNames = (*sections)[ehdr.e_shstrndx];
-  if (oldNames.sh_offset + oldNames.sh_size > object.size())
-    return fail("section name table out of bounds");
   const uint64_t dataAt = llvm::alignTo(object.size(), sectionAlign);
   const uint64_t namesAt = dataAt + size;
   std::string names =

@@ -42,12 +42,12 @@ llvm::SmallVector<DetachedWeight> detachLargeWeights(mlir::ModuleOp module,
                                                      llvm::StringRef symbolPrefix,
                                                      uint64_t threshold);
 
-/// Writes `object` (an x86-64 ELF relocatable object) to `os` with the
+/// Writes `buffer` (an x86-64 ELF relocatable object) to `os` with the
 /// weights appended as one more section that defines their symbols (the
-/// object's symbol table and header are patched in place). Weights
+/// buffer's symbol table and header are patched in place). Weights
 /// the object does not refer to are left out. Errors name what in the
 /// object was unexpected.
-llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> object,
+llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
                                    llvm::ArrayRef<DetachedWeight> weights,
                                    llvm::raw_ostream &os);
 

@@ -555,10 +555,12 @@ struct TileAndVectorizePass
   /// with nothing left to tile. False, changing nothing, where the levels
   /// split the reduction (a slice of it kept in L1: the accumulators then
   /// go through memory between slices anyway) or are not static.
-  FailureOr<bool> fuseRegisters(IRRewriter &rewriter, Operation *root,
-                                Operation *consumer, Operation *init,
-                                ArrayRef<Level> levels,
-                                SmallVector<Work> &fused) {
+  /// Whether fuseRegisters can fuse a group of `root` (and `consumer`,
+  /// where present) with these levels: static loops, levels before the
+  /// last that tile nothing, a register level that tiles a parallel loop,
+  /// and an output the epilogue's loops can follow.
+  static bool registerFusible(Operation *root, Operation *consumer,
+                              ArrayRef<Level> levels) {
     auto rootOp = dyn_cast<linalg::LinalgOp>(root);
     if (!rootOp || levels.empty() || rootOp->getNumResults() != 1 ||
         !isa<DestinationStyleOpInterface>(root))
@@ -570,14 +572,28 @@ struct TileAndVectorizePass
       for (auto [size, bound] : llvm::zip(level.sizes.asArrayRef(), bounds))
         if (size != 0 && size != bound)
           return false;
+    bool tilesParallel = false;
+    for (auto [size, kind] : llvm::zip(levels.back().sizes.asArrayRef(),
+                                       rootOp.getIteratorTypesArray()))
+      tilesParallel |= size != 0 && kind == utils::IteratorType::parallel;
+    return tilesParallel &&
+           (!consumer || rootOp.getIndexingMapMatchingResult(root->getResult(0))
+                             .isProjectedPermutation());
+  }
+
+  FailureOr<bool> fuseRegisters(IRRewriter &rewriter, Operation *root,
+                                Operation *consumer, Operation *init,
+                                ArrayRef<Level> levels,
+                                SmallVector<Work> &fused) {
+    if (!registerFusible(root, consumer, levels))
+      return false;
+    auto rootOp = cast<linalg::LinalgOp>(root);
     const Level &registers = levels.back();
     SmallVector<utils::IteratorType> iterators = rootOp.getIteratorTypesArray();
     SmallVector<int64_t> parallel(registers.sizes.asArrayRef()),
         reduction(registers.sizes.asArrayRef());
     for (auto [d, kind] : llvm::enumerate(iterators))
       (kind == utils::IteratorType::parallel ? reduction : parallel)[d] = 0;
-    if (llvm::all_of(parallel, [](int64_t s) { return s == 0; }))
-      return false;
 
     // The op tiled: the epilogue, in the output's dimensions, or else root.
     MLIRContext *ctx = rewriter.getContext();
@@ -585,8 +601,6 @@ struct TileAndVectorizePass
     SmallVector<int64_t> sizes, order;
     Operation *target = consumer ? consumer : root;
     if (consumer) {
-      if (!outMap.isProjectedPermutation())
-        return false;
       for (AffineExpr e : outMap.getResults())
         sizes.push_back(parallel[cast<AffineDimExpr>(e).getPosition()]);
       if (registers.order)
@@ -647,8 +661,8 @@ struct TileAndVectorizePass
                              ArrayRef<Level> levels,
                              SmallVector<Work> &fused) {
     auto rootOp = dyn_cast<linalg::LinalgOp>(root);
-    if (!rootOp || levels.size() != 2 || rootOp->getNumResults() != 1 ||
-        (!consumer && !init))
+    if (!rootOp || levels.size() != 2 || (!consumer && !init) ||
+        !registerFusible(root, consumer, levels.drop_front()))
       return false;
     SmallVector<int64_t> bounds = rootOp.getStaticLoopRanges();
     if (ShapedType::isDynamicShape(bounds))
@@ -662,7 +676,7 @@ struct TileAndVectorizePass
       if (size == 0 || size == bounds[d])
         continue;
       if (sliced || iterators[d] != utils::IteratorType::reduction ||
-          bounds[d] % size != 0)
+          size < 0 || bounds[d] % size != 0 || bounds[d] / size < 2)
         return false;
       sliced = d;
     }

@@ -8,7 +8,9 @@
  * malloc or mmap returned, and the mapping's length (0 for malloc).
  */
 #if defined(__linux__)
+#ifndef _DEFAULT_SOURCE
 #define _DEFAULT_SOURCE
+#endif
 #include <sys/mman.h>
 #endif
 
@@ -39,14 +41,15 @@ void *kiln_arena_allocate(size_t size, size_t alignment) {
   if (size >= KILN_HUGE_PAGE && alignment <= KILN_HUGE_PAGE) {
     /* Room for the block at the first huge page boundary with two words
      * below it, and for the rest of the block's last huge page. */
-    size_t length = size + 3 * KILN_HUGE_PAGE;
-    if (length > size) {
+    size_t pages = (size + KILN_HUGE_PAGE - 1) & ~(KILN_HUGE_PAGE - 1);
+    size_t length = pages + KILN_HUGE_PAGE;
+    if (pages >= size && length > pages) {
       void *base = mmap(NULL, length, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (base != MAP_FAILED) {
         void **block = place(base, KILN_HUGE_PAGE);
         /* Advice only: without THP the block still works. */
-        (void)madvise(block, size, MADV_HUGEPAGE);
+        (void)madvise(block, pages, MADV_HUGEPAGE);
         block[-2] = base;
         block[-1] = (void *)length;
         return block;

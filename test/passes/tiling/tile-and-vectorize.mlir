@@ -394,3 +394,36 @@ func.func @four_slices(%a: tensor<64x16xf32>, %b: tensor<16x32xf32>, %bias: tens
   } -> tensor<64x32xf32>
   return %r : tensor<64x32xf32>
 }
+
+// -----
+
+// A register level that tiles no parallel loop (one 32 x 32 tile per
+// block) cannot fuse the init or the epilogue: the sliced group keeps
+// its bias and relu passes over the block instead of failing.
+// CHECK-LABEL: func.func @slices_no_register_rows
+// CHECK:         scf.forall
+// CHECK:           vector.transfer_write {{.*}} : vector<1x16xf32>
+// CHECK:           vector.contract {{.*}} into vector<32x32xf32>
+// CHECK:           arith.maximumf {{.*}} : vector<1x16xf32>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @slices_no_register_rows(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %bias: tensor<32xf32>) -> tensor<64x32xf32> {
+  %e = tensor.empty() : tensor<64x32xf32>
+  %c0 = arith.constant 0.0 : f32
+  %init = linalg.generic {indexing_maps = [#col, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : tensor<32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 32>]} {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  } -> tensor<64x32xf32>
+  %mm = linalg.matmul {kiln.tiling = [array<i64: 32, 0, 0>, array<i64: 0, 0, 4>, array<i64: 0, 0, 1>]}
+      ins(%a, %b : tensor<64x8xf32>, tensor<8x32xf32>) outs(%init : tensor<64x32xf32>) -> tensor<64x32xf32>
+  %r = linalg.generic {indexing_maps = [#id2, #id2], iterator_types = ["parallel", "parallel"]}
+      ins(%mm : tensor<64x32xf32>) outs(%e : tensor<64x32xf32>)
+      attrs = {kiln.tiling = [array<i64: 1, 0>, array<i64: 1, 16>]} {
+  ^bb0(%p: f32, %o: f32):
+    %m = arith.maximumf %p, %c0 : f32
+    linalg.yield %m : f32
+  } -> tensor<64x32xf32>
+  return %r : tensor<64x32xf32>
+}
