@@ -483,11 +483,17 @@ def ratio(a, b):
     return a / b if a and b else None
 
 
+def kiln_key(T):
+    """The runner whose times kiln's ratios use: T threads, or 1 where the
+    harness has no threading."""
+    return f"kiln@{T}" if KILN_THREADING else "kiln@1"
+
+
 def slowest_target(rows, T):
     """The target row "no model slower than 1.2x ORT" over the rows of every
     batch: the largest kiln/ORT ratio on T threads; a row without a ratio
     (kiln failed, mismatched or stopped) fails it."""
-    kz = f"kiln@{T}" if KILN_THREADING else "kiln@1"
+    kz = kiln_key(T)
     worst, missing = None, []
     for r in rows:
         k, bound = timing(r["times"], kz)
@@ -867,7 +873,7 @@ def main():
 
     # Summaries and targets.
     geo = {}
-    kz = f"kiln@{T}" if KILN_THREADING else "kiln@1"
+    kz = kiln_key(T)
     for b in batches:
         # Models whose kiln outputs matched, plus those whose kiln call was
         # stopped (their time is a lower bound, so the geomean is one too).

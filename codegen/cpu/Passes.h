@@ -26,6 +26,17 @@ namespace mlir::kiln {
 /// kiln-cpu-pack-weights can repack at compile time.
 std::optional<ArrayRef<float>> packableWeights(Value v);
 
+/// Bytes of a cache line: the unit kiln's prefetch passes fetch.
+constexpr int64_t kCacheLineBytes = 64;
+
+/// Whether `loop` has no loop nested in it (a register tile's reduction
+/// step, where the prefetch passes put their prefetches).
+inline bool isInnermostLoop(scf::ForOp loop) {
+  bool nested = false;
+  loop.getBody()->walk([&](LoopLikeOpInterface) { nested = true; });
+  return !nested;
+}
+
 } // namespace mlir::kiln
 
 #endif // KILN_CODEGEN_CPU_PASSES_H

@@ -25,8 +25,6 @@ using namespace mlir;
 
 namespace {
 
-/// Cache lines the prefetches cover.
-constexpr int64_t kLineBytes = 64;
 /// memref.prefetch's locality hint for L1 (prefetcht0 / prefetchw): the
 /// epilogue runs as soon as the reduction ends.
 constexpr uint32_t kL1Locality = 3;
@@ -86,9 +84,7 @@ struct PrefetchEpiloguePass
           return isa<VectorType>(arg.getType());
         }))
       return false;
-    bool nested = false;
-    loop.getBody()->walk([&](LoopLikeOpInterface) { nested = true; });
-    return !nested;
+    return mlir::kiln::isInnermostLoop(loop);
   }
 
   void prefetch(scf::ForOp loop) {
@@ -123,7 +119,7 @@ struct PrefetchEpiloguePass
       if (elementBytes == 0)
         continue;
       int64_t rowElements = vector.getShape().back();
-      int64_t lineElements = kLineBytes / elementBytes;
+      int64_t lineElements = mlir::kiln::kCacheLineBytes / elementBytes;
       int64_t linesPerRow = llvm::divideCeil(rowElements, lineElements);
       int64_t rows = vector.getNumElements() / rowElements;
       if (rows * linesPerRow > kMaxLines)

@@ -21,8 +21,6 @@ using namespace mlir;
 
 namespace {
 
-/// Cache lines the prefetches cover.
-constexpr int64_t kLineBytes = 64;
 /// memref.prefetch's locality hint for L2 (prefetcht1): the next slice
 /// must not push the current one out of L1.
 constexpr uint32_t kL2Locality = 2;
@@ -62,9 +60,7 @@ struct PrefetchWeightsPass
   void runOnOperation() override {
     SmallVector<scf::ForOp> innermost;
     getOperation().walk([&](scf::ForOp loop) {
-      bool nested = false;
-      loop.getBody()->walk([&](LoopLikeOpInterface) { nested = true; });
-      if (!nested)
+      if (mlir::kiln::isInnermostLoop(loop))
         innermost.push_back(loop);
     });
     for (scf::ForOp loop : innermost)
@@ -110,7 +106,7 @@ struct PrefetchWeightsPass
       indices[*dim] = arith::MinSIOp::create(
           b, loc, ahead, constant(type.getDimSize(*dim) - 1));
       Value column = indices[rank - 1];
-      for (int64_t offset = 0; offset < bytes; offset += kLineBytes) {
+      for (int64_t offset = 0; offset < bytes; offset += mlir::kiln::kCacheLineBytes) {
         int64_t elements = offset / elementBytes;
         if (elements)
           indices[rank - 1] =

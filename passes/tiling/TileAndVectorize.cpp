@@ -714,18 +714,8 @@ struct TileAndVectorizePass
         // The slice's whole-block extract/insert_slice are the block
         // itself: the slice op then reads (and the init or epilogue fuses
         // with) the block's producer directly.
-        if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op);
-            extract && isIdentitySlice(extract, extract.getSourceType(),
-                                       extract.getResultType())) {
-          mapping.map(extract.getResult(),
-                      mapping.lookupOrDefault(extract.getSource()));
-          continue;
-        }
-        if (auto insert = dyn_cast<tensor::InsertSliceOp>(op);
-            insert && isIdentitySlice(insert, insert.getDestType(),
-                                      insert.getSourceType())) {
-          mapping.map(insert.getResult(),
-                      mapping.lookupOrDefault(insert.getSource()));
+        if (Value whole = identitySliceSource(&op)) {
+          mapping.map(op.getResult(0), mapping.lookupOrDefault(whole));
           continue;
         }
         rewriter.clone(op, mapping);
@@ -791,15 +781,31 @@ struct TileAndVectorizePass
     return true;
   }
 
-  /// Whether `slice` takes (or puts) all of a `whole` tensor as `part`:
-  /// offsets 0, strides 1, the same static type.
-  static bool isIdentitySlice(OffsetSizeAndStrideOpInterface slice,
-                              RankedTensorType whole, RankedTensorType part) {
-    return whole == part && whole.hasStaticShape() &&
-           llvm::all_of(slice.getMixedOffsets(),
-                        [](OpFoldResult o) { return isZeroInteger(o); }) &&
-           llvm::all_of(slice.getMixedStrides(),
-                        [](OpFoldResult s) { return isOneInteger(s); });
+  /// The tensor an extract_slice or insert_slice that takes (or puts) all
+  /// of a tensor passes through unchanged (offsets 0, strides 1, the same
+  /// static type): its source. Null for any other op.
+  static Value identitySliceSource(Operation *op) {
+    RankedTensorType whole, part;
+    Value source;
+    if (auto extract = dyn_cast<tensor::ExtractSliceOp>(op)) {
+      whole = extract.getSourceType();
+      part = extract.getResultType();
+      source = extract.getSource();
+    } else if (auto insert = dyn_cast<tensor::InsertSliceOp>(op)) {
+      whole = insert.getDestType();
+      part = insert.getSourceType();
+      source = insert.getSource();
+    } else {
+      return Value();
+    }
+    auto slice = cast<OffsetSizeAndStrideOpInterface>(op);
+    bool identity =
+        whole == part && whole.hasStaticShape() &&
+        llvm::all_of(slice.getMixedOffsets(),
+                     [](OpFoldResult o) { return isZeroInteger(o); }) &&
+        llvm::all_of(slice.getMixedStrides(),
+                     [](OpFoldResult s) { return isOneInteger(s); });
+    return identity ? source : Value();
   }
 
   /// `consumer` rewritten to take the value of `use` as its init: the input
