@@ -25,6 +25,13 @@ config.substitutions.append(
     ("%cc", f"{config.c_compiler} {config.c_sanitize_flags} -I{include_dir} -Wall -Werror"))
 config.substitutions.append(
     ("%harness", os.path.join(config.kiln_src_root, "test", "e2e", "harness.c")))
+# Runs a program with kiln-cusim as its CUDA driver (models compiled with
+# --cuda-simulate execute on the host CPU).
+config.substitutions.append(
+    ("%cusim_dir", config.kiln_cusim_dir))
+config.substitutions.append(
+    ("%cusim", f"env LD_LIBRARY_PATH={config.kiln_cusim_dir}"))
+config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
 
 # Sanitized builds (scripts/sanitize.sh) use several times the memory.
 if config.c_sanitize_flags.strip():

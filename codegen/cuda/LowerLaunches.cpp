@@ -24,6 +24,16 @@ int64_t elementBytes(MemRefType t) {
   return std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
 }
 
+/// The aligned pointer of `buffer` as an !llvm.ptr: what a kernel takes
+/// for a memref parameter (bare pointers: the kernel adds the static
+/// offset of the parameter's layout itself).
+Value alignedAddress(OpBuilder &b, Location loc, Value buffer) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+}
+
 struct CudaLowerLaunchesPass
     : kiln::impl::CudaLowerLaunchesBase<CudaLowerLaunchesPass> {
   ModuleOp module;
@@ -44,6 +54,8 @@ struct CudaLowerLaunchesPass
     constantSlots.clear();
     bool ok = true;
     module.walk([&](func::FuncOp func) {
+      if (isSimulatedKernel(func))
+        return; // a kernel (--cuda-simulate): it runs "on the device"
       if (failed(lowerIn(func)))
         ok = false;
     });
@@ -52,6 +64,10 @@ struct CudaLowerLaunchesPass
     for (auto binary :
          llvm::make_early_inc_range(module.getOps<gpu::BinaryOp>()))
       binary.erase();
+    // --cuda-simulate: the kernels are host functions now.
+    for (auto kernels :
+         llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>()))
+      kernels.erase();
     module->removeAttr(gpu::GPUDialect::getContainerModuleAttrName());
   }
 
@@ -146,29 +162,36 @@ struct CudaLowerLaunchesPass
           launch.hasClusterSize() || launch.getDynamicSharedMemorySize())
         return launch.emitError("asynchronous, clustered or dynamic shared "
                                 "memory launches are not supported");
-      // The kernel's binary: PTX text, once per binary.
+      // The kernels' image: PTX text or a cubin (cuModuleLoadData takes
+      // either), or with --cuda-simulate kiln-cusim's table; once per
+      // module.
       StringRef moduleName = launch.getKernelModuleName().getValue();
-      auto binary = symbols->lookup<gpu::BinaryOp>(moduleName);
-      if (!binary || binary.getObjects().size() != 1)
-        return launch.emitError("no single-object gpu.binary @")
-               << moduleName << " (run gpu-module-to-binary first)";
-      auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
-      bool cubin = object.getFormat() == gpu::CompilationTarget::Binary;
-      // A math function libdevice would have defined: the driver could not
-      // load the module. (ptxas refuses such PTX when making a cubin.)
-      StringRef text = object.getObject().getValue();
-      if (size_t at = text.find(".extern .func");
-          !cubin && at != StringRef::npos)
-        return launch.emitError("kernel '")
-               << moduleName << "' calls an undefined device function ("
-               << text.substr(at, text.find('(', at) - at)
-               << "): NVIDIA's libdevice was not found; set CUDA_HOME to a "
-                  "CUDA toolkit";
       auto &[ptx, slot] = binaries[moduleName];
       if (!ptx) {
-        // PTX text or a cubin: cuModuleLoadData takes either.
-        ptx = global(loc, (moduleName + (cubin ? "_cubin" : "_ptx")).str(),
-                     object.getObject().getValue());
+        if (LLVM::GlobalOp image =
+                lookupSimulatedKernelImage(*symbols, moduleName)) {
+          ptx = image;
+        } else {
+          auto binary = symbols->lookup<gpu::BinaryOp>(moduleName);
+          if (!binary || binary.getObjects().size() != 1)
+            return launch.emitError("no single-object gpu.binary @")
+                   << moduleName << " (run gpu-module-to-binary first)";
+          auto object = cast<gpu::ObjectAttr>(binary.getObjects()[0]);
+          bool cubin = object.getFormat() == gpu::CompilationTarget::Binary;
+          // A math function libdevice would have defined: the driver could
+          // not load the module. (ptxas refuses such PTX when making a
+          // cubin.)
+          StringRef text = object.getObject().getValue();
+          if (size_t at = text.find(".extern .func");
+              !cubin && at != StringRef::npos)
+            return launch.emitError("kernel '")
+                   << moduleName << "' calls an undefined device function ("
+                   << text.substr(at, text.find('(', at) - at)
+                   << "): NVIDIA's libdevice was not found; set CUDA_HOME to "
+                      "a CUDA toolkit";
+          ptx = global(loc, (moduleName + (cubin ? "_cubin" : "_ptx")).str(),
+                       text);
+        }
         slot = global(loc, (moduleName + "_module").str(), std::nullopt);
       }
       StringRef kernel = launch.getKernelName().getValue();
@@ -227,17 +250,18 @@ struct CudaLowerLaunchesPass
                     out});
             device = LLVM::LoadOp::create(b, loc, ptr, out);
             if (root != v) {
-              // device + (host address of the view - host address of root)
+              // device + (the view's aligned pointer - root's address); the
+              // kernel adds the view's static offset.
               Value shift = LLVM::SubOp::create(
                   b, loc,
                   LLVM::PtrToIntOp::create(
-                      b, loc, i64, bufferAddress(b, loc, v, elementBytes(m))),
+                      b, loc, i64, alignedAddress(b, loc, v)),
                   LLVM::PtrToIntOp::create(b, loc, i64, hostRoot));
               device = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), device,
                                            ValueRange{shift});
             }
           } else if (!device) {
-            device = bufferAddress(b, loc, v, elementBytes(m));
+            device = alignedAddress(b, loc, v);
           }
           value = device;
         } else if (isa<IndexType>(v.getType())) {

@@ -61,4 +61,36 @@ def CudaLowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def CudaSimulateKernels : Pass<"kiln-cuda-simulate-kernels", "::mlir::ModuleOp"> {
+  let summary = "GPU kernels become host functions for the kiln-cusim driver";
+  let description = [{
+    `kiln compile --cuda-simulate`: tests of the GPU path without a GPU.
+    Input: the module after `kiln-cuda-merge-modules`.
+    Output: each `gpu.func` kernel as a host `func.func`
+    `void(void **args, kiln_cusim_thread_t *thread)` (contract:
+    codegen/cuda/SimulatorAbi.h) that unpacks `args` as cuLaunchKernel
+    passes them, reads thread and block indices and dimensions from
+    `thread`, and calls its `barrier` for `gpu.barrier`; each `gpu.module`
+    becomes a placeholder LLVM global of its name, which
+    `kiln-cuda-lower-launches` embeds as the image and
+    `kiln-cuda-simulate-images` fills in. GPU ops the host cannot run
+    (warp shuffles, tensor-core and NVVM ops, shared memory) are errors,
+    all listed.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::func::FuncDialect",
+                           "::mlir::cf::ControlFlowDialect",
+                           "::mlir::arith::ArithDialect"];
+}
+
+def CudaSimulateImages : Pass<"kiln-cuda-simulate-images", "::mlir::ModuleOp"> {
+  let summary = "Fill in the kiln-cusim images once kernels are LLVM functions";
+  let description = [{
+    Input: the LLVM-dialect module of a `--cuda-simulate` compile, with the
+    image placeholders `kiln-cuda-simulate-kernels` made.
+    Output: each image as the constant
+    `{ magic bytes, (name, kernel, flags)..., null }` (SimulatorAbi.h).
+  }];
+}
+
 #endif // KILN_CODEGEN_CUDA_PASSES_TD

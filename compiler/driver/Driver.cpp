@@ -256,6 +256,11 @@ int compile(const CompileOptions &o) {
     return fail("--cuda-cubin needs --target=cuda:sm_XX");
   if (o.cudaCubin && o.emit == "ptx")
     return fail("--emit=ptx writes PTX; drop --cuda-cubin");
+  if (o.cudaSimulate && !llvm::StringRef(o.target).starts_with("cuda:"))
+    return fail("--cuda-simulate needs --target=cuda:sm_XX");
+  if (o.cudaSimulate && (o.cudaCubin || o.emit == "ptx"))
+    return fail("--cuda-simulate compiles the kernels for the host: no PTX "
+                "or cubin (drop --cuda-cubin and --emit=ptx)");
   if (o.emit != "mlir" && *phase != Phase::Artifact)
     return fail("--emit=" + o.emit + " needs --compile-to=artifact");
   // cuda:sm_XX: kernels for that GPU, host code for baseline x86-64.
@@ -446,6 +451,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.maxStringBytes = o.maxStringBytes;
   pipelineOptions.cudaChip = cudaChip;
   pipelineOptions.cudaCubin = o.cudaCubin;
+  pipelineOptions.cudaSimulate = o.cudaSimulate;
   sig->cudaChip = cudaChip;
   if (!cudaChip.empty()) {
     if (sig->dynamicBatch)

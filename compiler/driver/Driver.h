@@ -36,6 +36,9 @@ struct CompileOptions {
   int64_t vectorBits = 0;
   // CUDA targets: embed a cubin assembled by ptxas instead of PTX.
   bool cudaCubin = false;
+  // CUDA targets: kernels compiled for the host CPU, run by kiln-cusim
+  // (tools/cusim) in place of the driver; for tests without a GPU.
+  bool cudaSimulate = false;
   // Arena bytes per string-producing op for its output strings.
   int64_t maxStringBytes = 65536;
   // Print wall time per phase and per pass to stderr (--time-report).

@@ -148,6 +148,27 @@ static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(mlir::kiln::createVerifyBufferized());
 }
 
+/// Math and small floats on the host CPU: x86 code, and the kernels of
+/// --cuda-simulate.
+static void addHostMath(OpPassManager &pm) {
+  // Math on f16/bf16 computes in f32, and bf16 arithmetic is emulated in
+  // f32: the x86 backend would otherwise call compiler-rt for bf16.
+  pm.addPass(math::createMathExtendToSupportedTypes());
+  arith::ArithEmulateUnsupportedFloatsOptions bf16;
+  bf16.sourceTypeStrs = {"bf16"};
+  bf16.targetTypeStr = "f32";
+  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
+  // erf becomes a polynomial, bf16 <-> f32 conversions become bit
+  // operations (no __truncsfbf2).
+  pm.addPass(mlir::kiln::createExpandForLLVM());
+  // tanh and friends expand into exp-based forms LLVM can lower.
+  pm.addPass(math::createMathExpandOpsPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  // What LLVM has no intrinsic for (f64 erf) calls libm, which the
+  // intrinsics of sin, exp ... call anyway.
+  pm.addPass(createConvertMathToLibmPass());
+}
+
 /// Scalar arith, memrefs, functions, branches and index math to the LLVM
 /// dialect, ending the host lowering of both targets.
 static void addToLLVMDialect(OpPassManager &pm) {
@@ -190,19 +211,9 @@ static std::string findCudaToolkit() {
   return "";
 }
 
-/// NVIDIA: every loop nest becomes a kernel on a 1-D grid, kernels become
-/// PTX (LLVM's NVPTX backend, in process) embedded in the host object, and
-/// the model function launches them through libkiln_rt's CUDA layer.
-static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
-  mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
-  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
-  pm.addPass(createCanonicalizerPass());
-  pm.addPass(createCSEPass());
-  pm.addPass(createGpuKernelOutliningPass());
-  pm.addPass(mlir::kiln::createCudaMergeModules());
+/// The kernels' gpu.module to PTX (or a cubin) in a gpu.binary.
+static void addCudaKernelsToBinary(OpPassManager &pm,
+                                   const PipelineOptions &options) {
   GpuNVVMAttachTargetOptions target;
   target.chip = options.cudaChip;
   // sm_90 needs PTX ISA 8.0; the others take it too (CUDA 12+ drivers).
@@ -233,15 +244,44 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
     binary.linkFiles.push_back(toolkit + "/nvvm/libdevice/libdevice.10.bc");
   }
   pm.addPass(createGpuModuleToBinaryPass(binary));
+}
+
+/// NVIDIA: every loop nest becomes a kernel on a 1-D grid, kernels become
+/// PTX (LLVM's NVPTX backend, in process) embedded in the host object, and
+/// the model function launches them through libkiln_rt's CUDA layer.
+static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
+  mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
+  pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  pm.addPass(mlir::kiln::createCudaMergeModules());
+  if (options.cudaSimulate) {
+    // Kernels as host functions kiln-cusim calls once per GPU thread; the
+    // launches and uploads stay as for PTX.
+    pm.addPass(mlir::kiln::createCudaSimulateKernels());
+  } else {
+    addCudaKernelsToBinary(pm, options);
+  }
   pm.addPass(mlir::kiln::createCudaLowerLaunches());
-  // The host side: pointer arithmetic and runtime calls only.
+  // The host side: pointer arithmetic and runtime calls only (and the
+  // simulated kernels).
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  if (options.cudaSimulate)
+    addHostMath(pm);
   addToLLVMDialect(pm);
+  if (options.cudaSimulate)
+    pm.addPass(mlir::kiln::createCudaSimulateImages());
   pm.addPass(createCanonicalizerPass());
   addWrappersAndVerify(pm, options);
 }
+
+
 
 static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   if (!options.cudaChip.empty())
@@ -275,22 +315,7 @@ static void addLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(createLowerAffinePass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createSCFToControlFlowPass());
-  // Math on f16/bf16 computes in f32, and bf16 arithmetic is emulated in
-  // f32: the x86 backend would otherwise call compiler-rt for bf16.
-  pm.addPass(math::createMathExtendToSupportedTypes());
-  arith::ArithEmulateUnsupportedFloatsOptions bf16;
-  bf16.sourceTypeStrs = {"bf16"};
-  bf16.targetTypeStr = "f32";
-  pm.addPass(arith::createArithEmulateUnsupportedFloats(bf16));
-  // erf becomes a polynomial, bf16 <-> f32 conversions become bit
-  // operations (no __truncsfbf2).
-  pm.addPass(mlir::kiln::createExpandForLLVM());
-  // tanh and friends expand into exp-based forms LLVM can lower.
-  pm.addPass(math::createMathExpandOpsPass());
-  pm.addPass(createConvertMathToLLVMPass());
-  // What LLVM has no intrinsic for (f64 erf) calls libm, which the
-  // intrinsics of sin, exp ... call anyway.
-  pm.addPass(createConvertMathToLibmPass());
+  addHostMath(pm);
   addToLLVMDialect(pm);
   // Parallel kernels are called through kiln_parallel_for (libkiln_rt).
   pm.addPass(mlir::kiln::createDispatchParallel());

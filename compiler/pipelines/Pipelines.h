@@ -53,6 +53,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Embed kernels as a cubin assembled by the CUDA "
                      "toolkit's ptxas instead of PTX"),
       llvm::cl::init(false)};
+  Option<bool> cudaSimulate{
+      *this, "cuda-simulate",
+      llvm::cl::desc("Compile the kernels for the host CPU, for the "
+                     "kiln-cusim test driver, instead of PTX"),
+      llvm::cl::init(false)};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",
       llvm::cl::desc("Arena bytes per string-producing op for its output "

@@ -111,6 +111,15 @@ int main(int argc, char **argv) {
                "instead of PTX the driver compiles at load time"),
       cl::init(false), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<bool> cudaSimulate(
+      "cuda-simulate",
+      cl::desc("With --target=cuda:sm_XX: compile the kernels for this CPU "
+               "instead of PTX; the object then runs only with kiln-cusim "
+               "(build/lib/cusim/libcuda.so.1 on LD_LIBRARY_PATH), which "
+               "executes each GPU thread on the host: for testing the GPU "
+               "path without a GPU"),
+      cl::init(false), cl::sub(compileCmd), cl::cat(category));
+
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",
       cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
@@ -158,6 +167,7 @@ int main(int argc, char **argv) {
   options.vectorBits = vectorBits;
   options.maxStringBytes = maxStringBytes;
   options.cudaCubin = cudaCubin;
+  options.cudaSimulate = cudaSimulate;
   options.timeReport = timeReport;
   return kiln::compile(options);
 }

@@ -1,0 +1,284 @@
+// kiln-cuda-simulate-kernels and kiln-cuda-simulate-images: with
+// --cuda-simulate, the GPU kernels are compiled for the host CPU and
+// embedded as an image kiln-cusim (tools/cusim, a libcuda.so.1 for tests)
+// runs, one call per GPU thread. The host side (launches, uploads, the
+// runtime's CUDA layer) is the same as for PTX. The contract is
+// codegen/cuda/SimulatorAbi.h.
+#include "codegen/cuda/Passes.h"
+#include "codegen/cuda/SimulatorAbi.h"
+
+#include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/SymbolTable.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_CUDASIMULATEKERNELS
+#define GEN_PASS_DEF_CUDASIMULATEIMAGES
+#include "codegen/cuda/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+/// On an image's placeholder global: [[name, @function, flags], ...].
+constexpr llvm::StringLiteral kKernelsAttr = "kiln.cusim_kernels";
+/// On each host function made from a kernel.
+constexpr llvm::StringLiteral kKernelAttr = "kiln.cusim_kernel";
+/// An image's name: its gpu.module's and this.
+constexpr llvm::StringLiteral kImageSuffix = "_cusim";
+
+struct CudaSimulateKernelsPass
+    : kiln::impl::CudaSimulateKernelsBase<CudaSimulateKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SymbolTable symbols(module);
+    for (auto gpuModule :
+         llvm::make_early_inc_range(module.getOps<gpu::GPUModuleOp>())) {
+      SmallVector<Attribute> kernels;
+      for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
+        if (!kernel.isKernel())
+          continue;
+        FailureOr<Attribute> entry = simulate(module, symbols, gpuModule,
+                                              kernel);
+        if (failed(entry))
+          return signalPassFailure();
+        kernels.push_back(*entry);
+      }
+      // The image's placeholder, <module>_cusim; kiln-cuda-simulate-images
+      // fills it in once the kernels are LLVM functions. The gpu.module
+      // stays (launches must name a kernel with their operands' types)
+      // until kiln-cuda-lower-launches replaces the launches.
+      OpBuilder b(gpuModule);
+      Location loc = gpuModule.getLoc();
+      auto ptr = LLVM::LLVMPointerType::get(module.getContext());
+      auto image = LLVM::GlobalOp::create(
+          b, loc, ptr, /*isConstant=*/true, LLVM::Linkage::Internal,
+          (gpuModule.getSymName() + kImageSuffix).str(), Attribute());
+      Block *init = b.createBlock(&image.getInitializerRegion());
+      b.setInsertionPointToStart(init);
+      LLVM::ReturnOp::create(b, loc,
+                             LLVM::ZeroOp::create(b, loc, ptr).getResult());
+      image->setAttr(kKernelsAttr, b.getArrayAttr(kernels));
+      symbols.insert(image);
+    }
+  }
+
+  /// `kernel` as a host function void(void **args, kiln_cusim_thread_t *);
+  /// returns its image entry [name, @function, flags].
+  FailureOr<Attribute> simulate(ModuleOp module, SymbolTable &symbols,
+                                gpu::GPUModuleOp gpuModule,
+                                gpu::GPUFuncOp kernel) {
+    MLIRContext *ctx = module.getContext();
+    if (kernel.getNumWorkgroupAttributions() ||
+        kernel.getNumPrivateAttributions())
+      return kernel.emitError("the CUDA simulator does not support kernels "
+                              "with shared or private memory attributions");
+    // Everything the host cannot run, listed at once.
+    bool unsupported = false;
+    kernel.walk([&](Operation *op) {
+      if (isa<gpu::ThreadIdOp, gpu::BlockIdOp, gpu::BlockDimOp,
+              gpu::GridDimOp, gpu::BarrierOp, gpu::ReturnOp>(op) ||
+          op == kernel.getOperation())
+        return;
+      StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace()
+                                           : StringRef();
+      if (dialect == "gpu" || dialect == "nvgpu" || dialect == "nvvm") {
+        op->emitError("the CUDA simulator cannot run '")
+            << op->getName() << "' on the host";
+        unsupported = true;
+      }
+    });
+    if (unsupported)
+      return failure();
+
+    OpBuilder b(ctx);
+    Location loc = kernel.getLoc();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = b.getI64Type();
+    b.setInsertionPointToEnd(module.getBody());
+    auto fn = func::FuncOp::create(
+        b, loc,
+        ("kiln_cusim_" + gpuModule.getSymName() + "_" + kernel.getName())
+            .str(),
+        b.getFunctionType({ptr, ptr}, {}));
+    fn.setPrivate();
+    fn->setAttr(kKernelAttr, b.getUnitAttr());
+    symbols.insert(fn); // unique name
+
+    IRMapping mapping;
+    kernel.getBody().cloneInto(&fn.getBody(), mapping);
+    Block *body = &fn.getBody().front();
+    Block *entry = b.createBlock(&fn.getBody(), fn.getBody().begin(),
+                                 {ptr, ptr}, {loc, loc});
+    Value args = entry->getArgument(0), thread = entry->getArgument(1);
+
+    // Parameters, as cuLaunchKernel passes them: args[i] points to the
+    // value (buffers as plain pointers, indices as i64).
+    LLVMTypeConverter converter(ctx);
+    SmallVector<Value> params;
+    for (auto [i, arg] : llvm::enumerate(body->getArguments())) {
+      Type t = arg.getType();
+      Value at = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
+                                     ArrayRef<LLVM::GEPArg>{int32_t(i)});
+      Value slot = LLVM::LoadOp::create(b, loc, ptr, at);
+      if (auto memref = dyn_cast<MemRefType>(t)) {
+        if (!memref.hasStaticShape() || !memref.isStrided() ||
+            memref.getMemorySpace())
+          return kernel.emitError("the CUDA simulator needs static, strided "
+                                  "global-memory buffers, not ")
+                 << t;
+        Value base = LLVM::LoadOp::create(b, loc, ptr, slot);
+        Value desc = MemRefDescriptor::fromStaticShape(b, loc, converter,
+                                                       memref, base);
+        params.push_back(
+            UnrealizedConversionCastOp::create(b, loc, t, desc).getResult(0));
+      } else if (isa<IndexType>(t)) {
+        params.push_back(arith::IndexCastOp::create(
+            b, loc, t, LLVM::LoadOp::create(b, loc, i64, slot)));
+      } else if (t.isIntOrFloat()) {
+        params.push_back(LLVM::LoadOp::create(b, loc, t, slot));
+      } else {
+        return kernel.emitError("the CUDA simulator cannot pass a ") << t;
+      }
+    }
+    cf::BranchOp::create(b, loc, body, params);
+
+    // The thread's word `word` of kiln_cusim_thread_t.
+    auto word = [&](OpBuilder &at, Location l, int64_t index,
+                    Type type) -> Value {
+      Value p = LLVM::GEPOp::create(at, l, ptr, i64, thread,
+                                    ArrayRef<LLVM::GEPArg>{int32_t(index)});
+      return LLVM::LoadOp::create(at, l, type, p);
+    };
+    auto dimWord = [](gpu::Dimension d) { return int64_t(d); };
+    int64_t flags = 0;
+    SmallVector<Operation *> gpuOps;
+    fn.walk([&](Operation *op) {
+      if (op->getDialect() && op->getDialect()->getNamespace() == "gpu")
+        gpuOps.push_back(op);
+    });
+    for (Operation *op : gpuOps) {
+      OpBuilder at(op);
+      Location l = op->getLoc();
+      auto index = [&](int64_t w) {
+        Value v = word(at, l, w, i64);
+        op->getResult(0).replaceAllUsesWith(
+            arith::IndexCastOp::create(at, l, at.getIndexType(), v));
+      };
+      if (auto o = dyn_cast<gpu::ThreadIdOp>(op))
+        index(KILN_CUSIM_WORD_THREAD_ID + dimWord(o.getDimension()));
+      else if (auto o = dyn_cast<gpu::BlockIdOp>(op))
+        index(KILN_CUSIM_WORD_BLOCK_ID + dimWord(o.getDimension()));
+      else if (auto o = dyn_cast<gpu::BlockDimOp>(op))
+        index(KILN_CUSIM_WORD_BLOCK_DIM + dimWord(o.getDimension()));
+      else if (auto o = dyn_cast<gpu::GridDimOp>(op))
+        index(KILN_CUSIM_WORD_GRID_DIM + dimWord(o.getDimension()));
+      else if (isa<gpu::BarrierOp>(op)) {
+        Value barrier = word(at, l, KILN_CUSIM_WORD_BARRIER, ptr);
+        auto type = LLVM::LLVMFunctionType::get(
+            LLVM::LLVMVoidType::get(ctx), {ptr});
+        LLVM::CallOp::create(at, l, type, ValueRange{barrier, thread});
+        flags |= KILN_CUSIM_USES_BARRIER;
+      } else if (isa<gpu::ReturnOp>(op)) {
+        func::ReturnOp::create(at, l);
+      }
+      op->erase();
+    }
+    return Attribute(b.getArrayAttr(
+        {kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
+         b.getI64IntegerAttr(flags)}));
+  }
+};
+
+struct CudaSimulateImagesPass
+    : kiln::impl::CudaSimulateImagesBase<CudaSimulateImagesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = module.getContext();
+    SymbolTable symbols(module);
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto i64 = IntegerType::get(ctx, 64);
+    auto string = [&](Location loc, StringRef name, StringRef text) {
+      OpBuilder b(ctx);
+      b.setInsertionPointToStart(module.getBody());
+      std::string bytes = text.str();
+      bytes.push_back('\0');
+      auto g = LLVM::GlobalOp::create(
+          b, loc, LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
+                                           bytes.size()),
+          /*isConstant=*/true, LLVM::Linkage::Internal, name,
+          b.getStringAttr(bytes));
+      symbols.insert(g);
+      return g;
+    };
+    for (auto image :
+         llvm::make_early_inc_range(module.getOps<LLVM::GlobalOp>())) {
+      auto kernels = image->getAttrOfType<ArrayAttr>(kKernelsAttr);
+      if (!kernels)
+        continue;
+      Location loc = image.getLoc();
+      // { magic bytes, (name, kernel, flags)..., null }
+      auto magicType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
+                                                KILN_CUSIM_MAGIC_BYTES);
+      SmallVector<Type> fields{magicType};
+      for (size_t i = 0; i < kernels.size(); ++i)
+        fields.append({ptr, ptr, i64});
+      fields.push_back(ptr);
+      auto type = LLVM::LLVMStructType::getLiteral(ctx, fields);
+      SmallVector<std::pair<LLVM::GlobalOp, Attribute>> names;
+      for (Attribute k : kernels) {
+        auto entry = cast<ArrayAttr>(k);
+        StringRef name = cast<StringAttr>(entry[0]).getValue();
+        names.push_back(
+            {string(loc, (image.getSymName() + "_name_" + name).str(), name),
+             k});
+      }
+      image.getInitializerRegion().front().erase();
+      OpBuilder b(ctx);
+      Block *init = b.createBlock(&image.getInitializerRegion());
+      b.setInsertionPointToStart(init);
+      Value value = LLVM::UndefOp::create(b, loc, type);
+      int64_t field = 0;
+      auto insert = [&](Value v) {
+        value = LLVM::InsertValueOp::create(b, loc, value, v, field++);
+      };
+      std::string magic(KILN_CUSIM_MAGIC);
+      magic.resize(KILN_CUSIM_MAGIC_BYTES, '\0');
+      insert(LLVM::ConstantOp::create(b, loc, magicType,
+                                      b.getStringAttr(magic)));
+      for (auto [name, k] : names) {
+        auto entry = cast<ArrayAttr>(k);
+        auto fn = cast<FlatSymbolRefAttr>(entry[1]);
+        if (!symbols.lookup<LLVM::LLVMFuncOp>(fn.getValue())) {
+          image.emitError("simulated kernel ") << fn << " is not an LLVM "
+                                                  "function yet";
+          return signalPassFailure();
+        }
+        insert(LLVM::AddressOfOp::create(b, loc, name));
+        insert(LLVM::AddressOfOp::create(b, loc, ptr, fn));
+        insert(LLVM::ConstantOp::create(
+            b, loc, i64, cast<IntegerAttr>(entry[2]).getInt()));
+      }
+      insert(LLVM::ZeroOp::create(b, loc, ptr));
+      LLVM::ReturnOp::create(b, loc, value);
+      image.setGlobalType(type);
+      image->removeAttr(kKernelsAttr);
+    }
+  }
+};
+
+} // namespace
+
+namespace mlir::kiln {
+LLVM::GlobalOp lookupSimulatedKernelImage(SymbolTable &symbols,
+                                          StringRef module) {
+  auto image =
+      symbols.lookup<LLVM::GlobalOp>((module + kImageSuffix).str());
+  return image && image->hasAttr(kKernelsAttr) ? image : LLVM::GlobalOp();
+}
+bool isSimulatedKernel(Operation *op) { return op && op->hasAttr(kKernelAttr); }
+} // namespace mlir::kiln

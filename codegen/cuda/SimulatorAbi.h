@@ -1,0 +1,59 @@
+/* The contract between kernels compiled with --cuda-simulate (codegen/cuda,
+ * kiln-cuda-simulate-kernels) and kiln-cusim (tools/cusim), the test driver
+ * that runs them on the host CPU in place of libcuda.so.1. C and C++.
+ *
+ * Such a model embeds, where its PTX would be, an image
+ *   { char magic[KILN_CUSIM_MAGIC_BYTES] (KILN_CUSIM_MAGIC, NUL-padded),
+ *     kiln_cusim_kernel_t kernels[], { NULL } }
+ * which cuModuleLoadData of kiln-cusim takes and a real driver refuses
+ * (and kiln-cusim refuses PTX and cubins). Each kernel is
+ *   void kernel(void **args, kiln_cusim_thread_t *thread);
+ * with `args` exactly as cuLaunchKernel's kernelParams (one pointer per
+ * parameter, to its value), called once per GPU thread. */
+#ifndef KILN_CODEGEN_CUDA_SIMULATORABI_H
+#define KILN_CODEGEN_CUDA_SIMULATORABI_H
+
+#include <stdint.h>
+
+#define KILN_CUSIM_MAGIC "kiln-cusim-image-1"
+#define KILN_CUSIM_MAGIC_BYTES 24
+
+/* A kernel's flags. */
+enum {
+  /* It calls `barrier`: its threads must run as coroutines of one block. */
+  KILN_CUSIM_USES_BARRIER = 1,
+};
+
+typedef struct kiln_cusim_thread kiln_cusim_thread_t;
+
+/* One kernel of an image. */
+typedef struct {
+  const char *name;
+  void (*fn)(void **args, kiln_cusim_thread_t *thread);
+  int64_t flags;
+} kiln_cusim_kernel_t;
+
+/* What one simulated GPU thread sees, as 64-bit words (the kernel reads
+ * word KILN_CUSIM_WORD_* of it). */
+struct kiln_cusim_thread {
+  int64_t thread_id[3]; /* threadIdx.x, .y, .z */
+  int64_t block_id[3];  /* blockIdx */
+  int64_t block_dim[3]; /* blockDim */
+  int64_t grid_dim[3];  /* gridDim */
+  /* This block's shared (workgroup) memory. */
+  char *shared;
+  /* __syncthreads(): returns when every thread of the block that has not
+   * returned has called it. */
+  void (*barrier)(kiln_cusim_thread_t *thread);
+};
+
+enum {
+  KILN_CUSIM_WORD_THREAD_ID = 0,
+  KILN_CUSIM_WORD_BLOCK_ID = 3,
+  KILN_CUSIM_WORD_BLOCK_DIM = 6,
+  KILN_CUSIM_WORD_GRID_DIM = 9,
+  KILN_CUSIM_WORD_SHARED = 12,
+  KILN_CUSIM_WORD_BARRIER = 13,
+};
+
+#endif /* KILN_CODEGEN_CUDA_SIMULATORABI_H */

@@ -1,0 +1,90 @@
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-simulate-kernels -verify-diagnostics | FileCheck %s
+// --cuda-simulate: each kernel becomes a host function
+// void(void **args, kiln_cusim_thread_t *thread) (SimulatorAbi.h). Its
+// parameters are unpacked from args as cuLaunchKernel passes them (a
+// pointer per parameter to its value), thread and block indices are words
+// of `thread`, a barrier calls the thread's barrier function, and the
+// gpu.module gets an image placeholder listing its kernels and their flags.
+
+// CHECK: llvm.mlir.global internal constant @kernels_cusim()
+// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0], ["sync", @kiln_cusim_kernels_sync, 1]]
+// CHECK: gpu.module @kernels
+
+// CHECK-LABEL: func.func private @kiln_cusim_kernels_scale(
+// CHECK-SAME: %[[ARGS:.*]]: !llvm.ptr, %[[T:.*]]: !llvm.ptr) attributes {kiln.cusim_kernel}
+// Parameter 0, a buffer: args[0] points to its pointer.
+// CHECK: %[[A0:.*]] = llvm.getelementptr %[[ARGS]][0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[S0:.*]] = llvm.load %[[A0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[P0:.*]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[M0:.*]] = builtin.unrealized_conversion_cast %{{.*}} : !llvm.struct<(ptr, ptr, i64, array<1 x i64>, array<1 x i64>)> to memref<64xf32>
+// Parameter 1, an index: an i64.
+// CHECK: %[[A1:.*]] = llvm.getelementptr %[[ARGS]][1] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[S1:.*]] = llvm.load %[[A1]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[N:.*]] = llvm.load %[[S1]] : !llvm.ptr -> i64
+// CHECK: %[[NI:.*]] = arith.index_cast %[[N]] : i64 to index
+// Parameter 2, a float.
+// CHECK: %[[A2:.*]] = llvm.getelementptr %[[ARGS]][2] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
+// CHECK: %[[S2:.*]] = llvm.load %[[A2]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[F:.*]] = llvm.load %[[S2]] : !llvm.ptr -> f32
+// CHECK: cf.br ^[[BODY:.*]](%[[M0]], %[[NI]], %[[F]] : memref<64xf32>, index, f32)
+// CHECK: ^[[BODY]](%[[BUF:.*]]: memref<64xf32>, %{{.*}}: index, %[[SCALE:.*]]: f32):
+// blockIdx.x is word 3, blockDim.x word 6, threadIdx.x word 0.
+// CHECK-DAG: llvm.getelementptr %[[T]][3] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[T]][6] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK-DAG: llvm.getelementptr %[[T]][0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: memref.load %[[BUF]]
+// CHECK: arith.mulf %{{.*}}, %[[SCALE]]
+// CHECK: memref.store
+// CHECK: return
+// CHECK-NOT: gpu.
+
+// CHECK-LABEL: func.func private @kiln_cusim_kernels_sync(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T2:.*]]: !llvm.ptr)
+// threadIdx.y is word 1; the barrier function is word 13, called with the
+// thread.
+// CHECK: llvm.getelementptr %[[T2]][1] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[BA:.*]] = llvm.getelementptr %[[T2]][13] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[B:.*]] = llvm.load %[[BA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.call %[[B]](%[[T2]]) : !llvm.ptr, (!llvm.ptr) -> ()
+module attributes {gpu.container_module} {
+  gpu.module @kernels {
+    gpu.func @scale(%buf: memref<64xf32>, %n: index, %s: f32) kernel {
+      %b = gpu.block_id x
+      %d = gpu.block_dim x
+      %t = gpu.thread_id x
+      %0 = arith.muli %b, %d : index
+      %i = arith.addi %0, %t : index
+      %in = arith.cmpi ult, %i, %n : index
+      scf.if %in {
+        %v = memref.load %buf[%i] : memref<64xf32>
+        %w = arith.mulf %v, %s : f32
+        memref.store %w, %buf[%i] : memref<64xf32>
+      }
+      gpu.return
+    }
+    gpu.func @sync(%buf: memref<64xf32>) kernel {
+      %t = gpu.thread_id y
+      gpu.barrier
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// What the host cannot run is refused, every op at once.
+module attributes {gpu.container_module} {
+  gpu.module @kernels {
+    gpu.func @warp(%buf: memref<64xf32>) kernel {
+      %c0 = arith.constant 0 : index
+      %c1 = arith.constant 1 : i32
+      %c32 = arith.constant 32 : i32
+      %v = memref.load %buf[%c0] : memref<64xf32>
+      // expected-error @below {{the CUDA simulator cannot run 'gpu.shuffle' on the host}}
+      %s, %ok = gpu.shuffle xor %v, %c1, %c32 : f32
+      // expected-error @below {{the CUDA simulator cannot run 'gpu.lane_id' on the host}}
+      %l = gpu.lane_id
+      gpu.return
+    }
+  }
+}

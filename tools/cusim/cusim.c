@@ -1,0 +1,362 @@
+/* kiln-cusim: a libcuda.so.1 that runs models compiled with
+ * `kiln compile --target=cuda:sm_XX --cuda-simulate` on the host CPU, so
+ * the GPU path (kernel mapping, launches, uploads, libkiln_rt's CUDA layer)
+ * is tested on machines without a GPU. Put its folder first on
+ * LD_LIBRARY_PATH; libkiln_rt then opens it in place of NVIDIA's driver.
+ *
+ * It implements the driver entry points libkiln_rt uses, with host memory
+ * as device memory (new allocations are filled with 0xff bytes, NaN as
+ * floats, so reading memory no kernel or copy wrote shows up), synchronous
+ * streams, and launches that call each kernel once per GPU thread. The
+ * threads of a kernel that uses barriers run as coroutines of their block
+ * (ucontext), switching at each barrier. Kernel images come from the
+ * object (codegen/cuda/SimulatorAbi.h); PTX and cubins are refused with
+ * CUDA_ERROR_INVALID_IMAGE.
+ *
+ * KILN_CUSIM_TRACE=1 prints each launch to stderr. */
+#define _GNU_SOURCE
+#include "codegen/cuda/SimulatorAbi.h"
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
+
+#define EXPORT __attribute__((visibility("default")))
+
+typedef int CUresult;
+typedef int CUdevice;
+typedef void *CUcontext;
+typedef void *CUstream;
+typedef unsigned long long CUdeviceptr;
+
+enum {
+  CUDA_SUCCESS = 0,
+  CUDA_ERROR_INVALID_VALUE = 1,
+  CUDA_ERROR_OUT_OF_MEMORY = 2,
+  CUDA_ERROR_NOT_INITIALIZED = 3,
+  CUDA_ERROR_INVALID_DEVICE = 101,
+  CUDA_ERROR_INVALID_IMAGE = 200,
+  CUDA_ERROR_INVALID_CONTEXT = 201,
+  CUDA_ERROR_INVALID_HANDLE = 400,
+  CUDA_ERROR_NOT_FOUND = 500,
+  CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
+};
+
+typedef kiln_cusim_kernel_t kernel_t;
+
+static int initialized;
+static int context_token; /* the one context's handle points here */
+
+EXPORT CUresult cuInit(unsigned flags) {
+  if (flags != 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  initialized = 1;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuDeviceGetCount(int *count) {
+  if (!initialized)
+    return CUDA_ERROR_NOT_INITIALIZED;
+  *count = 1;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuDeviceGet(CUdevice *device, int ordinal) {
+  if (!initialized)
+    return CUDA_ERROR_NOT_INITIALIZED;
+  if (ordinal != 0)
+    return CUDA_ERROR_INVALID_DEVICE;
+  *device = 0;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuDevicePrimaryCtxRetain(CUcontext *context, CUdevice device) {
+  if (!initialized)
+    return CUDA_ERROR_NOT_INITIALIZED;
+  if (device != 0)
+    return CUDA_ERROR_INVALID_DEVICE;
+  *context = &context_token;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
+  return context == &context_token || context == NULL
+             ? CUDA_SUCCESS
+             : CUDA_ERROR_INVALID_CONTEXT;
+}
+
+EXPORT CUresult cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+EXPORT CUresult cuStreamSynchronize(CUstream stream) {
+  (void)stream;
+  return CUDA_SUCCESS;
+}
+
+/* Streams: every call completes before it returns, so a stream is only a
+ * handle. */
+EXPORT CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
+  (void)flags;
+  *stream = malloc(1);
+  return *stream ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
+}
+EXPORT CUresult cuStreamDestroy_v2(CUstream stream) {
+  free(stream);
+  return CUDA_SUCCESS;
+}
+
+/* ---- memory -------------------------------------------------------------
+ * Live allocations are kept (freeing anything else is an error, as with
+ * the driver). */
+static pthread_mutex_t memory_lock = PTHREAD_MUTEX_INITIALIZER;
+static void **live;
+static size_t live_count, live_capacity;
+
+EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
+  if (!ptr || bytes == 0)
+    return CUDA_ERROR_INVALID_VALUE;
+  void *p = aligned_alloc(256, (bytes + 255) / 256 * 256);
+  if (!p)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  memset(p, 0xff, bytes);
+  pthread_mutex_lock(&memory_lock);
+  if (live_count == live_capacity) {
+    size_t n = live_capacity ? 2 * live_capacity : 64;
+    void **grown = realloc(live, n * sizeof *live);
+    if (!grown) {
+      pthread_mutex_unlock(&memory_lock);
+      free(p);
+      return CUDA_ERROR_OUT_OF_MEMORY;
+    }
+    live = grown;
+    live_capacity = n;
+  }
+  live[live_count++] = p;
+  pthread_mutex_unlock(&memory_lock);
+  *ptr = (CUdeviceptr)(uintptr_t)p;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuMemFree_v2(CUdeviceptr ptr) {
+  void *p = (void *)(uintptr_t)ptr;
+  pthread_mutex_lock(&memory_lock);
+  for (size_t i = 0; i < live_count; ++i)
+    if (live[i] == p) {
+      live[i] = live[--live_count];
+      pthread_mutex_unlock(&memory_lock);
+      free(p);
+      return CUDA_SUCCESS;
+    }
+  pthread_mutex_unlock(&memory_lock);
+  return CUDA_ERROR_INVALID_VALUE;
+}
+
+EXPORT CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src,
+                                size_t bytes) {
+  memcpy((void *)(uintptr_t)dst, src, bytes);
+  return CUDA_SUCCESS;
+}
+EXPORT CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+  memcpy(dst, (const void *)(uintptr_t)src, bytes);
+  return CUDA_SUCCESS;
+}
+EXPORT CUresult cuMemcpyHtoDAsync_v2(CUdeviceptr dst, const void *src,
+                                     size_t bytes, CUstream stream) {
+  (void)stream;
+  return cuMemcpyHtoD_v2(dst, src, bytes);
+}
+EXPORT CUresult cuMemcpyDtoHAsync_v2(void *dst, CUdeviceptr src, size_t bytes,
+                                     CUstream stream) {
+  (void)stream;
+  return cuMemcpyDtoH_v2(dst, src, bytes);
+}
+
+/* ---- modules ------------------------------------------------------------ */
+
+EXPORT CUresult cuModuleLoadData(void **module, const void *image) {
+  if (!module || !image ||
+      memcmp(image, KILN_CUSIM_MAGIC, sizeof KILN_CUSIM_MAGIC) != 0)
+    return CUDA_ERROR_INVALID_IMAGE;
+  *module = (void *)((uintptr_t)image + KILN_CUSIM_MAGIC_BYTES);
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuModuleGetFunction(void **function, void *module,
+                                    const char *name) {
+  if (!module || !function || !name)
+    return CUDA_ERROR_INVALID_VALUE;
+  for (kernel_t *k = module; k->name; ++k)
+    if (strcmp(k->name, name) == 0) {
+      *function = k;
+      return CUDA_SUCCESS;
+    }
+  return CUDA_ERROR_NOT_FOUND;
+}
+
+/* ---- launches ----------------------------------------------------------- */
+
+enum { FIBER_RUNNABLE, FIBER_AT_BARRIER, FIBER_DONE };
+
+typedef struct {
+  kiln_cusim_thread_t thread; /* first: the kernel's thread pointer */
+  ucontext_t context;
+  int state;
+} fiber_t;
+
+typedef struct {
+  ucontext_t scheduler;
+  fiber_t *fibers;
+  fiber_t *current;
+  kernel_t *kernel;
+  void **args;
+} block_t;
+
+static _Thread_local block_t *running_block;
+
+static void barrier(kiln_cusim_thread_t *thread) {
+  fiber_t *f = (fiber_t *)thread;
+  f->state = FIBER_AT_BARRIER;
+  swapcontext(&f->context, &running_block->scheduler);
+}
+
+static void no_barrier(kiln_cusim_thread_t *thread) {
+  (void)thread;
+  fprintf(stderr, "kiln-cusim: a kernel flagged without barriers called one\n");
+  abort();
+}
+
+static void fiber_main(void) {
+  block_t *b = running_block;
+  fiber_t *f = b->current;
+  b->kernel->fn(b->args, &f->thread);
+  f->state = FIBER_DONE; /* uc_link returns to the scheduler */
+}
+
+static const char *const error_names[][2] = {
+    {"0", "no error"},
+    {"1", "invalid argument"},
+    {"2", "out of memory"},
+    {"3", "initialization error"},
+    {"101", "invalid device ordinal"},
+    {"200", "device kernel image is invalid (not a kiln-cusim image: "
+            "compile with --cuda-simulate)"},
+    {"201", "invalid device context"},
+    {"400", "invalid resource handle"},
+    {"500", "named symbol not found"},
+    {"701", "too many resources requested for launch"},
+};
+
+EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
+  char code[16];
+  snprintf(code, sizeof code, "%d", error);
+  for (size_t i = 0; i < sizeof error_names / sizeof error_names[0]; ++i)
+    if (strcmp(error_names[i][0], code) == 0) {
+      *text = error_names[i][1];
+      return CUDA_SUCCESS;
+    }
+  *text = NULL;
+  return CUDA_ERROR_INVALID_VALUE;
+}
+
+enum { kFiberStack = 128 * 1024 };
+
+EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
+                               unsigned gz, unsigned bx, unsigned by,
+                               unsigned bz, unsigned shared_bytes,
+                               CUstream stream, void **args, void **extra) {
+  (void)stream;
+  kernel_t *kernel = function;
+  if (!kernel || extra || !gx || !gy || !gz || !bx || !by || !bz)
+    return CUDA_ERROR_INVALID_VALUE;
+  uint64_t threads = (uint64_t)bx * by * bz;
+  if (threads > 1024 || bz > 64)
+    return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
+  if (getenv("KILN_CUSIM_TRACE"))
+    fprintf(stderr, "kiln-cusim: %s grid (%u, %u, %u) block (%u, %u, %u)%s\n",
+            kernel->name, gx, gy, gz, bx, by, bz,
+            kernel->flags & KILN_CUSIM_USES_BARRIER ? " with barriers" : "");
+  char *shared = shared_bytes ? aligned_alloc(256, (shared_bytes + 255) /
+                                                       256 * 256)
+                              : NULL;
+  if (shared_bytes && !shared)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  int coroutines = (kernel->flags & KILN_CUSIM_USES_BARRIER) != 0;
+  fiber_t *fibers = calloc(threads, sizeof *fibers);
+  char *stacks = NULL;
+  if (coroutines) {
+    stacks = mmap(NULL, threads * kFiberStack, PROT_READ | PROT_WRITE,
+                  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (stacks == MAP_FAILED)
+      stacks = NULL;
+  }
+  if (!fibers || (coroutines && !stacks)) {
+    free(fibers);
+    free(shared);
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  block_t block = {.fibers = fibers, .kernel = kernel, .args = args};
+  block_t *outer = running_block;
+  running_block = &block;
+  for (unsigned z = 0; z < gz; ++z)
+    for (unsigned y = 0; y < gy; ++y)
+      for (unsigned x = 0; x < gx; ++x) {
+        for (uint64_t i = 0; i < threads; ++i) {
+          kiln_cusim_thread_t *t = &fibers[i].thread;
+          t->thread_id[0] = (int64_t)(i % bx);
+          t->thread_id[1] = (int64_t)(i / bx % by);
+          t->thread_id[2] = (int64_t)(i / bx / by);
+          t->block_id[0] = x;
+          t->block_id[1] = y;
+          t->block_id[2] = z;
+          t->block_dim[0] = bx;
+          t->block_dim[1] = by;
+          t->block_dim[2] = bz;
+          t->grid_dim[0] = gx;
+          t->grid_dim[1] = gy;
+          t->grid_dim[2] = gz;
+          t->shared = shared;
+          t->barrier = coroutines ? barrier : no_barrier;
+          fibers[i].state = FIBER_RUNNABLE;
+        }
+        if (shared)
+          memset(shared, 0xff, shared_bytes);
+        if (!coroutines) {
+          for (uint64_t i = 0; i < threads; ++i)
+            kernel->fn(args, &fibers[i].thread);
+          continue;
+        }
+        for (uint64_t i = 0; i < threads; ++i) {
+          getcontext(&fibers[i].context);
+          fibers[i].context.uc_stack.ss_sp = stacks + i * kFiberStack;
+          fibers[i].context.uc_stack.ss_size = kFiberStack;
+          fibers[i].context.uc_link = &block.scheduler;
+          makecontext(&fibers[i].context, fiber_main, 0);
+        }
+        /* Run every thread to its next barrier (or its end); when all
+         * that have not returned wait at one, release them. */
+        for (;;) {
+          int waiting = 0;
+          for (uint64_t i = 0; i < threads; ++i) {
+            if (fibers[i].state != FIBER_RUNNABLE)
+              continue;
+            block.current = &fibers[i];
+            swapcontext(&block.scheduler, &fibers[i].context);
+          }
+          for (uint64_t i = 0; i < threads; ++i)
+            if (fibers[i].state == FIBER_AT_BARRIER) {
+              fibers[i].state = FIBER_RUNNABLE;
+              waiting = 1;
+            }
+          if (!waiting)
+            break;
+        }
+      }
+  running_block = outer;
+  if (stacks)
+    munmap(stacks, threads * kFiberStack);
+  free(fibers);
+  free(shared);
+  return CUDA_SUCCESS;
+}
