@@ -89,7 +89,8 @@ def CudaSimulateImages : Pass<"kiln-cuda-simulate-images", "::mlir::ModuleOp"> {
     Input: the LLVM-dialect module of a `--cuda-simulate` compile, with the
     image placeholders `kiln-cuda-simulate-kernels` made.
     Output: each image as the constant
-    `{ magic bytes, (name, kernel, flags)..., null }` (SimulatorAbi.h).
+    `{ magic bytes, (name, kernel, flags, parameter bytes)..., null entry }`
+    (SimulatorAbi.h).
   }];
 }
 

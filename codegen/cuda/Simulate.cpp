@@ -188,9 +188,17 @@ struct CudaSimulateKernelsPass
       }
       op->erase();
     }
+    // Each parameter's bytes: 8 for buffers and indices.
+    std::string paramBytes;
+    for (BlockArgument arg : body->getArguments()) {
+      Type t = arg.getType();
+      int64_t bytes = t.isIntOrFloat() ? (t.getIntOrFloatBitWidth() + 7) / 8
+                                       : 8;
+      paramBytes.push_back(char('0' + std::min<int64_t>(bytes, 8)));
+    }
     return Attribute(b.getArrayAttr(
         {kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
-         b.getI64IntegerAttr(flags)}));
+         b.getI64IntegerAttr(flags), b.getStringAttr(paramBytes)}));
   }
 };
 
@@ -221,21 +229,27 @@ struct CudaSimulateImagesPass
       if (!kernels)
         continue;
       Location loc = image.getLoc();
-      // { magic bytes, (name, kernel, flags)..., null }
+      // { magic bytes, (name, kernel, flags, params)..., null entry }
       auto magicType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
                                                 KILN_CUSIM_MAGIC_BYTES);
       SmallVector<Type> fields{magicType};
-      for (size_t i = 0; i < kernels.size(); ++i)
-        fields.append({ptr, ptr, i64});
-      fields.push_back(ptr);
+      for (size_t i = 0; i <= kernels.size(); ++i)
+        fields.append({ptr, ptr, i64, ptr});
       auto type = LLVM::LLVMStructType::getLiteral(ctx, fields);
-      SmallVector<std::pair<LLVM::GlobalOp, Attribute>> names;
+      struct Entry {
+        LLVM::GlobalOp name, params;
+        ArrayAttr attr;
+      };
+      SmallVector<Entry> entries;
       for (Attribute k : kernels) {
         auto entry = cast<ArrayAttr>(k);
         StringRef name = cast<StringAttr>(entry[0]).getValue();
-        names.push_back(
-            {string(loc, (image.getSymName() + "_name_" + name).str(), name),
-             k});
+        std::string prefix = (image.getSymName() + "_" + name).str();
+        entries.push_back(
+            {string(loc, prefix + "_name", name),
+             string(loc, prefix + "_params",
+                    cast<StringAttr>(entry[3]).getValue()),
+             entry});
       }
       image.getInitializerRegion().front().erase();
       OpBuilder b(ctx);
@@ -250,20 +264,25 @@ struct CudaSimulateImagesPass
       magic.resize(KILN_CUSIM_MAGIC_BYTES, '\0');
       insert(LLVM::ConstantOp::create(b, loc, magicType,
                                       b.getStringAttr(magic)));
-      for (auto [name, k] : names) {
-        auto entry = cast<ArrayAttr>(k);
+      for (const Entry &e : entries) {
+        ArrayAttr entry = e.attr;
         auto fn = cast<FlatSymbolRefAttr>(entry[1]);
         if (!symbols.lookup<LLVM::LLVMFuncOp>(fn.getValue())) {
           image.emitError("simulated kernel ") << fn << " is not an LLVM "
                                                   "function yet";
           return signalPassFailure();
         }
-        insert(LLVM::AddressOfOp::create(b, loc, name));
+        insert(LLVM::AddressOfOp::create(b, loc, e.name));
         insert(LLVM::AddressOfOp::create(b, loc, ptr, fn));
         insert(LLVM::ConstantOp::create(
             b, loc, i64, cast<IntegerAttr>(entry[2]).getInt()));
+        insert(LLVM::AddressOfOp::create(b, loc, e.params));
       }
-      insert(LLVM::ZeroOp::create(b, loc, ptr));
+      Value null = LLVM::ZeroOp::create(b, loc, ptr);
+      insert(null);
+      insert(null);
+      insert(LLVM::ConstantOp::create(b, loc, i64, 0));
+      insert(null);
       LLVM::ReturnOp::create(b, loc, value);
       image.setGlobalType(type);
       image->removeAttr(kKernelsAttr);

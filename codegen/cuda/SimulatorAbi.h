@@ -4,7 +4,7 @@
  *
  * Such a model embeds, where its PTX would be, an image
  *   { char magic[KILN_CUSIM_MAGIC_BYTES] (KILN_CUSIM_MAGIC, NUL-padded),
- *     kiln_cusim_kernel_t kernels[], { NULL } }
+ *     kiln_cusim_kernel_t kernels[], { NULL, NULL, 0, NULL } }
  * which cuModuleLoadData of kiln-cusim takes and a real driver refuses
  * (and kiln-cusim refuses PTX and cubins). Each kernel is
  *   void kernel(void **args, kiln_cusim_thread_t *thread);
@@ -31,6 +31,9 @@ typedef struct {
   const char *name;
   void (*fn)(void **args, kiln_cusim_thread_t *thread);
   int64_t flags;
+  /* Bytes of each parameter's value, one digit per parameter ("884"):
+   * what a recorded launch (graph capture) copies. */
+  const char *params;
 } kiln_cusim_kernel_t;
 
 /* What one simulated GPU thread sees, as 64-bit words (the kernel reads

@@ -7,6 +7,7 @@
 #include <dlfcn.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The driver API's types, as far as kiln uses them. */
@@ -17,6 +18,12 @@ typedef void *CUmodule;
 typedef void *CUfunction;
 typedef void *CUstream;
 typedef unsigned long long CUdeviceptr;
+typedef void *CUgraph;
+typedef void *CUgraphExec;
+
+/* cuStreamBeginCapture's mode: only this thread may not make unsafe calls
+ * (allocations, synchronization) while it captures. */
+enum { CU_STREAM_CAPTURE_MODE_THREAD_LOCAL = 1 };
 
 static struct {
   CUresult (*init)(unsigned);
@@ -37,6 +44,13 @@ static struct {
   CUresult (*ctx_synchronize)(void);
   CUresult (*stream_synchronize)(CUstream);
   CUresult (*get_error_string)(CUresult, const char **);
+  /* CUDA graphs (optional: NULL on drivers without them). */
+  CUresult (*stream_begin_capture)(CUstream, int);
+  CUresult (*stream_end_capture)(CUstream, CUgraph *);
+  CUresult (*graph_instantiate)(CUgraphExec *, CUgraph, unsigned long long);
+  CUresult (*graph_launch)(CUgraphExec, CUstream);
+  CUresult (*graph_exec_destroy)(CUgraphExec);
+  CUresult (*graph_destroy)(CUgraph);
 } cu;
 
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
@@ -99,6 +113,24 @@ static void load_driver(void) {
       return;
     }
   }
+  /* Graph support (CUDA 11.4+), all or nothing. */
+  struct {
+    const char *name;
+    void **fn;
+  } graph_entries[] = {
+      {"cuStreamBeginCapture_v2", (void **)&cu.stream_begin_capture},
+      {"cuStreamEndCapture", (void **)&cu.stream_end_capture},
+      {"cuGraphInstantiateWithFlags", (void **)&cu.graph_instantiate},
+      {"cuGraphLaunch", (void **)&cu.graph_launch},
+      {"cuGraphExecDestroy", (void **)&cu.graph_exec_destroy},
+      {"cuGraphDestroy", (void **)&cu.graph_destroy},
+  };
+  int graphs = 1;
+  for (size_t i = 0; i < sizeof graph_entries / sizeof graph_entries[0]; ++i)
+    graphs &= (*graph_entries[i].fn = dlsym(lib, graph_entries[i].name)) !=
+              NULL;
+  if (!graphs)
+    cu.stream_begin_capture = NULL;
   CUdevice device;
   CUresult r = cu.init(0);
   if (r == 0)
@@ -271,4 +303,89 @@ kiln_status_t kiln_cuda_constant(void **slot, const void *host, int64_t bytes,
   }
   *device_ptr = device;
   return KILN_STATUS_OK;
+}
+
+struct kiln_cuda_graph {
+  CUgraph graph;
+  CUgraphExec exec;
+};
+
+kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
+                                      const void *const *inputs,
+                                      void *const *outputs, void *arena,
+                                      void *stream,
+                                      kiln_cuda_graph_t **graph) {
+  if (!graph || !invoke || !stream) {
+    set_error(!stream ? "kiln_cuda_graph_capture: the default stream cannot "
+                        "be captured; pass a CUstream"
+                      : "kiln_cuda_graph_capture: no model or no graph");
+    return KILN_STATUS_INVALID_ARGUMENT;
+  }
+  *graph = NULL;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  if (!cu.stream_begin_capture) {
+    set_error("the CUDA driver has no graph support (cuStreamBeginCapture_v2, "
+              "cuGraphInstantiateWithFlags: CUDA 11.4 or later)");
+    return KILN_STATUS_UNAVAILABLE;
+  }
+  kiln_cuda_graph_t *g = calloc(1, sizeof *g);
+  if (!g) {
+    set_error("kiln_cuda_graph_capture: out of host memory");
+    return KILN_STATUS_INTERNAL;
+  }
+  CUstream previous = kiln_cuda_set_stream(stream);
+  /* A plain call first: module loads and weight uploads happen here. */
+  s = invoke(inputs, outputs, arena);
+  if (s == KILN_STATUS_OK)
+    s = kiln_cuda_synchronize();
+  CUresult r = 0;
+  if (s == KILN_STATUS_OK) {
+    r = cu.stream_begin_capture(stream, CU_STREAM_CAPTURE_MODE_THREAD_LOCAL);
+    if (r != 0) {
+      s = fail("cuStreamBeginCapture", r, KILN_STATUS_INTERNAL);
+    } else {
+      s = invoke(inputs, outputs, arena);
+      /* Capture always ends, even after a failed call. */
+      r = cu.stream_end_capture(stream, &g->graph);
+      if (s == KILN_STATUS_OK && r != 0)
+        s = fail("cuStreamEndCapture", r, KILN_STATUS_INTERNAL);
+    }
+  }
+  if (s == KILN_STATUS_OK) {
+    r = cu.graph_instantiate(&g->exec, g->graph, 0);
+    if (r != 0)
+      s = fail("cuGraphInstantiateWithFlags", r, KILN_STATUS_INTERNAL);
+  }
+  kiln_cuda_set_stream(previous);
+  if (s != KILN_STATUS_OK) {
+    char why[sizeof last_error];
+    memcpy(why, last_error, sizeof why);
+    kiln_cuda_graph_destroy(g);
+    memcpy(last_error, why, sizeof why);
+    return s;
+  }
+  *graph = g;
+  return KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream) {
+  if (!graph || !graph->exec)
+    return KILN_STATUS_INVALID_ARGUMENT;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUresult r = cu.graph_launch(graph->exec, stream);
+  return r ? fail("cuGraphLaunch", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+void kiln_cuda_graph_destroy(kiln_cuda_graph_t *graph) {
+  if (!graph)
+    return;
+  if (graph->exec)
+    cu.graph_exec_destroy(graph->exec);
+  if (graph->graph)
+    cu.graph_destroy(graph->graph);
+  free(graph);
 }

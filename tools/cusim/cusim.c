@@ -13,6 +13,12 @@
  * object (codegen/cuda/SimulatorAbi.h); PTX and cubins are refused with
  * CUDA_ERROR_INVALID_IMAGE.
  *
+ * Stream capture records kernel launches (their parameter values copied
+ * by the sizes the image gives) into a graph that cuGraphLaunch replays;
+ * the calls a capturing thread may not make (synchronization, blocking
+ * copies, allocation) fail with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, as
+ * in the driver's thread-local capture mode.
+ *
  * KILN_CUSIM_TRACE=1 prints each launch to stderr. */
 #define _GNU_SOURCE
 #include "codegen/cuda/SimulatorAbi.h"
@@ -44,7 +50,28 @@ enum {
   CUDA_ERROR_INVALID_HANDLE = 400,
   CUDA_ERROR_NOT_FOUND = 500,
   CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
+  CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900,
 };
+
+/* A recorded launch, its parameter values in `values`. */
+typedef struct {
+  const kiln_cusim_kernel_t *kernel;
+  unsigned grid[3], block[3], shared;
+  char *values;
+  void **args;
+} launch_t;
+
+typedef struct {
+  launch_t *launches;
+  size_t count, capacity;
+} graph_t;
+
+typedef struct {
+  graph_t *capture; /* while capturing */
+} stream_t;
+
+/* Streams this thread is capturing. */
+static _Thread_local int capturing;
 
 typedef kiln_cusim_kernel_t kernel_t;
 
@@ -89,20 +116,24 @@ EXPORT CUresult cuCtxSetCurrent(CUcontext context) {
              : CUDA_ERROR_INVALID_CONTEXT;
 }
 
-EXPORT CUresult cuCtxSynchronize(void) { return CUDA_SUCCESS; }
+EXPORT CUresult cuCtxSynchronize(void) {
+  return capturing ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS;
+}
 EXPORT CUresult cuStreamSynchronize(CUstream stream) {
   (void)stream;
-  return CUDA_SUCCESS;
+  return capturing ? CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED : CUDA_SUCCESS;
 }
 
-/* Streams: every call completes before it returns, so a stream is only a
- * handle. */
+/* Streams: every call completes before it returns, so a stream only holds
+ * its capture. */
 EXPORT CUresult cuStreamCreate(CUstream *stream, unsigned flags) {
   (void)flags;
-  *stream = malloc(1);
+  *stream = calloc(1, sizeof(stream_t));
   return *stream ? CUDA_SUCCESS : CUDA_ERROR_OUT_OF_MEMORY;
 }
 EXPORT CUresult cuStreamDestroy_v2(CUstream stream) {
+  if (!stream || ((stream_t *)stream)->capture)
+    return CUDA_ERROR_INVALID_VALUE;
   free(stream);
   return CUDA_SUCCESS;
 }
@@ -117,6 +148,8 @@ static size_t live_count, live_capacity;
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
   if (!ptr || bytes == 0)
     return CUDA_ERROR_INVALID_VALUE;
+  if (capturing)
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   void *p = aligned_alloc(256, (bytes + 255) / 256 * 256);
   if (!p)
     return CUDA_ERROR_OUT_OF_MEMORY;
@@ -153,12 +186,17 @@ EXPORT CUresult cuMemFree_v2(CUdeviceptr ptr) {
   return CUDA_ERROR_INVALID_VALUE;
 }
 
+/* Copies are not recorded: a capturing thread may not make them. */
 EXPORT CUresult cuMemcpyHtoD_v2(CUdeviceptr dst, const void *src,
                                 size_t bytes) {
+  if (capturing)
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   memcpy((void *)(uintptr_t)dst, src, bytes);
   return CUDA_SUCCESS;
 }
 EXPORT CUresult cuMemcpyDtoH_v2(void *dst, CUdeviceptr src, size_t bytes) {
+  if (capturing)
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   memcpy(dst, (const void *)(uintptr_t)src, bytes);
   return CUDA_SUCCESS;
 }
@@ -209,7 +247,7 @@ typedef struct {
   ucontext_t scheduler;
   fiber_t *fibers;
   fiber_t *current;
-  kernel_t *kernel;
+  const kernel_t *kernel;
   void **args;
 } block_t;
 
@@ -246,6 +284,7 @@ static const char *const error_names[][2] = {
     {"400", "invalid resource handle"},
     {"500", "named symbol not found"},
     {"701", "too many resources requested for launch"},
+    {"900", "operation not permitted when stream is capturing"},
 };
 
 EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
@@ -262,17 +301,10 @@ EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
 
 enum { kFiberStack = 128 * 1024 };
 
-EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
-                               unsigned gz, unsigned bx, unsigned by,
-                               unsigned bz, unsigned shared_bytes,
-                               CUstream stream, void **args, void **extra) {
-  (void)stream;
-  kernel_t *kernel = function;
-  if (!kernel || extra || !gx || !gy || !gz || !bx || !by || !bz)
-    return CUDA_ERROR_INVALID_VALUE;
+static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
+                   unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                   unsigned shared_bytes, void **args) {
   uint64_t threads = (uint64_t)bx * by * bz;
-  if (threads > 1024 || bz > 64)
-    return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
   if (getenv("KILN_CUSIM_TRACE"))
     fprintf(stderr, "kiln-cusim: %s grid (%u, %u, %u) block (%u, %u, %u)%s\n",
             kernel->name, gx, gy, gz, bx, by, bz,
@@ -358,5 +390,143 @@ EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
     munmap(stacks, threads * kFiberStack);
   free(fibers);
   free(shared);
+  return CUDA_SUCCESS;
+}
+
+/* Appends a copy of the launch to `graph`. */
+static CUresult record(graph_t *graph, const kernel_t *kernel,
+                       const unsigned grid[3], const unsigned block[3],
+                       unsigned shared, void **args) {
+  size_t n = strlen(kernel->params), bytes = 0;
+  for (size_t i = 0; i < n; ++i)
+    bytes += 8; /* each value in its own 8-byte slot */
+  if (graph->count == graph->capacity) {
+    size_t c = graph->capacity ? 2 * graph->capacity : 16;
+    launch_t *grown = realloc(graph->launches, c * sizeof *grown);
+    if (!grown)
+      return CUDA_ERROR_OUT_OF_MEMORY;
+    graph->launches = grown;
+    graph->capacity = c;
+  }
+  launch_t *l = &graph->launches[graph->count];
+  *l = (launch_t){.kernel = kernel, .shared = shared};
+  memcpy(l->grid, grid, sizeof l->grid);
+  memcpy(l->block, block, sizeof l->block);
+  l->values = calloc(bytes + 1, 1);
+  l->args = calloc(n + 1, sizeof *l->args);
+  if (!l->values || !l->args) {
+    free(l->values);
+    free(l->args);
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  }
+  for (size_t i = 0; i < n; ++i) {
+    l->args[i] = l->values + 8 * i;
+    memcpy(l->args[i], args[i], (size_t)(kernel->params[i] - '0'));
+  }
+  ++graph->count;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
+                               unsigned gz, unsigned bx, unsigned by,
+                               unsigned bz, unsigned shared_bytes,
+                               CUstream stream, void **args, void **extra) {
+  const kernel_t *kernel = function;
+  if (!kernel || extra || !gx || !gy || !gz || !bx || !by || !bz)
+    return CUDA_ERROR_INVALID_VALUE;
+  if ((uint64_t)bx * by * bz > 1024 || bz > 64)
+    return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
+  stream_t *s = stream;
+  if (s && s->capture) {
+    const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
+    return record(s->capture, kernel, grid, block, shared_bytes, args);
+  }
+  if (capturing) /* the legacy default stream, while capturing */
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  return run(kernel, gx, gy, gz, bx, by, bz, shared_bytes, args);
+}
+
+/* ---- graphs ------------------------------------------------------------- */
+
+static void free_graph(graph_t *graph) {
+  if (!graph)
+    return;
+  for (size_t i = 0; i < graph->count; ++i) {
+    free(graph->launches[i].values);
+    free(graph->launches[i].args);
+  }
+  free(graph->launches);
+  free(graph);
+}
+
+EXPORT CUresult cuStreamBeginCapture_v2(CUstream stream, int mode) {
+  stream_t *s = stream;
+  if (!s) /* the default stream cannot be captured */
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  if (s->capture || mode < 0 || mode > 2)
+    return CUDA_ERROR_INVALID_VALUE;
+  s->capture = calloc(1, sizeof *s->capture);
+  if (!s->capture)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  ++capturing;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuStreamEndCapture(CUstream stream, void **graph) {
+  stream_t *s = stream;
+  if (!s || !s->capture || !graph)
+    return CUDA_ERROR_INVALID_VALUE;
+  *graph = s->capture;
+  s->capture = NULL;
+  --capturing;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuGraphInstantiateWithFlags(void **exec, void *graph,
+                                            unsigned long long flags) {
+  const graph_t *g = graph;
+  if (!exec || !g || flags)
+    return CUDA_ERROR_INVALID_VALUE;
+  graph_t *copy = calloc(1, sizeof *copy);
+  if (!copy)
+    return CUDA_ERROR_OUT_OF_MEMORY;
+  for (size_t i = 0; i < g->count; ++i) {
+    const launch_t *l = &g->launches[i];
+    CUresult r = record(copy, l->kernel, l->grid, l->block, l->shared,
+                        l->args);
+    if (r != CUDA_SUCCESS) {
+      free_graph(copy);
+      return r;
+    }
+  }
+  *exec = copy;
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuGraphLaunch(void *exec, CUstream stream) {
+  const graph_t *g = exec;
+  stream_t *s = stream;
+  if (!g)
+    return CUDA_ERROR_INVALID_VALUE;
+  if ((s && s->capture) || capturing)
+    return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
+  for (size_t i = 0; i < g->count; ++i) {
+    const launch_t *l = &g->launches[i];
+    CUresult r = run(l->kernel, l->grid[0], l->grid[1], l->grid[2],
+                     l->block[0], l->block[1], l->block[2], l->shared,
+                     l->args);
+    if (r != CUDA_SUCCESS)
+      return r;
+  }
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuGraphExecDestroy(void *exec) {
+  free_graph(exec);
+  return CUDA_SUCCESS;
+}
+
+EXPORT CUresult cuGraphDestroy(void *graph) {
+  free_graph(graph);
   return CUDA_SUCCESS;
 }

@@ -51,6 +51,31 @@ kiln_status_t kiln_cuda_synchronize(void);
  * <name>_run_stream sets it for the call and restores it. */
 void *kiln_cuda_set_stream(void *stream);
 
+/* ---- CUDA graphs ---------------------------------------------------------
+ * One model call recorded once and replayed with one cuGraphLaunch: no
+ * per-kernel launch cost. The graph holds the buffers' addresses; each
+ * replay reads whatever the inputs hold then and writes the outputs. */
+typedef struct kiln_cuda_graph kiln_cuda_graph_t;
+
+/* Records the kernels `invoke(inputs, outputs, arena)` (a model's
+ * <name>_invoke; device buffers) queues on `stream` into *graph. `stream`
+ * must be a CUstream of the caller's (the default stream cannot be
+ * captured). The model runs once normally first (loading its kernels and
+ * uploading its weights, which cannot happen while capturing), then is
+ * captured; on return the outputs hold that first call's results.
+ * Returns KILN_STATUS_INVALID_ARGUMENT for a NULL stream or graph,
+ * KILN_STATUS_UNAVAILABLE when the driver has no graph support. */
+kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
+                                      const void *const *inputs,
+                                      void *const *outputs, void *arena,
+                                      void *stream,
+                                      kiln_cuda_graph_t **graph);
+/* Queues one replay of `graph` on `stream` (NULL: the default stream);
+ * kiln_cuda_synchronize or the stream waits for it. */
+kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream);
+/* Frees `graph` (NULL: nothing); replays already queued still run. */
+void kiln_cuda_graph_destroy(kiln_cuda_graph_t *graph);
+
 /* ---- Called by generated code ------------------------------------------
  * `slot` is a zero-initialized pointer the model object owns, one per PTX
  * module or constant; the runtime fills it once (under a lock) and reuses

@@ -7,7 +7,7 @@
 // gpu.module gets an image placeholder listing its kernels and their flags.
 
 // CHECK: llvm.mlir.global internal constant @kernels_cusim()
-// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0], ["sync", @kiln_cusim_kernels_sync, 1]]
+// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0, "884"], ["sync", @kiln_cusim_kernels_sync, 1, "8"]]
 // CHECK: gpu.module @kernels
 
 // CHECK-LABEL: func.func private @kiln_cusim_kernels_scale(
