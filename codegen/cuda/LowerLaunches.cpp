@@ -1,5 +1,6 @@
-// kiln-cuda-lower-launches: kernels' PTX becomes LLVM constants in the host
-// object and gpu.launch_func becomes a libkiln_rt kiln_cuda_launch call.
+// kiln-cuda-lower-launches: kernels' PTX (or cubin, or kiln-cusim image)
+// becomes LLVM constants in the host object and gpu.launch_func becomes a
+// libkiln_rt kiln_cuda_launch call.
 #include "codegen/cuda/Passes.h"
 #include "dialects/kiln/AbiAttrs.h"
 #include "passes/common/RuntimeCalls.h"
@@ -38,7 +39,8 @@ struct CudaLowerLaunchesPass
     : kiln::impl::CudaLowerLaunchesBase<CudaLowerLaunchesPass> {
   ModuleOp module;
   SymbolTable *symbols = nullptr; // valid during runOnOperation
-  /// Per binary: its PTX constant and module slot.
+  /// Per kernel module: its image (PTX, cubin or kiln-cusim table) and
+  /// module slot.
   llvm::StringMap<std::pair<LLVM::GlobalOp, LLVM::GlobalOp>> binaries;
   /// Per kernel name: its NUL-terminated name constant.
   llvm::StringMap<LLVM::GlobalOp> names;
@@ -254,8 +256,8 @@ struct CudaLowerLaunchesPass
               // kernel adds the view's static offset.
               Value shift = LLVM::SubOp::create(
                   b, loc,
-                  LLVM::PtrToIntOp::create(
-                      b, loc, i64, alignedAddress(b, loc, v)),
+                  LLVM::PtrToIntOp::create(b, loc, i64,
+                                           alignedAddress(b, loc, v)),
                   LLVM::PtrToIntOp::create(b, loc, i64, hostRoot));
               device = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), device,
                                            ValueRange{shift});

@@ -42,8 +42,8 @@ struct CudaSimulateKernelsPass
       for (auto kernel : gpuModule.getOps<gpu::GPUFuncOp>()) {
         if (!kernel.isKernel())
           continue;
-        FailureOr<Attribute> entry = simulate(module, symbols, gpuModule,
-                                              kernel);
+        FailureOr<Attribute> entry =
+            simulate(module, symbols, gpuModule, kernel);
         if (failed(entry))
           return signalPassFailure();
         kernels.push_back(*entry);
@@ -80,12 +80,12 @@ struct CudaSimulateKernelsPass
     // Everything the host cannot run, listed at once.
     bool unsupported = false;
     kernel.walk([&](Operation *op) {
-      if (isa<gpu::ThreadIdOp, gpu::BlockIdOp, gpu::BlockDimOp,
-              gpu::GridDimOp, gpu::BarrierOp, gpu::ReturnOp>(op) ||
+      if (isa<gpu::ThreadIdOp, gpu::BlockIdOp, gpu::BlockDimOp, gpu::GridDimOp,
+              gpu::BarrierOp, gpu::ReturnOp>(op) ||
           op == kernel.getOperation())
         return;
-      StringRef dialect = op->getDialect() ? op->getDialect()->getNamespace()
-                                           : StringRef();
+      StringRef dialect =
+          op->getDialect() ? op->getDialect()->getNamespace() : StringRef();
       if (dialect == "gpu" || dialect == "nvgpu" || dialect == "nvvm") {
         op->emitError("the CUDA simulator cannot run '")
             << op->getName() << "' on the host";
@@ -102,8 +102,7 @@ struct CudaSimulateKernelsPass
     b.setInsertionPointToEnd(module.getBody());
     auto fn = func::FuncOp::create(
         b, loc,
-        ("kiln_cusim_" + gpuModule.getSymName() + "_" + kernel.getName())
-            .str(),
+        ("kiln_cusim_" + gpuModule.getSymName() + "_" + kernel.getName()).str(),
         b.getFunctionType({ptr, ptr}, {}));
     fn.setPrivate();
     fn->setAttr(kKernelAttr, b.getUnitAttr());
@@ -126,20 +125,21 @@ struct CudaSimulateKernelsPass
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
       Value slot = LLVM::LoadOp::create(b, loc, ptr, at);
       if (auto memref = dyn_cast<MemRefType>(t)) {
-        if (!memref.hasStaticShape() || !memref.isStrided() ||
+        // What bare-pointer kernel parameters allow (the PTX path's rule).
+        if (!LLVMTypeConverter::canConvertToBarePtr(memref) ||
             memref.getMemorySpace())
           return kernel.emitError("the CUDA simulator needs static, strided "
                                   "global-memory buffers, not ")
                  << t;
         Value base = LLVM::LoadOp::create(b, loc, ptr, slot);
-        Value desc = MemRefDescriptor::fromStaticShape(b, loc, converter,
-                                                       memref, base);
+        Value desc =
+            MemRefDescriptor::fromStaticShape(b, loc, converter, memref, base);
         params.push_back(
             UnrealizedConversionCastOp::create(b, loc, t, desc).getResult(0));
       } else if (isa<IndexType>(t)) {
         params.push_back(arith::IndexCastOp::create(
             b, loc, t, LLVM::LoadOp::create(b, loc, i64, slot)));
-      } else if (t.isIntOrFloat()) {
+      } else if (t.isIntOrFloat() && t.getIntOrFloatBitWidth() <= 64) {
         params.push_back(LLVM::LoadOp::create(b, loc, t, slot));
       } else {
         return kernel.emitError("the CUDA simulator cannot pass a ") << t;
@@ -179,8 +179,8 @@ struct CudaSimulateKernelsPass
         index(KILN_CUSIM_WORD_GRID_DIM + dimWord(o.getDimension()));
       else if (isa<gpu::BarrierOp>(op)) {
         Value barrier = word(at, l, KILN_CUSIM_WORD_BARRIER, ptr);
-        auto type = LLVM::LLVMFunctionType::get(
-            LLVM::LLVMVoidType::get(ctx), {ptr});
+        auto type =
+            LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr});
         LLVM::CallOp::create(at, l, type, ValueRange{barrier, thread});
         flags |= KILN_CUSIM_USES_BARRIER;
       } else if (isa<gpu::ReturnOp>(op)) {
@@ -192,9 +192,9 @@ struct CudaSimulateKernelsPass
     std::string paramBytes;
     for (BlockArgument arg : body->getArguments()) {
       Type t = arg.getType();
-      int64_t bytes = t.isIntOrFloat() ? (t.getIntOrFloatBitWidth() + 7) / 8
-                                       : 8;
-      paramBytes.push_back(char('0' + std::min<int64_t>(bytes, 8)));
+      int64_t bytes =
+          t.isIntOrFloat() ? (t.getIntOrFloatBitWidth() + 7) / 8 : 8;
+      paramBytes.push_back(char('0' + bytes)); // at most 8 (checked above)
     }
     return Attribute(b.getArrayAttr(
         {kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
@@ -216,8 +216,8 @@ struct CudaSimulateImagesPass
       std::string bytes = text.str();
       bytes.push_back('\0');
       auto g = LLVM::GlobalOp::create(
-          b, loc, LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
-                                           bytes.size()),
+          b, loc,
+          LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), bytes.size()),
           /*isConstant=*/true, LLVM::Linkage::Internal, name,
           b.getStringAttr(bytes));
       symbols.insert(g);
@@ -245,11 +245,10 @@ struct CudaSimulateImagesPass
         auto entry = cast<ArrayAttr>(k);
         StringRef name = cast<StringAttr>(entry[0]).getValue();
         std::string prefix = (image.getSymName() + "_" + name).str();
-        entries.push_back(
-            {string(loc, prefix + "_name", name),
-             string(loc, prefix + "_params",
-                    cast<StringAttr>(entry[3]).getValue()),
-             entry});
+        entries.push_back({string(loc, prefix + "_name", name),
+                           string(loc, prefix + "_params",
+                                  cast<StringAttr>(entry[3]).getValue()),
+                           entry});
       }
       image.getInitializerRegion().front().erase();
       OpBuilder b(ctx);
@@ -262,20 +261,21 @@ struct CudaSimulateImagesPass
       };
       std::string magic(KILN_CUSIM_MAGIC);
       magic.resize(KILN_CUSIM_MAGIC_BYTES, '\0');
-      insert(LLVM::ConstantOp::create(b, loc, magicType,
-                                      b.getStringAttr(magic)));
+      insert(
+          LLVM::ConstantOp::create(b, loc, magicType, b.getStringAttr(magic)));
       for (const Entry &e : entries) {
         ArrayAttr entry = e.attr;
         auto fn = cast<FlatSymbolRefAttr>(entry[1]);
         if (!symbols.lookup<LLVM::LLVMFuncOp>(fn.getValue())) {
-          image.emitError("simulated kernel ") << fn << " is not an LLVM "
+          image.emitError("simulated kernel ") << fn
+                                               << " is not an LLVM "
                                                   "function yet";
           return signalPassFailure();
         }
         insert(LLVM::AddressOfOp::create(b, loc, e.name));
         insert(LLVM::AddressOfOp::create(b, loc, ptr, fn));
-        insert(LLVM::ConstantOp::create(
-            b, loc, i64, cast<IntegerAttr>(entry[2]).getInt()));
+        insert(LLVM::ConstantOp::create(b, loc, i64,
+                                        cast<IntegerAttr>(entry[2]).getInt()));
         insert(LLVM::AddressOfOp::create(b, loc, e.params));
       }
       Value null = LLVM::ZeroOp::create(b, loc, ptr);
@@ -295,8 +295,7 @@ struct CudaSimulateImagesPass
 namespace mlir::kiln {
 LLVM::GlobalOp lookupSimulatedKernelImage(SymbolTable &symbols,
                                           StringRef module) {
-  auto image =
-      symbols.lookup<LLVM::GlobalOp>((module + kImageSuffix).str());
+  auto image = symbols.lookup<LLVM::GlobalOp>((module + kImageSuffix).str());
   return image && image->hasAttr(kKernelsAttr) ? image : LLVM::GlobalOp();
 }
 bool isSimulatedKernel(Operation *op) { return op && op->hasAttr(kKernelAttr); }

@@ -17,6 +17,12 @@
 
 #define KILN_CUSIM_MAGIC "kiln-cusim-image-1"
 #define KILN_CUSIM_MAGIC_BYTES 24
+/* The kernel table follows the magic bytes with no padding. */
+#ifdef __cplusplus
+static_assert(KILN_CUSIM_MAGIC_BYTES % 8 == 0, "pointer-aligned table");
+#else
+_Static_assert(KILN_CUSIM_MAGIC_BYTES % 8 == 0, "pointer-aligned table");
+#endif
 
 /* A kernel's flags. */
 enum {

@@ -76,6 +76,20 @@ static kiln_status_t fail(const char *call, CUresult r, kiln_status_t status) {
   return status;
 }
 
+typedef struct {
+  const char *name;
+  void **fn;
+} entry_t;
+
+/* Looks up every entry point; returns the name of the first one `lib`
+ * lacks, or NULL. */
+static const char *resolve(void *lib, const entry_t *entries, size_t n) {
+  for (size_t i = 0; i < n; ++i)
+    if (!(*entries[i].fn = dlsym(lib, entries[i].name)))
+      return entries[i].name;
+  return NULL;
+}
+
 static void load_driver(void) {
   void *lib = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
   if (!lib) {
@@ -84,10 +98,7 @@ static void load_driver(void) {
              why ? why : "libcuda.so.1 not found");
     return;
   }
-  struct {
-    const char *name;
-    void **fn;
-  } entries[] = {
+  const entry_t entries[] = {
       {"cuInit", (void **)&cu.init},
       {"cuDeviceGet", (void **)&cu.device_get},
       {"cuDevicePrimaryCtxRetain", (void **)&cu.primary_ctx_retain},
@@ -105,19 +116,15 @@ static void load_driver(void) {
       {"cuStreamSynchronize", (void **)&cu.stream_synchronize},
       {"cuGetErrorString", (void **)&cu.get_error_string},
   };
-  for (size_t i = 0; i < sizeof entries / sizeof entries[0]; ++i) {
-    *entries[i].fn = dlsym(lib, entries[i].name);
-    if (!*entries[i].fn) {
-      snprintf(init_error, sizeof init_error,
-               "the CUDA driver has no %s (too old?)", entries[i].name);
-      return;
-    }
+  const char *missing =
+      resolve(lib, entries, sizeof entries / sizeof entries[0]);
+  if (missing) {
+    snprintf(init_error, sizeof init_error,
+             "the CUDA driver has no %s (too old?)", missing);
+    return;
   }
   /* Graph support (CUDA 11.4+), all or nothing. */
-  struct {
-    const char *name;
-    void **fn;
-  } graph_entries[] = {
+  const entry_t graph_entries[] = {
       {"cuStreamBeginCapture_v2", (void **)&cu.stream_begin_capture},
       {"cuStreamEndCapture", (void **)&cu.stream_end_capture},
       {"cuGraphInstantiateWithFlags", (void **)&cu.graph_instantiate},
@@ -125,11 +132,8 @@ static void load_driver(void) {
       {"cuGraphExecDestroy", (void **)&cu.graph_exec_destroy},
       {"cuGraphDestroy", (void **)&cu.graph_destroy},
   };
-  int graphs = 1;
-  for (size_t i = 0; i < sizeof graph_entries / sizeof graph_entries[0]; ++i)
-    graphs &= (*graph_entries[i].fn = dlsym(lib, graph_entries[i].name)) !=
-              NULL;
-  if (!graphs)
+  if (resolve(lib, graph_entries,
+              sizeof graph_entries / sizeof graph_entries[0]))
     cu.stream_begin_capture = NULL;
   CUdevice device;
   CUresult r = cu.init(0);
@@ -203,8 +207,10 @@ static kiln_status_t copy(int to_device, void *host, CUdeviceptr device,
     r = current_stream
             ? cu.memcpy_dtoh_async(host, device, bytes, current_stream)
             : cu.memcpy_dtoh(host, device, bytes);
-  if (r == 0 && current_stream)
-    r = cu.stream_synchronize(current_stream);
+  /* A blocking copy from pageable memory may return before the DMA ends,
+   * and a caller's non-blocking stream is not ordered after it: wait for
+   * the default stream too. */
+  r = r == 0 ? cu.stream_synchronize(current_stream) : r;
   return r ? fail(to_device ? "cuMemcpyHtoD" : "cuMemcpyDtoH", r,
                   KILN_STATUS_INTERNAL)
            : KILN_STATUS_OK;
@@ -313,8 +319,7 @@ struct kiln_cuda_graph {
 kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
                                       const void *const *inputs,
                                       void *const *outputs, void *arena,
-                                      void *stream,
-                                      kiln_cuda_graph_t **graph) {
+                                      void *stream, kiln_cuda_graph_t **graph) {
   if (!graph || !invoke || !stream) {
     set_error(!stream ? "kiln_cuda_graph_capture: the default stream cannot "
                         "be captured; pass a CUstream"
@@ -383,6 +388,7 @@ kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream) {
 void kiln_cuda_graph_destroy(kiln_cuda_graph_t *graph) {
   if (!graph)
     return;
+  (void)kiln_cuda_init(); /* the context current on this thread */
   if (graph->exec)
     cu.graph_exec_destroy(graph->exec);
   if (graph->graph)

@@ -9,24 +9,14 @@
 #include <kiln/cuda.h>
 #include <kiln/runtime.h>
 
+#include "read-floats.h"
+
 #include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
 enum { kIn = MLP_INPUT_0_NUM_ELEMENTS, kOut = MLP_OUTPUT_0_NUM_ELEMENTS };
-
-static void read_floats(const char *dir, const char *name, float *out,
-                        size_t n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f || fread(out, sizeof(float), n, f) != n) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-}
 
 static int mismatches(const float *got, const float *want) {
   int bad = 0;

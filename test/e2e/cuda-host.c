@@ -7,21 +7,11 @@
 #include <kiln/cuda.h>
 #include <kiln/runtime.h>
 
+#include "read-floats.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-static void read_floats(const char *dir, const char *name, float *out,
-                        size_t n) {
-  char path[4096];
-  snprintf(path, sizeof path, "%s/%s", dir, name);
-  FILE *f = fopen(path, "rb");
-  if (!f || fread(out, sizeof(float), n, f) != n) {
-    fprintf(stderr, "cannot read %s\n", path);
-    exit(2);
-  }
-  fclose(f);
-}
 
 int main(int argc, char **argv) {
   if (argc != 2)

@@ -302,16 +302,16 @@ EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
 enum { kFiberStack = 128 * 1024 };
 
 static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
-                   unsigned gz, unsigned bx, unsigned by, unsigned bz,
-                   unsigned shared_bytes, void **args) {
+                    unsigned gz, unsigned bx, unsigned by, unsigned bz,
+                    unsigned shared_bytes, void **args) {
   uint64_t threads = (uint64_t)bx * by * bz;
   if (getenv("KILN_CUSIM_TRACE"))
     fprintf(stderr, "kiln-cusim: %s grid (%u, %u, %u) block (%u, %u, %u)%s\n",
             kernel->name, gx, gy, gz, bx, by, bz,
             kernel->flags & KILN_CUSIM_USES_BARRIER ? " with barriers" : "");
-  char *shared = shared_bytes ? aligned_alloc(256, (shared_bytes + 255) /
-                                                       256 * 256)
-                              : NULL;
+  char *shared = shared_bytes
+                     ? aligned_alloc(256, (shared_bytes + 255) / 256 * 256)
+                     : NULL;
   if (shared_bytes && !shared)
     return CUDA_ERROR_OUT_OF_MEMORY;
   int coroutines = (kernel->flags & KILN_CUSIM_USES_BARRIER) != 0;
@@ -322,6 +322,10 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (stacks == MAP_FAILED)
       stacks = NULL;
+    /* A guard page below each stack: an overflow faults instead of
+     * corrupting the next thread's stack. */
+    for (uint64_t i = 0; stacks && i < threads; ++i)
+      mprotect(stacks + i * kFiberStack, 4096, PROT_NONE);
   }
   if (!fibers || (coroutines && !stacks)) {
     free(fibers);
@@ -361,8 +365,8 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
         }
         for (uint64_t i = 0; i < threads; ++i) {
           getcontext(&fibers[i].context);
-          fibers[i].context.uc_stack.ss_sp = stacks + i * kFiberStack;
-          fibers[i].context.uc_stack.ss_size = kFiberStack;
+          fibers[i].context.uc_stack.ss_sp = stacks + i * kFiberStack + 4096;
+          fibers[i].context.uc_stack.ss_size = kFiberStack - 4096;
           fibers[i].context.uc_link = &block.scheduler;
           makecontext(&fibers[i].context, fiber_main, 0);
         }
@@ -441,7 +445,7 @@ EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
     const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};
     return record(s->capture, kernel, grid, block, shared_bytes, args);
   }
-  if (capturing) /* the legacy default stream, while capturing */
+  if (capturing && !s) /* the legacy default stream, while capturing */
     return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   return run(kernel, gx, gy, gz, bx, by, bz, shared_bytes, args);
 }
@@ -492,8 +496,7 @@ EXPORT CUresult cuGraphInstantiateWithFlags(void **exec, void *graph,
     return CUDA_ERROR_OUT_OF_MEMORY;
   for (size_t i = 0; i < g->count; ++i) {
     const launch_t *l = &g->launches[i];
-    CUresult r = record(copy, l->kernel, l->grid, l->block, l->shared,
-                        l->args);
+    CUresult r = record(copy, l->kernel, l->grid, l->block, l->shared, l->args);
     if (r != CUDA_SUCCESS) {
       free_graph(copy);
       return r;
@@ -512,9 +515,8 @@ EXPORT CUresult cuGraphLaunch(void *exec, CUstream stream) {
     return CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED;
   for (size_t i = 0; i < g->count; ++i) {
     const launch_t *l = &g->launches[i];
-    CUresult r = run(l->kernel, l->grid[0], l->grid[1], l->grid[2],
-                     l->block[0], l->block[1], l->block[2], l->shared,
-                     l->args);
+    CUresult r = run(l->kernel, l->grid[0], l->grid[1], l->grid[2], l->block[0],
+                     l->block[1], l->block[2], l->shared, l->args);
     if (r != CUDA_SUCCESS)
       return r;
   }

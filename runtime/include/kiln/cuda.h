@@ -64,14 +64,16 @@ typedef struct kiln_cuda_graph kiln_cuda_graph_t;
  * uploading its weights, which cannot happen while capturing), then is
  * captured; on return the outputs hold that first call's results.
  * Returns KILN_STATUS_INVALID_ARGUMENT for a NULL stream or graph,
- * KILN_STATUS_UNAVAILABLE when the driver has no graph support. */
+ * KILN_STATUS_UNAVAILABLE when the driver has no graph support.
+ * The buffers must stay allocated, and not be in use by other calls while
+ * a replay runs, as long as the graph is replayed. */
 kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
                                       const void *const *inputs,
                                       void *const *outputs, void *arena,
-                                      void *stream,
-                                      kiln_cuda_graph_t **graph);
+                                      void *stream, kiln_cuda_graph_t **graph);
 /* Queues one replay of `graph` on `stream` (NULL: the default stream);
- * kiln_cuda_synchronize or the stream waits for it. */
+ * waiting for `stream` (kiln_cuda_synchronize with it set as this thread's
+ * stream) waits for the replay. */
 kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream);
 /* Frees `graph` (NULL: nothing); replays already queued still run. */
 void kiln_cuda_graph_destroy(kiln_cuda_graph_t *graph);

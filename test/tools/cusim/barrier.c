@@ -85,9 +85,8 @@ int main(void) {
     for (int i = 0; i < 5; ++i)
       wrong += host_out[b * 5 + i] != (float)(b * 10 + i);
   printf("iota: status %d, wrong %d\n", r, wrong);
-  printf("too many threads: %d\n",
-         cuLaunchKernel(fn_iota, 1, 1, 1, 1025, 1, 1, 0, NULL, iota_args,
-                        NULL));
+  printf("too many threads: %d\n", cuLaunchKernel(fn_iota, 1, 1, 1, 1025, 1, 1,
+                                                  0, NULL, iota_args, NULL));
   printf("free unknown: %d\n", cuMemFree_v2(in + 4));
   printf("free: %d %d\n", cuMemFree_v2(in), cuMemFree_v2(out));
   return 0;
