@@ -29,6 +29,25 @@ def CudaMapParallel : Pass<"kiln-cuda-map-parallel", "::mlir::func::FuncOp"> {
                            "::mlir::arith::ArithDialect"];
 }
 
+def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::FuncOp"> {
+  let summary = "f32 matmuls and NHWC convolutions as shared-memory tiled GEMM kernels";
+  let description = [{
+    Input: the bufferized model function (linalg on memrefs).
+    Output: each top-level f32 `linalg.matmul`, `linalg.batch_matmul` (default
+    maps) and `linalg.conv_2d_nhwc_hwcf` (as an implicit GEMM: rows are
+    output pixels, the reduction is the filter's (kh, kw, c), the input
+    gathered on the fly) with static shapes becomes a `gpu.launch`: one
+    block per 64x64 output tile (grid x over columns, y over rows, z over
+    the batch), 256 threads, each accumulating a 4x4 register tile over
+    16-wide slices of the reduction staged in workgroup memory between
+    barriers; the accumulators are added to the output (which holds the
+    bias, or zeros). Other ops are left to `kiln-cuda-map-parallel`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
   let summary = "Put every outlined kernel into one gpu.module";
   let description = [{

@@ -73,10 +73,21 @@ struct CudaSimulateKernelsPass
                                 gpu::GPUModuleOp gpuModule,
                                 gpu::GPUFuncOp kernel) {
     MLIRContext *ctx = module.getContext();
-    if (kernel.getNumWorkgroupAttributions() ||
-        kernel.getNumPrivateAttributions())
+    if (kernel.getNumPrivateAttributions())
       return kernel.emitError("the CUDA simulator does not support kernels "
-                              "with shared or private memory attributions");
+                              "with private memory attributions");
+    for (BlockArgument shared : kernel.getWorkgroupAttributions()) {
+      auto type = cast<MemRefType>(shared.getType());
+      if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          type.getElementTypeBitWidth() % 8 != 0)
+        return kernel.emitError("the CUDA simulator needs static shared "
+                                "buffers, not ")
+               << type;
+      for (Operation *user : shared.getUsers())
+        if (!isa<memref::LoadOp, memref::StoreOp>(user))
+          return user->emitError("the CUDA simulator only loads and stores "
+                                 "shared buffers directly");
+    }
     // Everything the host cannot run, listed at once.
     bool unsupported = false;
     kernel.walk([&](Operation *op) {
@@ -119,7 +130,9 @@ struct CudaSimulateKernelsPass
     // value (buffers as plain pointers, indices as i64).
     LLVMTypeConverter converter(ctx);
     SmallVector<Value> params;
-    for (auto [i, arg] : llvm::enumerate(body->getArguments())) {
+    unsigned numParams = kernel.getNumArguments();
+    for (auto [i, arg] :
+         llvm::enumerate(body->getArguments().take_front(numParams))) {
       Type t = arg.getType();
       Value at = LLVM::GEPOp::create(b, loc, ptr, ptr, args,
                                      ArrayRef<LLVM::GEPArg>{int32_t(i)});
@@ -145,6 +158,31 @@ struct CudaSimulateKernelsPass
         return kernel.emitError("the CUDA simulator cannot pass a ") << t;
       }
     }
+    // Shared buffers: consecutive 16-byte aligned views of the block's
+    // shared memory (the thread's word KILN_CUSIM_WORD_SHARED), in the
+    // default memory space (their users are loads and stores).
+    int64_t sharedBytes = 0;
+    Value shared;
+    for (BlockArgument arg : body->getArguments().drop_front(numParams)) {
+      auto type = cast<MemRefType>(arg.getType());
+      if (!shared) {
+        Value p = LLVM::GEPOp::create(
+            b, loc, ptr, i64, thread,
+            ArrayRef<LLVM::GEPArg>{int32_t(KILN_CUSIM_WORD_SHARED)});
+        shared = LLVM::LoadOp::create(b, loc, ptr, p);
+      }
+      Value base = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), shared,
+                                       ArrayRef<LLVM::GEPArg>{
+                                           int32_t(sharedBytes)});
+      auto plain = MemRefType::get(type.getShape(), type.getElementType());
+      Value desc =
+          MemRefDescriptor::fromStaticShape(b, loc, converter, plain, base);
+      arg.replaceAllUsesWith(
+          UnrealizedConversionCastOp::create(b, loc, plain, desc).getResult(0));
+      sharedBytes += (type.getNumElements() * type.getElementTypeBitWidth() / 8 +
+                      15) / 16 * 16;
+    }
+    body->eraseArguments(numParams, body->getNumArguments() - numParams);
     cf::BranchOp::create(b, loc, body, params);
 
     // The thread's word `word` of kiln_cusim_thread_t.
@@ -198,7 +236,8 @@ struct CudaSimulateKernelsPass
     }
     return Attribute(b.getArrayAttr(
         {kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
-         b.getI64IntegerAttr(flags), b.getStringAttr(paramBytes)}));
+         b.getI64IntegerAttr(flags), b.getStringAttr(paramBytes),
+         b.getI64IntegerAttr(sharedBytes)}));
   }
 };
 
@@ -229,12 +268,12 @@ struct CudaSimulateImagesPass
       if (!kernels)
         continue;
       Location loc = image.getLoc();
-      // { magic bytes, (name, kernel, flags, params)..., null entry }
+      // { magic bytes, (name, kernel, flags, params, shared)..., null entry }
       auto magicType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
                                                 KILN_CUSIM_MAGIC_BYTES);
       SmallVector<Type> fields{magicType};
       for (size_t i = 0; i <= kernels.size(); ++i)
-        fields.append({ptr, ptr, i64, ptr});
+        fields.append({ptr, ptr, i64, ptr, i64});
       auto type = LLVM::LLVMStructType::getLiteral(ctx, fields);
       struct Entry {
         LLVM::GlobalOp name, params;
@@ -277,12 +316,15 @@ struct CudaSimulateImagesPass
         insert(LLVM::ConstantOp::create(b, loc, i64,
                                         cast<IntegerAttr>(entry[2]).getInt()));
         insert(LLVM::AddressOfOp::create(b, loc, e.params));
+        insert(LLVM::ConstantOp::create(
+            b, loc, i64, cast<IntegerAttr>(entry[4]).getInt()));
       }
       Value null = LLVM::ZeroOp::create(b, loc, ptr);
       insert(null);
       insert(null);
       insert(LLVM::ConstantOp::create(b, loc, i64, 0));
       insert(null);
+      insert(LLVM::ConstantOp::create(b, loc, i64, 0));
       LLVM::ReturnOp::create(b, loc, value);
       image.setGlobalType(type);
       image->removeAttr(kKernelsAttr);

@@ -4,7 +4,7 @@
  *
  * Such a model embeds, where its PTX would be, an image
  *   { char magic[KILN_CUSIM_MAGIC_BYTES] (KILN_CUSIM_MAGIC, NUL-padded),
- *     kiln_cusim_kernel_t kernels[], { NULL, NULL, 0, NULL } }
+ *     kiln_cusim_kernel_t kernels[], { NULL, NULL, 0, NULL, 0 } }
  * which cuModuleLoadData of kiln-cusim takes and a real driver refuses
  * (and kiln-cusim refuses PTX and cubins). Each kernel is
  *   void kernel(void **args, kiln_cusim_thread_t *thread);
@@ -40,6 +40,8 @@ typedef struct {
   /* Bytes of each parameter's value, one digit per parameter ("884"):
    * what a recorded launch (graph capture) copies. */
   const char *params;
+  /* Bytes of shared memory the kernel declares (its workgroup buffers). */
+  int64_t shared_bytes;
 } kiln_cusim_kernel_t;
 
 /* What one simulated GPU thread sees, as 64-bit words (the kernel reads

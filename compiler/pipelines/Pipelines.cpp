@@ -246,12 +246,15 @@ static void addCudaKernelsToBinary(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 }
 
-/// NVIDIA: every loop nest becomes a kernel on a 1-D grid, kernels become
+/// NVIDIA: contractions become shared-memory tiled kernels and every other
+/// loop nest a kernel on a 1-D grid, kernels become
 /// PTX (LLVM's NVPTX backend, in process) embedded in the host object, and
 /// the model function launches them through libkiln_rt's CUDA layer.
 static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
+  // Matmuls and convolutions: kernels tiled through shared memory.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaTileContractions());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());

@@ -303,7 +303,9 @@ enum { kFiberStack = 128 * 1024 };
 
 static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
                     unsigned gz, unsigned bx, unsigned by, unsigned bz,
-                    unsigned shared_bytes, void **args) {
+                    unsigned dynamic_shared, void **args) {
+  /* The kernel's own shared buffers, then the launch's dynamic ones. */
+  size_t shared_bytes = (size_t)kernel->shared_bytes + dynamic_shared;
   uint64_t threads = (uint64_t)bx * by * bz;
   if (getenv("KILN_CUSIM_TRACE"))
     fprintf(stderr, "kiln-cusim: %s grid (%u, %u, %u) block (%u, %u, %u)%s\n",

@@ -7,7 +7,7 @@
 // gpu.module gets an image placeholder listing its kernels and their flags.
 
 // CHECK: llvm.mlir.global internal constant @kernels_cusim()
-// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0, "884"], ["sync", @kiln_cusim_kernels_sync, 1, "8"]]
+// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0, "884", 0], ["sync", @kiln_cusim_kernels_sync, 1, "8", 0]]
 // CHECK: gpu.module @kernels
 
 // CHECK-LABEL: func.func private @kiln_cusim_kernels_scale(
@@ -84,6 +84,57 @@ module attributes {gpu.container_module} {
       %s, %ok = gpu.shuffle xor %v, %c1, %c32 : f32
       // expected-error @below {{the CUDA simulator cannot run 'gpu.lane_id' on the host}}
       %l = gpu.lane_id
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// Shared buffers: 16-byte aligned views of the block's shared memory (word
+// 12), in the default memory space; the image records their bytes (a
+// 10-float buffer's 40 rounded to 48, then 8 rounded to 16).
+// CHECK: llvm.mlir.global internal constant @shared_cusim()
+// CHECK-SAME: ["stage", @kiln_cusim_shared_stage, 1, "8", 64]
+// CHECK-LABEL: func.func private @kiln_cusim_shared_stage(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
+// CHECK: %[[SA:.*]] = llvm.getelementptr %[[T]][12] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[S:.*]] = llvm.load %[[SA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[P0:.*]] = llvm.getelementptr %[[S]][0] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: %[[M0:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<10xf32>
+// CHECK: %[[P1:.*]] = llvm.getelementptr %[[S]][48] : (!llvm.ptr) -> !llvm.ptr, i8
+// CHECK: %[[M1:.*]] = builtin.unrealized_conversion_cast %{{.*}} to memref<2xf32>
+// CHECK: cf.br ^[[BODY:.*]](%{{.*}} : memref<10xf32>)
+// CHECK: ^[[BODY]](%[[BUF:.*]]: memref<10xf32>):
+// CHECK: memref.store %{{.*}}, %[[M0]][%{{.*}}] : memref<10xf32>
+// CHECK: llvm.call
+// CHECK: memref.load %[[M0]][%{{.*}}] : memref<10xf32>
+// CHECK: memref.store %{{.*}}, %[[M1]][%{{.*}}] : memref<2xf32>
+// CHECK-NOT: address_space
+module attributes {gpu.container_module} {
+  gpu.module @shared {
+    gpu.func @stage(%buf: memref<10xf32>) workgroup(%a: memref<10xf32, #gpu.address_space<workgroup>>, %b: memref<2xf32, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      %c0 = arith.constant 0 : index
+      %v = memref.load %buf[%t] : memref<10xf32>
+      memref.store %v, %a[%t] : memref<10xf32, #gpu.address_space<workgroup>>
+      gpu.barrier
+      %w = memref.load %a[%c0] : memref<10xf32, #gpu.address_space<workgroup>>
+      memref.store %w, %b[%c0] : memref<2xf32, #gpu.address_space<workgroup>>
+      memref.store %w, %buf[%t] : memref<10xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// Views of shared buffers are not simulated.
+module attributes {gpu.container_module} {
+  gpu.module @views {
+    gpu.func @view(%buf: memref<10xf32>) workgroup(%a: memref<10xf32, #gpu.address_space<workgroup>>) kernel {
+      // expected-error @below {{the CUDA simulator only loads and stores shared buffers directly}}
+      %s = memref.subview %a[2] [4] [1] : memref<10xf32, #gpu.address_space<workgroup>> to memref<4xf32, strided<[1], offset: 2>, #gpu.address_space<workgroup>>
       gpu.return
     }
   }

@@ -42,9 +42,9 @@ static struct {
   char magic[KILN_CUSIM_MAGIC_BYTES];
   kiln_cusim_kernel_t kernels[3];
 } image = {KILN_CUSIM_MAGIC,
-           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "88"},
-            {"iota", iota, 0, "8"},
-            {0, 0, 0, 0}}};
+           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "88", 0},
+            {"iota", iota, 0, "8", 0},
+            {0, 0, 0, 0, 0}}};
 
 int main(void) {
   enum { kBlocks = 3, kX = 8, kY = 4, kN = kBlocks * kX * kY };

@@ -1,0 +1,330 @@
+// kiln-cuda-tile-contractions: f32 matmuls and NHWC convolutions become
+// GPU kernels tiled through shared memory (a classic SIMT GEMM): each block
+// computes a 64x64 tile of the output, staging 16-wide slices of the
+// reduction of both operands in shared memory, and each of its 256 threads
+// accumulates a 4x4 register tile.
+#include "codegen/cuda/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_CUDATILECONTRACTIONS
+#include "codegen/cuda/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+// The tiling: block tile kTileM x kTileN, reduction slices of kTileK,
+// kThreads threads, each kRegM x kRegN outputs (rows ty*kRegM + i, columns
+// tx + i * kThreadsN: neighbouring threads write neighbouring columns).
+constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 16;
+constexpr int64_t kThreads = 256, kRegM = 4, kRegN = 4;
+constexpr int64_t kThreadsN = kTileN / kRegN; // 16 threads across columns
+// A is staged transposed (As[k][m]); its rows are padded so the writes of
+// one warp spread over the banks.
+constexpr int64_t kPadM = kTileM + 4;
+static_assert(kThreads * kRegM * kRegN == kTileM * kTileN);
+static_assert(kTileM * kTileK % kThreads == 0);
+static_assert(kTileN * kTileK % kThreads == 0);
+
+using Loader = std::function<Value(OpBuilder &, Location, Value batch,
+                                   Value row, Value col)>;
+
+/// One contraction as a (batched) GEMM C[b] += A[b] x B[b] of static sizes,
+/// its operands read element by element (a convolution gathers A from its
+/// input: an implicit im2col).
+struct Gemm {
+  int64_t batch, m, n, k;
+  Loader loadA;  // (b, m, k), in bounds
+  Loader loadB;  // (b, k, n), in bounds
+  Value c;       // the output buffer
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
+                                   Value)>
+      cIndices;  // (b, m, n) -> indices into c
+};
+
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// `v` split into digits of the given sizes (most significant first).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> sizes) {
+  SmallVector<Value> out(sizes.size());
+  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
+    if (i == 0) {
+      out[0] = v;
+      break;
+    }
+    Value size = idx(b, loc, sizes[i]);
+    out[i] = arith::RemUIOp::create(b, loc, v, size);
+    v = arith::DivUIOp::create(b, loc, v, size);
+  }
+  return out;
+}
+
+bool staticF32(Value v) {
+  auto t = dyn_cast<MemRefType>(v.getType());
+  return t && t.hasStaticShape() && t.getElementType().isF32();
+}
+
+std::optional<Gemm> asGemm(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() ||
+      !llvm::all_of(op->getOperands(), staticF32))
+    return std::nullopt;
+  MLIRContext *ctx = op.getContext();
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
+    if (mm.getIndexingMapsArray() != linalg::MatmulOp::getDefaultIndexingMaps(
+                                         ctx))
+      return std::nullopt;
+    Value a = mm.getInputs()[0], bm = mm.getInputs()[1],
+          c = mm.getOutputs()[0];
+    ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
+    ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
+    Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr};
+    g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
+      return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
+    };
+    g.loadB = [bm](OpBuilder &b, Location loc, Value, Value k, Value col) {
+      return memref::LoadOp::create(b, loc, bm, ValueRange{k, col})
+          .getResult();
+    };
+    g.cIndices = [](OpBuilder &, Location, Value, Value r, Value col) {
+      return SmallVector<Value>{r, col};
+    };
+    return g;
+  }
+  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
+    if (bmm.getIndexingMapsArray() !=
+        linalg::BatchMatmulOp::getDefaultIndexingMaps(ctx))
+      return std::nullopt;
+    Value a = bmm.getInputs()[0], bm = bmm.getInputs()[1],
+          c = bmm.getOutputs()[0];
+    ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
+    ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
+    Gemm g{as[0], as[1], bs[2], as[2], nullptr, nullptr, c, nullptr};
+    g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
+      return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
+          .getResult();
+    };
+    g.loadB = [bm](OpBuilder &b, Location loc, Value bb, Value k, Value col) {
+      return memref::LoadOp::create(b, loc, bm, ValueRange{bb, k, col})
+          .getResult();
+    };
+    g.cIndices = [](OpBuilder &, Location, Value bb, Value r, Value col) {
+      return SmallVector<Value>{bb, r, col};
+    };
+    return g;
+  }
+  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
+    Value in = conv.getInputs()[0], w = conv.getInputs()[1],
+          out = conv.getOutputs()[0];
+    ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
+    ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
+    SmallVector<int64_t> strides =
+        llvm::to_vector(conv.getStrides().getValues<int64_t>());
+    SmallVector<int64_t> dilations =
+        llvm::to_vector(conv.getDilations().getValues<int64_t>());
+    int64_t kh = ws[0], kw = ws[1], ch = ws[2], f = ws[3];
+    int64_t n = os[0], oh = os[1], ow = os[2];
+    // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
+    // filter's rows (HWCF is a K x F matrix); columns: filters.
+    Gemm g{1, n * oh * ow, f, kh * kw * ch, nullptr, nullptr, out, nullptr};
+    g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
+      SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
+      SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
+      auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
+        return arith::AddIOp::create(
+            b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
+            arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
+      };
+      return memref::LoadOp::create(
+                 b, loc, in,
+                 ValueRange{p[0], at(p[1], q[0], strides[0], dilations[0]),
+                            at(p[2], q[1], strides[1], dilations[1]), q[2]})
+          .getResult();
+    };
+    g.loadB = [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
+      SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
+      return memref::LoadOp::create(b, loc, w,
+                                    ValueRange{q[0], q[1], q[2], col})
+          .getResult();
+    };
+    g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
+      SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
+      p.push_back(col);
+      return p;
+    };
+    return g;
+  }
+  return std::nullopt;
+}
+
+/// `load()` where `inside`, else 0.
+Value loadOrZero(OpBuilder &b, Location loc, Value inside,
+                 function_ref<Value()> load) {
+  auto f32 = b.getF32Type();
+  auto branch = scf::IfOp::create(b, loc, TypeRange{f32}, inside,
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(b, loc, load());
+  b.setInsertionPointToStart(branch.elseBlock());
+  scf::YieldOp::create(b, loc,
+                       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
+                           .getResult());
+  return branch.getResult(0);
+}
+
+/// Replaces `op` by a gpu.launch computing `g`.
+void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
+  MLIRContext *ctx = b.getContext();
+  auto f32 = b.getF32Type();
+  auto ult = arith::CmpIPredicate::ult;
+  auto contract = arith::FastMathFlagsAttr::get(ctx,
+                                                arith::FastMathFlags::contract);
+  auto grid = [&](int64_t size, int64_t tile) {
+    return idx(b, loc, (size + tile - 1) / tile);
+  };
+  auto launch = gpu::LaunchOp::create(b, loc, grid(g.n, kTileN),
+                                      grid(g.m, kTileM), idx(b, loc, g.batch),
+                                      idx(b, loc, kThreads), idx(b, loc, 1),
+                                      idx(b, loc, 1));
+  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value as = launch.addWorkgroupAttribution(
+      MemRefType::get({kTileK, kPadM}, f32, MemRefLayoutAttrInterface(),
+                      workgroup),
+      loc);
+  Value bs = launch.addWorkgroupAttribution(
+      MemRefType::get({kTileK, kTileN}, f32, MemRefLayoutAttrInterface(),
+                      workgroup),
+      loc);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value t = launch.getThreadIds().x;
+  Value batch = launch.getBlockIds().z;
+  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+                                   idx(b, loc, kTileM));
+  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+                                   idx(b, loc, kTileN));
+  Value tx = arith::RemUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
+  Value ty = arith::DivUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
+  Value cm = idx(b, loc, g.m), cn = idx(b, loc, g.n), ck = idx(b, loc, g.k);
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddIOp::create(b, loc, x, y);
+  };
+  auto lt = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, ult, x, y);
+  };
+  auto both = [&](Value x, Value y) -> Value {
+    return arith::AndIOp::create(b, loc, x, y);
+  };
+
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  SmallVector<Value> init(kRegM * kRegN, zero);
+  auto slices = scf::ForOp::create(
+      b, loc, idx(b, loc, 0), idx(b, loc, (g.k + kTileK - 1) / kTileK),
+      idx(b, loc, 1), init);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(slices.getBody());
+    Value k0 = arith::MulIOp::create(b, loc, slices.getInductionVar(),
+                                     idx(b, loc, kTileK));
+    // Stage A's slice (kTileM x kTileK; consecutive threads read
+    // consecutive k) transposed, and B's (kTileK x kTileN; consecutive
+    // threads read consecutive columns); outside the operands, zeros.
+    for (int64_t i = 0; i < kTileM * kTileK / kThreads; ++i) {
+      Value e = add(t, idx(b, loc, i * kThreads));
+      Value kk = arith::RemUIOp::create(b, loc, e, idx(b, loc, kTileK));
+      Value mm = arith::DivUIOp::create(b, loc, e, idx(b, loc, kTileK));
+      Value gm = add(m0, mm), gk = add(k0, kk);
+      Value v = loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
+                           [&] { return g.loadA(b, loc, batch, gm, gk); });
+      memref::StoreOp::create(b, loc, v, as, ValueRange{kk, mm});
+    }
+    for (int64_t i = 0; i < kTileN * kTileK / kThreads; ++i) {
+      Value e = add(t, idx(b, loc, i * kThreads));
+      Value nn = arith::RemUIOp::create(b, loc, e, idx(b, loc, kTileN));
+      Value kk = arith::DivUIOp::create(b, loc, e, idx(b, loc, kTileN));
+      Value gn = add(n0, nn), gk = add(k0, kk);
+      Value v = loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
+                           [&] { return g.loadB(b, loc, batch, gk, gn); });
+      memref::StoreOp::create(b, loc, v, bs, ValueRange{kk, nn});
+    }
+    gpu::BarrierOp::create(b, loc);
+    auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                    idx(b, loc, kTileK), idx(b, loc, 1),
+                                    slices.getRegionIterArgs());
+    {
+      OpBuilder::InsertionGuard step(b);
+      b.setInsertionPointToStart(steps.getBody());
+      Value k = steps.getInductionVar();
+      SmallVector<Value> a, bv;
+      for (int64_t i = 0; i < kRegM; ++i)
+        a.push_back(memref::LoadOp::create(
+            b, loc, as,
+            ValueRange{k, add(arith::MulIOp::create(b, loc, ty,
+                                                    idx(b, loc, kRegM)),
+                              idx(b, loc, i))}));
+      for (int64_t j = 0; j < kRegN; ++j)
+        bv.push_back(memref::LoadOp::create(
+            b, loc, bs, ValueRange{k, add(tx, idx(b, loc, j * kThreadsN))}));
+      SmallVector<Value> acc;
+      for (int64_t i = 0; i < kRegM; ++i)
+        for (int64_t j = 0; j < kRegN; ++j) {
+          Value prod = arith::MulFOp::create(b, loc, a[i], bv[j], contract);
+          acc.push_back(arith::AddFOp::create(
+              b, loc, steps.getRegionIterArgs()[i * kRegN + j], prod,
+              contract));
+        }
+      scf::YieldOp::create(b, loc, acc);
+    }
+    // Nobody overwrites the slices before everyone has read them.
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, steps.getResults());
+  }
+  // C += the accumulators, inside C.
+  for (int64_t i = 0; i < kRegM; ++i)
+    for (int64_t j = 0; j < kRegN; ++j) {
+      Value gm = add(m0, add(arith::MulIOp::create(b, loc, ty,
+                                                   idx(b, loc, kRegM)),
+                             idx(b, loc, i)));
+      Value gn = add(n0, add(tx, idx(b, loc, j * kThreadsN)));
+      auto inside = scf::IfOp::create(b, loc, both(lt(gm, cm), lt(gn, cn)),
+                                      /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard store(b);
+      b.setInsertionPointToStart(inside.thenBlock());
+      SmallVector<Value> at = g.cIndices(b, loc, batch, gm, gn);
+      Value old = memref::LoadOp::create(b, loc, g.c, at);
+      Value sum = arith::AddFOp::create(
+          b, loc, old, slices.getResult(i * kRegN + j), contract);
+      memref::StoreOp::create(b, loc, sum, g.c, at);
+    }
+  gpu::TerminatorOp::create(b, loc);
+}
+
+struct CudaTileContractionsPass
+    : kiln::impl::CudaTileContractionsBase<CudaTileContractionsPass> {
+  void runOnOperation() override {
+    SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;
+    func::FuncOp func = getOperation();
+    func.walk([&](linalg::LinalgOp op) {
+      // Kernels are launched from the function's top level.
+      if (op->getParentOp() != func.getOperation())
+        return;
+      if (std::optional<Gemm> g = asGemm(op))
+        work.push_back({op, *g});
+    });
+    for (auto &[op, g] : work) {
+      OpBuilder b(op);
+      if (g.batch * g.m * g.n != 0)
+        buildKernel(b, op.getLoc(), g);
+      op->erase();
+    }
+  }
+};
+
+} // namespace

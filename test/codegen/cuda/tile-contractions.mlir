@@ -1,0 +1,88 @@
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions | FileCheck %s
+// f32 matmuls and NHWC convolutions become shared-memory tiled GEMM
+// kernels: a block per 64x64 output tile, 256 threads, 16-wide reduction
+// slices staged in workgroup memory between two barriers, accumulators
+// added to the output.
+
+// 100x200 += 100x70 * 70x200: 4 column tiles x 2 row tiles, 5 slices.
+// CHECK-LABEL: func.func @matmul(
+// CHECK-SAME: %[[A:.*]]: memref<100x70xf32>, %[[B:.*]]: memref<70x200xf32>, %[[C:.*]]: memref<100x200xf32>
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
+// CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
+// CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
+// CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C4]], {{[^)]*}} = %[[C2]], {{[^)]*}} = %[[C1]]) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
+// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<16x68xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// Staging: bounds-checked loads of A (stored transposed) and B, zeros outside.
+// CHECK: scf.if %{{.*}} -> (f32) {
+// CHECK: memref.load %[[A]]
+// CHECK: } else {
+// CHECK: memref.store %{{.*}}, %[[AS]]
+// CHECK: memref.load %[[B]]
+// CHECK: memref.store %{{.*}}, %[[BS]]
+// CHECK: gpu.barrier
+// CHECK: scf.for
+// CHECK-COUNT-4: memref.load %[[AS]]
+// CHECK-COUNT-4: memref.load %[[BS]]
+// CHECK-COUNT-16: arith.mulf {{.*}} fastmath<contract>
+// CHECK: gpu.barrier
+// The epilogue: 16 guarded read-add-writes of C.
+// CHECK-COUNT-16: memref.store %{{.*}}, %[[C]]
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.matmul
+func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100x200xf32>) {
+  linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
+  return
+}
+
+// -----
+
+// Batches on the grid's z.
+// CHECK-LABEL: func.func @batch(
+// CHECK-DAG: %[[C3:.*]] = arith.constant 3 : index
+// CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}}, {{[^)]*}}, {{[^)]*}} = %[[C3]])
+// CHECK-NOT: linalg.batch_matmul
+func.func @batch(%a: memref<3x8x32xf32>, %b: memref<3x32x8xf32>, %c: memref<3x8x8xf32>) {
+  linalg.batch_matmul ins(%a, %b : memref<3x8x32xf32>, memref<3x32x8xf32>) outs(%c : memref<3x8x8xf32>)
+  return
+}
+
+// -----
+
+// A strided, dilated convolution as an implicit GEMM: rows are output
+// pixels (n, oh, ow) = 2x4x4 = 32, columns the 8 filters, the reduction
+// the filter's (kh, kw, c) = 3x3x5 = 45; the input is gathered at
+// (n, oh * 2 + kh * 2, ow * 2 + kw * 2, c).
+// CHECK-LABEL: func.func @conv(
+// CHECK-SAME: %[[IN:.*]]: memref<2x13x13x5xf32>, %[[W:.*]]: memref<3x3x5x8xf32>
+// CHECK: gpu.launch
+// CHECK: memref.load %[[IN]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<2x13x13x5xf32>
+// CHECK: memref.load %[[W]][%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}] : memref<3x3x5x8xf32>
+// CHECK: gpu.barrier
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.conv
+func.func @conv(%in: memref<2x13x13x5xf32>, %w: memref<3x3x5x8xf32>, %out: memref<2x4x4x8xf32>) {
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<2x13x13x5xf32>, memref<3x3x5x8xf32>) outs(%out : memref<2x4x4x8xf32>)
+  return
+}
+
+// -----
+
+// Left to kiln-cuda-map-parallel: other element types, and contractions
+// not at the function's top level.
+// CHECK-LABEL: func.func @others(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x4xf16>
+// CHECK: scf.for
+// CHECK: linalg.matmul ins(%{{.*}}, %{{.*}} : memref<4x4xf32>
+func.func @others(%a: memref<4x4xf16>, %c: memref<4x4xf16>, %x: memref<4x4xf32>, %y: memref<4x4xf32>) {
+  linalg.matmul ins(%a, %a : memref<4x4xf16>, memref<4x4xf16>) outs(%c : memref<4x4xf16>)
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  scf.for %i = %c0 to %c2 step %c1 {
+    linalg.matmul ins(%x, %x : memref<4x4xf32>, memref<4x4xf32>) outs(%y : memref<4x4xf32>)
+  }
+  return
+}
