@@ -42,10 +42,35 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     16-wide slices of the reduction staged in workgroup memory between
     barriers; the accumulators are added to the output (which holds the
     bias, or zeros). Other ops are left to `kiln-cuda-map-parallel`.
+
+    With `precision` tf32 or fp16 the kernels use tensor cores
+    (`nvgpu.mma.sync`, sm_80+): 128 threads, each warp a 32x32 quarter of
+    the tile as 2 x 4 mma tiles of 16x8 (m16n8k16 for fp16, m16n8k8 for
+    tf32) with f32 accumulators; fp16 operands are rounded as they are
+    staged in shared memory (tf32: the tensor cores use the top 19 bits).
   }];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"fp32\"",
+           "Multiplication type: fp32 (exact, CUDA cores), tf32 or fp16 "
+           "(tensor cores, f32 accumulation)">
+  ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::nvgpu::NVGPUDialect",
+                           "::mlir::vector::VectorDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
+}
+
+def CudaSinkConstants : Pass<"kiln-cuda-sink-constants", "::mlir::func::FuncOp"> {
+  let summary = "Copy the constants a gpu.launch uses into it";
+  let description = [{
+    Input: functions with `gpu.launch` ops (before `gpu-kernel-outlining`).
+    Output: every constant-like op defined outside a launch and used inside
+    it is cloned into the launch's body, so the outlined kernel has it as an
+    immediate, not a parameter (kernels cannot take vector constants, and
+    immediates let the backend fold index arithmetic).
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
 def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
@@ -89,17 +114,20 @@ def CudaSimulateKernels : Pass<"kiln-cuda-simulate-kernels", "::mlir::ModuleOp">
     `void(void **args, kiln_cusim_thread_t *thread)` (contract:
     codegen/cuda/SimulatorAbi.h) that unpacks `args` as cuLaunchKernel
     passes them, reads thread and block indices and dimensions from
-    `thread`, and calls its `barrier` for `gpu.barrier`; each `gpu.module`
+    `thread`, and calls its `barrier` for `gpu.barrier` and its `mma` for
+    `nvgpu.mma.sync` (fragments passed as f32); each `gpu.module`
     becomes a placeholder LLVM global of its name, which
     `kiln-cuda-lower-launches` embeds as the image and
     `kiln-cuda-simulate-images` fills in. GPU ops the host cannot run
-    (warp shuffles, tensor-core and NVVM ops, shared memory) are errors,
-    all listed.
+    (warp shuffles, NVVM ops, other mma shapes, views of shared buffers)
+    are errors, all listed.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::func::FuncDialect",
                            "::mlir::cf::ControlFlowDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def CudaSimulateImages : Pass<"kiln-cuda-simulate-images", "::mlir::ModuleOp"> {

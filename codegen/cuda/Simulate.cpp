@@ -10,6 +10,8 @@
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/SymbolTable.h"
 
@@ -30,6 +32,22 @@ constexpr llvm::StringLiteral kKernelsAttr = "kiln.cusim_kernels";
 constexpr llvm::StringLiteral kKernelAttr = "kiln.cusim_kernel";
 /// An image's name: its gpu.module's and this.
 constexpr llvm::StringLiteral kImageSuffix = "_cusim";
+
+/// kiln-cusim's code for `mma`'s shape and types, or -1.
+int64_t mmaShapeCode(nvgpu::MmaSyncOp mma) {
+  auto array = mma.getMmaShapeAsArray();
+  SmallVector<int64_t> shape(array.begin(), array.end());
+  Type a = mma.getMatrixA().getType().getElementType();
+  auto c = mma.getMatrixC().getType();
+  if (c.getShape() != ArrayRef<int64_t>{2, 2} || !c.getElementType().isF32())
+    return -1;
+  if (shape == SmallVector<int64_t>{16, 8, 16} && (a.isF16() || a.isBF16()))
+    return KILN_CUSIM_MMA_M16N8K16;
+  if (shape == SmallVector<int64_t>{16, 8, 8} && a.isF32() &&
+      mma.getTf32Enabled())
+    return KILN_CUSIM_MMA_M16N8K8_TF32;
+  return -1;
+}
 
 struct CudaSimulateKernelsPass
     : kiln::impl::CudaSimulateKernelsBase<CudaSimulateKernelsPass> {
@@ -95,6 +113,14 @@ struct CudaSimulateKernelsPass
               gpu::BarrierOp, gpu::ReturnOp>(op) ||
           op == kernel.getOperation())
         return;
+      if (auto mma = dyn_cast<nvgpu::MmaSyncOp>(op)) {
+        if (mmaShapeCode(mma) < 0) {
+          op->emitError("the CUDA simulator runs mma.sync m16n8k16 (f16, "
+                        "bf16) and m16n8k8 (tf32) only");
+          unsupported = true;
+        }
+        return;
+      }
       StringRef dialect =
           op->getDialect() ? op->getDialect()->getNamespace() : StringRef();
       if (dialect == "gpu" || dialect == "nvgpu" || dialect == "nvvm") {
@@ -171,16 +197,17 @@ struct CudaSimulateKernelsPass
             ArrayRef<LLVM::GEPArg>{int32_t(KILN_CUSIM_WORD_SHARED)});
         shared = LLVM::LoadOp::create(b, loc, ptr, p);
       }
-      Value base = LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), shared,
-                                       ArrayRef<LLVM::GEPArg>{
-                                           int32_t(sharedBytes)});
+      Value base =
+          LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(), shared,
+                              ArrayRef<LLVM::GEPArg>{int32_t(sharedBytes)});
       auto plain = MemRefType::get(type.getShape(), type.getElementType());
       Value desc =
           MemRefDescriptor::fromStaticShape(b, loc, converter, plain, base);
       arg.replaceAllUsesWith(
           UnrealizedConversionCastOp::create(b, loc, plain, desc).getResult(0));
-      sharedBytes += (type.getNumElements() * type.getElementTypeBitWidth() / 8 +
-                      15) / 16 * 16;
+      sharedBytes +=
+          (type.getNumElements() * type.getElementTypeBitWidth() / 8 + 15) /
+          16 * 16;
     }
     body->eraseArguments(numParams, body->getNumArguments() - numParams);
     cf::BranchOp::create(b, loc, body, params);
@@ -199,6 +226,63 @@ struct CudaSimulateKernelsPass
       if (op->getDialect() && op->getDialect()->getNamespace() == "gpu")
         gpuOps.push_back(op);
     });
+    // Tensor-core ops: the fragments go through four small f32 buffers at
+    // the function's entry to the thread's `mma` (a warp-wide exchange).
+    SmallVector<nvgpu::MmaSyncOp> mmas;
+    fn.walk([&](nvgpu::MmaSyncOp op) { mmas.push_back(op); });
+    if (!mmas.empty()) {
+      OpBuilder at(entry->getTerminator());
+      Location l = loc;
+      auto buffer = [&](int64_t n) -> std::pair<Value, Value> {
+        Value m = memref::AllocaOp::create(
+            at, l, MemRefType::get({n}, at.getF32Type()));
+        Value p = arith::IndexCastOp::create(
+            at, l, i64,
+            memref::ExtractAlignedPointerAsIndexOp::create(at, l, m));
+        return {m, LLVM::IntToPtrOp::create(at, l, ptr, p)};
+      };
+      auto [aBuf, aPtr] = buffer(8);
+      auto [bBuf, bPtr] = buffer(4);
+      auto [cBuf, cPtr] = buffer(4);
+      auto [dBuf, dPtr] = buffer(4);
+      for (nvgpu::MmaSyncOp mma : mmas) {
+        OpBuilder mb(mma);
+        Location ml = mma.getLoc();
+        auto spill = [&](Value vec, Value buf) {
+          auto type = cast<VectorType>(vec.getType());
+          int64_t cols = type.getShape()[1];
+          for (int64_t r = 0; r < type.getShape()[0]; ++r)
+            for (int64_t h = 0; h < cols; ++h) {
+              Value e = vector::ExtractOp::create(mb, ml, vec,
+                                                  ArrayRef<int64_t>{r, h});
+              if (!e.getType().isF32())
+                e = arith::ExtFOp::create(mb, ml, mb.getF32Type(), e);
+              memref::StoreOp::create(mb, ml, e, buf,
+                                      ValueRange{arith::ConstantIndexOp::create(
+                                          mb, ml, r * cols + h)});
+            }
+        };
+        spill(mma.getMatrixA(), aBuf);
+        spill(mma.getMatrixB(), bBuf);
+        spill(mma.getMatrixC(), cBuf);
+        Value fnPtr = word(mb, ml, KILN_CUSIM_WORD_MMA, ptr);
+        auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                                {ptr, i64, ptr, ptr, ptr, ptr});
+        Value code = LLVM::ConstantOp::create(mb, ml, i64, mmaShapeCode(mma));
+        LLVM::CallOp::create(
+            mb, ml, type,
+            ValueRange{fnPtr, thread, code, aPtr, bPtr, cPtr, dPtr});
+        SmallVector<Value> d;
+        for (int64_t i = 0; i < 4; ++i)
+          d.push_back(memref::LoadOp::create(
+              mb, ml, dBuf,
+              ValueRange{arith::ConstantIndexOp::create(mb, ml, i)}));
+        mma.getResult().replaceAllUsesWith(vector::FromElementsOp::create(
+            mb, ml, mma.getResult().getType(), d));
+        mma.erase();
+      }
+      flags |= KILN_CUSIM_USES_BARRIER;
+    }
     for (Operation *op : gpuOps) {
       OpBuilder at(op);
       Location l = op->getLoc();
@@ -234,10 +318,10 @@ struct CudaSimulateKernelsPass
           t.isIntOrFloat() ? (t.getIntOrFloatBitWidth() + 7) / 8 : 8;
       paramBytes.push_back(char('0' + bytes)); // at most 8 (checked above)
     }
-    return Attribute(b.getArrayAttr(
-        {kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
-         b.getI64IntegerAttr(flags), b.getStringAttr(paramBytes),
-         b.getI64IntegerAttr(sharedBytes)}));
+    return Attribute(
+        b.getArrayAttr({kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),
+                        b.getI64IntegerAttr(flags), b.getStringAttr(paramBytes),
+                        b.getI64IntegerAttr(sharedBytes)}));
   }
 };
 
@@ -316,8 +400,8 @@ struct CudaSimulateImagesPass
         insert(LLVM::ConstantOp::create(b, loc, i64,
                                         cast<IntegerAttr>(entry[2]).getInt()));
         insert(LLVM::AddressOfOp::create(b, loc, e.params));
-        insert(LLVM::ConstantOp::create(
-            b, loc, i64, cast<IntegerAttr>(entry[4]).getInt()));
+        insert(LLVM::ConstantOp::create(b, loc, i64,
+                                        cast<IntegerAttr>(entry[4]).getInt()));
       }
       Value null = LLVM::ZeroOp::create(b, loc, ptr);
       insert(null);

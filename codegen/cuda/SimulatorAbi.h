@@ -56,6 +56,17 @@ struct kiln_cusim_thread {
   /* __syncthreads(): returns when every thread of the block that has not
    * returned has called it. */
   void (*barrier)(kiln_cusim_thread_t *thread);
+  /* One warp-wide mma.sync (PTX semantics, `shape` a KILN_CUSIM_MMA_*):
+   * this lane's fragments a, b, c (as f32: 8, 4, 4 for m16n8k16; 4, 2, 4
+   * for m16n8k8) in, its d (4) out. Every thread of the block must make
+   * the same calls: lanes exchange fragments at block barriers. */
+  void (*mma)(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
+              const float *b, const float *c, float *d);
+};
+
+enum {
+  KILN_CUSIM_MMA_M16N8K16 = 0,     /* f16 or bf16 operands */
+  KILN_CUSIM_MMA_M16N8K8_TF32 = 1, /* tf32 operands (f32, low bits dropped) */
 };
 
 enum {
@@ -65,6 +76,7 @@ enum {
   KILN_CUSIM_WORD_GRID_DIM = 9,
   KILN_CUSIM_WORD_SHARED = 12,
   KILN_CUSIM_WORD_BARRIER = 13,
+  KILN_CUSIM_WORD_MMA = 14,
 };
 
 #endif /* KILN_CODEGEN_CUDA_SIMULATORABI_H */

@@ -6,6 +6,8 @@
 #include "codegen/cuda/Passes.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_CUDATILECONTRACTIONS
@@ -38,12 +40,12 @@ using Loader = std::function<Value(OpBuilder &, Location, Value batch,
 /// input: an implicit im2col).
 struct Gemm {
   int64_t batch, m, n, k;
-  Loader loadA;  // (b, m, k), in bounds
-  Loader loadB;  // (b, k, n), in bounds
-  Value c;       // the output buffer
+  Loader loadA; // (b, m, k), in bounds
+  Loader loadB; // (b, k, n), in bounds
+  Value c;      // the output buffer
   std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
                                    Value)>
-      cIndices;  // (b, m, n) -> indices into c
+      cIndices; // (b, m, n) -> indices into c
 };
 
 Value idx(OpBuilder &b, Location loc, int64_t v) {
@@ -77,11 +79,10 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return std::nullopt;
   MLIRContext *ctx = op.getContext();
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    if (mm.getIndexingMapsArray() != linalg::MatmulOp::getDefaultIndexingMaps(
-                                         ctx))
+    if (mm.getIndexingMapsArray() !=
+        linalg::MatmulOp::getDefaultIndexingMaps(ctx))
       return std::nullopt;
-    Value a = mm.getInputs()[0], bm = mm.getInputs()[1],
-          c = mm.getOutputs()[0];
+    Value a = mm.getInputs()[0], bm = mm.getInputs()[1], c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr};
@@ -89,8 +90,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
     g.loadB = [bm](OpBuilder &b, Location loc, Value, Value k, Value col) {
-      return memref::LoadOp::create(b, loc, bm, ValueRange{k, col})
-          .getResult();
+      return memref::LoadOp::create(b, loc, bm, ValueRange{k, col}).getResult();
     };
     g.cIndices = [](OpBuilder &, Location, Value, Value r, Value col) {
       return SmallVector<Value>{r, col};
@@ -173,9 +173,9 @@ Value loadOrZero(OpBuilder &b, Location loc, Value inside,
   b.setInsertionPointToStart(branch.thenBlock());
   scf::YieldOp::create(b, loc, load());
   b.setInsertionPointToStart(branch.elseBlock());
-  scf::YieldOp::create(b, loc,
-                       arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0))
-                           .getResult());
+  scf::YieldOp::create(
+      b, loc,
+      arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0)).getResult());
   return branch.getResult(0);
 }
 
@@ -184,16 +184,16 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   MLIRContext *ctx = b.getContext();
   auto f32 = b.getF32Type();
   auto ult = arith::CmpIPredicate::ult;
-  auto contract = arith::FastMathFlagsAttr::get(ctx,
-                                                arith::FastMathFlags::contract);
+  auto contract =
+      arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
   auto grid = [&](int64_t size, int64_t tile) {
     return idx(b, loc, (size + tile - 1) / tile);
   };
-  auto launch = gpu::LaunchOp::create(b, loc, grid(g.n, kTileN),
-                                      grid(g.m, kTileM), idx(b, loc, g.batch),
-                                      idx(b, loc, kThreads), idx(b, loc, 1),
-                                      idx(b, loc, 1));
-  auto workgroup = gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  auto launch = gpu::LaunchOp::create(
+      b, loc, grid(g.n, kTileN), grid(g.m, kTileM), idx(b, loc, g.batch),
+      idx(b, loc, kThreads), idx(b, loc, 1), idx(b, loc, 1));
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   Value as = launch.addWorkgroupAttribution(
       MemRefType::get({kTileK, kPadM}, f32, MemRefLayoutAttrInterface(),
                       workgroup),
@@ -225,9 +225,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
 
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(kRegM * kRegN, zero);
-  auto slices = scf::ForOp::create(
-      b, loc, idx(b, loc, 0), idx(b, loc, (g.k + kTileK - 1) / kTileK),
-      idx(b, loc, 1), init);
+  auto slices = scf::ForOp::create(b, loc, idx(b, loc, 0),
+                                   idx(b, loc, (g.k + kTileK - 1) / kTileK),
+                                   idx(b, loc, 1), init);
   {
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(slices.getBody());
@@ -255,9 +255,8 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
       memref::StoreOp::create(b, loc, v, bs, ValueRange{kk, nn});
     }
     gpu::BarrierOp::create(b, loc);
-    auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0),
-                                    idx(b, loc, kTileK), idx(b, loc, 1),
-                                    slices.getRegionIterArgs());
+    auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kTileK),
+                                    idx(b, loc, 1), slices.getRegionIterArgs());
     {
       OpBuilder::InsertionGuard step(b);
       b.setInsertionPointToStart(steps.getBody());
@@ -266,9 +265,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
       for (int64_t i = 0; i < kRegM; ++i)
         a.push_back(memref::LoadOp::create(
             b, loc, as,
-            ValueRange{k, add(arith::MulIOp::create(b, loc, ty,
-                                                    idx(b, loc, kRegM)),
-                              idx(b, loc, i))}));
+            ValueRange{
+                k, add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
+                       idx(b, loc, i))}));
       for (int64_t j = 0; j < kRegN; ++j)
         bv.push_back(memref::LoadOp::create(
             b, loc, bs, ValueRange{k, add(tx, idx(b, loc, j * kThreadsN))}));
@@ -289,9 +288,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   // C += the accumulators, inside C.
   for (int64_t i = 0; i < kRegM; ++i)
     for (int64_t j = 0; j < kRegN; ++j) {
-      Value gm = add(m0, add(arith::MulIOp::create(b, loc, ty,
-                                                   idx(b, loc, kRegM)),
-                             idx(b, loc, i)));
+      Value gm =
+          add(m0, add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
+                      idx(b, loc, i)));
       Value gn = add(n0, add(tx, idx(b, loc, j * kThreadsN)));
       auto inside = scf::IfOp::create(b, loc, both(lt(gm, cm), lt(gn, cn)),
                                       /*withElseRegion=*/false);
@@ -306,9 +305,200 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   gpu::TerminatorOp::create(b, loc);
 }
 
+// ---- Tensor cores (--precision=tf32|fp16) ---------------------------------
+// mma.sync on sm_80+: a 64x64 block tile, 4 warps of 32x32 (2 x 4 tiles of
+// 16x8 per warp, f32 accumulators), reduction slices of 16 staged in shared
+// memory in the multiplication type (A row-major 64 x 16, B 16 x 64).
+// Fragments follow the PTX ISA's layouts for mma.m16n8k16 (f16) and
+// mma.m16n8k8 (tf32): with lane = 4 * g + t,
+//   A (16 x 16, f16): a[2r + h] = A[g + 8 (r & 1)][2t + h + 8 (r >> 1)]
+//   B (16 x 8, f16):  b[2r + h] = B[2t + h + 8 r][g]
+//   A (16 x 8, tf32): a[r] = A[g + 8 (r & 1)][t + 4 (r >> 1)]
+//   B (8 x 8, tf32):  b[r] = B[t + 4 r][g]
+//   C, D (16 x 8):    c[2r + h] = C[g + 8 r][2t + h]
+constexpr int64_t kMmaThreads = 128, kWarpM = 32, kWarpN = 32;
+constexpr int64_t kMmaPadK = kTileK + 8, kMmaPadN = kTileN + 8;
+
+void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
+                    StringRef precision) {
+  MLIRContext *ctx = b.getContext();
+  auto f32 = b.getF32Type();
+  bool tf32 = precision == "tf32";
+  Type elem = tf32 ? Type(f32) : Type(b.getF16Type());
+  int64_t mmaK = tf32 ? 8 : 16;
+  auto ult = arith::CmpIPredicate::ult;
+  auto grid = [&](int64_t size, int64_t tile) {
+    return idx(b, loc, (size + tile - 1) / tile);
+  };
+  auto launch = gpu::LaunchOp::create(
+      b, loc, grid(g.n, kTileN), grid(g.m, kTileM), idx(b, loc, g.batch),
+      idx(b, loc, kMmaThreads), idx(b, loc, 1), idx(b, loc, 1));
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
+  Value as = launch.addWorkgroupAttribution(
+      MemRefType::get({kTileM, kMmaPadK}, elem, MemRefLayoutAttrInterface(),
+                      workgroup),
+      loc);
+  Value bs = launch.addWorkgroupAttribution(
+      MemRefType::get({kTileK, kMmaPadN}, elem, MemRefLayoutAttrInterface(),
+                      workgroup),
+      loc);
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  auto c = [&](int64_t v) { return idx(b, loc, v); };
+  auto add = [&](Value x, Value y) -> Value {
+    return arith::AddIOp::create(b, loc, x, y);
+  };
+  auto mul = [&](Value x, int64_t y) -> Value {
+    return arith::MulIOp::create(b, loc, x, c(y));
+  };
+  auto lt = [&](Value x, Value y) -> Value {
+    return arith::CmpIOp::create(b, loc, ult, x, y);
+  };
+  auto both = [&](Value x, Value y) -> Value {
+    return arith::AndIOp::create(b, loc, x, y);
+  };
+  Value t = launch.getThreadIds().x;
+  Value batch = launch.getBlockIds().z;
+  Value m0 = mul(launch.getBlockIds().y, kTileM);
+  Value n0 = mul(launch.getBlockIds().x, kTileN);
+  Value lane = arith::RemUIOp::create(b, loc, t, c(32));
+  Value warp = arith::DivUIOp::create(b, loc, t, c(32));
+  Value gid = arith::DivUIOp::create(b, loc, lane, c(4));
+  Value tig = arith::RemUIOp::create(b, loc, lane, c(4));
+  // Warp w: rows (w / 2) * 32, columns (w % 2) * 32 of the block tile.
+  Value wm = mul(arith::DivUIOp::create(b, loc, warp, c(2)), kWarpM);
+  Value wn = mul(arith::RemUIOp::create(b, loc, warp, c(2)), kWarpN);
+  Value cm = c(g.m), cn = c(g.n), ck = c(g.k);
+  constexpr int64_t tilesM = kWarpM / 16, tilesN = kWarpN / 8;
+  // Accumulators as scalars (4 per mma tile) across the loop: no vector
+  // value crosses the kernel's boundary or the loop's.
+  auto accType = VectorType::get({2, 2}, f32);
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  SmallVector<Value> init(tilesM * tilesN * 4, zero);
+  auto slices = scf::ForOp::create(b, loc, c(0), c((g.k + kTileK - 1) / kTileK),
+                                   c(1), init);
+  {
+    OpBuilder::InsertionGuard inner(b);
+    b.setInsertionPointToStart(slices.getBody());
+    Value k0 = mul(slices.getInductionVar(), kTileK);
+    auto narrow = [&](Value v) -> Value {
+      return tf32 ? v : arith::TruncFOp::create(b, loc, elem, v).getResult();
+    };
+    // A's slice (64 x 16): consecutive threads read consecutive k.
+    for (int64_t i = 0; i < kTileM * kTileK / kMmaThreads; ++i) {
+      Value e = add(t, c(i * kMmaThreads));
+      Value kk = arith::RemUIOp::create(b, loc, e, c(kTileK));
+      Value mm = arith::DivUIOp::create(b, loc, e, c(kTileK));
+      Value gm = add(m0, mm), gk = add(k0, kk);
+      Value v = loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
+                           [&] { return g.loadA(b, loc, batch, gm, gk); });
+      memref::StoreOp::create(b, loc, narrow(v), as, ValueRange{mm, kk});
+    }
+    // B's slice (16 x 64): consecutive threads read consecutive columns.
+    for (int64_t i = 0; i < kTileN * kTileK / kMmaThreads; ++i) {
+      Value e = add(t, c(i * kMmaThreads));
+      Value nn = arith::RemUIOp::create(b, loc, e, c(kTileN));
+      Value kk = arith::DivUIOp::create(b, loc, e, c(kTileN));
+      Value gn = add(n0, nn), gk = add(k0, kk);
+      Value v = loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
+                           [&] { return g.loadB(b, loc, batch, gk, gn); });
+      memref::StoreOp::create(b, loc, narrow(v), bs, ValueRange{kk, nn});
+    }
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> acc;
+    for (int64_t tile = 0; tile < tilesM * tilesN; ++tile)
+      acc.push_back(vector::FromElementsOp::create(
+          b, loc, accType, slices.getRegionIterArgs().slice(4 * tile, 4)));
+    for (int64_t ks = 0; ks < kTileK; ks += mmaK) {
+      // Fragments of the warp's 2 row tiles and 4 column tiles.
+      SmallVector<Value> aFrag, bFrag;
+      for (int64_t mi = 0; mi < tilesM; ++mi) {
+        Value r0 = add(add(wm, c(mi * 16)), gid);
+        SmallVector<Value> elems;
+        if (tf32) {
+          for (int64_t r = 0; r < 4; ++r)
+            elems.push_back(memref::LoadOp::create(
+                b, loc, as,
+                ValueRange{add(r0, c(8 * (r & 1))),
+                           add(tig, c(ks + 4 * (r >> 1)))}));
+          aFrag.push_back(vector::FromElementsOp::create(
+              b, loc, VectorType::get({4, 1}, elem), elems));
+        } else {
+          for (int64_t r = 0; r < 4; ++r)
+            for (int64_t h = 0; h < 2; ++h)
+              elems.push_back(memref::LoadOp::create(
+                  b, loc, as,
+                  ValueRange{add(r0, c(8 * (r & 1))),
+                             add(mul(tig, 2), c(ks + h + 8 * (r >> 1)))}));
+          aFrag.push_back(vector::FromElementsOp::create(
+              b, loc, VectorType::get({4, 2}, elem), elems));
+        }
+      }
+      for (int64_t ni = 0; ni < tilesN; ++ni) {
+        Value col = add(add(wn, c(ni * 8)), gid);
+        SmallVector<Value> elems;
+        if (tf32) {
+          for (int64_t r = 0; r < 2; ++r)
+            elems.push_back(memref::LoadOp::create(
+                b, loc, bs, ValueRange{add(tig, c(ks + 4 * r)), col}));
+          bFrag.push_back(vector::FromElementsOp::create(
+              b, loc, VectorType::get({2, 1}, elem), elems));
+        } else {
+          for (int64_t r = 0; r < 2; ++r)
+            for (int64_t h = 0; h < 2; ++h)
+              elems.push_back(memref::LoadOp::create(
+                  b, loc, bs,
+                  ValueRange{add(mul(tig, 2), c(ks + h + 8 * r)), col}));
+          bFrag.push_back(vector::FromElementsOp::create(
+              b, loc, VectorType::get({2, 2}, elem), elems));
+        }
+      }
+      for (int64_t mi = 0; mi < tilesM; ++mi)
+        for (int64_t ni = 0; ni < tilesN; ++ni) {
+          Value &d = acc[mi * tilesN + ni];
+          d = nvgpu::MmaSyncOp::create(b, loc, aFrag[mi], bFrag[ni], d,
+                                       ArrayRef<int64_t>{16, 8, mmaK}, tf32);
+        }
+    }
+    gpu::BarrierOp::create(b, loc);
+    SmallVector<Value> out;
+    for (Value d : acc)
+      for (int64_t r = 0; r < 2; ++r)
+        for (int64_t h = 0; h < 2; ++h)
+          out.push_back(
+              vector::ExtractOp::create(b, loc, d, ArrayRef<int64_t>{r, h}));
+    scf::YieldOp::create(b, loc, out);
+  }
+  // C += D, element by element inside C.
+  for (int64_t mi = 0; mi < tilesM; ++mi)
+    for (int64_t ni = 0; ni < tilesN; ++ni)
+      for (int64_t r = 0; r < 2; ++r)
+        for (int64_t h = 0; h < 2; ++h) {
+          Value gm = add(m0, add(add(wm, c(mi * 16 + 8 * r)), gid));
+          Value gn = add(n0, add(add(wn, c(ni * 8 + h)), mul(tig, 2)));
+          Value v = slices.getResult((mi * tilesN + ni) * 4 + 2 * r + h);
+          auto inside = scf::IfOp::create(b, loc, both(lt(gm, cm), lt(gn, cn)),
+                                          /*withElseRegion=*/false);
+          OpBuilder::InsertionGuard store(b);
+          b.setInsertionPointToStart(inside.thenBlock());
+          SmallVector<Value> at = g.cIndices(b, loc, batch, gm, gn);
+          Value old = memref::LoadOp::create(b, loc, g.c, at);
+          memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, v),
+                                  g.c, at);
+        }
+  gpu::TerminatorOp::create(b, loc);
+}
+
 struct CudaTileContractionsPass
     : kiln::impl::CudaTileContractionsBase<CudaTileContractionsPass> {
+  using Base::Base;
   void runOnOperation() override {
+    if (precision != "fp32" && precision != "tf32" && precision != "fp16") {
+      getOperation().emitError("unknown precision '")
+          << precision.getValue() << "' (expected fp32, tf32 or fp16)";
+      return signalPassFailure();
+    }
     SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;
     func::FuncOp func = getOperation();
     func.walk([&](linalg::LinalgOp op) {
@@ -320,8 +510,11 @@ struct CudaTileContractionsPass
     });
     for (auto &[op, g] : work) {
       OpBuilder b(op);
-      if (g.batch * g.m * g.n != 0)
+      bool empty = g.batch * g.m * g.n == 0;
+      if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
+      else if (!empty)
+        buildMmaKernel(b, op.getLoc(), g, precision);
       op->erase();
     }
   }

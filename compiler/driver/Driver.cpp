@@ -256,6 +256,16 @@ int compile(const CompileOptions &o) {
     return fail("--cuda-cubin needs --target=cuda:sm_XX");
   if (o.cudaCubin && o.emit == "ptx")
     return fail("--emit=ptx writes PTX; drop --cuda-cubin");
+  if (o.precision != "fp32" && o.precision != "tf32" && o.precision != "fp16" &&
+      o.precision != "bf16")
+    return fail("unknown --precision '" + o.precision +
+                "' (expected fp32, tf32, fp16 or bf16)");
+  if (o.precision == "bf16")
+    return fail("--precision=bf16 is not supported yet (MLIR's nvgpu.mma.sync "
+                "lowering takes f16 and tf32 operands); use fp16 or tf32");
+  if (o.precision != "fp32" && !llvm::StringRef(o.target).starts_with("cuda:"))
+    return fail("--precision=" + o.precision +
+                " needs --target=cuda:sm_XX (the CPU path computes in fp32)");
   if (o.cudaSimulate && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--cuda-simulate needs --target=cuda:sm_XX");
   if (o.cudaSimulate && (o.cudaCubin || o.emit == "ptx"))
@@ -449,6 +459,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.vectorRegisters = target->vectorRegisters;
   pipelineOptions.threads = o.threads;
   pipelineOptions.maxStringBytes = o.maxStringBytes;
+  pipelineOptions.precision = o.precision;
   pipelineOptions.cudaChip = cudaChip;
   pipelineOptions.cudaCubin = o.cudaCubin;
   pipelineOptions.cudaSimulate = o.cudaSimulate;

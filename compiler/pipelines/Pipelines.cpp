@@ -225,6 +225,8 @@ static void addCudaKernelsToBinary(OpPassManager &pm,
   device.addPass(createLowerAffinePass());
   device.addPass(createSCFToControlFlowPass());
   device.addPass(math::createMathExtendToSupportedTypes());
+  // Tensor-core ops (nvgpu.mma.sync) to NVVM's mma.sync.
+  device.addPass(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.useBarePtrCallConv = true; // kernel parameters are plain pointers
   nvvm.indexBitwidth = 64;
@@ -254,12 +256,16 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
   // Matmuls and convolutions: kernels tiled through shared memory.
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaTileContractions());
+  mlir::kiln::CudaTileContractionsOptions contractions;
+  contractions.precision = options.precision;
+  pm.addNestedPass<func::FuncOp>(
+      mlir::kiln::createCudaTileContractions(contractions));
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaSinkConstants());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(mlir::kiln::createCudaMergeModules());
   if (options.cudaSimulate) {
@@ -275,8 +281,10 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  if (options.cudaSimulate)
+  if (options.cudaSimulate) {
     addHostMath(pm);
+    pm.addPass(createConvertVectorToLLVMPass()); // tensor-core fragments
+  }
   addToLLVMDialect(pm);
   if (options.cudaSimulate)
     pm.addPass(mlir::kiln::createCudaSimulateImages());

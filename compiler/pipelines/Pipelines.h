@@ -58,6 +58,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Compile the kernels for the host CPU, for the "
                      "kiln-cusim test driver, instead of PTX"),
       llvm::cl::init(false)};
+  Option<std::string> precision{
+      *this, "precision",
+      llvm::cl::desc("Multiplication type of GPU matmuls and convolutions: "
+                     "fp32, tf32 or fp16"),
+      llvm::cl::init("fp32")};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",
       llvm::cl::desc("Arena bytes per string-producing op for its output "

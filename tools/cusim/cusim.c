@@ -241,6 +241,8 @@ typedef struct {
   kiln_cusim_thread_t thread; /* first: the kernel's thread pointer */
   ucontext_t context;
   int state;
+  /* This lane's mma.sync fragments while its warp exchanges them. */
+  const float *mma_a, *mma_b, *mma_c;
 } fiber_t;
 
 typedef struct {
@@ -262,6 +264,80 @@ static void barrier(kiln_cusim_thread_t *thread) {
 static void no_barrier(kiln_cusim_thread_t *thread) {
   (void)thread;
   fprintf(stderr, "kiln-cusim: a kernel flagged without barriers called one\n");
+  abort();
+}
+
+/* mma.sync as the PTX ISA defines it ("Matrix Fragments for mma.m16n8k16"
+ * and "mma.m16n8k8", floating-point types): each lane deposits its
+ * fragments and waits at a block barrier; then each lane rebuilds the
+ * warp's A (16 x K) and B (K x 8) from all 32 deposits and computes its
+ * four elements of D = A B + C; a second barrier keeps the deposits alive
+ * until every lane is done. */
+static float tf32(float x) {
+  uint32_t u;
+  memcpy(&u, &x, sizeof u);
+  u &= 0xffffe000u; /* 10 mantissa bits */
+  memcpy(&x, &u, sizeof x);
+  return x;
+}
+
+static void mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
+                const float *b, const float *c, float *d) {
+  fiber_t *self = (fiber_t *)thread;
+  self->mma_a = a;
+  self->mma_b = b;
+  self->mma_c = c;
+  barrier(thread);
+  int k16 = shape == KILN_CUSIM_MMA_M16N8K16;
+  int kdim = k16 ? 16 : 8;
+  fiber_t *block = running_block->fibers;
+  int64_t linear =
+      (thread->thread_id[2] * thread->block_dim[1] + thread->thread_id[1]) *
+          thread->block_dim[0] +
+      thread->thread_id[0];
+  int64_t first = linear - linear % 32;
+  if (first + 32 >
+      thread->block_dim[0] * thread->block_dim[1] * thread->block_dim[2]) {
+    fprintf(stderr, "kiln-cusim: mma.sync in a block of partial warps\n");
+    abort();
+  }
+  float A[16][16], B[16][8];
+  for (int lane = 0; lane < 32; ++lane) {
+    const fiber_t *f = &block[first + lane];
+    int group = lane >> 2, tig = lane % 4;
+    if (k16) {
+      for (int i = 0; i < 8; ++i) {
+        int row = (i < 2 || (i >= 4 && i < 6)) ? group : group + 8;
+        int col = tig * 2 + (i & 1) + (i >= 4 ? 8 : 0);
+        A[row][col] = f->mma_a[i];
+      }
+      for (int i = 0; i < 4; ++i)
+        B[tig * 2 + (i & 1) + (i >= 2 ? 8 : 0)][group] = f->mma_b[i];
+    } else {
+      for (int i = 0; i < 4; ++i) {
+        int row = (i == 0 || i == 2) ? group : group + 8;
+        int col = (i < 2) ? tig : tig + 4;
+        A[row][col] = tf32(f->mma_a[i]);
+      }
+      for (int i = 0; i < 2; ++i)
+        B[i == 0 ? tig : tig + 4][group] = tf32(f->mma_b[i]);
+    }
+  }
+  int lane = (int)(linear % 32), group = lane >> 2, tig = lane % 4;
+  for (int i = 0; i < 4; ++i) {
+    int row = i < 2 ? group : group + 8, col = tig * 2 + (i & 1);
+    double sum = c[i];
+    for (int k = 0; k < kdim; ++k)
+      sum += (double)A[row][k] * B[k][col];
+    d[i] = (float)sum;
+  }
+  barrier(thread);
+}
+
+static void no_mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
+                   const float *b, const float *c, float *d) {
+  (void)thread, (void)shape, (void)a, (void)b, (void)c, (void)d;
+  fprintf(stderr, "kiln-cusim: a kernel flagged without barriers ran mma\n");
   abort();
 }
 
@@ -356,6 +432,7 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           t->grid_dim[2] = gz;
           t->shared = shared;
           t->barrier = coroutines ? barrier : no_barrier;
+          t->mma = coroutines ? mma : no_mma;
           fibers[i].state = FIBER_RUNNABLE;
         }
         if (shared)

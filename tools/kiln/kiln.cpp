@@ -120,6 +120,14 @@ int main(int argc, char **argv) {
                "path without a GPU"),
       cl::init(false), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<std::string> precision(
+      "precision",
+      cl::desc("Multiplication type of matmuls and convolutions: fp32 "
+               "(default, exact), or with --target=cuda:sm_XX tf32 or fp16 "
+               "on tensor cores (operands rounded, f32 accumulation)"),
+      cl::value_desc("fp32|tf32|fp16"), cl::init("fp32"), cl::sub(compileCmd),
+      cl::cat(category));
+
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",
       cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
@@ -166,6 +174,7 @@ int main(int argc, char **argv) {
   options.threads = threads;
   options.vectorBits = vectorBits;
   options.maxStringBytes = maxStringBytes;
+  options.precision = precision;
   options.cudaCubin = cudaCubin;
   options.cudaSimulate = cudaSimulate;
   options.timeReport = timeReport;

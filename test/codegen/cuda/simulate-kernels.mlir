@@ -139,3 +139,57 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// mma.sync: the fragments are spilled as f32 into buffers made at the
+// function's entry and exchanged by the thread's `mma` (word 14) with the
+// shape's code (0: m16n8k16); the kernel runs as coroutines (flag 1).
+// CHECK: ["tc", @kiln_cusim_mma_tc, 1, "8", 0]
+// CHECK-LABEL: func.func private @kiln_cusim_mma_tc(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
+// CHECK-DAG: %[[A:.*]] = memref.alloca() : memref<8xf32>
+// CHECK-DAG: %[[B:.*]] = memref.alloca() : memref<4xf32>
+// CHECK: cf.br
+// CHECK-COUNT-8: arith.extf %{{.*}} : f16 to f32
+// CHECK: %[[FA:.*]] = llvm.getelementptr %[[T]][14] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[F:.*]] = llvm.load %[[FA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[CODE:.*]] = llvm.mlir.constant(0 : i64) : i64
+// CHECK: llvm.call %[[F]](%[[T]], %[[CODE]], %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : !llvm.ptr, (!llvm.ptr, i64, !llvm.ptr, !llvm.ptr, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK-COUNT-4: memref.load
+// CHECK: vector.from_elements {{.*}} : vector<2x2xf32>
+// CHECK-NOT: nvgpu.
+module attributes {gpu.container_module} {
+  gpu.module @mma {
+    gpu.func @tc(%out: memref<4xf32>) kernel {
+      %h = arith.constant 1.0 : f16
+      %z = arith.constant 0.0 : f32
+      %a = vector.from_elements %h, %h, %h, %h, %h, %h, %h, %h : vector<4x2xf16>
+      %b = vector.from_elements %h, %h, %h, %h : vector<2x2xf16>
+      %c = vector.from_elements %z, %z, %z, %z : vector<2x2xf32>
+      %d = nvgpu.mma.sync (%a, %b, %c) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+      %e = vector.extract %d[0, 0] : f32 from vector<2x2xf32>
+      %i = arith.constant 0 : index
+      memref.store %e, %out[%i] : memref<4xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// Other mma shapes are refused.
+module attributes {gpu.container_module} {
+  gpu.module @mma8 {
+    gpu.func @tc(%out: memref<4xf32>) kernel {
+      %h = arith.constant 1.0 : f16
+      %z = arith.constant 0.0 : f32
+      %a = vector.from_elements %h, %h, %h, %h : vector<2x2xf16>
+      %b = vector.from_elements %h, %h : vector<1x2xf16>
+      %c = vector.from_elements %z, %z, %z, %z : vector<2x2xf32>
+      // expected-error @below {{the CUDA simulator runs mma.sync m16n8k16 (f16, bf16) and m16n8k8 (tf32) only}}
+      %d = nvgpu.mma.sync (%a, %b, %c) {mmaShape = [16, 8, 8]} : (vector<2x2xf16>, vector<1x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+      gpu.return
+    }
+  }
+}

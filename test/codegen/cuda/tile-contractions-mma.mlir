@@ -1,0 +1,40 @@
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 | FileCheck %s --check-prefix=FP16
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=tf32 | FileCheck %s --check-prefix=TF32
+// RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp8 2>&1 | FileCheck %s --check-prefix=BAD
+// --precision=fp16|tf32: tensor-core GEMM kernels. 128 threads (4 warps of
+// 32x32), operands staged in shared memory in the multiplication type,
+// f32 accumulators carried as scalars, 2 x 4 mma.sync per warp and
+// reduction step (m16n8k16 for fp16: one step per 16-wide slice; m16n8k8
+// for tf32: two).
+
+// FP16-LABEL: func.func @matmul(
+// FP16: gpu.launch
+// FP16-SAME: threads({{[^)]*}}) in ({{[^)]*}} = %c128
+// FP16-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<64x24xf16, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<16x72xf16, #gpu.address_space<workgroup>>)
+// FP16: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// FP16: arith.truncf %{{.*}} : f32 to f16
+// FP16: memref.store %{{.*}}, %[[AS]]
+// FP16: memref.store %{{.*}}, %[[BS]]
+// FP16: gpu.barrier
+// FP16: vector.from_elements {{.*}} : vector<4x2xf16>
+// FP16: vector.from_elements {{.*}} : vector<2x2xf16>
+// FP16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// FP16-NOT: nvgpu.mma.sync
+// FP16: gpu.barrier
+// FP16: scf.yield
+// FP16-COUNT-32: memref.store %{{.*}}, %arg2
+// FP16: gpu.terminator
+
+// TF32-LABEL: func.func @matmul(
+// TF32: workgroup(%{{[a-z0-9_]+}} : memref<64x24xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xf32, #gpu.address_space<workgroup>>)
+// TF32-NOT: arith.truncf
+// TF32: vector.from_elements {{.*}} : vector<4x1xf32>
+// TF32-COUNT-16: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
+// TF32-NOT: nvgpu.mma.sync
+// TF32: gpu.terminator
+
+// BAD: unknown precision 'fp8' (expected fp32, tf32 or fp16)
+func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100x200xf32>) {
+  linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
+  return
+}
