@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -26,6 +27,21 @@ LLVM::GlobalOp lookupSimulatedKernelImage(SymbolTable &symbols,
 /// A host function kiln-cuda-simulate-kernels made from a kernel (it may
 /// touch device buffers).
 bool isSimulatedKernel(Operation *op);
+
+/// kiln-cuda-mark-epilogues' marks: a GEMM whose result only feeds the
+/// elementwise op after it, that op, and the fill or bias broadcast that
+/// initializes the GEMM's output.
+inline constexpr llvm::StringLiteral kCudaFusedOutputAttr =
+    "kiln.cuda_fused_output";
+inline constexpr llvm::StringLiteral kCudaEpilogueAttr = "kiln.cuda_epilogue";
+inline constexpr llvm::StringLiteral kCudaPrefillAttr = "kiln.cuda_prefill";
+/// A contraction kiln-cuda-tile-contractions makes a GEMM kernel of: a
+/// matmul or batch matmul with default maps, or an NHWC/HWCF convolution.
+bool isCudaGemm(linalg::LinalgOp op);
+/// An elementwise op a GEMM kernel can apply in its store: identity maps,
+/// all parallel, one output whose old value it does not read, pure scalar
+/// body.
+bool isCudaEpilogue(linalg::GenericOp op);
 
 #define GEN_PASS_REGISTRATION
 #include "codegen/cuda/Passes.h.inc"

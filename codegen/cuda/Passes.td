@@ -61,6 +61,24 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
+def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp"> {
+  let summary = "Mark GEMMs whose bias and elementwise consumer their kernel can compute";
+  let description = [{
+    Input: linalg on tensors (the CUDA path's tiled phase).
+    Output: each f32 contraction `kiln-cuda-tile-contractions` handles
+    whose result (through single-use reshapes) only feeds an input of an
+    elementwise `linalg.generic` (identity maps, not reading its output) is
+    marked `kiln.cuda_fused_output`, the generic `kiln.cuda_epilogue` (one
+    GEMM per generic), and the GEMM is moved right before it, so the
+    generic's other operands are computed before the GEMM. A single-use
+    fill or bias broadcast (over the last dimension) initializing the
+    GEMM's output is marked `kiln.cuda_prefill` and moved right before the
+    GEMM. After bufferization the ops stay adjacent and the GEMM kernel
+    reads the bias, computes the generic's body in its store and writes the
+    generic's output: the GEMM's own output is never written to memory.
+  }];
+}
+
 def CudaSinkConstants : Pass<"kiln-cuda-sink-constants", "::mlir::func::FuncOp"> {
   let summary = "Copy the constants a gpu.launch uses into it";
   let description = [{

@@ -8,6 +8,9 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_CUDATILECONTRACTIONS
@@ -46,6 +49,13 @@ struct Gemm {
   std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
                                    Value)>
       cIndices; // (b, m, n) -> indices into c
+  // Fused with the ops around it (kiln-cuda-mark-epilogues): the output's
+  // initial value from a bias over n or a scalar instead of from c, and an
+  // elementwise op applied to the result (its operand `epilogueInput`)
+  // whose output is stored instead of c.
+  Value bias, fill;
+  linalg::GenericOp epilogue;
+  unsigned epilogueInput = 0;
 };
 
 Value idx(OpBuilder &b, Location loc, int64_t v) {
@@ -85,7 +95,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     Value a = mm.getInputs()[0], bm = mm.getInputs()[1], c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr};
+    Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr, {}, {}, {}, 0};
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
@@ -105,7 +115,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
           c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{as[0], as[1], bs[2], as[2], nullptr, nullptr, c, nullptr};
+    Gemm g{as[0], as[1],   bs[2], as[2], nullptr, nullptr,
+           c,     nullptr, {},    {},    {},      0};
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
@@ -132,7 +143,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     int64_t n = os[0], oh = os[1], ow = os[2];
     // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
     // filter's rows (HWCF is a K x F matrix); columns: filters.
-    Gemm g{1, n * oh * ow, f, kh * kw * ch, nullptr, nullptr, out, nullptr};
+    Gemm g{1,   n * oh * ow, f,  kh * kw * ch, nullptr, nullptr,
+           out, nullptr,     {}, {},           {},      0};
     g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
@@ -161,6 +173,61 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   return std::nullopt;
+}
+
+/// Element `linear` (row-major) of contiguous `buffer`.
+SmallVector<Value> linearIndices(OpBuilder &b, Location loc, Value buffer,
+                                 Value linear) {
+  return delinearize(b, loc, linear,
+                     cast<MemRefType>(buffer.getType()).getShape());
+}
+
+/// Stores the GEMM's result `acc` at (batch, m, n), inside the output:
+/// acc + the initial value (c's element, the bias or the fill), then, when
+/// fused, the epilogue's body on it and the epilogue's other operands at
+/// the same element, into the epilogue's output.
+void storeResult(OpBuilder &b, Location loc, const Gemm &g, Value batch,
+                 Value m, Value n, Value acc) {
+  auto contract = arith::FastMathFlagsAttr::get(b.getContext(),
+                                                arith::FastMathFlags::contract);
+  Value init;
+  if (g.bias)
+    init = memref::LoadOp::create(b, loc, g.bias, ValueRange{n});
+  else if (g.fill)
+    init = g.fill;
+  else
+    init = memref::LoadOp::create(b, loc, g.c, g.cIndices(b, loc, batch, m, n));
+  Value value = arith::AddFOp::create(b, loc, init, acc, contract);
+  if (!g.epilogue) {
+    memref::StoreOp::create(b, loc, value, g.c,
+                            g.cIndices(b, loc, batch, m, n));
+    return;
+  }
+  // The output element's row-major position, the same in every operand.
+  Value row = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, batch, idx(b, loc, g.m)), m);
+  Value linear = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, row, idx(b, loc, g.n)), n);
+  IRMapping mapping;
+  linalg::GenericOp epilogue = g.epilogue;
+  Block *body = epilogue.getBody();
+  for (OpOperand *in : epilogue.getDpsInputOperands()) {
+    unsigned k = in->getOperandNumber();
+    Value v =
+        k == g.epilogueInput
+            ? value
+            : memref::LoadOp::create(b, loc, in->get(),
+                                     linearIndices(b, loc, in->get(), linear))
+                  .getResult();
+    mapping.map(body->getArgument(k), v);
+  }
+  for (Operation &op : body->without_terminator())
+    b.clone(op, mapping);
+  Value result = mapping.lookupOrDefault(
+      cast<linalg::YieldOp>(body->getTerminator()).getOperand(0));
+  Value out = epilogue.getDpsInits()[0];
+  memref::StoreOp::create(b, loc, result, out,
+                          linearIndices(b, loc, out, linear));
 }
 
 /// `load()` where `inside`, else 0.
@@ -285,7 +352,7 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
     gpu::BarrierOp::create(b, loc);
     scf::YieldOp::create(b, loc, steps.getResults());
   }
-  // C += the accumulators, inside C.
+  // The results, inside the output.
   for (int64_t i = 0; i < kRegM; ++i)
     for (int64_t j = 0; j < kRegN; ++j) {
       Value gm =
@@ -296,11 +363,7 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
                                       /*withElseRegion=*/false);
       OpBuilder::InsertionGuard store(b);
       b.setInsertionPointToStart(inside.thenBlock());
-      SmallVector<Value> at = g.cIndices(b, loc, batch, gm, gn);
-      Value old = memref::LoadOp::create(b, loc, g.c, at);
-      Value sum = arith::AddFOp::create(
-          b, loc, old, slices.getResult(i * kRegN + j), contract);
-      memref::StoreOp::create(b, loc, sum, g.c, at);
+      storeResult(b, loc, g, batch, gm, gn, slices.getResult(i * kRegN + j));
     }
   gpu::TerminatorOp::create(b, loc);
 }
@@ -470,7 +533,7 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
               vector::ExtractOp::create(b, loc, d, ArrayRef<int64_t>{r, h}));
     scf::YieldOp::create(b, loc, out);
   }
-  // C += D, element by element inside C.
+  // The results, inside the output.
   for (int64_t mi = 0; mi < tilesM; ++mi)
     for (int64_t ni = 0; ni < tilesN; ++ni)
       for (int64_t r = 0; r < 2; ++r)
@@ -482,12 +545,145 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
                                           /*withElseRegion=*/false);
           OpBuilder::InsertionGuard store(b);
           b.setInsertionPointToStart(inside.thenBlock());
-          SmallVector<Value> at = g.cIndices(b, loc, batch, gm, gn);
-          Value old = memref::LoadOp::create(b, loc, g.c, at);
-          memref::StoreOp::create(b, loc, arith::AddFOp::create(b, loc, old, v),
-                                  g.c, at);
+          storeResult(b, loc, g, batch, gm, gn, v);
         }
   gpu::TerminatorOp::create(b, loc);
+}
+
+// ---- Fused bias and epilogue ---------------------------------------------
+
+/// The buffer `v` views and the byte offset of its first element there,
+/// through reshapes and memref.view with constant shifts, every view
+/// contiguous; none if `v` is not such a view.
+std::optional<std::pair<Value, int64_t>> contiguousBase(Value v) {
+  int64_t offset = 0;
+  for (;;) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || !type.getLayout().isIdentity())
+      return std::nullopt;
+    Operation *def = v.getDefiningOp();
+    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CastOp>(def))
+      v = c.getSource();
+    else if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
+      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+      if (!shift || !view.getSizes().empty())
+        return std::nullopt;
+      offset += *shift;
+      v = view.getSource();
+    } else {
+      return std::make_pair(v, offset);
+    }
+  }
+}
+
+/// Whether `a` and `b` are contiguous views of the same elements.
+bool sameElements(Value a, Value b) {
+  auto ta = cast<MemRefType>(a.getType()), tb = cast<MemRefType>(b.getType());
+  if (ta.getNumElements() != tb.getNumElements() ||
+      ta.getElementType() != tb.getElementType())
+    return false;
+  auto ba = contiguousBase(a), bb = contiguousBase(b);
+  return ba && bb && *ba == *bb;
+}
+
+/// The buffer under every view of `v`.
+Value rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Whether `a` and `b` may share memory: they share a root buffer, and are
+/// not both contiguous views of disjoint byte ranges of it.
+bool mayOverlap(Value a, Value b) {
+  if (rootBuffer(a) != rootBuffer(b))
+    return false;
+  auto ba = contiguousBase(a), bb = contiguousBase(b);
+  if (!ba || !bb || ba->first != bb->first)
+    return true;
+  auto bytes = [](Value v) {
+    auto t = cast<MemRefType>(v.getType());
+    return t.getNumElements() * t.getElementTypeBitWidth() / 8;
+  };
+  return ba->second < bb->second + bytes(b) &&
+         bb->second < ba->second + bytes(a);
+}
+
+/// The nearest op before (after) `op` that has memory effects.
+Operation *effectfulNeighbour(Operation *op, bool after) {
+  Operation *n = after ? op->getNextNode() : op->getPrevNode();
+  while (n && isMemoryEffectFree(n))
+    n = after ? n->getNextNode() : n->getPrevNode();
+  return n;
+}
+
+/// Fills in `g`'s bias/fill and epilogue from the ops kiln-cuda-mark-
+/// epilogues marked around `op`, if they are still right there and about
+/// the same elements; returns the ops the kernel then replaces.
+SmallVector<Operation *> fuseNeighbours(linalg::LinalgOp op, Gemm &g) {
+  SmallVector<Operation *> replaced;
+  if (!op->hasAttr(kCudaFusedOutputAttr) || !contiguousBase(g.c))
+    return replaced;
+  Operation *prev = effectfulNeighbour(op, /*after=*/false);
+  if (prev && prev->hasAttr(kCudaPrefillAttr)) {
+    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+      if (sameElements(fill.getOutputs()[0], g.c) &&
+          fill.getInputs()[0].getType().isF32()) {
+        g.fill = fill.getInputs()[0];
+        replaced.push_back(prev);
+      }
+    } else if (auto bcast = dyn_cast<linalg::GenericOp>(prev)) {
+      Value bias = bcast.getDpsInputs()[0];
+      auto biasType = dyn_cast<MemRefType>(bias.getType());
+      if (biasType && biasType.getRank() == 1 &&
+          biasType.getDimSize(0) == g.n && biasType.getElementType().isF32() &&
+          sameElements(bcast.getDpsInits()[0], g.c) &&
+          !mayOverlap(bias, g.c)) { // read while the kernel writes c
+        g.bias = bias;
+        replaced.push_back(prev);
+      }
+    }
+  }
+  Operation *next = effectfulNeighbour(op, /*after=*/true);
+  auto epilogue = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!epilogue || !epilogue->hasAttr(kCudaEpilogueAttr) ||
+      !isCudaEpilogue(epilogue) || !epilogue.hasPureBufferSemantics())
+    return replaced;
+  std::optional<unsigned> input;
+  for (OpOperand *in : epilogue.getDpsInputOperands()) {
+    if (!contiguousBase(in->get()) ||
+        cast<MemRefType>(in->get().getType()).getNumElements() !=
+            g.batch * g.m * g.n)
+      return replaced;
+    if (!input && sameElements(in->get(), g.c))
+      input = in->getOperandNumber();
+  }
+  Value out = epilogue.getDpsInits()[0];
+  if (!input || !contiguousBase(out) ||
+      cast<MemRefType>(out.getType()).getNumElements() != g.batch * g.m * g.n)
+    return replaced;
+  // The kernel writes the output while its blocks still read the GEMM's
+  // operands and the bias: they must not share memory with it (after the
+  // GEMM they are dead, and the arena may reuse them for the output). The
+  // epilogue's other operands are read at the element the same thread then
+  // writes: in place or apart.
+  for (Value operand : op->getOperands())
+    if (operand != g.c && mayOverlap(operand, out))
+      return replaced;
+  if (g.bias && mayOverlap(g.bias, out))
+    return replaced;
+  for (OpOperand *in : epilogue.getDpsInputOperands())
+    if (in->getOperandNumber() != *input && mayOverlap(in->get(), out) &&
+        !sameElements(in->get(), out))
+      return replaced;
+  g.epilogue = epilogue;
+  g.epilogueInput = *input;
+  replaced.push_back(epilogue);
+  return replaced;
 }
 
 struct CudaTileContractionsPass
@@ -509,13 +705,18 @@ struct CudaTileContractionsPass
         work.push_back({op, *g});
     });
     for (auto &[op, g] : work) {
-      OpBuilder b(op);
+      SmallVector<Operation *> replaced = fuseNeighbours(op, g);
+      // The kernel goes where the last op it replaces was: the epilogue's
+      // operands are ready there.
+      OpBuilder b(g.epilogue ? g.epilogue.getOperation() : op.getOperation());
       bool empty = g.batch * g.m * g.n == 0;
       if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
         buildMmaKernel(b, op.getLoc(), g, precision);
       op->erase();
+      for (Operation *r : replaced)
+        r->erase();
     }
   }
 };

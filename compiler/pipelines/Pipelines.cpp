@@ -87,9 +87,11 @@ static void addFused(OpPassManager &pm) {
 
 static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
   if (!options.cudaChip.empty()) {
-    // GPU kernels are mapped from plain loops for now (codegen/cuda).
+    // GPU kernels are mapped from plain loops (codegen/cuda); GEMMs take
+    // their bias and elementwise consumer into their kernels.
     pm.addPass(createLinalgFoldUnitExtentDimsPass());
     pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMarkEpilogues());
     return;
   }
   // Convolutions become im2col + matmul-shaped contractions ...

@@ -86,3 +86,65 @@ func.func @others(%a: memref<4x4xf16>, %c: memref<4x4xf16>, %x: memref<4x4xf32>,
   }
   return
 }
+
+// -----
+
+// Marked neighbours (kiln-cuda-mark-epilogues) fuse into the kernel: the
+// output starts from the bias, the epilogue (residual add + ReLU) runs in
+// the store and writes its own output; the GEMM's buffer is never written.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#last = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @fused(
+// CHECK-SAME: %[[A:[a-z0-9]+]]: memref<8x4xf32>, %[[W:[a-z0-9]+]]: memref<4x16xf32>, %[[BIAS:[a-z0-9]+]]: memref<16xf32>, %[[R:[a-z0-9]+]]: memref<8x16xf32>, %[[Y:[a-z0-9]+]]: memref<8x16xf32>, %[[ARENA:[a-z0-9]+]]: memref<512xi8>
+// CHECK-NOT: linalg.generic
+// CHECK: gpu.launch
+// CHECK: scf.if
+// CHECK: %[[B:.*]] = memref.load %[[BIAS]][%{{.*}}] : memref<16xf32>
+// CHECK: %[[V:.*]] = arith.addf %[[B]], %{{.*}} fastmath<contract> : f32
+// CHECK: %[[S:.*]] = memref.load %[[R]]
+// CHECK: %[[SUM:.*]] = arith.addf %[[V]], %[[S]] : f32
+// CHECK: %[[RELU:.*]] = arith.maximumf %[[SUM]], %{{.*}} : f32
+// CHECK: memref.store %[[RELU]], %[[Y]]
+// CHECK-NOT: memref.store {{.*}}, %view
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.
+func.func @fused(%a: memref<8x4xf32>, %w: memref<4x16xf32>, %bias: memref<16xf32>, %r: memref<8x16xf32>, %y: memref<8x16xf32>, %arena: memref<512xi8>) {
+  %c0 = arith.constant 0 : index
+  %view = memref.view %arena[%c0][] : memref<512xi8> to memref<8x16xf32>
+  linalg.generic {indexing_maps = [#last, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<16xf32>) outs(%view : memref<8x16xf32>) attrs = {kiln.cuda_prefill} {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  }
+  linalg.matmul {kiln.cuda_fused_output} ins(%a, %w : memref<8x4xf32>, memref<4x16xf32>) outs(%view : memref<8x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]} ins(%view, %r : memref<8x16xf32>, memref<8x16xf32>) outs(%y : memref<8x16xf32>) attrs = {kiln.cuda_epilogue} {
+  ^bb0(%x: f32, %s: f32, %out: f32):
+    %0 = arith.addf %x, %s : f32
+    %z = arith.constant 0.0 : f32
+    %1 = arith.maximumf %0, %z : f32
+    linalg.yield %1 : f32
+  }
+  return
+}
+
+// -----
+
+// An epilogue writing over the GEMM's input (the arena reused it) stays a
+// separate op: the kernel's blocks still read that input.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @overlap(
+// CHECK: gpu.launch
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+func.func @overlap(%w: memref<16x16xf32>, %arena: memref<2048xi8>) {
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %a = memref.view %arena[%c0][] : memref<2048xi8> to memref<16x16xf32>
+  %c = memref.view %arena[%c1024][] : memref<2048xi8> to memref<16x16xf32>
+  linalg.matmul {kiln.cuda_fused_output} ins(%a, %w : memref<16x16xf32>, memref<16x16xf32>) outs(%c : memref<16x16xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%c : memref<16x16xf32>) outs(%a : memref<16x16xf32>) attrs = {kiln.cuda_epilogue} {
+  ^bb0(%x: f32, %out: f32):
+    %n = arith.negf %x : f32
+    linalg.yield %n : f32
+  }
+  return
+}

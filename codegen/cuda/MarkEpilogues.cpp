@@ -1,0 +1,130 @@
+// kiln-cuda-mark-epilogues: on tensors, each GPU contraction whose result
+// only feeds an elementwise op is marked to compute that op in its kernel's
+// store (and the bias or fill that initializes its output to be read there
+// instead of written first); the ops are moved next to each other so they
+// stay adjacent after bufferization, where kiln-cuda-tile-contractions
+// fuses them.
+#include "codegen/cuda/Passes.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_CUDAMARKEPILOGUES
+#include "codegen/cuda/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+bool isReshape(Operation *op) {
+  return isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
+}
+
+bool isF32Tensor(Type t) {
+  auto r = dyn_cast<RankedTensorType>(t);
+  return r && r.hasStaticShape() && r.getElementType().isF32();
+}
+
+} // namespace
+
+bool mlir::kiln::isCudaGemm(linalg::LinalgOp op) {
+  MLIRContext *ctx = op.getContext();
+  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
+    return mm.getIndexingMapsArray() ==
+           linalg::MatmulOp::getDefaultIndexingMaps(ctx);
+  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation()))
+    return bmm.getIndexingMapsArray() ==
+           linalg::BatchMatmulOp::getDefaultIndexingMaps(ctx);
+  return isa<linalg::Conv2DNhwcHwcfOp>(op.getOperation());
+}
+
+bool mlir::kiln::isCudaEpilogue(linalg::GenericOp g) {
+  if (g.getNumDpsInits() != 1 || g.getNumParallelLoops() != g.getNumLoops() ||
+      !llvm::all_of(g.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isIdentity(); }))
+    return false;
+  Block *body = g.getBody();
+  // The output's old value unused; only scalar computations.
+  if (!body->getArguments().back().use_empty())
+    return false;
+  return llvm::all_of(body->without_terminator(), [](Operation &op) {
+    return isPure(&op) && !isa<linalg::IndexOp>(op) && op.getNumRegions() == 0;
+  });
+}
+
+namespace {
+
+/// A prefill: a fill, or a broadcast of a 1-D bias over the last dimension.
+bool isPrefill(Operation *op) {
+  if (isa_and_nonnull<linalg::FillOp>(op))
+    return true;
+  auto g = dyn_cast_or_null<linalg::GenericOp>(op);
+  if (!g || g.getNumDpsInputs() != 1 || g.getNumDpsInits() != 1 ||
+      g.getNumParallelLoops() != g.getNumLoops())
+    return false;
+  SmallVector<AffineMap> maps = g.getIndexingMapsArray();
+  unsigned rank = g.getNumLoops();
+  auto last =
+      AffineMap::get(rank, 0, getAffineDimExpr(rank - 1, g.getContext()));
+  auto yield = cast<linalg::YieldOp>(g.getBody()->getTerminator());
+  return maps[0] == last && maps[1].isIdentity() &&
+         yield.getOperand(0) == g.getBody()->getArgument(0);
+}
+
+struct CudaMarkEpiloguesPass
+    : kiln::impl::CudaMarkEpiloguesBase<CudaMarkEpiloguesPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    SmallVector<linalg::LinalgOp> gemms;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op.hasPureTensorSemantics() && op->getParentOp() == func &&
+          op->getNumResults() == 1 && isF32Tensor(op->getResult(0).getType()) &&
+          isCudaGemm(op))
+        gemms.push_back(op);
+    });
+    for (linalg::LinalgOp gemm : gemms) {
+      // Result -> single-use reshapes -> an elementwise op's input.
+      SmallVector<Operation *> reshapes;
+      Value r = gemm->getResult(0);
+      while (r.hasOneUse() && isReshape(*r.getUsers().begin())) {
+        reshapes.push_back(*r.getUsers().begin());
+        r = reshapes.back()->getResult(0);
+      }
+      if (!r.hasOneUse())
+        continue;
+      OpOperand &use = *r.getUses().begin();
+      auto g = dyn_cast<linalg::GenericOp>(use.getOwner());
+      if (!g || g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
+          !g.isDpsInput(&use) ||
+          !llvm::all_of(g->getOperandTypes(), isF32Tensor))
+        continue;
+      g->setAttr(kCudaEpilogueAttr, UnitAttr::get(&getContext()));
+      gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));
+      // Its other operands are ready by then: the GEMM runs right before.
+      gemm->moveBefore(g);
+      for (Operation *reshape : reshapes)
+        reshape->moveBefore(g);
+      // The output's initial value: a single-use fill or bias broadcast
+      // (through reshapes), moved right before the GEMM.
+      SmallVector<Operation *> initReshapes;
+      Value init = gemm.getDpsInits()[0];
+      Operation *def = init.getDefiningOp();
+      while (isReshape(def) && def->getResult(0).hasOneUse()) {
+        initReshapes.push_back(def);
+        def = def->getOperand(0).getDefiningOp();
+      }
+      if (def && isPrefill(def) && def->getResult(0).hasOneUse() &&
+          def->getBlock() == gemm->getBlock()) {
+        def->setAttr(kCudaPrefillAttr, UnitAttr::get(&getContext()));
+        def->moveBefore(gemm);
+        for (Operation *reshape : llvm::reverse(initReshapes))
+          reshape->moveBefore(gemm);
+      }
+    }
+  }
+};
+
+} // namespace
