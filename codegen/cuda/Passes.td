@@ -43,15 +43,15 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     barriers; the accumulators are added to the output (which holds the
     bias, or zeros). Other ops are left to `kiln-cuda-map-parallel`.
 
-    With `precision` tf32 or fp16 the kernels use tensor cores
+    With `precision` tf32, fp16 or bf16 the kernels use tensor cores
     (`nvgpu.mma.sync`, sm_80+): 128 threads, each warp a 32x32 quarter of
-    the tile as 2 x 4 mma tiles of 16x8 (m16n8k16 for fp16, m16n8k8 for
-    tf32) with f32 accumulators; fp16 operands are rounded as they are
+    the tile as 2 x 4 mma tiles of 16x8 (m16n8k16 for fp16 and bf16,
+    m16n8k8 for tf32) with f32 accumulators; fp16/bf16 operands are rounded as they are
     staged in shared memory (tf32: the tensor cores use the top 19 bits).
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
-           "Multiplication type: fp32 (exact, CUDA cores), tf32 or fp16 "
+           "Multiplication type: fp32 (exact, CUDA cores), tf32, fp16 or bf16 "
            "(tensor cores, f32 accumulation)">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
@@ -77,6 +77,19 @@ def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp">
     reads the bias, computes the generic's body in its store and writes the
     generic's output: the GEMM's own output is never written to memory.
   }];
+}
+
+def CudaLowerBf16Mma : Pass<"kiln-cuda-lower-bf16-mma", "::mlir::gpu::GPUModuleOp"> {
+  let summary = "bf16 nvgpu.mma.sync to nvvm.mma.sync";
+  let description = [{
+    Input: kernels with `nvgpu.mma.sync` (m16n8k16, f32 accumulators).
+    Output: those on bf16 operands as `nvvm.mma.sync` on b32 registers (a
+    fragment row of two bf16, the first in the low half), since
+    `convert-nvgpu-to-nvvm` takes no bf16; the others are left to it.
+  }];
+  let dependentDialects = ["::mlir::NVVM::NVVMDialect",
+                           "::mlir::LLVM::LLVMDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def CudaSinkConstants : Pass<"kiln-cuda-sink-constants", "::mlir::func::FuncOp"> {

@@ -368,11 +368,11 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   gpu::TerminatorOp::create(b, loc);
 }
 
-// ---- Tensor cores (--precision=tf32|fp16) ---------------------------------
+// ---- Tensor cores (--precision=tf32|fp16|bf16) ----------------------------
 // mma.sync on sm_80+: a 64x64 block tile, 4 warps of 32x32 (2 x 4 tiles of
 // 16x8 per warp, f32 accumulators), reduction slices of 16 staged in shared
 // memory in the multiplication type (A row-major 64 x 16, B 16 x 64).
-// Fragments follow the PTX ISA's layouts for mma.m16n8k16 (f16) and
+// Fragments follow the PTX ISA's layouts for mma.m16n8k16 (f16, bf16) and
 // mma.m16n8k8 (tf32): with lane = 4 * g + t,
 //   A (16 x 16, f16): a[2r + h] = A[g + 8 (r & 1)][2t + h + 8 (r >> 1)]
 //   B (16 x 8, f16):  b[2r + h] = B[2t + h + 8 r][g]
@@ -387,7 +387,9 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   MLIRContext *ctx = b.getContext();
   auto f32 = b.getF32Type();
   bool tf32 = precision == "tf32";
-  Type elem = tf32 ? Type(f32) : Type(b.getF16Type());
+  Type elem = tf32                  ? Type(f32)
+              : precision == "bf16" ? Type(b.getBF16Type())
+                                    : Type(b.getF16Type());
   int64_t mmaK = tf32 ? 8 : 16;
   auto ult = arith::CmpIPredicate::ult;
   auto grid = [&](int64_t size, int64_t tile) {
@@ -690,9 +692,10 @@ struct CudaTileContractionsPass
     : kiln::impl::CudaTileContractionsBase<CudaTileContractionsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (precision != "fp32" && precision != "tf32" && precision != "fp16") {
+    if (precision != "fp32" && precision != "tf32" && precision != "fp16" &&
+        precision != "bf16") {
       getOperation().emitError("unknown precision '")
-          << precision.getValue() << "' (expected fp32, tf32 or fp16)";
+          << precision.getValue() << "' (expected fp32, tf32, fp16 or bf16)";
       return signalPassFailure();
     }
     SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;

@@ -260,9 +260,6 @@ int compile(const CompileOptions &o) {
       o.precision != "bf16")
     return fail("unknown --precision '" + o.precision +
                 "' (expected fp32, tf32, fp16 or bf16)");
-  if (o.precision == "bf16")
-    return fail("--precision=bf16 is not supported yet (MLIR's nvgpu.mma.sync "
-                "lowering takes f16 and tf32 operands); use fp16 or tf32");
   if (o.precision != "fp32" && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--precision=" + o.precision +
                 " needs --target=cuda:sm_XX (the CPU path computes in fp32)");

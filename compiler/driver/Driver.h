@@ -42,7 +42,7 @@ struct CompileOptions {
   // Arena bytes per string-producing op for its output strings.
   int64_t maxStringBytes = 65536;
   // Multiplication type of matmuls and convolutions: fp32 (exact), or on
-  // CUDA targets tf32 or fp16 (tensor cores, f32 accumulation).
+  // CUDA targets tf32, fp16 or bf16 (tensor cores, f32 accumulation).
   std::string precision = "fp32";
   // Print wall time per phase and per pass to stderr (--time-report).
   bool timeReport = false;

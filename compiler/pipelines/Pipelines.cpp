@@ -227,7 +227,9 @@ static void addCudaKernelsToBinary(OpPassManager &pm,
   device.addPass(createLowerAffinePass());
   device.addPass(createSCFToControlFlowPass());
   device.addPass(math::createMathExtendToSupportedTypes());
-  // Tensor-core ops (nvgpu.mma.sync) to NVVM's mma.sync.
+  // Tensor-core ops (nvgpu.mma.sync) to NVVM's mma.sync; bf16 ones by
+  // kiln (upstream's lowering takes no bf16).
+  device.addPass(mlir::kiln::createCudaLowerBf16Mma());
   device.addPass(createConvertNVGPUToNVVMPass());
   ConvertGpuOpsToNVVMOpsOptions nvvm;
   nvvm.useBarePtrCallConv = true; // kernel parameters are plain pointers

@@ -61,7 +61,7 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
   Option<std::string> precision{
       *this, "precision",
       llvm::cl::desc("Multiplication type of GPU matmuls and convolutions: "
-                     "fp32, tf32 or fp16"),
+                     "fp32, tf32, fp16 or bf16"),
       llvm::cl::init("fp32")};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",

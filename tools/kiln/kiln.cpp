@@ -123,10 +123,10 @@ int main(int argc, char **argv) {
   cl::opt<std::string> precision(
       "precision",
       cl::desc("Multiplication type of matmuls and convolutions: fp32 "
-               "(default, exact), or with --target=cuda:sm_XX tf32 or fp16 "
-               "on tensor cores (operands rounded, f32 accumulation)"),
-      cl::value_desc("fp32|tf32|fp16"), cl::init("fp32"), cl::sub(compileCmd),
-      cl::cat(category));
+               "(default, exact), or with --target=cuda:sm_XX tf32, fp16 or "
+               "bf16 on tensor cores (operands rounded, f32 accumulation)"),
+      cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
+      cl::sub(compileCmd), cl::cat(category));
 
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",

@@ -1,5 +1,6 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 | FileCheck %s --check-prefix=FP16
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=tf32 | FileCheck %s --check-prefix=TF32
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=bf16 | FileCheck %s --check-prefix=BF16
 // RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp8 2>&1 | FileCheck %s --check-prefix=BAD
 // --precision=fp16|tf32: tensor-core GEMM kernels. 128 threads (4 warps of
 // 32x32), operands staged in shared memory in the multiplication type,
@@ -33,7 +34,12 @@
 // TF32-NOT: nvgpu.mma.sync
 // TF32: gpu.terminator
 
-// BAD: unknown precision 'fp8' (expected fp32, tf32 or fp16)
+// BF16-LABEL: func.func @matmul(
+// BF16: workgroup(%{{[a-z0-9_]+}} : memref<64x24xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xbf16, #gpu.address_space<workgroup>>)
+// BF16: arith.truncf %{{.*}} : f32 to bf16
+// BF16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+
+// BAD: unknown precision 'fp8' (expected fp32, tf32, fp16 or bf16)
 func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100x200xf32>) {
   linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
   return
