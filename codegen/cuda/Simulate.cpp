@@ -310,13 +310,16 @@ struct CudaSimulateKernelsPass
       }
       op->erase();
     }
-    // Each parameter's bytes: 8 for buffers and indices.
+    // Each parameter: 'p' for a buffer (a device pointer), else its bytes.
     std::string paramBytes;
     for (BlockArgument arg : body->getArguments()) {
       Type t = arg.getType();
-      int64_t bytes =
-          t.isIntOrFloat() ? (t.getIntOrFloatBitWidth() + 7) / 8 : 8;
-      paramBytes.push_back(char('0' + bytes)); // at most 8 (checked above)
+      if (isa<MemRefType>(t))
+        paramBytes.push_back('p');
+      else if (isa<IndexType>(t))
+        paramBytes.push_back('8');
+      else // at most 8 bytes (checked above)
+        paramBytes.push_back(char('0' + (t.getIntOrFloatBitWidth() + 7) / 8));
     }
     return Attribute(
         b.getArrayAttr({kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),

@@ -37,8 +37,9 @@ typedef struct {
   const char *name;
   void (*fn)(void **args, kiln_cusim_thread_t *thread);
   int64_t flags;
-  /* Bytes of each parameter's value, one digit per parameter ("884"):
-   * what a recorded launch (graph capture) copies. */
+  /* Each parameter: 'p' for a device pointer, else the bytes of its value
+   * as a digit ("pp84"): what a launch checks and a recorded launch (graph
+   * capture) copies. */
   const char *params;
   /* Bytes of shared memory the kernel declares (its workgroup buffers). */
   int64_t shared_bytes;

@@ -19,6 +19,10 @@
  * copies, allocation) fail with CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED, as
  * in the driver's thread-local capture mode.
  *
+ * Every pointer a kernel is given must lie in a live allocation (else the
+ * launch fails with CUDA_ERROR_ILLEGAL_ADDRESS and says which parameter).
+ * KILN_CUSIM_ORDER=reverse runs blocks, and the threads of blocks without
+ * barriers, last to first: results that depend on the order expose a race.
  * KILN_CUSIM_TRACE=1 prints each launch to stderr. */
 #define _GNU_SOURCE
 #include "codegen/cuda/SimulatorAbi.h"
@@ -49,6 +53,7 @@ enum {
   CUDA_ERROR_INVALID_CONTEXT = 201,
   CUDA_ERROR_INVALID_HANDLE = 400,
   CUDA_ERROR_NOT_FOUND = 500,
+  CUDA_ERROR_ILLEGAL_ADDRESS = 700,
   CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES = 701,
   CUDA_ERROR_STREAM_CAPTURE_UNSUPPORTED = 900,
 };
@@ -142,7 +147,10 @@ EXPORT CUresult cuStreamDestroy_v2(CUstream stream) {
  * Live allocations are kept (freeing anything else is an error, as with
  * the driver). */
 static pthread_mutex_t memory_lock = PTHREAD_MUTEX_INITIALIZER;
-static void **live;
+static struct {
+  char *base;
+  size_t bytes;
+} * live;
 static size_t live_count, live_capacity;
 
 EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
@@ -157,7 +165,7 @@ EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
   pthread_mutex_lock(&memory_lock);
   if (live_count == live_capacity) {
     size_t n = live_capacity ? 2 * live_capacity : 64;
-    void **grown = realloc(live, n * sizeof *live);
+    void *grown = realloc(live, n * sizeof *live);
     if (!grown) {
       pthread_mutex_unlock(&memory_lock);
       free(p);
@@ -166,7 +174,8 @@ EXPORT CUresult cuMemAlloc_v2(CUdeviceptr *ptr, size_t bytes) {
     live = grown;
     live_capacity = n;
   }
-  live[live_count++] = p;
+  live[live_count].base = p;
+  live[live_count++].bytes = bytes;
   pthread_mutex_unlock(&memory_lock);
   *ptr = (CUdeviceptr)(uintptr_t)p;
   return CUDA_SUCCESS;
@@ -176,7 +185,7 @@ EXPORT CUresult cuMemFree_v2(CUdeviceptr ptr) {
   void *p = (void *)(uintptr_t)ptr;
   pthread_mutex_lock(&memory_lock);
   for (size_t i = 0; i < live_count; ++i)
-    if (live[i] == p) {
+    if (live[i].base == p) {
       live[i] = live[--live_count];
       pthread_mutex_unlock(&memory_lock);
       free(p);
@@ -359,6 +368,7 @@ static const char *const error_names[][2] = {
     {"201", "invalid device context"},
     {"400", "invalid resource handle"},
     {"500", "named symbol not found"},
+    {"700", "an illegal memory access was encountered"},
     {"701", "too many resources requested for launch"},
     {"900", "operation not permitted when stream is capturing"},
 };
@@ -377,9 +387,29 @@ EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
 
 enum { kFiberStack = 128 * 1024 };
 
+/* Whether `p` lies in a live allocation (its end included: a view of no
+ * elements). */
+static int is_device_memory(const char *p) {
+  int found = 0;
+  pthread_mutex_lock(&memory_lock);
+  for (size_t i = 0; i < live_count && !found; ++i)
+    found = p >= live[i].base && p <= live[i].base + live[i].bytes;
+  pthread_mutex_unlock(&memory_lock);
+  return found;
+}
+
 static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
                     unsigned gz, unsigned bx, unsigned by, unsigned bz,
                     unsigned dynamic_shared, void **args) {
+  for (size_t i = 0; kernel->params[i]; ++i)
+    if (kernel->params[i] == 'p' && !is_device_memory(*(char **)args[i])) {
+      fprintf(stderr,
+              "kiln-cusim: %s: parameter %zu (%p) is not device memory\n",
+              kernel->name, i, *(void **)args[i]);
+      return CUDA_ERROR_ILLEGAL_ADDRESS;
+    }
+  int reverse = getenv("KILN_CUSIM_ORDER") &&
+                strcmp(getenv("KILN_CUSIM_ORDER"), "reverse") == 0;
   /* The kernel's own shared buffers, then the launch's dynamic ones. */
   size_t shared_bytes = (size_t)kernel->shared_bytes + dynamic_shared;
   uint64_t threads = (uint64_t)bx * by * bz;
@@ -413,9 +443,11 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
   block_t block = {.fibers = fibers, .kernel = kernel, .args = args};
   block_t *outer = running_block;
   running_block = &block;
-  for (unsigned z = 0; z < gz; ++z)
-    for (unsigned y = 0; y < gy; ++y)
-      for (unsigned x = 0; x < gx; ++x) {
+  for (unsigned zz = 0; zz < gz; ++zz)
+    for (unsigned yy = 0; yy < gy; ++yy)
+      for (unsigned xx = 0; xx < gx; ++xx) {
+        unsigned z = reverse ? gz - 1 - zz : zz, y = reverse ? gy - 1 - yy : yy,
+                 x = reverse ? gx - 1 - xx : xx;
         for (uint64_t i = 0; i < threads; ++i) {
           kiln_cusim_thread_t *t = &fibers[i].thread;
           t->thread_id[0] = (int64_t)(i % bx);
@@ -439,7 +471,7 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           memset(shared, 0xff, shared_bytes);
         if (!coroutines) {
           for (uint64_t i = 0; i < threads; ++i)
-            kernel->fn(args, &fibers[i].thread);
+            kernel->fn(args, &fibers[reverse ? threads - 1 - i : i].thread);
           continue;
         }
         for (uint64_t i = 0; i < threads; ++i) {
@@ -453,7 +485,8 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
          * that have not returned wait at one, release them. */
         for (;;) {
           int waiting = 0;
-          for (uint64_t i = 0; i < threads; ++i) {
+          for (uint64_t ii = 0; ii < threads; ++ii) {
+            uint64_t i = reverse ? threads - 1 - ii : ii;
             if (fibers[i].state != FIBER_RUNNABLE)
               continue;
             block.current = &fibers[i];
@@ -480,9 +513,7 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
 static CUresult record(graph_t *graph, const kernel_t *kernel,
                        const unsigned grid[3], const unsigned block[3],
                        unsigned shared, void **args) {
-  size_t n = strlen(kernel->params), bytes = 0;
-  for (size_t i = 0; i < n; ++i)
-    bytes += 8; /* each value in its own 8-byte slot */
+  size_t n = strlen(kernel->params), bytes = 8 * n; /* 8-byte slots */
   if (graph->count == graph->capacity) {
     size_t c = graph->capacity ? 2 * graph->capacity : 16;
     launch_t *grown = realloc(graph->launches, c * sizeof *grown);
@@ -504,7 +535,8 @@ static CUresult record(graph_t *graph, const kernel_t *kernel,
   }
   for (size_t i = 0; i < n; ++i) {
     l->args[i] = l->values + 8 * i;
-    memcpy(l->args[i], args[i], (size_t)(kernel->params[i] - '0'));
+    memcpy(l->args[i], args[i],
+           kernel->params[i] == 'p' ? 8 : (size_t)(kernel->params[i] - '0'));
   }
   ++graph->count;
   return CUDA_SUCCESS;

@@ -42,11 +42,12 @@ static struct {
   char magic[KILN_CUSIM_MAGIC_BYTES];
   kiln_cusim_kernel_t kernels[3];
 } image = {KILN_CUSIM_MAGIC,
-           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "88", 0},
-            {"iota", iota, 0, "8", 0},
+           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "pp", 0},
+            {"iota", iota, 0, "p", 0},
             {0, 0, 0, 0, 0}}};
 
 int main(void) {
+  setvbuf(stdout, NULL, _IONBF, 0); /* in order with kiln-cusim's stderr */
   enum { kBlocks = 3, kX = 8, kY = 4, kN = kBlocks * kX * kY };
   void *module, *fn_reverse, *fn_iota, *fn_missing;
   CUdeviceptr in, out;
@@ -87,6 +88,10 @@ int main(void) {
   printf("iota: status %d, wrong %d\n", r, wrong);
   printf("too many threads: %d\n", cuLaunchKernel(fn_iota, 1, 1, 1, 1025, 1, 1,
                                                   0, NULL, iota_args, NULL));
+  float host[20];
+  void *host_ptr = host, *host_args[] = {&host_ptr};
+  printf("host pointer: %d\n",
+         cuLaunchKernel(fn_iota, 4, 1, 1, 5, 1, 1, 0, NULL, host_args, NULL));
   printf("free unknown: %d\n", cuMemFree_v2(in + 4));
   printf("free: %d %d\n", cuMemFree_v2(in), cuMemFree_v2(out));
   return 0;
