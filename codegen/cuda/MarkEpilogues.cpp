@@ -55,10 +55,7 @@ bool mlir::kiln::isCudaEpilogue(linalg::GenericOp g) {
   });
 }
 
-namespace {
-
-/// A prefill: a fill, or a broadcast of a 1-D bias over the last dimension.
-bool isPrefill(Operation *op) {
+bool mlir::kiln::isCudaPrefill(Operation *op) {
   if (isa_and_nonnull<linalg::FillOp>(op))
     return true;
   auto g = dyn_cast_or_null<linalg::GenericOp>(op);
@@ -73,6 +70,8 @@ bool isPrefill(Operation *op) {
   return maps[0] == last && maps[1].isIdentity() &&
          yield.getOperand(0) == g.getBody()->getArgument(0);
 }
+
+namespace {
 
 struct CudaMarkEpiloguesPass
     : kiln::impl::CudaMarkEpiloguesBase<CudaMarkEpiloguesPass> {
@@ -97,7 +96,8 @@ struct CudaMarkEpiloguesPass
         continue;
       OpOperand &use = *r.getUses().begin();
       auto g = dyn_cast<linalg::GenericOp>(use.getOwner());
-      if (!g || g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
+      if (!g || g->getBlock() != gemm->getBlock() ||
+          g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
           !g.isDpsInput(&use) ||
           !llvm::all_of(g->getOperandTypes(), isF32Tensor))
         continue;
@@ -116,7 +116,7 @@ struct CudaMarkEpiloguesPass
         initReshapes.push_back(def);
         def = def->getOperand(0).getDefiningOp();
       }
-      if (def && isPrefill(def) && def->getResult(0).hasOneUse() &&
+      if (def && isCudaPrefill(def) && def->getResult(0).hasOneUse() &&
           def->getBlock() == gemm->getBlock()) {
         def->setAttr(kCudaPrefillAttr, UnitAttr::get(&getContext()));
         def->moveBefore(gemm);

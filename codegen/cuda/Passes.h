@@ -39,6 +39,9 @@ inline constexpr llvm::StringLiteral kCudaPrefillAttr = "kiln.cuda_prefill";
 /// A contraction kiln-cuda-tile-contractions makes a GEMM kernel of: a
 /// matmul or batch matmul with default maps, or an NHWC/HWCF convolution.
 bool isCudaGemm(linalg::LinalgOp op);
+/// A fill, or a broadcast of a 1-D bias over the last dimension: an
+/// initial value a GEMM kernel can read instead of its output.
+bool isCudaPrefill(Operation *op);
 /// An elementwise op a GEMM kernel can apply in its store: identity maps,
 /// all parallel, one output whose old value it does not read, pure scalar
 /// body.

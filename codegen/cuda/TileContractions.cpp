@@ -257,7 +257,7 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
     return idx(b, loc, (size + tile - 1) / tile);
   };
   auto launch = gpu::LaunchOp::create(
-      b, loc, grid(g.n, kTileN), grid(g.m, kTileM), idx(b, loc, g.batch),
+      b, loc, grid(g.m, kTileM), grid(g.n, kTileN), idx(b, loc, g.batch),
       idx(b, loc, kThreads), idx(b, loc, 1), idx(b, loc, 1));
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
@@ -273,9 +273,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   b.setInsertionPointToStart(&launch.getBody().front());
   Value t = launch.getThreadIds().x;
   Value batch = launch.getBlockIds().z;
-  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
+  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
                                    idx(b, loc, kTileM));
-  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
+  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
                                    idx(b, loc, kTileN));
   Value tx = arith::RemUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
   Value ty = arith::DivUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
@@ -380,7 +380,10 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
 //   B (8 x 8, tf32):  b[r] = B[t + 4 r][g]
 //   C, D (16 x 8):    c[2r + h] = C[g + 8 r][2t + h]
 constexpr int64_t kMmaThreads = 128, kWarpM = 32, kWarpN = 32;
-constexpr int64_t kMmaPadK = kTileK + 8, kMmaPadN = kTileN + 8;
+// Row pads: A's fragment loads (row g, column t) then hit distinct banks:
+// a 12-word row stride for 16-bit types, 20 words for tf32.
+constexpr int64_t kMmaPadK16 = kTileK + 8, kMmaPadK32 = kTileK + 4;
+constexpr int64_t kMmaPadN = kTileN + 8;
 
 void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
                     StringRef precision) {
@@ -396,13 +399,13 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
     return idx(b, loc, (size + tile - 1) / tile);
   };
   auto launch = gpu::LaunchOp::create(
-      b, loc, grid(g.n, kTileN), grid(g.m, kTileM), idx(b, loc, g.batch),
+      b, loc, grid(g.m, kTileM), grid(g.n, kTileN), idx(b, loc, g.batch),
       idx(b, loc, kMmaThreads), idx(b, loc, 1), idx(b, loc, 1));
   auto workgroup =
       gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
   Value as = launch.addWorkgroupAttribution(
-      MemRefType::get({kTileM, kMmaPadK}, elem, MemRefLayoutAttrInterface(),
-                      workgroup),
+      MemRefType::get({kTileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem,
+                      MemRefLayoutAttrInterface(), workgroup),
       loc);
   Value bs = launch.addWorkgroupAttribution(
       MemRefType::get({kTileK, kMmaPadN}, elem, MemRefLayoutAttrInterface(),
@@ -425,8 +428,8 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   };
   Value t = launch.getThreadIds().x;
   Value batch = launch.getBlockIds().z;
-  Value m0 = mul(launch.getBlockIds().y, kTileM);
-  Value n0 = mul(launch.getBlockIds().x, kTileN);
+  Value m0 = mul(launch.getBlockIds().x, kTileM);
+  Value n0 = mul(launch.getBlockIds().y, kTileN);
   Value lane = arith::RemUIOp::create(b, loc, t, c(32));
   Value warp = arith::DivUIOp::create(b, loc, t, c(32));
   Value gid = arith::DivUIOp::create(b, loc, lane, c(4));
@@ -447,8 +450,25 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
     OpBuilder::InsertionGuard inner(b);
     b.setInsertionPointToStart(slices.getBody());
     Value k0 = mul(slices.getInductionVar(), kTileK);
+    // fp16/bf16: rounded to nearest; tf32: rounded to its 10 mantissa
+    // bits (half away from zero, as cvt.rna.tf32.f32), which the tensor
+    // cores would otherwise truncate.
     auto narrow = [&](Value v) -> Value {
-      return tf32 ? v : arith::TruncFOp::create(b, loc, elem, v).getResult();
+      if (!tf32)
+        return arith::TruncFOp::create(b, loc, elem, v).getResult();
+      auto i32 = b.getI32Type();
+      Value bits = arith::BitcastOp::create(b, loc, i32, v);
+      auto k = [&](int64_t x) {
+        return arith::ConstantIntOp::create(b, loc, i32, x);
+      };
+      Value up = arith::AddIOp::create(b, loc, bits, k(0x1000));
+      Value kept = arith::AndIOp::create(b, loc, up, k(0xffffe000));
+      // NaN and infinity keep their bits.
+      Value exponent = arith::AndIOp::create(b, loc, bits, k(0x7f800000));
+      Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            exponent, k(0x7f800000));
+      Value rounded = arith::SelectOp::create(b, loc, special, bits, kept);
+      return arith::BitcastOp::create(b, loc, b.getF32Type(), rounded);
     };
     // A's slice (64 x 16): consecutive threads read consecutive k.
     for (int64_t i = 0; i < kTileM * kTileK / kMmaThreads; ++i) {
@@ -631,7 +651,7 @@ SmallVector<Operation *> fuseNeighbours(linalg::LinalgOp op, Gemm &g) {
   if (!op->hasAttr(kCudaFusedOutputAttr) || !contiguousBase(g.c))
     return replaced;
   Operation *prev = effectfulNeighbour(op, /*after=*/false);
-  if (prev && prev->hasAttr(kCudaPrefillAttr)) {
+  if (prev && prev->hasAttr(kCudaPrefillAttr) && isCudaPrefill(prev)) {
     if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
       if (sameElements(fill.getOutputs()[0], g.c) &&
           fill.getInputs()[0].getType().isF32()) {
@@ -677,6 +697,9 @@ SmallVector<Operation *> fuseNeighbours(linalg::LinalgOp op, Gemm &g) {
     if (operand != g.c && mayOverlap(operand, out))
       return replaced;
   if (g.bias && mayOverlap(g.bias, out))
+    return replaced;
+  // The initial value read from c while other blocks write the output.
+  if (!g.bias && !g.fill && mayOverlap(g.c, out) && !sameElements(g.c, out))
     return replaced;
   for (OpOperand *in : epilogue.getDpsInputOperands())
     if (in->getOperandNumber() != *input && mayOverlap(in->get(), out) &&

@@ -253,6 +253,14 @@ kiln_status_t kiln_cuda_launch(void **module_slot, const char *ptx,
     return s;
   if (gx <= 0 || gy <= 0 || gz <= 0 || bx <= 0 || by <= 0 || bz <= 0)
     return KILN_STATUS_OK; /* an empty grid does no work */
+  if (gx > 0x7fffffff || gy > 65535 || gz > 65535 || bx * by * bz > 1024) {
+    snprintf(last_error, sizeof last_error,
+             "kernel %s: grid (%lld, %lld, %lld) of blocks (%lld, %lld, %lld) "
+             "is past CUDA's limits",
+             kernel, (long long)gx, (long long)gy, (long long)gz, (long long)bx,
+             (long long)by, (long long)bz);
+    return KILN_STATUS_OUT_OF_RANGE;
+  }
   /* Loaded once: later launches read the slot without the lock. */
   CUmodule module = __atomic_load_n(module_slot, __ATOMIC_ACQUIRE);
   CUresult r = 0;

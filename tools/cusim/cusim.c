@@ -244,7 +244,10 @@ EXPORT CUresult cuModuleGetFunction(void **function, void *module,
 
 /* ---- launches ----------------------------------------------------------- */
 
-enum { FIBER_RUNNABLE, FIBER_AT_BARRIER, FIBER_DONE };
+/* A fiber waits at the block's barrier, or at its warp's mma.sync
+ * rendezvous (which releases only that warp, as mma.sync synchronizes only
+ * its warp). */
+enum { FIBER_RUNNABLE, FIBER_AT_BARRIER, FIBER_AT_WARP, FIBER_DONE };
 
 typedef struct {
   kiln_cusim_thread_t thread; /* first: the kernel's thread pointer */
@@ -263,6 +266,13 @@ typedef struct {
 } block_t;
 
 static _Thread_local block_t *running_block;
+
+/* Waits in `state` until the scheduler releases it. */
+static void wait_as(kiln_cusim_thread_t *thread, int state) {
+  fiber_t *f = (fiber_t *)thread;
+  f->state = state;
+  swapcontext(&f->context, &running_block->scheduler);
+}
 
 static void barrier(kiln_cusim_thread_t *thread) {
   fiber_t *f = (fiber_t *)thread;
@@ -296,7 +306,7 @@ static void mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
   self->mma_a = a;
   self->mma_b = b;
   self->mma_c = c;
-  barrier(thread);
+  wait_as(thread, FIBER_AT_WARP); /* every lane has deposited */
   int k16 = shape == KILN_CUSIM_MMA_M16N8K16;
   int kdim = k16 ? 16 : 8;
   fiber_t *block = running_block->fibers;
@@ -340,7 +350,7 @@ static void mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
       sum += (double)A[row][k] * B[k][col];
     d[i] = (float)sum;
   }
-  barrier(thread);
+  wait_as(thread, FIBER_AT_WARP); /* every lane has read the deposits */
 }
 
 static void no_mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
@@ -481,10 +491,11 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           fibers[i].context.uc_link = &block.scheduler;
           makecontext(&fibers[i].context, fiber_main, 0);
         }
-        /* Run every thread to its next barrier (or its end); when all
-         * that have not returned wait at one, release them. */
+        /* Run every thread to its next wait (or its end). A warp whose
+         * threads all wait at mma.sync goes on; when no warp can, and
+         * every thread that has not returned waits at the block's
+         * barrier, they all go on; anything else would hang a GPU. */
         for (;;) {
-          int waiting = 0;
           for (uint64_t ii = 0; ii < threads; ++ii) {
             uint64_t i = reverse ? threads - 1 - ii : ii;
             if (fibers[i].state != FIBER_RUNNABLE)
@@ -492,13 +503,37 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
             block.current = &fibers[i];
             swapcontext(&block.scheduler, &fibers[i].context);
           }
-          for (uint64_t i = 0; i < threads; ++i)
-            if (fibers[i].state == FIBER_AT_BARRIER) {
-              fibers[i].state = FIBER_RUNNABLE;
-              waiting = 1;
+          int released = 0, at_barrier = 0, at_warp = 0;
+          for (uint64_t w = 0; w < threads; w += 32) {
+            uint64_t end = w + 32 < threads ? w + 32 : threads;
+            int waiting = 0, others = 0;
+            for (uint64_t i = w; i < end; ++i) {
+              waiting += fibers[i].state == FIBER_AT_WARP;
+              others += fibers[i].state != FIBER_AT_WARP;
             }
-          if (!waiting)
+            at_warp += waiting;
+            if (waiting && !others) {
+              for (uint64_t i = w; i < end; ++i)
+                fibers[i].state = FIBER_RUNNABLE;
+              released = 1;
+            }
+          }
+          if (released)
+            continue;
+          for (uint64_t i = 0; i < threads; ++i)
+            at_barrier += fibers[i].state == FIBER_AT_BARRIER;
+          if (at_warp) {
+            fprintf(stderr,
+                    "kiln-cusim: %s: a warp's threads do not all reach its "
+                    "mma.sync (some wait at a barrier or have returned)\n",
+                    kernel->name);
+            abort();
+          }
+          if (!at_barrier)
             break;
+          for (uint64_t i = 0; i < threads; ++i)
+            if (fibers[i].state == FIBER_AT_BARRIER)
+              fibers[i].state = FIBER_RUNNABLE;
         }
       }
   running_block = outer;
@@ -551,6 +586,8 @@ EXPORT CUresult cuLaunchKernel(void *function, unsigned gx, unsigned gy,
     return CUDA_ERROR_INVALID_VALUE;
   if ((uint64_t)bx * by * bz > 1024 || bz > 64)
     return CUDA_ERROR_LAUNCH_OUT_OF_RESOURCES;
+  if (gx > 0x7fffffffu || gy > 65535 || gz > 65535)
+    return CUDA_ERROR_INVALID_VALUE; /* the driver's grid limits */
   stream_t *s = stream;
   if (s && s->capture) {
     const unsigned grid[3] = {gx, gy, gz}, block[3] = {bx, by, bz};

@@ -27,8 +27,16 @@
 // FP16: gpu.terminator
 
 // TF32-LABEL: func.func @matmul(
-// TF32: workgroup(%{{[a-z0-9_]+}} : memref<64x24xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xf32, #gpu.address_space<workgroup>>)
+// TF32: workgroup(%{{[a-z0-9_]+}} : memref<64x20xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xf32, #gpu.address_space<workgroup>>)
 // TF32-NOT: arith.truncf
+// Operands rounded to tf32 as they are staged (add half an ulp of tf32,
+// clear the 13 low bits; NaN and infinity kept).
+// TF32: arith.bitcast %{{.*}} : f32 to i32
+// TF32: arith.constant 4096 : i32
+// TF32: arith.constant -8192 : i32
+// TF32: arith.constant 2139095040 : i32
+// TF32: arith.select
+// TF32: arith.bitcast %{{.*}} : i32 to f32
 // TF32: vector.from_elements {{.*}} : vector<4x1xf32>
 // TF32-COUNT-16: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 8], tf32Enabled} : (vector<4x1xf32>, vector<2x1xf32>, vector<2x2xf32>) -> vector<2x2xf32>
 // TF32-NOT: nvgpu.mma.sync

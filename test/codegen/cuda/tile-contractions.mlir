@@ -4,14 +4,15 @@
 // slices staged in workgroup memory between two barriers, accumulators
 // added to the output.
 
-// 100x200 += 100x70 * 70x200: 4 column tiles x 2 row tiles, 5 slices.
+// 100x200 += 100x70 * 70x200: 2 row tiles (grid x) x 4 column tiles (y), 5
+// slices.
 // CHECK-LABEL: func.func @matmul(
 // CHECK-SAME: %[[A:.*]]: memref<100x70xf32>, %[[B:.*]]: memref<70x200xf32>, %[[C:.*]]: memref<100x200xf32>
 // CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
 // CHECK-DAG: %[[C2:.*]] = arith.constant 2 : index
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
-// CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C4]], {{[^)]*}} = %[[C2]], {{[^)]*}} = %[[C1]]) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
+// CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C2]], {{[^)]*}} = %[[C4]], {{[^)]*}} = %[[C1]]) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
 // CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<16x68xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
 // Staging: bounds-checked loads of A (stored transposed) and B, zeros outside.

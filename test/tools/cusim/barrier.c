@@ -38,12 +38,28 @@ static void iota(void **args, kiln_cusim_thread_t *t) {
       (float)(t->block_id[0] * 10 + t->thread_id[0]);
 }
 
+/* Every lane's fragments all ones (m16n8k16, K = 16): each element of D
+ * is 16 + C, C = the lane's number. Two warps exchange separately. */
+static void ones(void **args, kiln_cusim_thread_t *t) {
+  float *out = *(float **)args[0];
+  float a[8], b[4], c[4], d[4];
+  int64_t lane = t->thread_id[0];
+  for (int i = 0; i < 8; ++i)
+    a[i] = 1;
+  for (int i = 0; i < 4; ++i)
+    b[i] = 1, c[i] = (float)lane;
+  t->mma(t, KILN_CUSIM_MMA_M16N8K16, a, b, c, d);
+  for (int i = 0; i < 4; ++i)
+    out[lane * 4 + i] = d[i];
+}
+
 static struct {
   char magic[KILN_CUSIM_MAGIC_BYTES];
-  kiln_cusim_kernel_t kernels[3];
+  kiln_cusim_kernel_t kernels[4];
 } image = {KILN_CUSIM_MAGIC,
            {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "pp", 0},
             {"iota", iota, 0, "p", 0},
+            {"ones", ones, KILN_CUSIM_USES_BARRIER, "p", 0},
             {0, 0, 0, 0, 0}}};
 
 int main(void) {
@@ -55,7 +71,7 @@ int main(void) {
       cuModuleGetFunction(&fn_reverse, module, "reverse") ||
       cuModuleGetFunction(&fn_iota, module, "iota") ||
       cuMemAlloc_v2(&in, kN * sizeof(float)) ||
-      cuMemAlloc_v2(&out, kN * sizeof(float))) {
+      cuMemAlloc_v2(&out, 256 * sizeof(float))) { /* 256: the mma test */
     puts("setup failed");
     return 1;
   }
@@ -88,6 +104,13 @@ int main(void) {
   printf("iota: status %d, wrong %d\n", r, wrong);
   printf("too many threads: %d\n", cuLaunchKernel(fn_iota, 1, 1, 1, 1025, 1, 1,
                                                   0, NULL, iota_args, NULL));
+  void *fn_ones;
+  cuModuleGetFunction(&fn_ones, module, "ones");
+  r = cuLaunchKernel(fn_ones, 1, 1, 1, 64, 1, 1, 0, NULL, iota_args, NULL);
+  wrong = 0;
+  for (int i = 0; i < 64 * 4; ++i)
+    wrong += host_out[i] != 16.0f + (float)(i / 4);
+  printf("mma: status %d, wrong %d\n", r, wrong);
   float host[20];
   void *host_ptr = host, *host_args[] = {&host_ptr};
   printf("host pointer: %d\n",
