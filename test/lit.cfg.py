@@ -32,6 +32,8 @@ config.substitutions.append(
 config.substitutions.append(
     ("%cusim", f"env LD_LIBRARY_PATH={config.kiln_cusim_dir}"))
 config.substitutions.append(("%kiln_src_root", config.kiln_src_root))
+config.substitutions.append(("%kiln_obj_root", config.kiln_obj_root))
+config.substitutions.append(("%host_cc", config.c_compiler))
 
 # Sanitized builds (scripts/sanitize.sh) use several times the memory.
 if config.c_sanitize_flags.strip():
