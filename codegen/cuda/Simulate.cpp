@@ -310,16 +310,27 @@ struct CudaSimulateKernelsPass
       }
       op->erase();
     }
-    // Each parameter: 'p' for a buffer (a device pointer), else its bytes.
+    // Each parameter, comma-separated: a buffer as 'p' and the bytes it
+    // spans from its aligned pointer (offset and strides included), else
+    // the bytes of its value.
     std::string paramBytes;
     for (BlockArgument arg : body->getArguments()) {
       Type t = arg.getType();
-      if (isa<MemRefType>(t))
-        paramBytes.push_back('p');
-      else if (isa<IndexType>(t))
-        paramBytes.push_back('8');
-      else // at most 8 bytes (checked above)
-        paramBytes.push_back(char('0' + (t.getIntOrFloatBitWidth() + 7) / 8));
+      if (!paramBytes.empty())
+        paramBytes.push_back(',');
+      if (auto m = dyn_cast<MemRefType>(t)) {
+        auto [strides, offset] = m.getStridesAndOffset();
+        int64_t last = offset; // the last element's position
+        for (auto [size, stride] : llvm::zip(m.getShape(), strides))
+          last += (size - 1) * stride;
+        int64_t span = m.getNumElements() == 0 ? 0 : last + 1;
+        paramBytes +=
+            "p" + std::to_string(span * ((m.getElementTypeBitWidth() + 7) / 8));
+      } else if (isa<IndexType>(t)) {
+        paramBytes += "8";
+      } else { // at most 8 bytes (checked above)
+        paramBytes += std::to_string((t.getIntOrFloatBitWidth() + 7) / 8);
+      }
     }
     return Attribute(
         b.getArrayAttr({kernel.getNameAttr(), FlatSymbolRefAttr::get(fn),

@@ -37,8 +37,9 @@ typedef struct {
   const char *name;
   void (*fn)(void **args, kiln_cusim_thread_t *thread);
   int64_t flags;
-  /* Each parameter: 'p' for a device pointer, else the bytes of its value
-   * as a digit ("pp84"): what a launch checks and a recorded launch (graph
+  /* The parameters, comma-separated: "p<N>" for a device pointer to a
+   * buffer spanning N bytes from it, else the bytes of the value
+   * ("p256,p64,8,4"): what a launch checks and a recorded launch (graph
    * capture) copies. */
   const char *params;
   /* Bytes of shared memory the kernel declares (its workgroup buffers). */

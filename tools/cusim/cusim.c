@@ -397,25 +397,44 @@ EXPORT CUresult cuGetErrorString(CUresult error, const char **text) {
 
 enum { kFiberStack = 128 * 1024 };
 
-/* Whether `p` lies in a live allocation (its end included: a view of no
- * elements). */
-static int is_device_memory(const char *p) {
+/* Whether [p, p + bytes) lies in one live allocation. */
+static int is_device_memory(const char *p, size_t bytes) {
   int found = 0;
   pthread_mutex_lock(&memory_lock);
   for (size_t i = 0; i < live_count && !found; ++i)
-    found = p >= live[i].base && p <= live[i].base + live[i].bytes;
+    found = p >= live[i].base && p <= live[i].base + live[i].bytes &&
+            bytes <= (size_t)(live[i].base + live[i].bytes - p);
   pthread_mutex_unlock(&memory_lock);
   return found;
+}
+
+/* Parameter `i` of `params` (see kiln_cusim_kernel_t): whether it is a
+ * pointer, and its span or value bytes; false past the last one. */
+static int param(const char *params, size_t i, int *pointer, size_t *bytes) {
+  const char *s = params;
+  for (; i > 0 && s; --i) {
+    s = strchr(s, ',');
+    if (s)
+      ++s;
+  }
+  if (!s || !*s)
+    return 0;
+  *pointer = *s == 'p';
+  *bytes = (size_t)strtoull(s + *pointer, NULL, 10);
+  return 1;
 }
 
 static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
                     unsigned gz, unsigned bx, unsigned by, unsigned bz,
                     unsigned dynamic_shared, void **args) {
-  for (size_t i = 0; kernel->params[i]; ++i)
-    if (kernel->params[i] == 'p' && !is_device_memory(*(char **)args[i])) {
+  int pointer;
+  size_t bytes;
+  for (size_t i = 0; param(kernel->params, i, &pointer, &bytes); ++i)
+    if (pointer && !is_device_memory(*(char **)args[i], bytes)) {
       fprintf(stderr,
-              "kiln-cusim: %s: parameter %zu (%p) is not device memory\n",
-              kernel->name, i, *(void **)args[i]);
+              "kiln-cusim: %s: parameter %zu (%p, %zu bytes) is not in "
+              "device memory\n",
+              kernel->name, i, *(void **)args[i], bytes);
       return CUDA_ERROR_ILLEGAL_ADDRESS;
     }
   int reverse = getenv("KILN_CUSIM_ORDER") &&
@@ -548,7 +567,11 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
 static CUresult record(graph_t *graph, const kernel_t *kernel,
                        const unsigned grid[3], const unsigned block[3],
                        unsigned shared, void **args) {
-  size_t n = strlen(kernel->params), bytes = 8 * n; /* 8-byte slots */
+  int pointer;
+  size_t size, n = 0;
+  while (param(kernel->params, n, &pointer, &size))
+    ++n;
+  size_t bytes = 8 * n; /* 8-byte slots */
   if (graph->count == graph->capacity) {
     size_t c = graph->capacity ? 2 * graph->capacity : 16;
     launch_t *grown = realloc(graph->launches, c * sizeof *grown);
@@ -570,8 +593,8 @@ static CUresult record(graph_t *graph, const kernel_t *kernel,
   }
   for (size_t i = 0; i < n; ++i) {
     l->args[i] = l->values + 8 * i;
-    memcpy(l->args[i], args[i],
-           kernel->params[i] == 'p' ? 8 : (size_t)(kernel->params[i] - '0'));
+    param(kernel->params, i, &pointer, &size);
+    memcpy(l->args[i], args[i], pointer ? 8 : size);
   }
   ++graph->count;
   return CUDA_SUCCESS;

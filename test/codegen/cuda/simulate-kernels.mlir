@@ -7,7 +7,7 @@
 // gpu.module gets an image placeholder listing its kernels and their flags.
 
 // CHECK: llvm.mlir.global internal constant @kernels_cusim()
-// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0, "p84", 0], ["sync", @kiln_cusim_kernels_sync, 1, "p", 0]]
+// CHECK-SAME: kiln.cusim_kernels = {{\[}}["scale", @kiln_cusim_kernels_scale, 0, "p256,8,4", 0], ["sync", @kiln_cusim_kernels_sync, 1, "p256", 0]]
 // CHECK: gpu.module @kernels
 
 // CHECK-LABEL: func.func private @kiln_cusim_kernels_scale(
@@ -95,7 +95,7 @@ module attributes {gpu.container_module} {
 // 12), in the default memory space; the image records their bytes (a
 // 10-float buffer's 40 rounded to 48, then 8 rounded to 16).
 // CHECK: llvm.mlir.global internal constant @shared_cusim()
-// CHECK-SAME: ["stage", @kiln_cusim_shared_stage, 1, "p", 64]
+// CHECK-SAME: ["stage", @kiln_cusim_shared_stage, 1, "p40", 64]
 // CHECK-LABEL: func.func private @kiln_cusim_shared_stage(
 // CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
 // CHECK: %[[SA:.*]] = llvm.getelementptr %[[T]][12] : (!llvm.ptr) -> !llvm.ptr, i64
@@ -145,7 +145,7 @@ module attributes {gpu.container_module} {
 // mma.sync: the fragments are spilled as f32 into buffers made at the
 // function's entry and exchanged by the thread's `mma` (word 14) with the
 // shape's code (0: m16n8k16); the kernel runs as coroutines (flag 1).
-// CHECK: ["tc", @kiln_cusim_mma_tc, 1, "p", 0]
+// CHECK: ["tc", @kiln_cusim_mma_tc, 1, "p16", 0]
 // CHECK-LABEL: func.func private @kiln_cusim_mma_tc(
 // CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
 // CHECK-DAG: %[[A:.*]] = memref.alloca() : memref<8xf32>

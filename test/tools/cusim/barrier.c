@@ -57,9 +57,9 @@ static struct {
   char magic[KILN_CUSIM_MAGIC_BYTES];
   kiln_cusim_kernel_t kernels[4];
 } image = {KILN_CUSIM_MAGIC,
-           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "pp", 0},
-            {"iota", iota, 0, "p", 0},
-            {"ones", ones, KILN_CUSIM_USES_BARRIER, "p", 0},
+           {{"reverse", reverse, KILN_CUSIM_USES_BARRIER, "p384,p384", 0},
+            {"iota", iota, 0, "p80", 0},
+            {"ones", ones, KILN_CUSIM_USES_BARRIER, "p1024", 0},
             {0, 0, 0, 0, 0}}};
 
 int main(void) {
@@ -115,6 +115,11 @@ int main(void) {
   void *host_ptr = host, *host_args[] = {&host_ptr};
   printf("host pointer: %d\n",
          cuLaunchKernel(fn_iota, 4, 1, 1, 5, 1, 1, 0, NULL, host_args, NULL));
+  /* 80 bytes from 960 of a 1024-byte allocation: past its end. */
+  CUdeviceptr tail = out + 960;
+  void *tail_args[] = {&tail};
+  printf("past the end: %d\n",
+         cuLaunchKernel(fn_iota, 4, 1, 1, 5, 1, 1, 0, NULL, tail_args, NULL));
   printf("free unknown: %d\n", cuMemFree_v2(in + 4));
   printf("free: %d %d\n", cuMemFree_v2(in), cuMemFree_v2(out));
   return 0;
