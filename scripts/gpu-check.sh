@@ -7,13 +7,16 @@
 #       each precision (fp32, fp16, bf16, tf32), links their checking
 #       harnesses, latency runners (bench/gpu-latency.c) and the host-entry
 #       and CUDA-graph tests into D (default gpu-check/, git-ignored), with
-#       the fixtures they read. --simulate compiles with --cuda-simulate,
-#       to try the whole flow on kiln-cusim without a GPU.
+#       the fixtures they read, and N x N GEMMs of two inputs for each of
+#       --gemm-sizes (default 4096,8192). --simulate compiles with
+#       --cuda-simulate, to try the whole flow on kiln-cusim without a GPU.
 #   scripts/gpu-check.sh run [--dir D] [--calls N]
 #       There (needs only the driver): runs every check against the
 #       fixtures' onnxruntime outputs and times every model, printing one
-#       line each (N timed calls, default 50) and writing D/results.md
-#       (and a copy in $OUT when set).
+#       line each (N timed calls, default 50), times the GEMMs against
+#       cuBLAS through PyTorch where python3 has torch
+#       (bench/gpu-gemm-torch.py), and writes D/results.md (and a copy in
+#       $OUT when set).
 #       Exits non-zero if a check failed.
 #
 # On the lent machine, from this machine:
@@ -28,12 +31,14 @@ dir="$root/gpu-check"
 models="mlp,cnn,resblock,mobileblock,encoder"
 simulate=0
 calls=50
+gemm_sizes="4096,8192"
 while [ $# -gt 0 ]; do
   case "$1" in
     --simulate) simulate=1 ;;
     --models) models="$2"; shift ;;
     --dir) dir="$2"; shift ;;
     --calls) calls="$2"; shift ;;
+    --gemm-sizes) gemm_sizes="$2"; shift ;;
     *) echo "gpu-check: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -68,6 +73,21 @@ prepare() {
       echo "$m $p $(tolerance "$p")" >>"$dir/checks.txt"
     done
   done
+  # GEMMs: C = A B on two N x N inputs (no weights: the objects stay small).
+  : >"$dir/gemms.txt"
+  for n in ${gemm_sizes//,/ }; do
+    printf '<ir_version: 8, opset_import: ["" : 17]>\ngemm (float[%d,%d] a, float[%d,%d] b) => (float[%d,%d] c) {\n  c = MatMul(a, b)\n}\n' \
+      "$n" "$n" "$n" "$n" "$n" "$n" >"$dir/obj/gemm_$n.onnxtext"
+    for p in $precisions; do
+      local name="gemm${n}_$p" obj="$dir/obj/gemm${n}_$p.o"
+      "$kiln" compile "$dir/obj/gemm_$n.onnxtext" --target=cuda:sm_90 \
+        --precision="$p" --name="$name" "${flags[@]}" -o "$obj"
+      "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" -DKILN_MODEL="$name" \
+        "$root/bench/gpu-latency.c" "$obj" "${libs[@]}" -o "$dir/bin/latency-$name"
+      echo "$n $p" >>"$dir/gemms.txt"
+    done
+  done
+  cp "$root/bench/gpu-gemm-torch.py" "$dir/"
   # The host-pointer entry point and a CUDA graph, on the MLP.
   if [[ ",$models," == *,mlp,* ]]; then
     "$kiln" compile "$e2e/mlp/model.onnx" --target=cuda:sm_90 --name=mlp \
@@ -113,6 +133,29 @@ run_checks() {
     echo "$m $p: $verdict; launches ${launch:-?} ms; graph ${graph:-?} ms"
     echo "| $m | $p | $verdict | $launch | ${graph:-n/a} |" >>"$report"
   done <"$dir/checks.txt"
+  # GEMMs: kiln's TFLOP/s (graph replay: one launch) against cuBLAS.
+  if [ -s "$dir/gemms.txt" ]; then
+    local torch_times
+    torch_times=$(python3 "$dir/gpu-gemm-torch.py" \
+      "$(cut -d' ' -f1 "$dir/gemms.txt" | sort -un | paste -sd,)" \
+      "$(cut -d' ' -f2 "$dir/gemms.txt" | sort -u | paste -sd,)" 2>/dev/null || true)
+    {
+      echo
+      echo "| GEMM N^3 | precision | kiln median ms | kiln TFLOP/s | cuBLAS (PyTorch) median ms | kiln / cuBLAS throughput |"
+      echo "|---|---|---|---|---|---|"
+    } >>"$report"
+    while read -r n p; do
+      local lat ms tflops theirs ratio
+      lat=$("$dir/bin/latency-gemm${n}_$p" - "$calls" 2>&1 || true)
+      ms=$(echo "$lat" | sed -n 's/.*graph: median \([0-9.]*\) ms.*/\1/p')
+      theirs=$(echo "$torch_times" | awk -v n="$n" -v p="$p" '$1 == n && $2 == p {print $3}')
+      tflops=n/a ratio=n/a
+      [ -n "$ms" ] && tflops=$(awk -v n="$n" -v ms="$ms" 'BEGIN {printf "%.1f", 2 * n^3 / (ms * 1e9)}')
+      [ -n "$ms" ] && [ -n "$theirs" ] && ratio=$(awk -v a="$theirs" -v b="$ms" 'BEGIN {printf "%.2f", a / b}')
+      echo "gemm $n $p: ${ms:-error} ms, $tflops TFLOP/s; cuBLAS ${theirs:-n/a} ms; kiln/cuBLAS $ratio"
+      echo "| $n | $p | ${ms:-error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)} | $tflops | ${theirs:-n/a} | $ratio |" >>"$report"
+    done <"$dir/gemms.txt"
+  fi
   for t in cuda-host cuda-graph; do
     [ -x "$dir/bin/$t" ] || continue
     if out=$("$dir/bin/$t" "$dir/fixtures/mlp" 2>&1); then
