@@ -6,13 +6,10 @@
  *
  * Build: cc -O2 -include MODEL.h -DKILN_MODEL=<name> gpu-latency.c MODEL.o
  *        libkiln_rt.a -lm -ldl -lpthread
- * Run:   ./gpu-latency [FIXTURE_DIR|-] [CALLS]
- * The stream comes from the driver's cuStreamCreate (dlopen'ed as
- * libkiln_rt does). */
+ * Run:   ./gpu-latency [FIXTURE_DIR|-] [CALLS] */
 #include <kiln/cuda.h>
 #include <kiln/runtime.h>
 
-#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,14 +63,8 @@ int main(int argc, char **argv) {
     calls = 1;
   const kiln_model_desc_t *model = MODEL_DESCRIBE();
   check(kiln_cuda_init(), "init");
-  void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  int (*stream_create)(void **, unsigned) =
-      cuda ? (int (*)(void **, unsigned))dlsym(cuda, "cuStreamCreate") : NULL;
   void *stream = NULL;
-  if (!stream_create || stream_create(&stream, 1 /* non-blocking */) != 0) {
-    printf("cannot create a stream\n");
-    return 1;
-  }
+  check(kiln_cuda_stream_create(&stream), "stream");
   void **inputs = calloc((size_t)model->num_inputs + 1, sizeof(void *));
   void **outputs = calloc((size_t)model->num_outputs + 1, sizeof(void *));
   void *arena = NULL;
@@ -131,6 +122,7 @@ int main(int argc, char **argv) {
          STR(KILN_MODEL), ms[calls / 2], ms[0], calls);
   kiln_cuda_set_stream(previous);
   kiln_cuda_graph_destroy(graph);
+  kiln_cuda_stream_destroy(stream);
   for (int i = 0; i < model->num_inputs; ++i)
     kiln_cuda_free(inputs[i]);
   for (int i = 0; i < model->num_outputs; ++i)

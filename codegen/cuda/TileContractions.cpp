@@ -246,49 +246,105 @@ Value loadOrZero(OpBuilder &b, Location loc, Value inside,
   return branch.getResult(0);
 }
 
+/// What both GEMM kernels share: the launch (grid (M/64, N/64, batch) of
+/// `threads`-thread blocks) with A's and B's shared slices, the builder
+/// inside it, the block's tile origin and the bounds, and index helpers.
+struct Frame {
+  OpBuilder &b;
+  Location loc;
+  const Gemm &g;
+  int64_t threads;
+  gpu::LaunchOp launch;
+  Value as, bs, t, batch, m0, n0, cm, cn, ck;
+
+  Frame(OpBuilder &b, Location loc, const Gemm &g, int64_t threads,
+        MemRefType aSlice, MemRefType bSlice)
+      : b(b), loc(loc), g(g), threads(threads) {
+    auto grid = [&](int64_t size, int64_t tile) {
+      return c((size + tile - 1) / tile);
+    };
+    launch = gpu::LaunchOp::create(b, loc, grid(g.m, kTileM), grid(g.n, kTileN),
+                                   c(g.batch), c(threads), c(1), c(1));
+    as = launch.addWorkgroupAttribution(aSlice, loc);
+    bs = launch.addWorkgroupAttribution(bSlice, loc);
+    // The caller keeps an InsertionGuard: the kernel is built inside.
+    b.setInsertionPointToStart(&launch.getBody().front());
+    t = launch.getThreadIds().x;
+    batch = launch.getBlockIds().z;
+    m0 = mul(launch.getBlockIds().x, kTileM);
+    n0 = mul(launch.getBlockIds().y, kTileN);
+    cm = c(g.m);
+    cn = c(g.n);
+    ck = c(g.k);
+  }
+  Value c(int64_t v) { return idx(b, loc, v); }
+  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
+  Value mul(Value x, int64_t y) {
+    return arith::MulIOp::create(b, loc, x, c(y));
+  }
+  Value lt(Value x, Value y) {
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, x, y);
+  }
+  Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
+
+  /// Stages reduction slice [k0, k0 + kTileK) of A (kTileM x kTileK;
+  /// consecutive threads read consecutive k) and of B (kTileK x kTileN;
+  /// consecutive threads read consecutive columns), zeros outside the
+  /// operands, through `storeA(v, m, k)` / `storeB(v, k, n)`; then a
+  /// barrier.
+  void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
+             function_ref<void(Value, Value, Value)> storeB) {
+    for (int64_t i = 0; i < kTileM * kTileK / threads; ++i) {
+      Value e = add(t, c(i * threads));
+      Value kk = arith::RemUIOp::create(b, loc, e, c(kTileK));
+      Value mm = arith::DivUIOp::create(b, loc, e, c(kTileK));
+      Value gm = add(m0, mm), gk = add(k0, kk);
+      storeA(loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
+                        [&] { return g.loadA(b, loc, batch, gm, gk); }),
+             mm, kk);
+    }
+    for (int64_t i = 0; i < kTileN * kTileK / threads; ++i) {
+      Value e = add(t, c(i * threads));
+      Value nn = arith::RemUIOp::create(b, loc, e, c(kTileN));
+      Value kk = arith::DivUIOp::create(b, loc, e, c(kTileN));
+      Value gn = add(n0, nn), gk = add(k0, kk);
+      storeB(loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
+                        [&] { return g.loadB(b, loc, batch, gk, gn); }),
+             kk, nn);
+    }
+    gpu::BarrierOp::create(b, loc);
+  }
+
+  /// storeResult at (m, n) where it lies inside the output.
+  void storeInside(Value m, Value n, Value acc) {
+    auto inside = scf::IfOp::create(b, loc, both(lt(m, cm), lt(n, cn)),
+                                    /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard store(b);
+    b.setInsertionPointToStart(inside.thenBlock());
+    storeResult(b, loc, g, batch, m, n, acc);
+  }
+};
+
+MemRefType sharedSlice(ArrayRef<int64_t> shape, Type elem) {
+  return MemRefType::get(shape, elem, MemRefLayoutAttrInterface(),
+                         gpu::AddressSpaceAttr::get(
+                             elem.getContext(), gpu::AddressSpace::Workgroup));
+}
+
 /// Replaces `op` by a gpu.launch computing `g`.
 void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   MLIRContext *ctx = b.getContext();
   auto f32 = b.getF32Type();
-  auto ult = arith::CmpIPredicate::ult;
   auto contract =
       arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
-  auto grid = [&](int64_t size, int64_t tile) {
-    return idx(b, loc, (size + tile - 1) / tile);
-  };
-  auto launch = gpu::LaunchOp::create(
-      b, loc, grid(g.m, kTileM), grid(g.n, kTileN), idx(b, loc, g.batch),
-      idx(b, loc, kThreads), idx(b, loc, 1), idx(b, loc, 1));
-  auto workgroup =
-      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  Value as = launch.addWorkgroupAttribution(
-      MemRefType::get({kTileK, kPadM}, f32, MemRefLayoutAttrInterface(),
-                      workgroup),
-      loc);
-  Value bs = launch.addWorkgroupAttribution(
-      MemRefType::get({kTileK, kTileN}, f32, MemRefLayoutAttrInterface(),
-                      workgroup),
-      loc);
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value t = launch.getThreadIds().x;
-  Value batch = launch.getBlockIds().z;
-  Value m0 = arith::MulIOp::create(b, loc, launch.getBlockIds().x,
-                                   idx(b, loc, kTileM));
-  Value n0 = arith::MulIOp::create(b, loc, launch.getBlockIds().y,
-                                   idx(b, loc, kTileN));
-  Value tx = arith::RemUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
-  Value ty = arith::DivUIOp::create(b, loc, t, idx(b, loc, kThreadsN));
-  Value cm = idx(b, loc, g.m), cn = idx(b, loc, g.n), ck = idx(b, loc, g.k);
-  auto add = [&](Value x, Value y) -> Value {
-    return arith::AddIOp::create(b, loc, x, y);
-  };
-  auto lt = [&](Value x, Value y) -> Value {
-    return arith::CmpIOp::create(b, loc, ult, x, y);
-  };
-  auto both = [&](Value x, Value y) -> Value {
-    return arith::AndIOp::create(b, loc, x, y);
-  };
+  // A is staged transposed (as[k][m]), its rows padded.
+  Frame f(b, loc, g, kThreads, sharedSlice({kTileK, kPadM}, f32),
+          sharedSlice({kTileK, kTileN}, f32));
+  Value as = f.as, bs = f.bs;
+  Value tx = arith::RemUIOp::create(b, loc, f.t, f.c(kThreadsN));
+  Value ty = arith::DivUIOp::create(b, loc, f.t, f.c(kThreadsN));
+  auto add = [&](Value x, Value y) { return f.add(x, y); };
 
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(kRegM * kRegN, zero);
@@ -300,28 +356,14 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
     b.setInsertionPointToStart(slices.getBody());
     Value k0 = arith::MulIOp::create(b, loc, slices.getInductionVar(),
                                      idx(b, loc, kTileK));
-    // Stage A's slice (kTileM x kTileK; consecutive threads read
-    // consecutive k) transposed, and B's (kTileK x kTileN; consecutive
-    // threads read consecutive columns); outside the operands, zeros.
-    for (int64_t i = 0; i < kTileM * kTileK / kThreads; ++i) {
-      Value e = add(t, idx(b, loc, i * kThreads));
-      Value kk = arith::RemUIOp::create(b, loc, e, idx(b, loc, kTileK));
-      Value mm = arith::DivUIOp::create(b, loc, e, idx(b, loc, kTileK));
-      Value gm = add(m0, mm), gk = add(k0, kk);
-      Value v = loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
-                           [&] { return g.loadA(b, loc, batch, gm, gk); });
-      memref::StoreOp::create(b, loc, v, as, ValueRange{kk, mm});
-    }
-    for (int64_t i = 0; i < kTileN * kTileK / kThreads; ++i) {
-      Value e = add(t, idx(b, loc, i * kThreads));
-      Value nn = arith::RemUIOp::create(b, loc, e, idx(b, loc, kTileN));
-      Value kk = arith::DivUIOp::create(b, loc, e, idx(b, loc, kTileN));
-      Value gn = add(n0, nn), gk = add(k0, kk);
-      Value v = loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
-                           [&] { return g.loadB(b, loc, batch, gk, gn); });
-      memref::StoreOp::create(b, loc, v, bs, ValueRange{kk, nn});
-    }
-    gpu::BarrierOp::create(b, loc);
+    f.stage(
+        k0,
+        [&](Value v, Value m, Value k) {
+          memref::StoreOp::create(b, loc, v, as, ValueRange{k, m});
+        },
+        [&](Value v, Value k, Value n) {
+          memref::StoreOp::create(b, loc, v, bs, ValueRange{k, n});
+        });
     auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kTileK),
                                     idx(b, loc, 1), slices.getRegionIterArgs());
     {
@@ -355,15 +397,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   // The results, inside the output.
   for (int64_t i = 0; i < kRegM; ++i)
     for (int64_t j = 0; j < kRegN; ++j) {
-      Value gm =
-          add(m0, add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
-                      idx(b, loc, i)));
-      Value gn = add(n0, add(tx, idx(b, loc, j * kThreadsN)));
-      auto inside = scf::IfOp::create(b, loc, both(lt(gm, cm), lt(gn, cn)),
-                                      /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard store(b);
-      b.setInsertionPointToStart(inside.thenBlock());
-      storeResult(b, loc, g, batch, gm, gn, slices.getResult(i * kRegN + j));
+      Value gm = f.add(f.m0, f.add(f.mul(ty, kRegM), f.c(i)));
+      Value gn = f.add(f.n0, f.add(tx, f.c(j * kThreadsN)));
+      f.storeInside(gm, gn, slices.getResult(i * kRegN + j));
     }
   gpu::TerminatorOp::create(b, loc);
 }
@@ -387,49 +423,22 @@ constexpr int64_t kMmaPadN = kTileN + 8;
 
 void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
                     StringRef precision) {
-  MLIRContext *ctx = b.getContext();
   auto f32 = b.getF32Type();
   bool tf32 = precision == "tf32";
   Type elem = tf32                  ? Type(f32)
               : precision == "bf16" ? Type(b.getBF16Type())
                                     : Type(b.getF16Type());
   int64_t mmaK = tf32 ? 8 : 16;
-  auto ult = arith::CmpIPredicate::ult;
-  auto grid = [&](int64_t size, int64_t tile) {
-    return idx(b, loc, (size + tile - 1) / tile);
-  };
-  auto launch = gpu::LaunchOp::create(
-      b, loc, grid(g.m, kTileM), grid(g.n, kTileN), idx(b, loc, g.batch),
-      idx(b, loc, kMmaThreads), idx(b, loc, 1), idx(b, loc, 1));
-  auto workgroup =
-      gpu::AddressSpaceAttr::get(ctx, gpu::AddressSpace::Workgroup);
-  Value as = launch.addWorkgroupAttribution(
-      MemRefType::get({kTileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem,
-                      MemRefLayoutAttrInterface(), workgroup),
-      loc);
-  Value bs = launch.addWorkgroupAttribution(
-      MemRefType::get({kTileK, kMmaPadN}, elem, MemRefLayoutAttrInterface(),
-                      workgroup),
-      loc);
   OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  auto c = [&](int64_t v) { return idx(b, loc, v); };
-  auto add = [&](Value x, Value y) -> Value {
-    return arith::AddIOp::create(b, loc, x, y);
-  };
-  auto mul = [&](Value x, int64_t y) -> Value {
-    return arith::MulIOp::create(b, loc, x, c(y));
-  };
-  auto lt = [&](Value x, Value y) -> Value {
-    return arith::CmpIOp::create(b, loc, ult, x, y);
-  };
-  auto both = [&](Value x, Value y) -> Value {
-    return arith::AndIOp::create(b, loc, x, y);
-  };
-  Value t = launch.getThreadIds().x;
-  Value batch = launch.getBlockIds().z;
-  Value m0 = mul(launch.getBlockIds().x, kTileM);
-  Value n0 = mul(launch.getBlockIds().y, kTileN);
+  // A row-major (as[m][k]), B as[k][n], both padded.
+  Frame f(b, loc, g, kMmaThreads,
+          sharedSlice({kTileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
+          sharedSlice({kTileK, kMmaPadN}, elem));
+  Value as = f.as, bs = f.bs, t = f.t;
+  auto c = [&](int64_t v) { return f.c(v); };
+  auto add = [&](Value x, Value y) { return f.add(x, y); };
+  auto mul = [&](Value x, int64_t y) { return f.mul(x, y); };
+  Value m0 = f.m0, n0 = f.n0;
   Value lane = arith::RemUIOp::create(b, loc, t, c(32));
   Value warp = arith::DivUIOp::create(b, loc, t, c(32));
   Value gid = arith::DivUIOp::create(b, loc, lane, c(4));
@@ -437,7 +446,6 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   // Warp w: rows (w / 2) * 32, columns (w % 2) * 32 of the block tile.
   Value wm = mul(arith::DivUIOp::create(b, loc, warp, c(2)), kWarpM);
   Value wn = mul(arith::RemUIOp::create(b, loc, warp, c(2)), kWarpN);
-  Value cm = c(g.m), cn = c(g.n), ck = c(g.k);
   constexpr int64_t tilesM = kWarpM / 16, tilesN = kWarpN / 8;
   // Accumulators as scalars (4 per mma tile) across the loop: no vector
   // value crosses the kernel's boundary or the loop's.
@@ -470,27 +478,14 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
       Value rounded = arith::SelectOp::create(b, loc, special, bits, kept);
       return arith::BitcastOp::create(b, loc, b.getF32Type(), rounded);
     };
-    // A's slice (64 x 16): consecutive threads read consecutive k.
-    for (int64_t i = 0; i < kTileM * kTileK / kMmaThreads; ++i) {
-      Value e = add(t, c(i * kMmaThreads));
-      Value kk = arith::RemUIOp::create(b, loc, e, c(kTileK));
-      Value mm = arith::DivUIOp::create(b, loc, e, c(kTileK));
-      Value gm = add(m0, mm), gk = add(k0, kk);
-      Value v = loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
-                           [&] { return g.loadA(b, loc, batch, gm, gk); });
-      memref::StoreOp::create(b, loc, narrow(v), as, ValueRange{mm, kk});
-    }
-    // B's slice (16 x 64): consecutive threads read consecutive columns.
-    for (int64_t i = 0; i < kTileN * kTileK / kMmaThreads; ++i) {
-      Value e = add(t, c(i * kMmaThreads));
-      Value nn = arith::RemUIOp::create(b, loc, e, c(kTileN));
-      Value kk = arith::DivUIOp::create(b, loc, e, c(kTileN));
-      Value gn = add(n0, nn), gk = add(k0, kk);
-      Value v = loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
-                           [&] { return g.loadB(b, loc, batch, gk, gn); });
-      memref::StoreOp::create(b, loc, narrow(v), bs, ValueRange{kk, nn});
-    }
-    gpu::BarrierOp::create(b, loc);
+    f.stage(
+        k0,
+        [&](Value v, Value m, Value k) {
+          memref::StoreOp::create(b, loc, narrow(v), as, ValueRange{m, k});
+        },
+        [&](Value v, Value k, Value n) {
+          memref::StoreOp::create(b, loc, narrow(v), bs, ValueRange{k, n});
+        });
     SmallVector<Value> acc;
     for (int64_t tile = 0; tile < tilesM * tilesN; ++tile)
       acc.push_back(vector::FromElementsOp::create(
@@ -562,12 +557,8 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
         for (int64_t h = 0; h < 2; ++h) {
           Value gm = add(m0, add(add(wm, c(mi * 16 + 8 * r)), gid));
           Value gn = add(n0, add(add(wn, c(ni * 8 + h)), mul(tig, 2)));
-          Value v = slices.getResult((mi * tilesN + ni) * 4 + 2 * r + h);
-          auto inside = scf::IfOp::create(b, loc, both(lt(gm, cm), lt(gn, cn)),
-                                          /*withElseRegion=*/false);
-          OpBuilder::InsertionGuard store(b);
-          b.setInsertionPointToStart(inside.thenBlock());
-          storeResult(b, loc, g, batch, gm, gn, v);
+          f.storeInside(gm, gn,
+                        slices.getResult((mi * tilesN + ni) * 4 + 2 * r + h));
         }
   gpu::TerminatorOp::create(b, loc);
 }

@@ -44,6 +44,8 @@ static struct {
   CUresult (*ctx_synchronize)(void);
   CUresult (*stream_synchronize)(CUstream);
   CUresult (*get_error_string)(CUresult, const char **);
+  CUresult (*stream_create)(CUstream *, unsigned);
+  CUresult (*stream_destroy)(CUstream);
   /* CUDA graphs (optional: NULL on drivers without them). */
   CUresult (*stream_begin_capture)(CUstream, int);
   CUresult (*stream_end_capture)(CUstream, CUgraph *);
@@ -115,6 +117,8 @@ static void load_driver(void) {
       {"cuCtxSynchronize", (void **)&cu.ctx_synchronize},
       {"cuStreamSynchronize", (void **)&cu.stream_synchronize},
       {"cuGetErrorString", (void **)&cu.get_error_string},
+      {"cuStreamCreate", (void **)&cu.stream_create},
+      {"cuStreamDestroy_v2", (void **)&cu.stream_destroy},
   };
   const char *missing =
       resolve(lib, entries, sizeof entries / sizeof entries[0]);
@@ -236,6 +240,26 @@ kiln_status_t kiln_cuda_synchronize(void) {
   return r ? fail(current_stream ? "cuStreamSynchronize" : "cuCtxSynchronize",
                   r, KILN_STATUS_INTERNAL)
            : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_stream_create(void **stream) {
+  if (!stream)
+    return KILN_STATUS_INVALID_ARGUMENT;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUresult r = cu.stream_create(stream, 1 /* CU_STREAM_NON_BLOCKING */);
+  return r ? fail("cuStreamCreate", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_stream_destroy(void *stream) {
+  if (!stream)
+    return KILN_STATUS_OK;
+  kiln_status_t s = kiln_cuda_init();
+  if (s != KILN_STATUS_OK)
+    return s;
+  CUresult r = cu.stream_destroy(stream);
+  return r ? fail("cuStreamDestroy", r, KILN_STATUS_INTERNAL) : KILN_STATUS_OK;
 }
 
 void *kiln_cuda_set_stream(void *stream) {

@@ -2,8 +2,7 @@
  * (kiln_cuda_graph_capture) and replayed: a replay recomputes the outputs
  * (cleared before it) from the inputs the buffers hold at that time,
  * checked against onnxruntime's outputs and against a plain mlp_run on a
- * second input. Needs a stream of the caller's: the program makes one with
- * the driver's cuStreamCreate (dlopen'ed, as libkiln_rt does). */
+ * second input, on a stream from kiln_cuda_stream_create. */
 #include "mlp.h"
 
 #include <kiln/cuda.h>
@@ -11,7 +10,6 @@
 
 #include "read-floats.h"
 
-#include <dlfcn.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,14 +37,8 @@ int main(int argc, char **argv) {
   read_floats(argv[1], "input_0.bin", input, kIn);
   read_floats(argv[1], "output_0.bin", want, kOut);
   check(kiln_cuda_init(), "init");
-  void *cuda = dlopen("libcuda.so.1", RTLD_NOW | RTLD_LOCAL);
-  int (*stream_create)(void **, unsigned) =
-      cuda ? (int (*)(void **, unsigned))dlsym(cuda, "cuStreamCreate") : NULL;
   void *stream = NULL;
-  if (!stream_create || stream_create(&stream, 1 /* non-blocking */) != 0) {
-    printf("cannot create a stream\n");
-    return 1;
-  }
+  check(kiln_cuda_stream_create(&stream), "stream");
   void *in = NULL, *out = NULL, *arena = NULL;
   check(kiln_cuda_malloc(&in, sizeof input), "malloc");
   check(kiln_cuda_malloc(&out, sizeof got), "malloc");
@@ -95,6 +87,7 @@ int main(int argc, char **argv) {
          differs, mismatches(got, second));
 
   kiln_cuda_graph_destroy(graph);
+  check(kiln_cuda_stream_destroy(stream), "stream");
   kiln_cuda_free(in);
   kiln_cuda_free(out);
   kiln_cuda_free(arena);

@@ -46,6 +46,11 @@ kiln_status_t kiln_cuda_copy_to_host(void *host_dst, const void *device_src,
  * context when it is the default stream). */
 kiln_status_t kiln_cuda_synchronize(void);
 
+/* A new non-blocking CUstream (cuStreamCreate), for callers without one of
+ * their own (CUDA graphs need one); free it with kiln_cuda_stream_destroy. */
+kiln_status_t kiln_cuda_stream_create(void **stream);
+kiln_status_t kiln_cuda_stream_destroy(void *stream);
+
 /* Makes `stream` (a CUstream; NULL: the default stream) the one this
  * thread's model calls launch on, and returns the previous one. A model's
  * <name>_run_stream sets it for the call and restores it. */
