@@ -47,29 +47,36 @@ precisions="fp32 fp16 bf16 tf32"
 # Tolerances against onnxruntime's fp32 outputs (atol rtol).
 tolerance() { [ "$1" = fp32 ] && echo "1e-5 1e-4" || echo "2e-2 2e-2"; }
 
+# compile_and_link MODEL NAME [HARNESS]: MODEL for cuda:sm_90 at precision
+# $p as NAME, and its latency runner (and HARNESS's check) linked.
+compile_and_link() {
+  local model="$1" name="$2" harness="${3:-}" obj="$dir/obj/$2.o"
+  "$kiln" compile "$model" --target=cuda:sm_90 --precision="$p" \
+    --name="$name" "${flags[@]}" -o "$obj"
+  "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" -DKILN_MODEL="$name" \
+    "$root/bench/gpu-latency.c" "$obj" "${libs[@]}" -o "$dir/bin/latency-$name"
+  [ -z "$harness" ] || "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" \
+    -DKILN_MODEL="$name" "$harness" "$obj" "${libs[@]}" -o "$dir/bin/check-$name"
+}
+
 prepare() {
-  local kiln="$build/bin/kiln" rt="$build/lib/libkiln_rt.a"
-  local cc e2e="$root/test/e2e"
+  kiln="$build/bin/kiln"
+  local rt="$build/lib/libkiln_rt.a"
+  local e2e="$root/test/e2e" p
   read -ra cc <<<"${CC:-cc}"
   [ -x "$kiln" ] || { echo "gpu-check: no kiln at $kiln (scripts/build.sh)" >&2; exit 2; }
   rm -rf "$dir"
   mkdir -p "$dir/bin" "$dir/obj" "$dir/fixtures"
-  local flags=()
+  flags=()
   [ "$simulate" = 1 ] && flags+=(--cuda-simulate) && touch "$dir/SIMULATED"
-  local cflags=(-std=c11 -O2 -I"$root/runtime/include" -DKILN_CUDA)
-  local libs=("$rt" -lm -ldl -lpthread)
+  cflags=(-std=c11 -O2 -I"$root/runtime/include" -DKILN_CUDA)
+  libs=("$rt" -lm -ldl -lpthread)
   : >"$dir/checks.txt"
   for m in ${models//,/ }; do
     mkdir -p "$dir/fixtures/$m"
     cp "$e2e/$m"/input_*.bin "$e2e/$m"/output_*.bin "$dir/fixtures/$m/"
     for p in $precisions; do
-      local name="${m}_$p" obj="$dir/obj/${m}_$p.o"
-      "$kiln" compile "$e2e/$m/model.onnx" --target=cuda:sm_90 \
-        --precision="$p" --name="$name" "${flags[@]}" -o "$obj"
-      "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" -DKILN_MODEL="$name" \
-        "$e2e/harness.c" "$obj" "${libs[@]}" -o "$dir/bin/check-$name"
-      "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" -DKILN_MODEL="$name" \
-        "$root/bench/gpu-latency.c" "$obj" "${libs[@]}" -o "$dir/bin/latency-$name"
+      compile_and_link "$e2e/$m/model.onnx" "${m}_$p" "$e2e/harness.c"
       echo "$m $p $(tolerance "$p")" >>"$dir/checks.txt"
     done
   done
@@ -79,11 +86,7 @@ prepare() {
     printf '<ir_version: 8, opset_import: ["" : 17]>\ngemm (float[%d,%d] a, float[%d,%d] b) => (float[%d,%d] c) {\n  c = MatMul(a, b)\n}\n' \
       "$n" "$n" "$n" "$n" "$n" "$n" >"$dir/obj/gemm_$n.onnxtext"
     for p in $precisions; do
-      local name="gemm${n}_$p" obj="$dir/obj/gemm${n}_$p.o"
-      "$kiln" compile "$dir/obj/gemm_$n.onnxtext" --target=cuda:sm_90 \
-        --precision="$p" --name="$name" "${flags[@]}" -o "$obj"
-      "${cc[@]}" "${cflags[@]}" -include "${obj%.o}.h" -DKILN_MODEL="$name" \
-        "$root/bench/gpu-latency.c" "$obj" "${libs[@]}" -o "$dir/bin/latency-$name"
+      compile_and_link "$dir/obj/gemm_$n.onnxtext" "gemm${n}_$p"
       echo "$n $p" >>"$dir/gemms.txt"
     done
   done

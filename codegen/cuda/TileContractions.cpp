@@ -294,25 +294,30 @@ struct Frame {
   /// barrier.
   void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
              function_ref<void(Value, Value, Value)> storeB) {
-    for (int64_t i = 0; i < kTileM * kTileK / threads; ++i) {
-      Value e = add(t, c(i * threads));
-      Value kk = arith::RemUIOp::create(b, loc, e, c(kTileK));
-      Value mm = arith::DivUIOp::create(b, loc, e, c(kTileK));
-      Value gm = add(m0, mm), gk = add(k0, kk);
-      storeA(loadOrZero(b, loc, both(lt(gm, cm), lt(gk, ck)),
-                        [&] { return g.loadA(b, loc, batch, gm, gk); }),
-             mm, kk);
-    }
-    for (int64_t i = 0; i < kTileN * kTileK / threads; ++i) {
-      Value e = add(t, c(i * threads));
-      Value nn = arith::RemUIOp::create(b, loc, e, c(kTileN));
-      Value kk = arith::DivUIOp::create(b, loc, e, c(kTileN));
-      Value gn = add(n0, nn), gk = add(k0, kk);
-      storeB(loadOrZero(b, loc, both(lt(gk, ck), lt(gn, cn)),
-                        [&] { return g.loadB(b, loc, batch, gk, gn); }),
-             kk, nn);
-    }
+    stageTile(
+        kTileM, kTileK, m0, k0, cm, ck,
+        [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA);
+    stageTile(
+        kTileK, kTileN, k0, n0, ck, cn,
+        [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB);
     gpu::BarrierOp::create(b, loc);
+  }
+
+  /// One rows x cols tile at (row0, col0) of an operand of bounds
+  /// (rowBound, colBound): consecutive threads take consecutive columns.
+  void stageTile(int64_t rows, int64_t cols, Value row0, Value col0,
+                 Value rowBound, Value colBound,
+                 function_ref<Value(Value, Value)> load,
+                 function_ref<void(Value, Value, Value)> store) {
+    for (int64_t i = 0; i < rows * cols / threads; ++i) {
+      Value e = add(t, c(i * threads));
+      Value col = arith::RemUIOp::create(b, loc, e, c(cols));
+      Value row = arith::DivUIOp::create(b, loc, e, c(cols));
+      Value gr = add(row0, row), gc = add(col0, col);
+      store(loadOrZero(b, loc, both(lt(gr, rowBound), lt(gc, colBound)),
+                       [&] { return load(gr, gc); }),
+            row, col);
+    }
   }
 
   /// storeResult at (m, n) where it lies inside the output.
