@@ -2,7 +2,8 @@
 # kiln's GPU checks, for a machine with an NVIDIA GPU but no kiln build
 # (the project's lent H100): prepare here, run there.
 #
-#   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2] [--dir D]
+#   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2]
+#                                [--gemm-sizes N1,N2] [--dir D]
 #       Here (needs a kiln build): compiles the e2e models for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
 #       harnesses, latency runners (bench/gpu-latency.c) and the host-entry
@@ -178,5 +179,5 @@ run_checks() {
 case "$mode" in
   prepare) prepare ;;
   run) run_checks ;;
-  *) sed -n '2,22p' "$0"; exit 2 ;;
+  *) sed -n '2,25p' "$0"; exit 2 ;;
 esac

@@ -25,16 +25,6 @@ int64_t elementBytes(MemRefType t) {
   return std::max<int64_t>(1, t.getElementTypeBitWidth() / 8);
 }
 
-/// The aligned pointer of `buffer` as an !llvm.ptr: what a kernel takes
-/// for a memref parameter (bare pointers: the kernel adds the static
-/// offset of the parameter's layout itself).
-Value alignedAddress(OpBuilder &b, Location loc, Value buffer) {
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
-  Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
-  return LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
-}
-
 struct CudaLowerLaunchesPass
     : kiln::impl::CudaLowerLaunchesBase<CudaLowerLaunchesPass> {
   ModuleOp module;
@@ -168,11 +158,11 @@ struct CudaLowerLaunchesPass
       // either), or with --cuda-simulate kiln-cusim's table; once per
       // module.
       StringRef moduleName = launch.getKernelModuleName().getValue();
-      auto &[ptx, slot] = binaries[moduleName];
-      if (!ptx) {
-        if (LLVM::GlobalOp image =
+      auto &[image, slot] = binaries[moduleName];
+      if (!image) {
+        if (LLVM::GlobalOp simulated =
                 lookupSimulatedKernelImage(*symbols, moduleName)) {
-          ptx = image;
+          image = simulated;
         } else {
           auto binary = symbols->lookup<gpu::BinaryOp>(moduleName);
           if (!binary || binary.getObjects().size() != 1)
@@ -191,8 +181,8 @@ struct CudaLowerLaunchesPass
                    << text.substr(at, text.find('(', at) - at)
                    << "): NVIDIA's libdevice was not found; set CUDA_HOME to "
                       "a CUDA toolkit";
-          ptx = global(loc, (moduleName + (cubin ? "_cubin" : "_ptx")).str(),
-                       text);
+          image = global(loc, (moduleName + (cubin ? "_cubin" : "_ptx")).str(),
+                         text);
         }
         slot = global(loc, (moduleName + "_module").str(), std::nullopt);
       }
@@ -280,7 +270,7 @@ struct CudaLowerLaunchesPass
       status = callIfOk(
           loc, launchFn,
           ValueRange{LLVM::AddressOfOp::create(b, loc, slot),
-                     LLVM::AddressOfOp::create(b, loc, ptx),
+                     LLVM::AddressOfOp::create(b, loc, image),
                      LLVM::AddressOfOp::create(b, loc, name),
                      dim(launch.getGridSizeX()), dim(launch.getGridSizeY()),
                      dim(launch.getGridSizeZ()), dim(launch.getBlockSizeX()),

@@ -37,7 +37,7 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     maps) and `linalg.conv_2d_nhwc_hwcf` (as an implicit GEMM: rows are
     output pixels, the reduction is the filter's (kh, kw, c), the input
     gathered on the fly) with static shapes becomes a `gpu.launch`: one
-    block per 64x64 output tile (grid x over columns, y over rows, z over
+    block per 64x64 output tile (grid x over rows, y over columns, z over
     the batch), 256 threads, each accumulating a 4x4 register tile over
     16-wide slices of the reduction staged in workgroup memory between
     barriers; the accumulators are added to the output (which holds the
@@ -90,18 +90,6 @@ def CudaLowerBf16Mma : Pass<"kiln-cuda-lower-bf16-mma", "::mlir::gpu::GPUModuleO
   let dependentDialects = ["::mlir::NVVM::NVVMDialect",
                            "::mlir::LLVM::LLVMDialect",
                            "::mlir::vector::VectorDialect"];
-}
-
-def CudaSinkConstants : Pass<"kiln-cuda-sink-constants", "::mlir::func::FuncOp"> {
-  let summary = "Copy the constants a gpu.launch uses into it";
-  let description = [{
-    Input: functions with `gpu.launch` ops (before `gpu-kernel-outlining`).
-    Output: every constant-like op defined outside a launch and used inside
-    it is cloned into the launch's body, so the outlined kernel has it as an
-    immediate, not a parameter (kernels cannot take vector constants, and
-    immediates let the backend fold index arithmetic).
-  }];
-  let dependentDialects = ["::mlir::gpu::GPUDialect"];
 }
 
 def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
@@ -167,7 +155,8 @@ def CudaSimulateImages : Pass<"kiln-cuda-simulate-images", "::mlir::ModuleOp"> {
     Input: the LLVM-dialect module of a `--cuda-simulate` compile, with the
     image placeholders `kiln-cuda-simulate-kernels` made.
     Output: each image as the constant
-    `{ magic bytes, (name, kernel, flags, parameter bytes)..., null entry }`
+    `{ magic bytes, (name, kernel, flags, parameters, shared bytes)...,
+    null entry }`
     (SimulatorAbi.h).
   }];
 }

@@ -6,6 +6,7 @@
 // codegen/cuda/SimulatorAbi.h.
 #include "codegen/cuda/Passes.h"
 #include "codegen/cuda/SimulatorAbi.h"
+#include "passes/common/RuntimeCalls.h"
 
 #include "mlir/Conversion/LLVMCommon/MemRefBuilder.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
@@ -26,7 +27,8 @@ using namespace mlir::kiln;
 
 namespace {
 
-/// On an image's placeholder global: [[name, @function, flags], ...].
+/// On an image's placeholder global: [[name, @function, flags, parameters,
+/// shared bytes], ...].
 constexpr llvm::StringLiteral kKernelsAttr = "kiln.cusim_kernels";
 /// On each host function made from a kernel.
 constexpr llvm::StringLiteral kKernelAttr = "kiln.cusim_kernel";
@@ -86,7 +88,8 @@ struct CudaSimulateKernelsPass
   }
 
   /// `kernel` as a host function void(void **args, kiln_cusim_thread_t *);
-  /// returns its image entry [name, @function, flags].
+  /// returns its image entry [name, @function, flags, parameters, shared
+  /// bytes].
   FailureOr<Attribute> simulate(ModuleOp module, SymbolTable &symbols,
                                 gpu::GPUModuleOp gpuModule,
                                 gpu::GPUFuncOp kernel) {
@@ -236,10 +239,7 @@ struct CudaSimulateKernelsPass
       auto buffer = [&](int64_t n) -> std::pair<Value, Value> {
         Value m = memref::AllocaOp::create(
             at, l, MemRefType::get({n}, at.getF32Type()));
-        Value p = arith::IndexCastOp::create(
-            at, l, i64,
-            memref::ExtractAlignedPointerAsIndexOp::create(at, l, m));
-        return {m, LLVM::IntToPtrOp::create(at, l, ptr, p)};
+        return {m, alignedAddress(at, l, m)};
       };
       auto [aBuf, aPtr] = buffer(8);
       auto [bBuf, bPtr] = buffer(4);

@@ -26,7 +26,8 @@ _Static_assert(KILN_CUSIM_MAGIC_BYTES % 8 == 0, "pointer-aligned table");
 
 /* A kernel's flags. */
 enum {
-  /* It calls `barrier`: its threads must run as coroutines of one block. */
+  /* It calls `barrier` or `mma`: its threads must run as coroutines of one
+   * block. */
   KILN_CUSIM_USES_BARRIER = 1,
 };
 
@@ -61,7 +62,8 @@ struct kiln_cusim_thread {
   /* One warp-wide mma.sync (PTX semantics, `shape` a KILN_CUSIM_MMA_*):
    * this lane's fragments a, b, c (as f32: 8, 4, 4 for m16n8k16; 4, 2, 4
    * for m16n8k8) in, its d (4) out. Every thread of the block must make
-   * the same calls: lanes exchange fragments at block barriers. */
+   * the same calls: a warp's lanes exchange fragments at two warp-wide
+   * waits. */
   void (*mma)(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
               const float *b, const float *c, float *d);
 };

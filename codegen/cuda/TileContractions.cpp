@@ -84,14 +84,10 @@ bool staticF32(Value v) {
 }
 
 std::optional<Gemm> asGemm(linalg::LinalgOp op) {
-  if (!op.hasPureBufferSemantics() ||
+  if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
       !llvm::all_of(op->getOperands(), staticF32))
     return std::nullopt;
-  MLIRContext *ctx = op.getContext();
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    if (mm.getIndexingMapsArray() !=
-        linalg::MatmulOp::getDefaultIndexingMaps(ctx))
-      return std::nullopt;
     Value a = mm.getInputs()[0], bm = mm.getInputs()[1], c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
@@ -108,9 +104,6 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    if (bmm.getIndexingMapsArray() !=
-        linalg::BatchMatmulOp::getDefaultIndexingMaps(ctx))
-      return std::nullopt;
     Value a = bmm.getInputs()[0], bm = bmm.getInputs()[1],
           c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
@@ -336,7 +329,7 @@ MemRefType sharedSlice(ArrayRef<int64_t> shape, Type elem) {
                              elem.getContext(), gpu::AddressSpace::Workgroup));
 }
 
-/// Replaces `op` by a gpu.launch computing `g`.
+/// The SIMT (fp32) kernel computing `g`, at the builder's insertion point.
 void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   MLIRContext *ctx = b.getContext();
   auto f32 = b.getF32Type();

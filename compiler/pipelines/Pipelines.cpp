@@ -254,7 +254,8 @@ static void addCudaKernelsToBinary(OpPassManager &pm,
 
 /// NVIDIA: contractions become shared-memory tiled kernels and every other
 /// loop nest a kernel on a 1-D grid, kernels become
-/// PTX (LLVM's NVPTX backend, in process) embedded in the host object, and
+/// PTX (LLVM's NVPTX backend, in process; host code with --cuda-simulate)
+/// embedded in the host object, and
 /// the model function launches them through libkiln_rt's CUDA layer.
 static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
@@ -269,7 +270,9 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaSinkConstants());
+  // Constants (and index math on them) go into the launches: kernels take
+  // them as immediates, not parameters (and cannot take vector constants).
+  pm.addPass(createGpuLaunchSinkIndexComputationsPass());
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(mlir::kiln::createCudaMergeModules());
   if (options.cudaSimulate) {

@@ -16,19 +16,28 @@
 
 namespace mlir::kiln {
 
+/// `buffer`'s aligned pointer as an !llvm.ptr (without its offset: what a
+/// bare-pointer kernel parameter takes, adding the static offset itself).
+inline Value alignedAddress(OpBuilder &b, Location loc, Value buffer) {
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
+  Value address = arith::IndexCastOp::create(b, loc, b.getI64Type(), base);
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()), address);
+}
+
 /// The address of contiguous `buffer`'s first element (its aligned pointer
 /// plus its offset of `elementBytes`-byte elements) as an !llvm.ptr.
 inline Value bufferAddress(OpBuilder &b, Location loc, Value buffer,
                            int64_t elementBytes) {
-  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, buffer);
   auto meta = memref::ExtractStridedMetadataOp::create(b, loc, buffer);
-  Value offset = arith::MulIOp::create(
-      b, loc, meta.getOffset(),
-      arith::ConstantIndexOp::create(b, loc, elementBytes));
-  Value addr = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), arith::AddIOp::create(b, loc, base, offset));
-  return LLVM::IntToPtrOp::create(
-      b, loc, LLVM::LLVMPointerType::get(b.getContext()), addr);
+  Value offset = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(),
+      arith::MulIOp::create(
+          b, loc, meta.getOffset(),
+          arith::ConstantIndexOp::create(b, loc, elementBytes)));
+  return LLVM::GEPOp::create(b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+                             b.getI8Type(), alignedAddress(b, loc, buffer),
+                             ValueRange{offset});
 }
 
 /// The private declaration of libkiln_rt function `name` in `module`

@@ -213,7 +213,7 @@ static kiln_status_t copy(int to_device, void *host, CUdeviceptr device,
             : cu.memcpy_dtoh(host, device, bytes);
   /* A blocking copy from pageable memory may return before the DMA ends,
    * and a caller's non-blocking stream is not ordered after it: wait for
-   * the default stream too. */
+   * the copy's stream (the default one for a blocking copy). */
   r = r == 0 ? cu.stream_synchronize(current_stream) : r;
   return r ? fail(to_device ? "cuMemcpyHtoD" : "cuMemcpyDtoH", r,
                   KILN_STATUS_INTERNAL)
@@ -348,6 +348,15 @@ struct kiln_cuda_graph {
   CUgraphExec exec;
 };
 
+/* Frees `graph` on the current context. */
+static void release_graph(kiln_cuda_graph_t *graph) {
+  if (graph->exec)
+    cu.graph_exec_destroy(graph->exec);
+  if (graph->graph)
+    cu.graph_destroy(graph->graph);
+  free(graph);
+}
+
 kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
                                       const void *const *inputs,
                                       void *const *outputs, void *arena,
@@ -397,10 +406,7 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
   }
   kiln_cuda_set_stream(previous);
   if (s != KILN_STATUS_OK) {
-    char why[sizeof last_error];
-    memcpy(why, last_error, sizeof why);
-    kiln_cuda_graph_destroy(g);
-    memcpy(last_error, why, sizeof why);
+    release_graph(g); /* keeps last_error */
     return s;
   }
   *graph = g;
@@ -420,10 +426,8 @@ kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream) {
 void kiln_cuda_graph_destroy(kiln_cuda_graph_t *graph) {
   if (!graph)
     return;
-  (void)kiln_cuda_init(); /* the context current on this thread */
-  if (graph->exec)
-    cu.graph_exec_destroy(graph->exec);
-  if (graph->graph)
-    cu.graph_destroy(graph->graph);
-  free(graph);
+  if (kiln_cuda_init() == KILN_STATUS_OK) /* the context current here */
+    release_graph(graph);
+  else
+    free(graph);
 }

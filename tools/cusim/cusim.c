@@ -275,9 +275,7 @@ static void wait_as(kiln_cusim_thread_t *thread, int state) {
 }
 
 static void barrier(kiln_cusim_thread_t *thread) {
-  fiber_t *f = (fiber_t *)thread;
-  f->state = FIBER_AT_BARRIER;
-  swapcontext(&f->context, &running_block->scheduler);
+  wait_as(thread, FIBER_AT_BARRIER);
 }
 
 static void no_barrier(kiln_cusim_thread_t *thread) {
@@ -288,10 +286,11 @@ static void no_barrier(kiln_cusim_thread_t *thread) {
 
 /* mma.sync as the PTX ISA defines it ("Matrix Fragments for mma.m16n8k16"
  * and "mma.m16n8k8", floating-point types): each lane deposits its
- * fragments and waits at a block barrier; then each lane rebuilds the
- * warp's A (16 x K) and B (K x 8) from all 32 deposits and computes its
- * four elements of D = A B + C; a second barrier keeps the deposits alive
- * until every lane is done. */
+ * fragments and waits for its warp; then each lane rebuilds the warp's A
+ * (16 x K) and B (K x 8) from all 32 deposits and computes its four
+ * elements of D = A B + C; a second warp-wide wait keeps the deposits
+ * alive until every lane is done. tf32 operands lose their 13 low mantissa
+ * bits, as on the tensor cores (kiln rounds them when staging). */
 static float tf32(float x) {
   uint32_t u;
   memcpy(&u, &x, sizeof u);
