@@ -248,7 +248,7 @@ struct Frame {
   const Gemm &g;
   int64_t threads;
   gpu::LaunchOp launch;
-  Value as, bs, t, batch, m0, n0, cm, cn, ck;
+  Value as, bs, t, batch, m0, n0;
 
   Frame(OpBuilder &b, Location loc, const Gemm &g, int64_t threads,
         MemRefType aSlice, MemRefType bSlice)
@@ -266,9 +266,6 @@ struct Frame {
     batch = launch.getBlockIds().z;
     m0 = mul(launch.getBlockIds().x, kTileM);
     n0 = mul(launch.getBlockIds().y, kTileN);
-    cm = c(g.m);
-    cn = c(g.n);
-    ck = c(g.k);
   }
   Value c(int64_t v) { return idx(b, loc, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -288,18 +285,33 @@ struct Frame {
   void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
              function_ref<void(Value, Value, Value)> storeB) {
     stageTile(
-        kTileM, kTileK, m0, k0, cm, ck,
+        kTileM, kTileK, m0, k0, g.m, g.k,
         [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA);
     stageTile(
-        kTileK, kTileN, k0, n0, ck, cn,
+        kTileK, kTileN, k0, n0, g.k, g.n,
         [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB);
     gpu::BarrierOp::create(b, loc);
   }
 
-  /// One rows x cols tile at (row0, col0) of an operand of bounds
-  /// (rowBound, colBound): consecutive threads take consecutive columns.
+  /// Whether (r, c) lies inside a rows x cols operand, checking only the
+  /// dimensions the tiles (tileRows x tileCols) do not divide; null when
+  /// every tile lies inside.
+  Value inside(Value r, Value cl, int64_t rows, int64_t cols, int64_t tileRows,
+               int64_t tileCols) {
+    Value cond;
+    if (rows % tileRows)
+      cond = lt(r, c(rows));
+    if (cols % tileCols) {
+      Value in = lt(cl, c(cols));
+      cond = cond ? both(cond, in) : in;
+    }
+    return cond;
+  }
+
+  /// One rows x cols tile at (row0, col0) of a rowSize x colSize operand:
+  /// consecutive threads take consecutive columns; zeros outside it.
   void stageTile(int64_t rows, int64_t cols, Value row0, Value col0,
-                 Value rowBound, Value colBound,
+                 int64_t rowSize, int64_t colSize,
                  function_ref<Value(Value, Value)> load,
                  function_ref<void(Value, Value, Value)> store) {
     for (int64_t i = 0; i < rows * cols / threads; ++i) {
@@ -307,18 +319,21 @@ struct Frame {
       Value col = arith::RemUIOp::create(b, loc, e, c(cols));
       Value row = arith::DivUIOp::create(b, loc, e, c(cols));
       Value gr = add(row0, row), gc = add(col0, col);
-      store(loadOrZero(b, loc, both(lt(gr, rowBound), lt(gc, colBound)),
-                       [&] { return load(gr, gc); }),
+      Value cond = inside(gr, gc, rowSize, colSize, rows, cols);
+      store(cond ? loadOrZero(b, loc, cond, [&] { return load(gr, gc); })
+                 : load(gr, gc),
             row, col);
     }
   }
 
   /// storeResult at (m, n) where it lies inside the output.
   void storeInside(Value m, Value n, Value acc) {
-    auto inside = scf::IfOp::create(b, loc, both(lt(m, cm), lt(n, cn)),
-                                    /*withElseRegion=*/false);
+    Value cond = inside(m, n, g.m, g.n, kTileM, kTileN);
+    if (!cond)
+      return storeResult(b, loc, g, batch, m, n, acc);
+    auto in = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
     OpBuilder::InsertionGuard store(b);
-    b.setInsertionPointToStart(inside.thenBlock());
+    b.setInsertionPointToStart(in.thenBlock());
     storeResult(b, loc, g, batch, m, n, acc);
   }
 };

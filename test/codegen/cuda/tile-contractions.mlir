@@ -149,3 +149,16 @@ func.func @overlap(%w: memref<16x16xf32>, %arena: memref<2048xi8>) {
   }
   return
 }
+
+// -----
+
+// Dimensions the tiles divide get no bounds checks: 128x128 += 128x32 *
+// 32x128 stages and stores without any scf.if.
+// CHECK-LABEL: func.func @aligned(
+// CHECK: gpu.launch
+// CHECK-NOT: scf.if
+// CHECK: gpu.terminator
+func.func @aligned(%a: memref<128x32xf32>, %b: memref<32x128xf32>, %c: memref<128x128xf32>) {
+  linalg.matmul ins(%a, %b : memref<128x32xf32>, memref<32x128xf32>) outs(%c : memref<128x128xf32>)
+  return
+}
