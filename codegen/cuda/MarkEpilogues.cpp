@@ -23,11 +23,6 @@ bool isReshape(Operation *op) {
   return isa_and_nonnull<tensor::CollapseShapeOp, tensor::ExpandShapeOp>(op);
 }
 
-bool isF32Tensor(Type t) {
-  auto r = dyn_cast<RankedTensorType>(t);
-  return r && r.hasStaticShape() && r.getElementType().isF32();
-}
-
 } // namespace
 
 bool mlir::kiln::isCudaGemm(linalg::LinalgOp op) {
@@ -80,7 +75,7 @@ struct CudaMarkEpiloguesPass
     SmallVector<linalg::LinalgOp> gemms;
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && op->getParentOp() == func &&
-          op->getNumResults() == 1 && isF32Tensor(op->getResult(0).getType()) &&
+          op->getNumResults() == 1 && isStaticF32(op->getResult(0).getType()) &&
           isCudaGemm(op))
         gemms.push_back(op);
     });
@@ -99,7 +94,7 @@ struct CudaMarkEpiloguesPass
       if (!g || g->getBlock() != gemm->getBlock() ||
           g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
           !g.isDpsInput(&use) ||
-          !llvm::all_of(g->getOperandTypes(), isF32Tensor))
+          !llvm::all_of(g->getOperandTypes(), isStaticF32))
         continue;
       g->setAttr(kCudaEpilogueAttr, UnitAttr::get(&getContext()));
       gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));

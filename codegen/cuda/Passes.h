@@ -36,6 +36,16 @@ inline constexpr llvm::StringLiteral kCudaFusedOutputAttr =
     "kiln.cuda_fused_output";
 inline constexpr llvm::StringLiteral kCudaEpilogueAttr = "kiln.cuda_epilogue";
 inline constexpr llvm::StringLiteral kCudaPrefillAttr = "kiln.cuda_prefill";
+/// A statically shaped f32 tensor or buffer (what the GPU GEMM kernels
+/// take).
+inline bool isStaticF32(Type t) {
+  auto s = dyn_cast<ShapedType>(t);
+  return s && s.hasStaticShape() && s.getElementType().isF32();
+}
+/// A --precision kiln-cuda-tile-contractions takes.
+inline bool isCudaPrecision(StringRef p) {
+  return p == "fp32" || p == "tf32" || p == "fp16" || p == "bf16";
+}
 /// A contraction kiln-cuda-tile-contractions makes a GEMM kernel of: a
 /// matmul or batch matmul with default maps, or an NHWC/HWCF convolution.
 bool isCudaGemm(linalg::LinalgOp op);

@@ -78,14 +78,9 @@ SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
   return out;
 }
 
-bool staticF32(Value v) {
-  auto t = dyn_cast<MemRefType>(v.getType());
-  return t && t.hasStaticShape() && t.getElementType().isF32();
-}
-
 std::optional<Gemm> asGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
-      !llvm::all_of(op->getOperands(), staticF32))
+      !llvm::all_of(op->getOperandTypes(), isStaticF32))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
     Value a = mm.getInputs()[0], bm = mm.getInputs()[1], c = mm.getOutputs()[0];
@@ -719,8 +714,7 @@ struct CudaTileContractionsPass
     : kiln::impl::CudaTileContractionsBase<CudaTileContractionsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (precision != "fp32" && precision != "tf32" && precision != "fp16" &&
-        precision != "bf16") {
+    if (!isCudaPrecision(precision)) {
       getOperation().emitError("unknown precision '")
           << precision.getValue() << "' (expected fp32, tf32, fp16 or bf16)";
       return signalPassFailure();

@@ -1,6 +1,7 @@
 // The compile driver: import -> pipeline -> outputs, all-or-nothing.
 #include "compiler/driver/Driver.h"
 
+#include "codegen/cuda/Passes.h"
 #include "codegen/emit/HeaderEmitter.h"
 #include "codegen/emit/ObjectEmitter.h"
 #include "compiler/driver/Diagnostics.h"
@@ -256,8 +257,7 @@ int compile(const CompileOptions &o) {
     return fail("--cuda-cubin needs --target=cuda:sm_XX");
   if (o.cudaCubin && o.emit == "ptx")
     return fail("--emit=ptx writes PTX; drop --cuda-cubin");
-  if (o.precision != "fp32" && o.precision != "tf32" && o.precision != "fp16" &&
-      o.precision != "bf16")
+  if (!mlir::kiln::isCudaPrecision(o.precision))
     return fail("unknown --precision '" + o.precision +
                 "' (expected fp32, tf32, fp16 or bf16)");
   if (o.precision != "fp32" && !llvm::StringRef(o.target).starts_with("cuda:"))

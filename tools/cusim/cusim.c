@@ -83,9 +83,15 @@ typedef kiln_cusim_kernel_t kernel_t;
 static int initialized;
 static int context_token; /* the one context's handle points here */
 
+/* KILN_CUSIM_ORDER=reverse and KILN_CUSIM_TRACE, read by cuInit. */
+static int order_reverse, trace;
+
 EXPORT CUresult cuInit(unsigned flags) {
   if (flags != 0)
     return CUDA_ERROR_INVALID_VALUE;
+  const char *order = getenv("KILN_CUSIM_ORDER");
+  order_reverse = order && strcmp(order, "reverse") == 0;
+  trace = getenv("KILN_CUSIM_TRACE") != NULL;
   initialized = 1;
   return CUDA_SUCCESS;
 }
@@ -407,19 +413,16 @@ static int is_device_memory(const char *p, size_t bytes) {
   return found;
 }
 
-/* Parameter `i` of `params` (see kiln_cusim_kernel_t): whether it is a
- * pointer, and its span or value bytes; false past the last one. */
-static int param(const char *params, size_t i, int *pointer, size_t *bytes) {
-  const char *s = params;
-  for (; i > 0 && s; --i) {
-    s = strchr(s, ',');
-    if (s)
-      ++s;
-  }
-  if (!s || !*s)
+/* The next parameter of a kernel's list (see kiln_cusim_kernel_t) at *s:
+ * whether it is a pointer, and its span or value bytes; advances *s past
+ * it. False at the end. */
+static int next_param(const char **s, int *pointer, size_t *bytes) {
+  if (!*s || !**s)
     return 0;
-  *pointer = *s == 'p';
-  *bytes = (size_t)strtoull(s + *pointer, NULL, 10);
+  char *end;
+  *pointer = **s == 'p';
+  *bytes = (size_t)strtoull(*s + *pointer, &end, 10);
+  *s = *end == ',' ? end + 1 : end;
   return 1;
 }
 
@@ -428,7 +431,8 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
                     unsigned dynamic_shared, void **args) {
   int pointer;
   size_t bytes;
-  for (size_t i = 0; param(kernel->params, i, &pointer, &bytes); ++i)
+  const char *s = kernel->params;
+  for (size_t i = 0; next_param(&s, &pointer, &bytes); ++i)
     if (pointer && !is_device_memory(*(char **)args[i], bytes)) {
       fprintf(stderr,
               "kiln-cusim: %s: parameter %zu (%p, %zu bytes) is not in "
@@ -436,12 +440,11 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
               kernel->name, i, *(void **)args[i], bytes);
       return CUDA_ERROR_ILLEGAL_ADDRESS;
     }
-  int reverse = getenv("KILN_CUSIM_ORDER") &&
-                strcmp(getenv("KILN_CUSIM_ORDER"), "reverse") == 0;
+  int reverse = order_reverse;
   /* The kernel's own shared buffers, then the launch's dynamic ones. */
   size_t shared_bytes = (size_t)kernel->shared_bytes + dynamic_shared;
   uint64_t threads = (uint64_t)bx * by * bz;
-  if (getenv("KILN_CUSIM_TRACE"))
+  if (trace)
     fprintf(stderr, "kiln-cusim: %s grid (%u, %u, %u) block (%u, %u, %u)%s\n",
             kernel->name, gx, gy, gz, bx, by, bz,
             kernel->flags & KILN_CUSIM_USES_BARRIER ? " with barriers" : "");
@@ -568,7 +571,8 @@ static CUresult record(graph_t *graph, const kernel_t *kernel,
                        unsigned shared, void **args) {
   int pointer;
   size_t size, n = 0;
-  while (param(kernel->params, n, &pointer, &size))
+  const char *s = kernel->params;
+  while (next_param(&s, &pointer, &size))
     ++n;
   size_t bytes = 8 * n; /* 8-byte slots */
   if (graph->count == graph->capacity) {
@@ -590,9 +594,9 @@ static CUresult record(graph_t *graph, const kernel_t *kernel,
     free(l->args);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  for (size_t i = 0; i < n; ++i) {
+  s = kernel->params;
+  for (size_t i = 0; i < n && next_param(&s, &pointer, &size); ++i) {
     l->args[i] = l->values + 8 * i;
-    param(kernel->params, i, &pointer, &size);
     memcpy(l->args[i], args[i], pointer ? 8 : size);
   }
   ++graph->count;
