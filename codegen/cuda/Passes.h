@@ -57,6 +57,20 @@ bool isCudaPrefill(Operation *op);
 /// body.
 bool isCudaEpilogue(linalg::GenericOp op);
 
+/// The buffer `v` views and the byte offset of its first element there,
+/// through reshapes and memref.view with constant shifts, every view
+/// contiguous; none if `v` is not such a view.
+std::optional<std::pair<Value, int64_t>> contiguousBase(Value v);
+/// Whether memrefs `a` and `b` are contiguous views of the same elements.
+bool sameElements(Value a, Value b);
+/// The buffer under every view of `v`.
+Value rootBuffer(Value v);
+/// Whether memrefs `a` and `b` (host values) may share memory: they view
+/// the same buffer and are not both contiguous views of disjoint byte
+/// ranges of it, or their buffers may be the same memory (two inputs of a
+/// model, say).
+bool mayOverlap(Value a, Value b);
+
 #define GEN_PASS_REGISTRATION
 #include "codegen/cuda/Passes.h.inc"
 

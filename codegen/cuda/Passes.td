@@ -104,6 +104,24 @@ def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
   }];
 }
 
+def CudaMarkReadOnly : Pass<"kiln-cuda-mark-read-only", "::mlir::ModuleOp"> {
+  let summary = "Mark kernel buffers no other parameter writes: read-only, no alias";
+  let description = [{
+    Input: outlined kernels (`gpu.func`) and the host functions that launch
+    them (`gpu.launch_func` on memrefs, the views kiln's memory plan made).
+    Output: the same, with argument attributes on each kernel's buffer
+    parameters: `llvm.readonly` where the kernel never writes the buffer,
+    and `llvm.noalias` where no other buffer of any launch of the kernel
+    may share memory with it while one of the two is written (views of
+    disjoint byte ranges of the arena, weights, the model's outputs).
+    NVPTX then loads read-only, unaliased buffers through the non-coherent
+    cache (`ld.global.nc`), and LLVM keeps loaded values across stores to
+    other parameters. A kernel that writes through something the pass
+    cannot see (an op without memory effects information) gets no
+    attributes.
+  }];
+}
+
 def CudaLowerLaunches : Pass<"kiln-cuda-lower-launches", "::mlir::ModuleOp"> {
   let summary = "gpu.launch_func becomes kiln_cuda_launch calls on embedded PTX";
   let description = [{

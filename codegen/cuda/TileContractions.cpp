@@ -573,67 +573,6 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
 
 // ---- Fused bias and epilogue ---------------------------------------------
 
-/// The buffer `v` views and the byte offset of its first element there,
-/// through reshapes and memref.view with constant shifts, every view
-/// contiguous; none if `v` is not such a view.
-std::optional<std::pair<Value, int64_t>> contiguousBase(Value v) {
-  int64_t offset = 0;
-  for (;;) {
-    auto type = dyn_cast<MemRefType>(v.getType());
-    if (!type || !type.getLayout().isIdentity())
-      return std::nullopt;
-    Operation *def = v.getDefiningOp();
-    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
-      v = e.getSrc();
-    else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def))
-      v = c.getSrc();
-    else if (auto c = dyn_cast_or_null<memref::CastOp>(def))
-      v = c.getSource();
-    else if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
-      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
-      if (!shift || !view.getSizes().empty())
-        return std::nullopt;
-      offset += *shift;
-      v = view.getSource();
-    } else {
-      return std::make_pair(v, offset);
-    }
-  }
-}
-
-/// Whether `a` and `b` are contiguous views of the same elements.
-bool sameElements(Value a, Value b) {
-  auto ta = cast<MemRefType>(a.getType()), tb = cast<MemRefType>(b.getType());
-  if (ta.getNumElements() != tb.getNumElements() ||
-      ta.getElementType() != tb.getElementType())
-    return false;
-  auto ba = contiguousBase(a), bb = contiguousBase(b);
-  return ba && bb && *ba == *bb;
-}
-
-/// The buffer under every view of `v`.
-Value rootBuffer(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
-
-/// Whether `a` and `b` may share memory: they share a root buffer, and are
-/// not both contiguous views of disjoint byte ranges of it.
-bool mayOverlap(Value a, Value b) {
-  if (rootBuffer(a) != rootBuffer(b))
-    return false;
-  auto ba = contiguousBase(a), bb = contiguousBase(b);
-  if (!ba || !bb || ba->first != bb->first)
-    return true;
-  auto bytes = [](Value v) {
-    auto t = cast<MemRefType>(v.getType());
-    return t.getNumElements() * t.getElementTypeBitWidth() / 8;
-  };
-  return ba->second < bb->second + bytes(b) &&
-         bb->second < ba->second + bytes(a);
-}
-
 /// The nearest op before (after) `op` that has memory effects.
 Operation *effectfulNeighbour(Operation *op, bool after) {
   Operation *n = after ? op->getNextNode() : op->getPrevNode();

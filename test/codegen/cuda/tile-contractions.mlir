@@ -109,7 +109,7 @@ func.func @others(%a: memref<4x4xf16>, %c: memref<4x4xf16>, %x: memref<4x4xf32>,
 // CHECK-NOT: memref.store {{.*}}, %view
 // CHECK: gpu.terminator
 // CHECK-NOT: linalg.
-func.func @fused(%a: memref<8x4xf32>, %w: memref<4x16xf32>, %bias: memref<16xf32>, %r: memref<8x16xf32>, %y: memref<8x16xf32>, %arena: memref<512xi8>) {
+func.func @fused(%a: memref<8x4xf32>, %w: memref<4x16xf32>, %bias: memref<16xf32>, %r: memref<8x16xf32>, %y: memref<8x16xf32>, %arena: memref<512xi8>) attributes {kiln.num_inputs = 4 : i64} {
   %c0 = arith.constant 0 : index
   %view = memref.view %arena[%c0][] : memref<512xi8> to memref<8x16xf32>
   linalg.generic {indexing_maps = [#last, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : memref<16xf32>) outs(%view : memref<8x16xf32>) attrs = {kiln.cuda_prefill} {
@@ -136,7 +136,7 @@ func.func @fused(%a: memref<8x4xf32>, %w: memref<4x16xf32>, %bias: memref<16xf32
 // CHECK: gpu.launch
 // CHECK: gpu.terminator
 // CHECK: linalg.generic
-func.func @overlap(%w: memref<16x16xf32>, %arena: memref<2048xi8>) {
+func.func @overlap(%w: memref<16x16xf32>, %arena: memref<2048xi8>) attributes {kiln.num_inputs = 1 : i64} {
   %c0 = arith.constant 0 : index
   %c1024 = arith.constant 1024 : index
   %a = memref.view %arena[%c0][] : memref<2048xi8> to memref<16x16xf32>

@@ -1,0 +1,92 @@
+// Which buffers of a CUDA host function may share memory: the questions
+// kernel fusion (kiln-cuda-tile-contractions) and kernel parameter
+// attributes (kiln-cuda-mark-read-only) ask about launch operands.
+#include "codegen/cuda/Passes.h"
+
+#include "mlir/Interfaces/ViewLikeInterface.h"
+
+using namespace mlir;
+
+std::optional<std::pair<Value, int64_t>> mlir::kiln::contiguousBase(Value v) {
+  int64_t offset = 0;
+  for (;;) {
+    auto type = dyn_cast<MemRefType>(v.getType());
+    if (!type || !type.getLayout().isIdentity())
+      return std::nullopt;
+    Operation *def = v.getDefiningOp();
+    if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
+      v = e.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CollapseShapeOp>(def))
+      v = c.getSrc();
+    else if (auto c = dyn_cast_or_null<memref::CastOp>(def))
+      v = c.getSource();
+    else if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
+      std::optional<int64_t> shift = getConstantIntValue(view.getByteShift());
+      if (!shift || !view.getSizes().empty())
+        return std::nullopt;
+      offset += *shift;
+      v = view.getSource();
+    } else {
+      return std::make_pair(v, offset);
+    }
+  }
+}
+
+bool mlir::kiln::sameElements(Value a, Value b) {
+  auto ta = cast<MemRefType>(a.getType()), tb = cast<MemRefType>(b.getType());
+  if (ta.getNumElements() != tb.getNumElements() ||
+      ta.getElementType() != tb.getElementType())
+    return false;
+  auto ba = contiguousBase(a), bb = contiguousBase(b);
+  return ba && bb && *ba == *bb;
+}
+
+Value mlir::kiln::rootBuffer(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// Whether two different root buffers may still be the same memory. Each
+/// allocation and each weight (a global) is its own memory. A model's
+/// arguments are the caller's buffers: inputs may alias each other, but
+/// outputs alias nothing and the arena is the model's own (abi.h); a
+/// function that does not say which arguments are inputs
+/// (kiln.num_inputs) may have any of them alias.
+static bool mayBeSameMemory(Value a, Value b) {
+  auto distinct = [](Value v) {
+    return v.getDefiningOp<memref::AllocOp>() ||
+           v.getDefiningOp<memref::AllocaOp>();
+  };
+  if (distinct(a) || distinct(b))
+    return false;
+  auto ga = a.getDefiningOp<memref::GetGlobalOp>();
+  auto gb = b.getDefiningOp<memref::GetGlobalOp>();
+  if (ga || gb)
+    return ga && gb && ga.getName() == gb.getName();
+  auto aa = dyn_cast<BlockArgument>(a), ab = dyn_cast<BlockArgument>(b);
+  if (!aa || !ab || aa.getOwner() != ab.getOwner())
+    return true;
+  auto func = dyn_cast<func::FuncOp>(aa.getOwner()->getParentOp());
+  auto inputs = func ? func->getAttrOfType<IntegerAttr>("kiln.num_inputs")
+                     : IntegerAttr();
+  if (!inputs || !aa.getOwner()->isEntryBlock())
+    return true;
+  return aa.getArgNumber() < inputs.getInt() &&
+         ab.getArgNumber() < inputs.getInt();
+}
+
+bool mlir::kiln::mayOverlap(Value a, Value b) {
+  Value ra = rootBuffer(a), rb = rootBuffer(b);
+  if (ra != rb)
+    return mayBeSameMemory(ra, rb);
+  auto ba = contiguousBase(a), bb = contiguousBase(b);
+  if (!ba || !bb || ba->first != bb->first)
+    return true;
+  auto bytes = [](Value v) {
+    auto t = cast<MemRefType>(v.getType());
+    return t.getNumElements() * t.getElementTypeBitWidth() / 8;
+  };
+  return ba->second < bb->second + bytes(b) &&
+         bb->second < ba->second + bytes(a);
+}

@@ -1,0 +1,149 @@
+// RUN: kiln-opt %s -split-input-file -allow-unregistered-dialect -kiln-cuda-mark-read-only | FileCheck %s
+// Kernel buffer parameters: llvm.readonly where the kernel never writes
+// them, llvm.noalias where no launch passes a buffer that may share memory
+// with them while one of the two is written.
+
+// Disjoint views of the arena and a weight: the read ones are read-only
+// and unaliased, the written one unaliased.
+// CHECK-LABEL: gpu.func @copy_add(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias}
+// CHECK-SAME: %{{[a-z0-9_]+}}: index)
+module attributes {gpu.container_module} {
+  memref.global "private" constant @w : memref<16xf32> = dense<1.0>
+  gpu.module @k {
+    gpu.func @copy_add(%a: memref<16xf32>, %w: memref<16xf32>, %o: memref<16xf32>, %n: index) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      %y = memref.load %w[%t] : memref<16xf32>
+      %s = arith.addf %x, %y : f32
+      memref.store %s, %o[%t] : memref<16xf32>
+      gpu.return
+    }
+  }
+  func.func @main(%arena: memref<128xi8>) {
+    %c1 = arith.constant 1 : index
+    %c0 = arith.constant 0 : index
+    %c64 = arith.constant 64 : index
+    %a = memref.view %arena[%c0][] : memref<128xi8> to memref<16xf32>
+    %o = memref.view %arena[%c64][] : memref<128xi8> to memref<16xf32>
+    %w = memref.get_global @w : memref<16xf32>
+    gpu.launch_func @k::@copy_add blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %w : memref<16xf32>, %o : memref<16xf32>, %c1 : index)
+    return
+  }
+}
+
+// -----
+
+// Overlapping views (bytes 32..95 written while 0..63 are read): read-only
+// only. A buffer read and written in place is unaliased.
+// CHECK-LABEL: gpu.func @shift(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.readonly},
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32>)
+// CHECK-LABEL: gpu.func @in_place(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias})
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @shift(%a: memref<16xf32>, %o: memref<16xf32>) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      memref.store %x, %o[%t] : memref<16xf32>
+      gpu.return
+    }
+    gpu.func @in_place(%a: memref<16xf32>) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      %y = arith.addf %x, %x : f32
+      memref.store %y, %a[%t] : memref<16xf32>
+      gpu.return
+    }
+  }
+  func.func @main(%arena: memref<128xi8>) {
+    %c1 = arith.constant 1 : index
+    %c0 = arith.constant 0 : index
+    %c32 = arith.constant 32 : index
+    %a = memref.view %arena[%c0][] : memref<128xi8> to memref<16xf32>
+    %o = memref.view %arena[%c32][] : memref<128xi8> to memref<16xf32>
+    gpu.launch_func @k::@shift blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %o : memref<16xf32>)
+    gpu.launch_func @k::@in_place blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>)
+    return
+  }
+}
+
+// -----
+
+// A model's inputs may alias each other (both only read: unaliased), its
+// output aliases nothing. Without kiln.num_inputs any two arguments may
+// alias, and one launch where they may decides for every launch.
+// CHECK-LABEL: gpu.func @add(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias})
+// CHECK-LABEL: gpu.func @copy(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.readonly},
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32>)
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @add(%a: memref<16xf32>, %b: memref<16xf32>, %o: memref<16xf32>) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      %y = memref.load %b[%t] : memref<16xf32>
+      %s = arith.addf %x, %y : f32
+      memref.store %s, %o[%t] : memref<16xf32>
+      gpu.return
+    }
+    gpu.func @copy(%a: memref<16xf32>, %o: memref<16xf32>) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      memref.store %x, %o[%t] : memref<16xf32>
+      gpu.return
+    }
+  }
+  func.func @model(%a: memref<16xf32>, %b: memref<16xf32>, %o: memref<16xf32>) attributes {kiln.num_inputs = 2 : i64} {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @k::@add blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %b : memref<16xf32>, %o : memref<16xf32>)
+    gpu.launch_func @k::@copy blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %o : memref<16xf32>)
+    return
+  }
+  func.func @helper(%a: memref<16xf32>, %o: memref<16xf32>) {
+    %c1 = arith.constant 1 : index
+    gpu.launch_func @k::@copy blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %o : memref<16xf32>)
+    return
+  }
+}
+
+// -----
+
+// Workgroup memory is the kernel's own; a write the pass cannot attribute
+// leaves the kernel without attributes.
+// CHECK-LABEL: gpu.func @staged(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias})
+// CHECK-LABEL: gpu.func @opaque(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32>, %{{[a-z0-9_]+}}: memref<16xf32>)
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @staged(%a: memref<16xf32>, %o: memref<16xf32>) workgroup(%s : memref<16xf32, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      %x = memref.load %a[%t] : memref<16xf32>
+      memref.store %x, %s[%t] : memref<16xf32, #gpu.address_space<workgroup>>
+      gpu.barrier
+      %y = memref.load %s[%t] : memref<16xf32, #gpu.address_space<workgroup>>
+      memref.store %y, %o[%t] : memref<16xf32>
+      gpu.return
+    }
+    gpu.func @opaque(%a: memref<16xf32>, %o: memref<16xf32>) kernel {
+      "test.opaque"(%a) : (memref<16xf32>) -> ()
+      gpu.return
+    }
+  }
+  func.func @main(%arena: memref<128xi8>, %out: memref<16xf32>) attributes {kiln.num_inputs = 0 : i64} {
+    %c1 = arith.constant 1 : index
+    %c0 = arith.constant 0 : index
+    %a = memref.view %arena[%c0][] : memref<128xi8> to memref<16xf32>
+    gpu.launch_func @k::@staged blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %out : memref<16xf32>)
+    gpu.launch_func @k::@opaque blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %out : memref<16xf32>)
+    return
+  }
+}
