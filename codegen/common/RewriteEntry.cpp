@@ -92,6 +92,7 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   // Results: materialized into the caller's output buffers.
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   b.setInsertionPoint(ret);
+  Operation *destsEnd = nullptr; // the last op made at the body's start
   for (auto [result, out] : llvm::zip(ret.getOperands(), outArgs)) {
     if (isEmpty(result.getType()))
       continue; // no elements to write
@@ -113,10 +114,35 @@ LogicalResult rewriteEntry(func::FuncOp func) {
         break;
       }
     }
-    auto m = bufferization::MaterializeInDestinationOp::create(
-        b, ret.getLoc(), TypeRange{}, value, dest);
-    m.setRestrict(true);
-    m.setWritable(true);
+    // The destination as a tensor, so that the bufferization analysis
+    // sees the write: a result still held in the buffer of another
+    // output (two results computed from one shared fill, say) is then
+    // copied out before that output is written, not after.
+    // It is made where the body starts (after the reshapes of `dest`), so
+    // that empty-tensor elimination can compute results straight into it.
+    auto destType = cast<MemRefType>(dest.getType());
+    SmallVector<Operation *> reshapes;
+    for (Operation *r = dest.getDefiningOp(); r;
+         r = r->getOperand(0).getDefiningOp())
+      reshapes.push_back(r);
+    for (Operation *r : llvm::reverse(reshapes)) {
+      if (destsEnd)
+        r->moveAfter(destsEnd);
+      else
+        r->moveBefore(&body, body.begin());
+      destsEnd = r;
+    }
+    OpBuilder atStart(&body, body.begin());
+    if (destsEnd)
+      atStart.setInsertionPointAfter(destsEnd);
+    Value destTensor = bufferization::ToTensorOp::create(
+        atStart, ret.getLoc(),
+        RankedTensorType::get(destType.getShape(),
+                              destType.getElementType()),
+        dest, /*restrict=*/true, /*writable=*/true);
+    destsEnd = destTensor.getDefiningOp();
+    bufferization::MaterializeInDestinationOp::create(
+        b, ret.getLoc(), destTensor.getType(), value, destTensor);
   }
   func::ReturnOp::create(b, ret.getLoc());
   ret.erase();

@@ -489,14 +489,19 @@ struct TileAndVectorizePass
   /// Tiles `target` (`consumer`, or `root` where there is none) by `sizes`
   /// in `order` with loops of `loopType`, `root` and `init` fused into
   /// them as producers; the tiled ops are told apart by role marks and the
-  /// originals left unused are erased. A group that did not fuse is an
-  /// error (`where` completes its message).
+  /// originals left unused are erased (sizes of all zeros: no loops, the
+  /// ops as they are). A group that did not fuse is an error (`where`
+  /// completes its message).
   FailureOr<Group> tileGroup(IRRewriter &rewriter, Operation *target,
                              Operation *root, Operation *consumer,
                              Operation *init, ArrayRef<int64_t> sizes,
                              ArrayRef<int64_t> order,
                              scf::SCFTilingOptions::LoopType loopType,
                              StringRef where) {
+    // A level that tiles nothing makes no loop to fuse into: the group's
+    // ops stay whole, as they are.
+    if (llvm::all_of(sizes, [](int64_t s) { return s == 0; }))
+      return Group{root, consumer, init};
     root->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kRoot));
     if (consumer)
       consumer->setAttr(kRoleAttr, rewriter.getI64IntegerAttr(kConsumer));

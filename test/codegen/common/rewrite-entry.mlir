@@ -9,11 +9,15 @@
 // CHECK-SAME: %{{[^:]+}}: memref<?xi8> {kiln.arena})
 // CHECK-NOT: ->
 // CHECK-SAME: attributes {kiln.buffer_bytes = array<i64: 32, 48, 24, 32>, kiln.entry, kiln.num_inputs = 2 : i64, kiln.num_outputs = 2 : i64}
+// The outputs enter first, as writable tensors, so results can be computed
+// straight into them and the bufferization sees what each write clobbers.
+// CHECK: %[[YT:.+]] = bufferization.to_tensor %[[Y]] restrict writable : memref<2x3xf32> to tensor<2x3xf32>
+// CHECK: %[[ZT:.+]] = bufferization.to_tensor %[[Z]] restrict writable : memref<2x4xf32> to tensor<2x4xf32>
 // CHECK: %[[XT:.+]] = bufferization.to_tensor %[[X]] restrict : memref<2x4xf32> to tensor<2x4xf32>
 // CHECK: %[[WT:.+]] = bufferization.to_tensor %[[W]] restrict : memref<4x3xf32> to tensor<4x3xf32>
 // CHECK: %[[MM:.+]] = linalg.matmul ins(%[[XT]], %[[WT]] : tensor<2x4xf32>, tensor<4x3xf32>)
-// CHECK: bufferization.materialize_in_destination %[[MM]] in restrict writable %[[Y]] : (tensor<2x3xf32>, memref<2x3xf32>) -> ()
-// CHECK: bufferization.materialize_in_destination %[[XT]] in restrict writable %[[Z]] : (tensor<2x4xf32>, memref<2x4xf32>) -> ()
+// CHECK: bufferization.materialize_in_destination %[[MM]] in %[[YT]] : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<2x3xf32>
+// CHECK: bufferization.materialize_in_destination %[[XT]] in %[[ZT]] : (tensor<2x4xf32>, tensor<2x4xf32>) -> tensor<2x4xf32>
 // CHECK-NEXT: return{{$}}
 func.func @main(%x: tensor<2x4xf32> {kiln.name = "x"}, %w: tensor<4x3xf32> {kiln.name = "w"})
     -> (tensor<2x3xf32> {kiln.name = "y"}, tensor<2x4xf32> {kiln.name = "z"}) {
@@ -109,13 +113,16 @@ func.func @empty(%x: tensor<3x0x5xf32> {kiln.name = "x"}) -> (tensor<3x0x5xf32> 
 // (%q, as is and reshaped) is materialized into both outputs.
 // CHECK-LABEL: func.func @reshaped
 // CHECK-SAME: (%{{[^:]+}}: memref<4x8xf32>, %[[Y:[^:]+]]: memref<4x8xf32>, %[[Z:[^:]+]]: memref<4x8xf32>, %[[W:[^:]+]]: memref<4x2x4xf32>,
+// CHECK: %[[YE:.+]] = memref.expand_shape %[[Y]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
+// CHECK: %[[YT:.+]] = bufferization.to_tensor %[[YE]] restrict writable
+// CHECK: %[[ZE:.+]] = memref.expand_shape %[[Z]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
+// CHECK: %[[ZT:.+]] = bufferization.to_tensor %[[ZE]] restrict writable
+// CHECK: %[[WT:.+]] = bufferization.to_tensor %[[W]] restrict writable
 // CHECK: %[[P:.+]] = linalg.fill
 // CHECK: %[[Q:.+]] = linalg.fill
-// CHECK: %[[YE:.+]] = memref.expand_shape %[[Y]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
-// CHECK: bufferization.materialize_in_destination %[[P]] in restrict writable %[[YE]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
-// CHECK: %[[ZE:.+]] = memref.expand_shape %[[Z]] {{\[}}[0], [1, 2]] output_shape [4, 2, 4] : memref<4x8xf32> into memref<4x2x4xf32>
-// CHECK: bufferization.materialize_in_destination %[[Q]] in restrict writable %[[ZE]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
-// CHECK: bufferization.materialize_in_destination %[[Q]] in restrict writable %[[W]] : (tensor<4x2x4xf32>, memref<4x2x4xf32>) -> ()
+// CHECK: bufferization.materialize_in_destination %[[P]] in %[[YT]] : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+// CHECK: bufferization.materialize_in_destination %[[Q]] in %[[ZT]] : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
+// CHECK: bufferization.materialize_in_destination %[[Q]] in %[[WT]] : (tensor<4x2x4xf32>, tensor<4x2x4xf32>) -> tensor<4x2x4xf32>
 func.func @reshaped(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>, tensor<4x2x4xf32>) {
   %c = arith.constant 1.0 : f32
   %e = tensor.empty() : tensor<4x2x4xf32>

@@ -427,3 +427,32 @@ func.func @slices_no_register_rows(%a: tensor<64x8xf32>, %b: tensor<8x32xf32>, %
   } -> tensor<64x32xf32>
   return %r : tensor<64x32xf32>
 }
+
+// -----
+
+// A reduction over the outer dimension whose strategy has no first level
+// (a small op: [0, 0]) fuses its fill at the register level without a
+// first-level loop (it failed as "an op of a fusion group was not fused").
+// CHECK-LABEL: func.func @column_sum_no_first_level
+// CHECK-NOT:     scf.forall
+// CHECK-NOT:     linalg.fill
+// CHECK:         %[[ZERO:.*]] = arith.constant dense<0.000000e+00> : vector<4xf32>
+// CHECK:         scf.for
+// CHECK:           scf.for {{.*}} iter_args(%{{.*}} = %[[ZERO]]) -> (vector<4xf32>)
+// CHECK:             vector.transfer_read {{.*}} : tensor<10x100xf32>, vector<1x4xf32>
+// CHECK:             vector.multi_reduction <add>
+#id2 = affine_map<(d0, d1) -> (d0, d1)>
+#col = affine_map<(d0, d1) -> (d1)>
+func.func @column_sum_no_first_level(%a: tensor<10x100xf32>) -> tensor<100xf32> {
+  %c0 = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<100xf32>
+  %f = linalg.fill ins(%c0 : f32) outs(%e : tensor<100xf32>) -> tensor<100xf32>
+  %s = linalg.generic {indexing_maps = [#id2, #col], iterator_types = ["reduction", "parallel"]}
+      ins(%a : tensor<10x100xf32>) outs(%f : tensor<100xf32>)
+      attrs = {kiln.tiling = [array<i64: 0, 0>, array<i64: 1, 4>]} {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.addf %in, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<100xf32>
+  return %s : tensor<100xf32>
+}
