@@ -67,12 +67,12 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   b.setInsertionPointToStart(&body);
   for (unsigned i = 0; i < numInputs; ++i) {
     BlockArgument oldArg = body.getArgument(i);
-    BlockArgument newArg =
-        body.addArgument(argTypes[i], oldArg.getLoc());
+    BlockArgument newArg = body.addArgument(argTypes[i], oldArg.getLoc());
     if (isEmpty(oldArg.getType())) {
       // No elements to read.
       auto empty = tensor::EmptyOp::create(
-          b, oldArg.getLoc(), cast<RankedTensorType>(oldArg.getType()).getShape(),
+          b, oldArg.getLoc(),
+          cast<RankedTensorType>(oldArg.getType()).getShape(),
           cast<RankedTensorType>(oldArg.getType()).getElementType());
       oldArg.replaceAllUsesWith(empty.getResult());
       continue;
@@ -84,8 +84,7 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   }
   SmallVector<BlockArgument> outArgs;
   for (unsigned i = 0; i < numOutputs; ++i)
-    outArgs.push_back(
-        body.addArgument(argTypes[numInputs + i], func.getLoc()));
+    outArgs.push_back(body.addArgument(argTypes[numInputs + i], func.getLoc()));
   body.addArgument(argTypes.back(), func.getLoc());
   body.eraseArguments(0, numInputs);
 
@@ -137,8 +136,7 @@ LogicalResult rewriteEntry(func::FuncOp func) {
       atStart.setInsertionPointAfter(destsEnd);
     Value destTensor = bufferization::ToTensorOp::create(
         atStart, ret.getLoc(),
-        RankedTensorType::get(destType.getShape(),
-                              destType.getElementType()),
+        RankedTensorType::get(destType.getShape(), destType.getElementType()),
         dest, /*restrict=*/true, /*writable=*/true);
     destsEnd = destTensor.getDefiningOp();
     bufferization::MaterializeInDestinationOp::create(
@@ -157,9 +155,8 @@ LogicalResult rewriteEntry(func::FuncOp func) {
   SmallVector<int64_t> bufferBytes;
   for (Type t : ArrayRef<Type>(argTypes).drop_back()) {
     auto m = cast<MemRefType>(t);
-    int64_t bits = isa<StringType>(m.getElementType())
-                       ? 64
-                       : m.getElementTypeBitWidth();
+    int64_t bits =
+        isa<StringType>(m.getElementType()) ? 64 : m.getElementTypeBitWidth();
     bufferBytes.push_back(m.getNumElements() * (bits == 1 ? 8 : bits) / 8);
   }
   func->setAttr(kBufferBytesAttr, b.getDenseI64ArrayAttr(bufferBytes));
@@ -182,7 +179,8 @@ struct RewriteEntryPass : kiln::impl::RewriteEntryBase<RewriteEntryPass> {
       if (func.isPublic() && !func.isExternal() && !func->hasAttr(kEntryAttr))
         entries.push_back(func);
     if (entries.size() != 1) {
-      getOperation().emitError("expected exactly one public model function, found ")
+      getOperation().emitError(
+          "expected exactly one public model function, found ")
           << entries.size();
       return signalPassFailure();
     }

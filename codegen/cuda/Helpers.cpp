@@ -1,6 +1,6 @@
-// Which buffers of a CUDA host function may share memory: the questions
-// kernel fusion (kiln-cuda-tile-contractions) and kernel parameter
-// attributes (kiln-cuda-mark-read-only) ask about launch operands.
+// What the CUDA passes share: which buffers of a host function may share
+// memory (the question kernel fusion and kernel parameter attributes ask
+// about launch operands), and index math for kernels.
 #include "codegen/cuda/Passes.h"
 
 #include "mlir/Interfaces/ViewLikeInterface.h"
@@ -89,4 +89,19 @@ bool mlir::kiln::mayOverlap(Value a, Value b) {
   };
   return ba->second < bb->second + bytes(b) &&
          bb->second < ba->second + bytes(a);
+}
+
+SmallVector<Value> mlir::kiln::delinearize(OpBuilder &b, Location loc, Value v,
+                                           ArrayRef<int64_t> sizes) {
+  SmallVector<Value> out(sizes.size());
+  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
+    if (i == 0) {
+      out[0] = v;
+      break;
+    }
+    Value size = arith::ConstantIndexOp::create(b, loc, sizes[i]);
+    out[i] = arith::RemUIOp::create(b, loc, v, size);
+    v = arith::DivUIOp::create(b, loc, v, size);
+  }
+  return out;
 }

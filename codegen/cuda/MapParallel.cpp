@@ -162,14 +162,10 @@ struct CudaMapParallelPass
     b.setInsertionPointToStart(guard.thenBlock());
     // Delinearize, innermost dimension fastest (coalesced accesses).
     IRMapping mapping;
-    Value rest = linear;
-    for (int64_t d = trips.size() - 1; d >= 0; --d) {
-      Value idx =
-          d == 0 ? rest : arith::RemUIOp::create(b, loc, rest, c(trips[d]));
-      if (d > 0)
-        rest = arith::DivUIOp::create(b, loc, rest, c(trips[d]));
+    SmallVector<Value> digits = delinearize(b, loc, linear, trips);
+    for (auto [d, digit] : llvm::enumerate(digits)) {
       Value iv = arith::AddIOp::create(
-          b, loc, c(lbs[d]), arith::MulIOp::create(b, loc, idx, c(steps[d])));
+          b, loc, c(lbs[d]), arith::MulIOp::create(b, loc, digit, c(steps[d])));
       mapping.map(p.getInductionVars()[d], iv);
     }
     for (Operation &op : p.getBody()->without_terminator())

@@ -71,6 +71,11 @@ Value rootBuffer(Value v);
 /// model, say).
 bool mayOverlap(Value a, Value b);
 
+/// Index `v` (< the product of `sizes`) split into digits of the given
+/// sizes, most significant first (row-major: the last one varies fastest).
+SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
+                               ArrayRef<int64_t> sizes);
+
 #define GEN_PASS_REGISTRATION
 #include "codegen/cuda/Passes.h.inc"
 

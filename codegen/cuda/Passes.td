@@ -61,6 +61,31 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
+def CudaTileReductions : Pass<"kiln-cuda-tile-reductions", "::mlir::func::FuncOp"> {
+  let summary = "Reductions along the innermost loop as warp- or block-wide kernels";
+  let description = [{
+    Input: the bufferized model function (linalg on memrefs).
+    Output: each top-level `linalg.generic` with static shapes, one f32 or
+    i32 output, a reduction as its innermost loop of at least 32
+    iterations, and a body that folds a value of its inputs into the
+    output's with one associative, commutative op (addf, mulf, maximumf,
+    minimumf, maxnumf, minnumf; addi, muli, min/max, and/or/xor) becomes a
+    `gpu.launch` of 256-thread blocks where 32 lanes (a warp: 8 outputs per
+    block) or, for at most 1024 outputs of 256 or more elements, all 256
+    (one output per block) share each output: every lane folds elements
+    lane, lane + lanes, ... from the op's identity, the warp combines
+    its lanes with `gpu.shuffle xor` butterflies, a block's warps through
+    workgroup memory and a barrier, and the first lane folds the result
+    into the output. Before, one thread folded each output serially.
+    Other reductions (along an outer loop: neighbouring threads then read
+    neighbouring elements) are left to `kiln-cuda-map-parallel`.
+  }];
+  let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::affine::AffineDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
 def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp"> {
   let summary = "Mark GEMMs whose bias and elementwise consumer their kernel can compute";
   let description = [{

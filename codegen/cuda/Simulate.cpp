@@ -116,6 +116,13 @@ struct CudaSimulateKernelsPass
               gpu::BarrierOp, gpu::ReturnOp>(op) ||
           op == kernel.getOperation())
         return;
+      if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
+        if (shuffle.getValue().getType().getIntOrFloatBitWidth() != 32) {
+          op->emitError("the CUDA simulator shuffles 32-bit values only");
+          unsupported = true;
+        }
+        return;
+      }
       if (auto mma = dyn_cast<nvgpu::MmaSyncOp>(op)) {
         if (mmaShapeCode(mma) < 0) {
           op->emitError("the CUDA simulator runs mma.sync m16n8k16 (f16, "
@@ -304,6 +311,54 @@ struct CudaSimulateKernelsPass
         auto type =
             LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {ptr});
         LLVM::CallOp::create(at, l, type, ValueRange{barrier, thread});
+        flags |= KILN_CUSIM_USES_BARRIER;
+      } else if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
+        // (valid << 32) | bits = shuffle(thread, mode, bits, offset, width)
+        auto i32 = at.getI32Type();
+        Value bits = shuffle.getValue();
+        if (!bits.getType().isInteger(32))
+          bits = arith::BitcastOp::create(at, l, i32, bits);
+        auto wide = [&](Value v, bool isSigned) -> Value {
+          if (isSigned)
+            return arith::ExtSIOp::create(at, l, i64, v);
+          return arith::ExtUIOp::create(at, l, i64, v);
+        };
+        int64_t mode = 0;
+        switch (shuffle.getMode()) {
+        case gpu::ShuffleMode::XOR:
+          mode = KILN_CUSIM_SHUFFLE_XOR;
+          break;
+        case gpu::ShuffleMode::DOWN:
+          mode = KILN_CUSIM_SHUFFLE_DOWN;
+          break;
+        case gpu::ShuffleMode::UP:
+          mode = KILN_CUSIM_SHUFFLE_UP;
+          break;
+        case gpu::ShuffleMode::IDX:
+          mode = KILN_CUSIM_SHUFFLE_IDX;
+          break;
+        }
+        Value fnPtr = word(at, l, KILN_CUSIM_WORD_SHUFFLE, ptr);
+        auto type = LLVM::LLVMFunctionType::get(i64, {ptr, i64, i64, i64, i64});
+        Value result =
+            LLVM::CallOp::create(
+                at, l, type,
+                ValueRange{fnPtr, thread,
+                           LLVM::ConstantOp::create(at, l, i64, mode),
+                           wide(bits, false), wide(shuffle.getOffset(), true),
+                           wide(shuffle.getWidth(), true)})
+                .getResult();
+        Value value = arith::TruncIOp::create(at, l, i32, result);
+        if (value.getType() != shuffle.getValue().getType())
+          value = arith::BitcastOp::create(at, l, shuffle.getValue().getType(),
+                                           value);
+        Value valid = arith::CmpIOp::create(
+            at, l, arith::CmpIPredicate::ne,
+            arith::ShRUIOp::create(at, l, result,
+                                   LLVM::ConstantOp::create(at, l, i64, 32)),
+            LLVM::ConstantOp::create(at, l, i64, 0));
+        shuffle.getShuffleResult().replaceAllUsesWith(value);
+        shuffle.getValid().replaceAllUsesWith(valid);
         flags |= KILN_CUSIM_USES_BARRIER;
       } else if (isa<gpu::ReturnOp>(op)) {
         func::ReturnOp::create(at, l);

@@ -26,8 +26,8 @@ _Static_assert(KILN_CUSIM_MAGIC_BYTES % 8 == 0, "pointer-aligned table");
 
 /* A kernel's flags. */
 enum {
-  /* It calls `barrier` or `mma`: its threads must run as coroutines of one
-   * block. */
+  /* It calls `barrier`, `mma` or `shuffle`: its threads must run as
+   * coroutines of one block. */
   KILN_CUSIM_USES_BARRIER = 1,
 };
 
@@ -66,6 +66,19 @@ struct kiln_cusim_thread {
    * waits. */
   void (*mma)(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
               const float *b, const float *c, float *d);
+  /* One warp-wide gpu.shuffle (`mode` a KILN_CUSIM_SHUFFLE_*) of this
+   * lane's 32 bits `value` among lanes [0, width) of the warp: returns the
+   * source lane's bits, or this lane's own when there is no source lane,
+   * with bit 32 set when there is one. Every lane of the warp calls it. */
+  int64_t (*shuffle)(kiln_cusim_thread_t *thread, int64_t mode, int64_t value,
+                     int64_t offset, int64_t width);
+};
+
+enum {
+  KILN_CUSIM_SHUFFLE_XOR = 0,  /* source lane ^ offset */
+  KILN_CUSIM_SHUFFLE_DOWN = 1, /* lane + offset */
+  KILN_CUSIM_SHUFFLE_UP = 2,   /* lane - offset */
+  KILN_CUSIM_SHUFFLE_IDX = 3,  /* lane offset */
 };
 
 enum {
@@ -81,6 +94,7 @@ enum {
   KILN_CUSIM_WORD_SHARED = 12,
   KILN_CUSIM_WORD_BARRIER = 13,
   KILN_CUSIM_WORD_MMA = 14,
+  KILN_CUSIM_WORD_SHUFFLE = 15,
 };
 
 #endif /* KILN_CODEGEN_CUDA_SIMULATORABI_H */

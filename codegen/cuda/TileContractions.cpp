@@ -62,22 +62,6 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// `v` split into digits of the given sizes (most significant first).
-SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,
-                               ArrayRef<int64_t> sizes) {
-  SmallVector<Value> out(sizes.size());
-  for (int64_t i = sizes.size() - 1; i >= 0; --i) {
-    if (i == 0) {
-      out[0] = v;
-      break;
-    }
-    Value size = idx(b, loc, sizes[i]);
-    out[i] = arith::RemUIOp::create(b, loc, v, size);
-    v = arith::DivUIOp::create(b, loc, v, size);
-  }
-  return out;
-}
-
 std::optional<Gemm> asGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
       !llvm::all_of(op->getOperandTypes(), isStaticF32))

@@ -265,6 +265,9 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   contractions.precision = options.precision;
   pm.addNestedPass<func::FuncOp>(
       mlir::kiln::createCudaTileContractions(contractions));
+  // Reductions along the innermost loop (softmax, layer norm): a warp or a
+  // block per output instead of a thread.
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaTileReductions());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMapParallel());
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());

@@ -663,8 +663,7 @@ struct TileAndVectorizePass
   /// the levels are not of that form.
   FailureOr<bool> fuseSlices(IRRewriter &rewriter, Operation *root,
                              Operation *consumer, Operation *init,
-                             ArrayRef<Level> levels,
-                             SmallVector<Work> &fused) {
+                             ArrayRef<Level> levels, SmallVector<Work> &fused) {
     auto rootOp = dyn_cast<linalg::LinalgOp>(root);
     if (!rootOp || levels.size() != 2 || (!consumer && !init) ||
         !registerFusible(root, consumer, levels.drop_front()))
@@ -711,9 +710,8 @@ struct TileAndVectorizePass
     // copy of the body each, at the slice's offset.
     Block *body = loop.getBody();
     auto peel = [&](int64_t offset, Value block, IRMapping &mapping) {
-      mapping.map(loop.getInductionVar(),
-                  arith::ConstantIndexOp::create(rewriter, loop.getLoc(),
-                                                 offset));
+      mapping.map(loop.getInductionVar(), arith::ConstantIndexOp::create(
+                                              rewriter, loop.getLoc(), offset));
       mapping.map(loop.getRegionIterArgs().front(), block);
       for (Operation &op : body->without_terminator()) {
         // The slice's whole-block extract/insert_slice are the block
@@ -763,7 +761,8 @@ struct TileAndVectorizePass
                        {levels.back()},
                        /*forall=*/false});
     } else {
-      rewriter.replaceAllUsesWith(loop.getResult(0), loop.getInitArgs().front());
+      rewriter.replaceAllUsesWith(loop.getResult(0),
+                                  loop.getInitArgs().front());
       rewriter.eraseOp(loop);
     }
     // The first slice with the init, the last with the epilogue, in
@@ -773,9 +772,8 @@ struct TileAndVectorizePass
           std::tuple{last, (Operation *)nullptr, consumer}}) {
       if (!slice)
         continue;
-      FailureOr<bool> done =
-          fuseRegisters(rewriter, slice, user, producer, levels.drop_front(),
-                        fused);
+      FailureOr<bool> done = fuseRegisters(rewriter, slice, user, producer,
+                                           levels.drop_front(), fused);
       if (failed(done))
         return failure();
       if (!*done)

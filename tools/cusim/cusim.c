@@ -250,9 +250,9 @@ EXPORT CUresult cuModuleGetFunction(void **function, void *module,
 
 /* ---- launches ----------------------------------------------------------- */
 
-/* A fiber waits at the block's barrier, or at its warp's mma.sync
- * rendezvous (which releases only that warp, as mma.sync synchronizes only
- * its warp). */
+/* A fiber waits at the block's barrier, or at its warp's mma.sync or
+ * shuffle rendezvous (which releases only that warp, as those synchronize
+ * only their warp). */
 enum { FIBER_RUNNABLE, FIBER_AT_BARRIER, FIBER_AT_WARP, FIBER_DONE };
 
 typedef struct {
@@ -261,6 +261,8 @@ typedef struct {
   int state;
   /* This lane's mma.sync fragments while its warp exchanges them. */
   const float *mma_a, *mma_b, *mma_c;
+  /* This lane's bits while its warp shuffles them. */
+  uint32_t shuffle_bits;
 } fiber_t;
 
 typedef struct {
@@ -305,6 +307,25 @@ static float tf32(float x) {
   return x;
 }
 
+/* The thread's index in its block (x fastest). */
+static int64_t linear_id(const kiln_cusim_thread_t *thread) {
+  return (thread->thread_id[2] * thread->block_dim[1] + thread->thread_id[1]) *
+             thread->block_dim[0] +
+         thread->thread_id[0];
+}
+
+/* The index of the thread's warp's first lane; aborts in a partial warp
+ * (a warp-wide `what` there is not what kiln generates). */
+static int64_t warp_start(const kiln_cusim_thread_t *thread, const char *what) {
+  int64_t first = linear_id(thread) - linear_id(thread) % 32;
+  if (first + 32 >
+      thread->block_dim[0] * thread->block_dim[1] * thread->block_dim[2]) {
+    fprintf(stderr, "kiln-cusim: %s in a block of partial warps\n", what);
+    abort();
+  }
+  return first;
+}
+
 static void mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
                 const float *b, const float *c, float *d) {
   fiber_t *self = (fiber_t *)thread;
@@ -315,16 +336,8 @@ static void mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
   int k16 = shape == KILN_CUSIM_MMA_M16N8K16;
   int kdim = k16 ? 16 : 8;
   fiber_t *block = running_block->fibers;
-  int64_t linear =
-      (thread->thread_id[2] * thread->block_dim[1] + thread->thread_id[1]) *
-          thread->block_dim[0] +
-      thread->thread_id[0];
-  int64_t first = linear - linear % 32;
-  if (first + 32 >
-      thread->block_dim[0] * thread->block_dim[1] * thread->block_dim[2]) {
-    fprintf(stderr, "kiln-cusim: mma.sync in a block of partial warps\n");
-    abort();
-  }
+  int64_t linear = linear_id(thread);
+  int64_t first = warp_start(thread, "mma.sync");
   float A[16][16], B[16][8];
   for (int lane = 0; lane < 32; ++lane) {
     const fiber_t *f = &block[first + lane];
@@ -362,6 +375,40 @@ static void no_mma(kiln_cusim_thread_t *thread, int64_t shape, const float *a,
                    const float *b, const float *c, float *d) {
   (void)thread, (void)shape, (void)a, (void)b, (void)c, (void)d;
   fprintf(stderr, "kiln-cusim: a kernel flagged without barriers ran mma\n");
+  abort();
+}
+
+/* gpu.shuffle (shfl.sync) as MLIR's gpu dialect defines it, among lanes
+ * [0, width) of the warp: each lane deposits its bits and waits for its
+ * warp, reads its source lane's, and waits again so the deposits outlive
+ * every read. */
+static int64_t shuffle(kiln_cusim_thread_t *thread, int64_t mode, int64_t value,
+                       int64_t offset, int64_t width) {
+  fiber_t *self = (fiber_t *)thread;
+  self->shuffle_bits = (uint32_t)value;
+  wait_as(thread, FIBER_AT_WARP);
+  int64_t first = warp_start(thread, "shuffle");
+  int64_t lane = linear_id(thread) - first;
+  if (width < 1 || width > 32 || lane >= width) {
+    fprintf(stderr, "kiln-cusim: shuffle of width %lld from lane %lld\n",
+            (long long)width, (long long)lane);
+    abort();
+  }
+  int64_t source = mode == KILN_CUSIM_SHUFFLE_XOR    ? lane ^ offset
+                   : mode == KILN_CUSIM_SHUFFLE_DOWN ? lane + offset
+                   : mode == KILN_CUSIM_SHUFFLE_UP   ? lane - offset
+                                                     : offset;
+  int valid = source >= 0 && source < width;
+  uint32_t bits = valid ? running_block->fibers[first + source].shuffle_bits
+                        : (uint32_t)value;
+  wait_as(thread, FIBER_AT_WARP);
+  return ((int64_t)valid << 32) | bits;
+}
+
+static int64_t no_shuffle(kiln_cusim_thread_t *thread, int64_t mode,
+                          int64_t value, int64_t offset, int64_t width) {
+  (void)thread, (void)mode, (void)value, (void)offset, (void)width;
+  fprintf(stderr, "kiln-cusim: a kernel flagged without barriers shuffled\n");
   abort();
 }
 
@@ -496,6 +543,7 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           t->shared = shared;
           t->barrier = coroutines ? barrier : no_barrier;
           t->mma = coroutines ? mma : no_mma;
+          t->shuffle = coroutines ? shuffle : no_shuffle;
           fibers[i].state = FIBER_RUNNABLE;
         }
         if (shared)
@@ -513,9 +561,9 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           makecontext(&fibers[i].context, fiber_main, 0);
         }
         /* Run every thread to its next wait (or its end). A warp whose
-         * threads all wait at mma.sync goes on; when no warp can, and
-         * every thread that has not returned waits at the block's
-         * barrier, they all go on; anything else would hang a GPU. */
+         * threads all wait at mma.sync or a shuffle goes on; when no warp can,
+         * and every thread that has not returned waits at the block's barrier,
+         * they all go on; anything else would hang a GPU. */
         for (;;) {
           for (uint64_t ii = 0; ii < threads; ++ii) {
             uint64_t i = reverse ? threads - 1 - ii : ii;
@@ -546,7 +594,8 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           if (at_warp) {
             fprintf(stderr,
                     "kiln-cusim: %s: a warp's threads do not all reach its "
-                    "mma.sync (some wait at a barrier or have returned)\n",
+                    "mma.sync or shuffle (some wait at a barrier or have "
+                    "returned)\n",
                     kernel->name);
             abort();
           }

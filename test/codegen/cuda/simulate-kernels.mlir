@@ -80,8 +80,9 @@ module attributes {gpu.container_module} {
       %c1 = arith.constant 1 : i32
       %c32 = arith.constant 32 : i32
       %v = memref.load %buf[%c0] : memref<64xf32>
-      // expected-error @below {{the CUDA simulator cannot run 'gpu.shuffle' on the host}}
-      %s, %ok = gpu.shuffle xor %v, %c1, %c32 : f32
+      %d = arith.extf %v : f32 to f64
+      // expected-error @below {{the CUDA simulator shuffles 32-bit values only}}
+      %s, %ok = gpu.shuffle xor %d, %c1, %c32 : f64
       // expected-error @below {{the CUDA simulator cannot run 'gpu.lane_id' on the host}}
       %l = gpu.lane_id
       gpu.return
@@ -189,6 +190,42 @@ module attributes {gpu.container_module} {
       %c = vector.from_elements %z, %z, %z, %z : vector<2x2xf32>
       // expected-error @below {{the CUDA simulator runs mma.sync m16n8k16 (f16, bf16) and m16n8k8 (tf32) only}}
       %d = nvgpu.mma.sync (%a, %b, %c) {mmaShape = [16, 8, 8]} : (vector<2x2xf16>, vector<1x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+      gpu.return
+    }
+  }
+}
+
+// -----
+
+// A shuffle calls the thread's shuffle function (word 15) with the mode
+// (xor: 0), the value's bits, the offset and the width; the result's low
+// 32 bits are the value, bit 32 whether there was a source lane. Kernels
+// that shuffle run as coroutines (flag 1).
+// CHECK: llvm.mlir.global internal constant @warps_cusim()
+// CHECK-SAME: ["butterfly", @kiln_cusim_warps_butterfly, 1, "p256", 0]
+// CHECK-LABEL: func.func private @kiln_cusim_warps_butterfly(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
+// CHECK: %[[BITS:.*]] = arith.bitcast %{{.*}} : f32 to i32
+// CHECK: %[[FA:.*]] = llvm.getelementptr %[[T]][15] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[F:.*]] = llvm.load %[[FA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[MODE:.*]] = llvm.mlir.constant(0 : i64) : i64
+// CHECK: %[[WIDE:.*]] = arith.extui %[[BITS]] : i32 to i64
+// CHECK: %[[R:.*]] = llvm.call %[[F]](%[[T]], %[[MODE]], %[[WIDE]], %{{.*}}, %{{.*}}) : !llvm.ptr, (!llvm.ptr, i64, i64, i64, i64) -> i64
+// CHECK: %[[LOW:.*]] = arith.trunci %[[R]] : i64 to i32
+// CHECK: %[[V:.*]] = arith.bitcast %[[LOW]] : i32 to f32
+// CHECK: %[[HIGH:.*]] = arith.shrui %[[R]]
+// CHECK: %[[OK:.*]] = arith.cmpi ne, %[[HIGH]]
+// CHECK: arith.select %[[OK]], %[[V]], %{{.*}} : f32
+module attributes {gpu.container_module} {
+  gpu.module @warps {
+    gpu.func @butterfly(%buf: memref<64xf32>) kernel {
+      %t = gpu.thread_id x
+      %c1 = arith.constant 1 : i32
+      %c32 = arith.constant 32 : i32
+      %v = memref.load %buf[%t] : memref<64xf32>
+      %s, %ok = gpu.shuffle xor %v, %c1, %c32 : f32
+      %w = arith.select %ok, %s, %v : f32
+      memref.store %w, %buf[%t] : memref<64xf32>
       gpu.return
     }
   }
