@@ -25,8 +25,62 @@ bool isReshape(Operation *op) {
 
 } // namespace
 
+std::optional<mlir::kiln::CudaGemmDims>
+mlir::kiln::getCudaGemmDims(linalg::GenericOp op) {
+  // A multiply-accumulate of two inputs into one output ...
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  Block *body = op.getBody();
+  if (!llvm::all_of(body->without_terminator(), [](Operation &o) {
+        return isa<arith::MulFOp, arith::AddFOp>(o);
+      }))
+    return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims =
+      linalg::inferContractionDims(op);
+  // ... over one row, one column and one reduction dimension (and at most
+  // one batch dimension), every map a projected permutation ...
+  if (failed(dims) || dims->m.size() != 1 || dims->n.size() != 1 ||
+      dims->k.size() != 1 || dims->batch.size() > 1 ||
+      !llvm::all_of(op.getIndexingMapsArray(),
+                    [](AffineMap m) { return m.isProjectedPermutation(); }))
+    return std::nullopt;
+  CudaGemmDims d{dims->batch.empty() ? -1 : int64_t(dims->batch[0]),
+                 int64_t(dims->m[0]), int64_t(dims->n[0]), int64_t(dims->k[0])};
+  if (op.getNumLoops() != (d.batch >= 0 ? 4u : 3u))
+    return std::nullopt;
+  // The first input on (batch, row, reduction) only, the second on
+  // (batch, reduction, column) only.
+  auto only = [&](OpOperand *operand, int64_t x, int64_t y) {
+    AffineMap map = op.getMatchingIndexingMap(operand);
+    for (unsigned i = 0; i < map.getNumResults(); ++i) {
+      int64_t dim = map.getDimPosition(i);
+      if (dim != x && dim != y && dim != d.batch)
+        return false;
+    }
+    return true;
+  };
+  if (!only(op.getDpsInputOperand(0), d.m, d.k) ||
+      !only(op.getDpsInputOperand(1), d.k, d.n))
+    return std::nullopt;
+  // ... whose output is (batch, row, column) in that order.
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  SmallVector<int64_t> order;
+  if (d.batch >= 0)
+    order.push_back(d.batch);
+  order.append({d.m, d.n});
+  if (out.getNumResults() != order.size())
+    return std::nullopt;
+  for (auto [i, dim] : llvm::enumerate(order))
+    if (out.getDimPosition(i) != dim)
+      return std::nullopt;
+  return d;
+}
+
 bool mlir::kiln::isCudaGemm(linalg::LinalgOp op) {
   MLIRContext *ctx = op.getContext();
+  if (auto g = dyn_cast<linalg::GenericOp>(op.getOperation()))
+    return getCudaGemmDims(g).has_value();
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation()))
     return mm.getIndexingMapsArray() ==
            linalg::MatmulOp::getDefaultIndexingMaps(ctx);

@@ -47,8 +47,20 @@ inline bool isCudaPrecision(StringRef p) {
   return p == "fp32" || p == "tf32" || p == "fp16" || p == "bf16";
 }
 /// A contraction kiln-cuda-tile-contractions makes a GEMM kernel of: a
-/// matmul or batch matmul with default maps, or an NHWC/HWCF convolution.
+/// matmul or batch matmul with default maps, an NHWC/HWCF convolution, or
+/// a generic contraction (getCudaGemmDims).
 bool isCudaGemm(linalg::LinalgOp op);
+/// The loop dimensions of a generic that is a (batched) GEMM: batch (-1
+/// if none), rows (in the first input and the output), columns (in the
+/// second input and the output) and the reduction.
+struct CudaGemmDims {
+  int64_t batch, m, n, k;
+};
+/// A generic a GEMM kernel can compute: a multiply-accumulate (mulf,
+/// addf) of two inputs indexed by permutations of (batch, row, reduction)
+/// and (batch, reduction, column), e.g. attention's Q K^T, into an output
+/// indexed (batch, row, column) in that order; none otherwise.
+std::optional<CudaGemmDims> getCudaGemmDims(linalg::GenericOp op);
 /// A fill, or a broadcast of a 1-D bias over the last dimension: an
 /// initial value a GEMM kernel can read instead of its output.
 bool isCudaPrefill(Operation *op);

@@ -34,7 +34,10 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
   let description = [{
     Input: the bufferized model function (linalg on memrefs).
     Output: each top-level f32 `linalg.matmul`, `linalg.batch_matmul` (default
-    maps) and `linalg.conv_2d_nhwc_hwcf` (as an implicit GEMM: rows are
+    maps), generic contraction (a multiply-accumulate over one batch, row,
+    column and reduction dimension with any operand layout, e.g. attention's
+    Q K^T, its output in (batch, row, column) order; operands read through
+    their maps) and `linalg.conv_2d_nhwc_hwcf` (as an implicit GEMM: rows are
     output pixels, the reduction is the filter's (kh, kw, c), the input
     gathered on the fly) with static shapes becomes a `gpu.launch`: one
     block per 64x64 output tile (grid x over rows, y over columns, z over

@@ -102,6 +102,46 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     };
     return g;
   }
+  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
+    CudaGemmDims d = *getCudaGemmDims(generic);
+    SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+    Value c = generic.getDpsInits()[0];
+    Gemm g{d.batch >= 0 ? ranges[d.batch] : 1,
+           ranges[d.m],
+           ranges[d.n],
+           ranges[d.k],
+           nullptr,
+           nullptr,
+           c,
+           nullptr,
+           {},
+           {},
+           {},
+           0};
+    // An operand's element at loop dimensions (batch, x, y): its map picks
+    // its indices among them.
+    auto loader = [&](OpOperand *operand, int64_t x, int64_t y) -> Loader {
+      Value buffer = operand->get();
+      AffineMap map = generic.getMatchingIndexingMap(operand);
+      return [=](OpBuilder &b, Location loc, Value bb, Value vx, Value vy) {
+        SmallVector<Value> indices;
+        for (unsigned i = 0; i < map.getNumResults(); ++i) {
+          int64_t dim = map.getDimPosition(i);
+          indices.push_back(dim == x ? vx : dim == y ? vy : bb);
+        }
+        return memref::LoadOp::create(b, loc, buffer, indices).getResult();
+      };
+    };
+    g.loadA = loader(generic.getDpsInputOperand(0), d.m, d.k);
+    g.loadB = loader(generic.getDpsInputOperand(1), d.k, d.n);
+    bool batched = d.batch >= 0;
+    g.cIndices = [batched](OpBuilder &, Location, Value bb, Value r,
+                           Value col) {
+      return batched ? SmallVector<Value>{bb, r, col}
+                     : SmallVector<Value>{r, col};
+    };
+    return g;
+  }
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
     Value in = conv.getInputs()[0], w = conv.getInputs()[1],
           out = conv.getOutputs()[0];

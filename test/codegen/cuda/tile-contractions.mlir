@@ -51,6 +51,41 @@ func.func @batch(%a: memref<3x8x32xf32>, %b: memref<3x32x8xf32>, %c: memref<3x8x
 
 // -----
 
+// A generic contraction (attention's Q K^T: B indexed (batch, column,
+// reduction)) is a batched GEMM too: its operands are read through their
+// maps. One whose output is (batch, column, row) is left alone.
+// CHECK-LABEL: func.func @scores(
+// CHECK-SAME: %[[Q:.*]]: memref<4x32x16xf32>, %[[K:.*]]: memref<4x48x16xf32>
+// CHECK-DAG: %[[C4:.*]] = arith.constant 4 : index
+// CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}}, {{[^)]*}}, {{[^)]*}} = %[[C4]])
+// CHECK: memref.load %[[Q]][%[[QB:.*]], %[[QM:.*]], %[[QK:.*]]] : memref<4x32x16xf32>
+// CHECK: memref.load %[[K]][%[[KB:.*]], %[[KN:.*]], %[[KK:.*]]] : memref<4x48x16xf32>
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[Q]], %[[K]]
+// CHECK-NOT: linalg.generic
+#q = affine_map<(b, m, n, k) -> (b, m, k)>
+#k = affine_map<(b, m, n, k) -> (b, n, k)>
+#s = affine_map<(b, m, n, k) -> (b, m, n)>
+#st = affine_map<(b, m, n, k) -> (b, n, m)>
+func.func @scores(%q: memref<4x32x16xf32>, %k: memref<4x48x16xf32>, %s: memref<4x32x48xf32>, %t: memref<4x48x32xf32>) {
+  linalg.generic {indexing_maps = [#q, #k, #s], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : memref<4x32x16xf32>, memref<4x48x16xf32>) outs(%s : memref<4x32x48xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#q, #k, #st], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : memref<4x32x16xf32>, memref<4x48x16xf32>) outs(%t : memref<4x48x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
 // A strided, dilated convolution as an implicit GEMM: rows are output
 // pixels (n, oh, ow) = 2x4x4 = 32, columns the 8 filters, the reduction
 // the filter's (kh, kw, c) = 3x3x5 = 45; the input is gathered at
