@@ -114,6 +114,48 @@ struct CudaMapParallelPass
     return success();
   }
 
+  /// How many consecutive iterations of the innermost loop each thread of
+  /// `p` runs: kVector where every buffer access of the body indexes its
+  /// innermost dimension with that loop's induction variable itself (or not
+  /// at all) and its other dimensions without it, so the thread's accesses
+  /// are neighbours that NVPTX loads and stores as one vector where the
+  /// buffer's alignment allows; else 1.
+  static constexpr int64_t kVector = 4;
+  int64_t vectorWidth(scf::ParallelOp p, ArrayRef<int64_t> lbs,
+                      ArrayRef<int64_t> steps, ArrayRef<int64_t> trips) {
+    if (lbs.back() != 0 || steps.back() != 1 || trips.back() % kVector != 0)
+      return 1;
+    Value iv = p.getInductionVars().back();
+    // Values computed from the innermost induction variable.
+    llvm::SmallPtrSet<Value, 8> derived{iv};
+    for (Operation &op : p.getBody()->without_terminator()) {
+      if (op.getNumRegions() != 0)
+        return 1;
+      Value buffer;
+      OperandRange indices = op.getOperands();
+      if (auto load = dyn_cast<memref::LoadOp>(op)) {
+        buffer = load.getMemRef();
+        indices = load.getIndices();
+      } else if (auto store = dyn_cast<memref::StoreOp>(op)) {
+        buffer = store.getMemRef();
+        indices = store.getIndices();
+      } else if (!isPure(&op)) {
+        return 1;
+      }
+      if (buffer) {
+        for (auto [k, index] : llvm::enumerate(indices)) {
+          bool last = k + 1 == indices.size();
+          if (derived.contains(index) && (!last || index != iv))
+            return 1;
+        }
+      }
+      if (llvm::any_of(op.getOperands(),
+                       [&](Value v) { return derived.contains(v); }))
+        derived.insert(op.getResults().begin(), op.getResults().end());
+    }
+    return kVector;
+  }
+
   LogicalResult map(scf::ParallelOp p) {
     if (p.getNumResults() != 0)
       return p.emitError("parallel reductions are not mapped to the GPU yet");
@@ -136,6 +178,9 @@ struct CudaMapParallelPass
       b.eraseOp(p);
       return success();
     }
+    int64_t width = vectorWidth(p, lbs, steps, trips);
+    trips.back() /= width;
+    total /= width;
     Location loc = p.getLoc();
     MLIRContext *ctx = p.getContext();
     int64_t threads = std::min(threadsPerBlock.getValue(), total);
@@ -168,8 +213,20 @@ struct CudaMapParallelPass
           b, loc, c(lbs[d]), arith::MulIOp::create(b, loc, digit, c(steps[d])));
       mapping.map(p.getInductionVars()[d], iv);
     }
-    for (Operation &op : p.getBody()->without_terminator())
-      b.clone(op, mapping);
+    // A thread's `width` innermost iterations, one body each.
+    Value first =
+        width > 1
+            ? arith::MulIOp::create(b, loc, digits.back(), c(width)).getResult()
+            : Value();
+    for (int64_t j = 0; j < width; ++j) {
+      if (width > 1)
+        mapping.map(
+            p.getInductionVars().back(),
+            j == 0 ? first
+                   : arith::AddIOp::create(b, loc, first, c(j)).getResult());
+      for (Operation &op : p.getBody()->without_terminator())
+        b.clone(op, mapping);
+    }
     // Parallel loops inside the body run sequentially in each thread:
     // convert-parallel-loops-to-gpu maps only directly nested ones.
     SmallVector<scf::ParallelOp> inner;

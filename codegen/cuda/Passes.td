@@ -132,21 +132,25 @@ def CudaMergeModules : Pass<"kiln-cuda-merge-modules", "::mlir::ModuleOp"> {
   }];
 }
 
-def CudaMarkReadOnly : Pass<"kiln-cuda-mark-read-only", "::mlir::ModuleOp"> {
-  let summary = "Mark kernel buffers no other parameter writes: read-only, no alias";
+def CudaMarkParameters : Pass<"kiln-cuda-mark-parameters", "::mlir::ModuleOp"> {
+  let summary = "Mark kernel buffer parameters read-only, unaliased and aligned where they are";
   let description = [{
     Input: outlined kernels (`gpu.func`) and the host functions that launch
     them (`gpu.launch_func` on memrefs, the views kiln's memory plan made).
     Output: the same, with argument attributes on each kernel's buffer
-    parameters: `llvm.readonly` where the kernel never writes the buffer,
-    and `llvm.noalias` where no other buffer of any launch of the kernel
-    may share memory with it while one of the two is written (views of
-    disjoint byte ranges of the arena, weights, the model's outputs).
-    NVPTX then loads read-only, unaliased buffers through the non-coherent
-    cache (`ld.global.nc`), and LLVM keeps loaded values across stores to
+    parameters: `llvm.readonly` where the kernel never writes the buffer;
+    `llvm.noalias` where no other buffer of any launch of the kernel may
+    share memory with it while one of the two is written (views of
+    disjoint byte ranges of the arena, weights, the model's outputs); and
+    `llvm.align` (16 bytes or more) where every launch passes a pointer
+    that aligned: a weight's own allocation, or the arena (whose alignment
+    the entry points check) at a byte shift that keeps it. NVPTX then loads
+    read-only, unaliased buffers through the non-coherent cache
+    (`ld.global.nc`), merges neighbouring accesses of aligned buffers into
+    vector loads and stores, and LLVM keeps loaded values across stores to
     other parameters. A kernel that writes through something the pass
     cannot see (an op without memory effects information) gets no
-    attributes.
+    read-only or alias attributes.
   }];
 }
 

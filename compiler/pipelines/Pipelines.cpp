@@ -280,7 +280,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addPass(mlir::kiln::createCudaMergeModules());
   // Buffers a kernel only reads and nothing else writes: loaded through the
   // non-coherent cache (ld.global.nc).
-  pm.addPass(mlir::kiln::createCudaMarkReadOnly());
+  pm.addPass(mlir::kiln::createCudaMarkParameters());
   if (options.cudaSimulate) {
     // Kernels as host functions kiln-cusim calls once per GPU thread; the
     // launches and uploads stay as for PTX.

@@ -65,3 +65,62 @@ func.func @scalar(%in: memref<8xf32>, %acc: memref<f32>, %out: memref<8xf32>) {
   }
   return
 }
+
+// -----
+
+// Each thread runs 4 neighbouring iterations of the innermost loop when
+// every access indexes the innermost dimension with it (or not at all):
+// 4x64 = 256 iterations -> 64 threads, 4 bodies each at columns 4t ... 4t+3.
+// CHECK-LABEL: func.func @vector
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%c1{{.*}}) step
+// CHECK:   scf.parallel (%[[T:.*]]) = (%{{.*}}) to (%c64{{.*}}) step
+// CHECK:     %[[J:.*]] = arith.remui %{{.*}}, %c16{{.*}}
+// CHECK:     %[[J0:.*]] = arith.muli %[[J]], %c4{{.*}}
+// CHECK:     memref.load %{{.*}}[%{{.*}}, %[[J0]]]
+// CHECK:     memref.load %{{.*}}[%[[J0]]]
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[J0]]]
+// CHECK:     %[[J1:.*]] = arith.addi %[[J0]], %c1{{.*}}
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[J1]]]
+// CHECK:     %[[J2:.*]] = arith.addi %[[J0]], %c2{{.*}}
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[J2]]]
+// CHECK:     %[[J3:.*]] = arith.addi %[[J0]], %c3{{.*}}
+// CHECK:     memref.store %{{.*}}, %{{.*}}[%{{.*}}, %[[J3]]]
+// CHECK-NOT: memref.store
+// CHECK: return
+func.func @vector(%in: memref<4x64xf32>, %bias: memref<64xf32>, %out: memref<4x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c64) step (%c1, %c1) {
+    %x = memref.load %in[%i, %j] : memref<4x64xf32>
+    %b = memref.load %bias[%j] : memref<64xf32>
+    %y = arith.addf %x, %b : f32
+    memref.store %y, %out[%i, %j] : memref<4x64xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Not when an access indexes an outer dimension with the innermost loop
+// (a transpose: neighbouring iterations are a row apart): one iteration
+// per thread.
+// CHECK-LABEL: func.func @transposed
+// CHECK:   scf.parallel (%{{.*}}) = (%{{.*}}) to (%c128{{.*}}) step
+// CHECK-COUNT-1: memref.store
+// CHECK-NOT: memref.store
+// CHECK: return
+func.func @transposed(%in: memref<64x4xf32>, %out: memref<4x64xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  %c64 = arith.constant 64 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c4, %c64) step (%c1, %c1) {
+    %x = memref.load %in[%j, %i] : memref<64x4xf32>
+    memref.store %x, %out[%i, %j] : memref<4x64xf32>
+    scf.reduce
+  }
+  return
+}

@@ -1,13 +1,16 @@
-// RUN: kiln-opt %s -split-input-file -allow-unregistered-dialect -kiln-cuda-mark-read-only | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -allow-unregistered-dialect -kiln-cuda-mark-parameters | FileCheck %s
 // Kernel buffer parameters: llvm.readonly where the kernel never writes
 // them, llvm.noalias where no launch passes a buffer that may share memory
-// with them while one of the two is written.
+// with them while one of the two is written, llvm.align where every launch
+// passes a pointer aligned to 16 bytes or more.
 
 // Disjoint views of the arena and a weight: the read ones are read-only
-// and unaliased, the written one unaliased.
+// and unaliased, the written one unaliased. Alignment: the arena's 64
+// bytes at byte 0, a weight's own allocation (256), none claimed at byte
+// 72 (8 bytes, too little for a vector).
 // CHECK-LABEL: gpu.func @copy_add(
-// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
-// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.align = 64 : i64, llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.align = 256 : i64, llvm.noalias, llvm.readonly}
 // CHECK-SAME: %{{[a-z0-9_]+}}: memref<16xf32> {llvm.noalias}
 // CHECK-SAME: %{{[a-z0-9_]+}}: index)
 module attributes {gpu.container_module} {
@@ -22,12 +25,12 @@ module attributes {gpu.container_module} {
       gpu.return
     }
   }
-  func.func @main(%arena: memref<128xi8>) {
+  func.func @main(%arena: memref<144xi8> {kiln.arena}) attributes {kiln.arena_alignment = 64 : i64} {
     %c1 = arith.constant 1 : index
     %c0 = arith.constant 0 : index
-    %c64 = arith.constant 64 : index
-    %a = memref.view %arena[%c0][] : memref<128xi8> to memref<16xf32>
-    %o = memref.view %arena[%c64][] : memref<128xi8> to memref<16xf32>
+    %c72 = arith.constant 72 : index
+    %a = memref.view %arena[%c0][] : memref<144xi8> to memref<16xf32>
+    %o = memref.view %arena[%c72][] : memref<144xi8> to memref<16xf32>
     %w = memref.get_global @w : memref<16xf32>
     gpu.launch_func @k::@copy_add blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<16xf32>, %w : memref<16xf32>, %o : memref<16xf32>, %c1 : index)
     return

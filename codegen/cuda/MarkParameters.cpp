@@ -1,4 +1,4 @@
-// kiln-cuda-mark-read-only: llvm.readonly / llvm.noalias on kernel buffer
+// kiln-cuda-mark-parameters: llvm.readonly / llvm.noalias on kernel buffer
 // parameters, from what each kernel writes and what its launches pass.
 #include "codegen/cuda/Passes.h"
 
@@ -6,7 +6,7 @@
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace mlir::kiln {
-#define GEN_PASS_DEF_CUDAMARKREADONLY
+#define GEN_PASS_DEF_CUDAMARKPARAMETERS
 #include "codegen/cuda/Passes.h.inc"
 } // namespace mlir::kiln
 
@@ -60,8 +60,48 @@ std::optional<llvm::SmallBitVector> writtenParameters(gpu::GPUFuncOp kernel) {
   return written;
 }
 
-struct CudaMarkReadOnlyPass
-    : kiln::impl::CudaMarkReadOnlyBase<CudaMarkReadOnlyPass> {
+/// The alignment in bytes of the pointer a launch passes for buffer `v`:
+/// its aligned pointer, the start of its root buffer plus the byte shifts
+/// of the memref.views on the way (subviews and reshapes keep the pointer
+/// and move the offset). Weights are device allocations of their own
+/// (256-byte aligned); the arena is aligned as the function says (the
+/// model's entry points check it); anything else, the caller's buffers
+/// among them, is taken as element-aligned (1 here).
+int64_t pointerAlignment(Value v) {
+  int64_t shift = 0;
+  for (;;) {
+    Operation *def = v.getDefiningOp();
+    if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
+      std::optional<int64_t> s = getConstantIntValue(view.getByteShift());
+      if (!s)
+        return 1;
+      shift += *s;
+      v = view.getSource();
+    } else if (isa_and_nonnull<memref::SubViewOp, memref::ExpandShapeOp,
+                               memref::CollapseShapeOp, memref::CastOp,
+                               memref::ReinterpretCastOp>(def)) {
+      v = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  int64_t base = 1;
+  if (v.getDefiningOp<memref::GetGlobalOp>()) {
+    base = 256;
+  } else if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (func && arg.getOwner()->isEntryBlock() &&
+        func.getArgAttr(arg.getArgNumber(), "kiln.arena"))
+      if (auto a = func->getAttrOfType<IntegerAttr>("kiln.arena_alignment"))
+        base = a.getInt();
+  }
+  while (base > 1 && shift % base != 0)
+    base /= 2;
+  return base;
+}
+
+struct CudaMarkParametersPass
+    : kiln::impl::CudaMarkParametersBase<CudaMarkParametersPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
     // Every launch of each kernel: its facts must hold for all of them.
@@ -89,10 +129,15 @@ struct CudaMarkReadOnlyPass
         return isa<MemRefType>(kernel.getArgument(i).getType());
       };
       // noalias: no other buffer shares memory with it at any launch while
-      // either of the two is written.
+      // either of the two is written. align: what every launch passes.
       llvm::SmallBitVector unaliased(n, true);
+      SmallVector<int64_t> alignment(n, 256);
       for (gpu::LaunchFuncOp launch : sites->second) {
         ValueRange operands = launch.getKernelOperands();
+        for (unsigned i = 0; i < n; ++i)
+          if (isBuffer(i))
+            alignment[i] =
+                std::min(alignment[i], pointerAlignment(operands[i]));
         for (unsigned i = 0; i < n; ++i)
           for (unsigned j = i + 1; j < n; ++j)
             if (isBuffer(i) && isBuffer(j) &&
@@ -112,6 +157,10 @@ struct CudaMarkReadOnlyPass
         if (unaliased[i])
           kernel.setArgAttr(i, LLVM::LLVMDialect::getNoAliasAttrName(),
                             b.getUnitAttr());
+        // Only what a vector access can use: 16 bytes and more.
+        if (alignment[i] >= 16)
+          kernel.setArgAttr(i, LLVM::LLVMDialect::getAlignAttrName(),
+                            b.getI64IntegerAttr(alignment[i]));
       }
     });
   }
