@@ -36,6 +36,10 @@ inline constexpr llvm::StringLiteral kCudaFusedOutputAttr =
     "kiln.cuda_fused_output";
 inline constexpr llvm::StringLiteral kCudaEpilogueAttr = "kiln.cuda_epilogue";
 inline constexpr llvm::StringLiteral kCudaPrefillAttr = "kiln.cuda_prefill";
+/// kiln-cuda-narrow-weights' mark on a GEMM: the global holding its second
+/// operand (a weight) rounded to the --precision's type.
+inline constexpr llvm::StringLiteral kCudaNarrowWeightsAttr =
+    "kiln.cuda_narrow_weights";
 /// A statically shaped f32 tensor or buffer (what the GPU GEMM kernels
 /// take).
 inline bool isStaticF32(Type t) {

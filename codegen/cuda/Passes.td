@@ -64,6 +64,26 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
                            "::mlir::memref::MemRefDialect"];
 }
 
+def CudaNarrowWeights : Pass<"kiln-cuda-narrow-weights", "::mlir::ModuleOp"> {
+  let summary = "Round the weights tensor-core GEMM kernels read to fp16/bf16 at compile time";
+  let description = [{
+    Input: the bufferized module (linalg on memrefs).
+    Output: with `precision` fp16 or bf16, for each top-level GEMM
+    `kiln-cuda-tile-contractions` takes whose second operand (a matmul's
+    right matrix, a convolution's filter) is a constant global, a copy of
+    that global rounded to the precision's type (to nearest, ties to even:
+    as the kernels' staging rounds it) and the GEMM marked
+    `kiln.cuda_narrow_weights = @copy`; the kernel then reads the copy.
+    Same numbers, half the weight bytes in the object, in device memory
+    and in every kernel's reads. The f32 originals no other op reads are
+    left for symbol DCE. Other precisions: no change.
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"fp32\"",
+           "Multiplication type: fp32, tf32, fp16 or bf16">
+  ];
+}
+
 def CudaTileReductions : Pass<"kiln-cuda-tile-reductions", "::mlir::func::FuncOp"> {
   let summary = "Reductions along the innermost loop as warp- or block-wide kernels";
   let description = [{

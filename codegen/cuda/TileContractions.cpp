@@ -62,12 +62,37 @@ Value idx(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
+/// Element `indices` of `buffer`, as f32 (a narrowed weight's f16/bf16
+/// extended: staging rounds it back exactly).
+Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices) {
+  Value v = memref::LoadOp::create(b, loc, buffer, indices);
+  if (!v.getType().isF32())
+    v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return v;
+}
+
+/// The buffer the kernel of GEMM `op` reads as its second operand: the
+/// weight's narrowed copy where kiln-cuda-narrow-weights made one.
+Value operandB(linalg::LinalgOp op) {
+  Value v = op.getDpsInputOperand(1)->get();
+  auto copy = op->getAttrOfType<FlatSymbolRefAttr>(kCudaNarrowWeightsAttr);
+  if (!copy)
+    return v;
+  auto global =
+      SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, copy);
+  auto type = global ? global.getType() : MemRefType();
+  if (!type || type.getShape() != cast<MemRefType>(v.getType()).getShape())
+    return v;
+  OpBuilder b(op);
+  return memref::GetGlobalOp::create(b, op.getLoc(), type, copy.getValue());
+}
+
 std::optional<Gemm> asGemm(linalg::LinalgOp op) {
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
       !llvm::all_of(op->getOperandTypes(), isStaticF32))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    Value a = mm.getInputs()[0], bm = mm.getInputs()[1], c = mm.getOutputs()[0];
+    Value a = mm.getInputs()[0], bm = operandB(op), c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr, {}, {}, {}, 0};
@@ -75,7 +100,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
     g.loadB = [bm](OpBuilder &b, Location loc, Value, Value k, Value col) {
-      return memref::LoadOp::create(b, loc, bm, ValueRange{k, col}).getResult();
+      return loadF32(b, loc, bm, ValueRange{k, col});
     };
     g.cIndices = [](OpBuilder &, Location, Value, Value r, Value col) {
       return SmallVector<Value>{r, col};
@@ -83,8 +108,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    Value a = bmm.getInputs()[0], bm = bmm.getInputs()[1],
-          c = bmm.getOutputs()[0];
+    Value a = bmm.getInputs()[0], bm = operandB(op), c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{as[0], as[1],   bs[2], as[2], nullptr, nullptr,
@@ -94,8 +118,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
           .getResult();
     };
     g.loadB = [bm](OpBuilder &b, Location loc, Value bb, Value k, Value col) {
-      return memref::LoadOp::create(b, loc, bm, ValueRange{bb, k, col})
-          .getResult();
+      return loadF32(b, loc, bm, ValueRange{bb, k, col});
     };
     g.cIndices = [](OpBuilder &, Location, Value bb, Value r, Value col) {
       return SmallVector<Value>{bb, r, col};
@@ -120,8 +143,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
            0};
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
-    auto loader = [&](OpOperand *operand, int64_t x, int64_t y) -> Loader {
-      Value buffer = operand->get();
+    auto loader = [&](OpOperand *operand, Value buffer, int64_t x,
+                      int64_t y) -> Loader {
       AffineMap map = generic.getMatchingIndexingMap(operand);
       return [=](OpBuilder &b, Location loc, Value bb, Value vx, Value vy) {
         SmallVector<Value> indices;
@@ -129,11 +152,12 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
           int64_t dim = map.getDimPosition(i);
           indices.push_back(dim == x ? vx : dim == y ? vy : bb);
         }
-        return memref::LoadOp::create(b, loc, buffer, indices).getResult();
+        return loadF32(b, loc, buffer, indices);
       };
     };
-    g.loadA = loader(generic.getDpsInputOperand(0), d.m, d.k);
-    g.loadB = loader(generic.getDpsInputOperand(1), d.k, d.n);
+    OpOperand *a = generic.getDpsInputOperand(0);
+    g.loadA = loader(a, a->get(), d.m, d.k);
+    g.loadB = loader(generic.getDpsInputOperand(1), operandB(op), d.k, d.n);
     bool batched = d.batch >= 0;
     g.cIndices = [batched](OpBuilder &, Location, Value bb, Value r,
                            Value col) {
@@ -143,7 +167,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
-    Value in = conv.getInputs()[0], w = conv.getInputs()[1],
+    Value in = conv.getInputs()[0], w = operandB(op),
           out = conv.getOutputs()[0];
     ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
     ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
@@ -173,9 +197,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     };
     g.loadB = [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
-      return memref::LoadOp::create(b, loc, w,
-                                    ValueRange{q[0], q[1], q[2], col})
-          .getResult();
+      return loadF32(b, loc, w, ValueRange{q[0], q[1], q[2], col});
     };
     g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
@@ -688,6 +710,16 @@ struct CudaTileContractionsPass
       // Kernels are launched from the function's top level.
       if (op->getParentOp() != func.getOperation())
         return;
+      // A narrowed weight only where it is what the kernels stage.
+      if (auto copy =
+              op->getAttrOfType<FlatSymbolRefAttr>(kCudaNarrowWeightsAttr)) {
+        auto global =
+            SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, copy);
+        Type elem = global ? global.getType().getElementType() : Type();
+        if (!elem || !((precision == "fp16" && elem.isF16()) ||
+                       (precision == "bf16" && elem.isBF16())))
+          op->removeAttr(kCudaNarrowWeightsAttr);
+      }
       if (std::optional<Gemm> g = asGemm(op))
         work.push_back({op, *g});
     });

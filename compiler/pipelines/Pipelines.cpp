@@ -260,6 +260,10 @@ static void addCudaKernelsToBinary(OpPassManager &pm,
 static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::LowerCopiesOptions copies; // linalg.copy: kernels like the rest
   pm.addNestedPass<func::FuncOp>(mlir::kiln::createLowerCopies(copies));
+  // fp16/bf16: the weights the tensor cores read, rounded once here.
+  mlir::kiln::CudaNarrowWeightsOptions narrow;
+  narrow.precision = options.precision;
+  pm.addPass(mlir::kiln::createCudaNarrowWeights(narrow));
   // Matmuls and convolutions: kernels tiled through shared memory.
   mlir::kiln::CudaTileContractionsOptions contractions;
   contractions.precision = options.precision;
@@ -273,6 +277,9 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertParallelLoopToGpuPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // The f32 weights narrowed copies replaced (their last readers, dead
+  // memref.get_globals, went with the canonicalization).
+  pm.addPass(createSymbolDCEPass());
   // Constants (and index math on them) go into the launches: kernels take
   // them as immediates, not parameters (and cannot take vector constants).
   pm.addPass(createGpuLaunchSinkIndexComputationsPass());

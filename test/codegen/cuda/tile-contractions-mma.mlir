@@ -1,6 +1,7 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 | FileCheck %s --check-prefix=FP16
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=tf32 | FileCheck %s --check-prefix=TF32
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=bf16 | FileCheck %s --check-prefix=BF16
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 -canonicalize | FileCheck %s --check-prefix=NARROW
 // RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp8 2>&1 | FileCheck %s --check-prefix=BAD
 // --precision=fp16|tf32: tensor-core GEMM kernels. 128 threads (4 warps of
 // 32x32), operands staged in shared memory in the multiplication type,
@@ -50,5 +51,27 @@
 // BAD: unknown precision 'fp8' (expected fp32, tf32, fp16 or bf16)
 func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100x200xf32>) {
   linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
+  return
+}
+
+// -----
+
+// A GEMM kiln-cuda-narrow-weights marked reads the weight's f16 copy
+// (extended, then rounded back as it is staged: the two fold away).
+// NARROW-LABEL: func.func @narrowed(
+// NARROW: %[[W:.*]] = memref.get_global @w_fp16 : memref<32x64xf16>
+// NARROW: gpu.launch
+// NARROW: %[[V:.*]] = memref.load %[[W]][%{{.*}}, %{{.*}}] : memref<32x64xf16>
+// NARROW-NEXT: memref.store %[[V]], %{{.*}} : memref<16x72xf16, #gpu.address_space<workgroup>>
+// Another precision's kernels read the f32 original.
+// TF32-LABEL: func.func @narrowed(
+// TF32-NOT: @w_fp16
+// TF32: memref.get_global @w :
+// TF32-NOT: @w_fp16
+memref.global "private" constant @w : memref<32x64xf32> = dense<1.0>
+memref.global "private" constant @w_fp16 : memref<32x64xf16> = dense<1.0>
+func.func @narrowed(%a: memref<64x32xf32>, %c: memref<64x64xf32>) {
+  %w = memref.get_global @w : memref<32x64xf32>
+  linalg.matmul {kiln.cuda_narrow_weights = @w_fp16} ins(%a, %w : memref<64x32xf32>, memref<32x64xf32>) outs(%c : memref<64x64xf32>)
   return
 }
