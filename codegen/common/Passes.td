@@ -12,10 +12,15 @@ def RewriteEntry : Pass<"kiln-abi-rewrite-entry", "::mlir::ModuleOp"> {
     tensors (the imported model), with `kiln.name` argument/result attributes.
     Output: the same function taking `(inputs..., outputs..., arena)` as
     memrefs and returning nothing.  Inputs enter through
-    `bufferization.to_tensor restrict` (read-only), results leave through
-    `bufferization.materialize_in_destination ... restrict writable`, so
-    one-shot bufferization writes results straight into the caller's
-    buffers instead of allocating and copying.  The trailing `memref<?xi8>`
+    `bufferization.to_tensor restrict` (read-only), outputs as
+    `bufferization.to_tensor restrict writable` at the function's start,
+    and results leave through `bufferization.materialize_in_destination`
+    into those tensors, so one-shot bufferization writes results straight
+    into the caller's buffers instead of allocating and copying, and sees
+    every write to them (a result still held in another output's buffer is
+    copied before that output is written).  The materializations' results
+    are unused and the ops only read: nothing may run dead-code elimination
+    (canonicalize, CSE) between this pass and bufferization.  The trailing `memref<?xi8>`
     argument (attribute `kiln.arena`) is the caller's scratch arena that
     `kiln-memory-plan-arena` carves intermediate buffers from.  The function
     gets the `kiln.entry` attribute and records its input/output count.

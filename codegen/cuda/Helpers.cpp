@@ -11,7 +11,7 @@ std::optional<std::pair<Value, int64_t>> mlir::kiln::contiguousBase(Value v) {
   int64_t offset = 0;
   for (;;) {
     auto type = dyn_cast<MemRefType>(v.getType());
-    if (!type || !type.getLayout().isIdentity())
+    if (!type || !type.getLayout().isIdentity() || !type.hasStaticShape())
       return std::nullopt;
     Operation *def = v.getDefiningOp();
     if (auto e = dyn_cast_or_null<memref::ExpandShapeOp>(def))
@@ -54,18 +54,28 @@ Value mlir::kiln::rootBuffer(Value v) {
 /// function that does not say which arguments are inputs
 /// (kiln.num_inputs) may have any of them alias.
 static bool mayBeSameMemory(Value a, Value b) {
-  auto distinct = [](Value v) {
+  // Roots the question can be answered for: allocations, weights and
+  // arguments; anything else (a select between buffers, a call's result)
+  // may be any of them.
+  auto known = [](Value v) {
+    return isa<BlockArgument>(v) || v.getDefiningOp<memref::AllocOp>() ||
+           v.getDefiningOp<memref::AllocaOp>() ||
+           v.getDefiningOp<memref::GetGlobalOp>();
+  };
+  if (!known(a) || !known(b))
+    return true;
+  auto allocated = [](Value v) {
     return v.getDefiningOp<memref::AllocOp>() ||
            v.getDefiningOp<memref::AllocaOp>();
   };
-  if (distinct(a) || distinct(b))
+  if (allocated(a) || allocated(b))
     return false;
   auto ga = a.getDefiningOp<memref::GetGlobalOp>();
   auto gb = b.getDefiningOp<memref::GetGlobalOp>();
   if (ga || gb)
     return ga && gb && ga.getName() == gb.getName();
-  auto aa = dyn_cast<BlockArgument>(a), ab = dyn_cast<BlockArgument>(b);
-  if (!aa || !ab || aa.getOwner() != ab.getOwner())
+  auto aa = cast<BlockArgument>(a), ab = cast<BlockArgument>(b);
+  if (aa.getOwner() != ab.getOwner())
     return true;
   auto func = dyn_cast<func::FuncOp>(aa.getOwner()->getParentOp());
   auto inputs = func ? func->getAttrOfType<IntegerAttr>("kiln.num_inputs")
@@ -83,9 +93,10 @@ bool mlir::kiln::mayOverlap(Value a, Value b) {
   auto ba = contiguousBase(a), bb = contiguousBase(b);
   if (!ba || !bb || ba->first != bb->first)
     return true;
+  // As the arena holds them: whole bytes per element (i1 takes one).
   auto bytes = [](Value v) {
     auto t = cast<MemRefType>(v.getType());
-    return t.getNumElements() * t.getElementTypeBitWidth() / 8;
+    return t.getNumElements() * ((t.getElementTypeBitWidth() + 7) / 8);
   };
   return ba->second < bb->second + bytes(b) &&
          bb->second < ba->second + bytes(a);

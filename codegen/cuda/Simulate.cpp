@@ -117,7 +117,8 @@ struct CudaSimulateKernelsPass
           op == kernel.getOperation())
         return;
       if (auto shuffle = dyn_cast<gpu::ShuffleOp>(op)) {
-        if (shuffle.getValue().getType().getIntOrFloatBitWidth() != 32) {
+        Type t = shuffle.getValue().getType();
+        if (!t.isIntOrFloat() || t.getIntOrFloatBitWidth() != 32) {
           op->emitError("the CUDA simulator shuffles 32-bit values only");
           unsupported = true;
         }

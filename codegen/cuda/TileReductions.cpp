@@ -111,13 +111,31 @@ std::optional<Reduction> asReduction(linalg::GenericOp op) {
       combiner->getNumOperands() != 2 || combiner->getNumResults() != 1 ||
       !out.hasOneUse() || out.getUses().begin()->getOwner() != combiner)
     return std::nullopt;
+  // Folded in another order and from an identity: no flag may assume
+  // anything about the values (nnan would make maxnumf's NaN identity
+  // poison; nsw an integer sum that overflows on the way).
+  if (auto fm = dyn_cast<arith::ArithFastMathInterface>(combiner);
+      fm && (fm.getFastMathFlagsAttr().getValue() &
+             ~arith::FastMathFlags::contract) != arith::FastMathFlags::none)
+    return std::nullopt;
+  if (auto ovf = dyn_cast<arith::ArithIntegerOverflowFlagsInterface>(combiner);
+      ovf &&
+      ovf.getOverflowAttr().getValue() != arith::IntegerOverflowFlags::none)
+    return std::nullopt;
+  // Each output is one warp's or block's: the output's map names every
+  // parallel loop.
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  for (int64_t d : r.parallel)
+    if (!outMap.getResultPosition(getAffineDimExpr(d, op.getContext())))
+      return std::nullopt;
   r.combiner = combiner;
   r.accOperand = combiner->getOperand(0) == out ? 0 : 1;
   r.identity = identityOf(combiner, out.getType());
   if (!r.identity)
     return std::nullopt;
+  // Scalar ops only (a linalg.index inside a region would not be mapped).
   for (Operation &o : body->without_terminator())
-    if (!isPure(&o) && !isa<linalg::IndexOp>(o))
+    if ((!isPure(&o) && !isa<linalg::IndexOp>(o)) || o.getNumRegions() != 0)
       return std::nullopt;
   return r;
 }

@@ -150,3 +150,29 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// Views of the same bytes overlap whatever their element type: i1 takes a
+// byte per element (4 bytes here, not half of one).
+// CHECK-LABEL: gpu.func @flags(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<2x2xi1> {llvm.align = 64 : i64, llvm.readonly},
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<4xi1> {llvm.align = 64 : i64})
+module attributes {gpu.container_module} {
+  gpu.module @k {
+    gpu.func @flags(%a: memref<2x2xi1>, %o: memref<4xi1>) kernel {
+      %c0 = arith.constant 0 : index
+      %x = memref.load %a[%c0, %c0] : memref<2x2xi1>
+      memref.store %x, %o[%c0] : memref<4xi1>
+      gpu.return
+    }
+  }
+  func.func @main(%arena: memref<64xi8> {kiln.arena}) attributes {kiln.arena_alignment = 64 : i64} {
+    %c1 = arith.constant 1 : index
+    %c0 = arith.constant 0 : index
+    %a = memref.view %arena[%c0][] : memref<64xi8> to memref<2x2xi1>
+    %o = memref.collapse_shape %a [[0, 1]] : memref<2x2xi1> into memref<4xi1>
+    gpu.launch_func @k::@flags blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%a : memref<2x2xi1>, %o : memref<4xi1>)
+    return
+  }
+}

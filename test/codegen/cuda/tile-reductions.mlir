@@ -89,11 +89,13 @@ func.func @row_max(%x: memref<3x4096xf32>, %y: memref<3xf32>) {
 // Left to kiln-cuda-map-parallel: a reduction along a strided dimension
 // of the input (innermost loop, outer dimension in memory: neighbouring
 // threads already read neighbouring elements), one shorter than a warp,
-// and a body that is not a fold (subtraction).
+// a body that is not a fold (subtraction), a fold with flags that assume
+// things about the values (nnan: maxnumf's NaN identity would be poison),
+// and an output several parallel iterations write (d1 not in its map).
 // CHECK-LABEL: func.func @others(
 // CHECK-NOT: gpu.launch
-// CHECK-COUNT-3: linalg.generic
-func.func @others(%x: memref<64x64xf32>, %short: memref<64x16xf32>, %y: memref<64xf32>) {
+// CHECK-COUNT-5: linalg.generic
+func.func @others(%x: memref<64x64xf32>, %short: memref<64x16xf32>, %y: memref<64xf32>, %cube: memref<4x8x64xf32>, %small: memref<4xf32>) {
   linalg.generic {indexing_maps = [#cols, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x64xf32>) outs(%y : memref<64xf32>) {
   ^bb0(%in: f32, %out: f32):
     %s = arith.addf %in, %out : f32
@@ -107,6 +109,16 @@ func.func @others(%x: memref<64x64xf32>, %short: memref<64x16xf32>, %y: memref<6
   linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x64xf32>) outs(%y : memref<64xf32>) {
   ^bb0(%in: f32, %out: f32):
     %s = arith.subf %out, %in : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x64xf32>) outs(%y : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maxnumf %in, %out fastmath<nnan> : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>, affine_map<(d0, d1, d2) -> (d0)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%cube : memref<4x8x64xf32>) outs(%small : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
     linalg.yield %s : f32
   }
   return
