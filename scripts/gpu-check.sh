@@ -3,7 +3,7 @@
 # (the project's lent H100): prepare here, run there.
 #
 #   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2]
-#                                [--gemm-sizes N1,N2] [--dir D]
+#                                [--gemm-sizes N1,N2] [--bench CASES] [--dir D]
 #       Here (needs a kiln build): compiles the e2e models for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
 #       harnesses, latency runners (bench/gpu-latency.c) and the host-entry
@@ -11,13 +11,21 @@
 #       the fixtures they read, and N x N GEMMs of two inputs for each of
 #       --gemm-sizes (default 4096,8192). --simulate compiles with
 #       --cuda-simulate, to try the whole flow on kiln-cusim without a GPU.
+#       --bench CASES (MODEL:BATCH:PRECISION,..., e.g.
+#       resnet50:32:fp16,bert:1:fp32; models of bench/models.py, generated
+#       with the bench venv when missing) also compiles those bench models
+#       at that batch and precision, for timing against PyTorch eager and
+#       torch.compile (bench/gpu-models-torch.py). A device call carries at
+#       most 64 MiB: ResNet-50 is 49 MB at fp16 (weights narrowed), 98 MB at
+#       fp32; put big models in a --dir of their own, one per call.
 #   scripts/gpu-check.sh run [--dir D] [--calls N]
 #       There (needs only the driver): runs every check against the
 #       fixtures' onnxruntime outputs and times every model, printing one
 #       line each (N timed calls, default 50), times the GEMMs against
 #       cuBLAS through PyTorch where python3 has torch
-#       (bench/gpu-gemm-torch.py), and writes D/results.md (and a copy in
-#       $OUT when set).
+#       (bench/gpu-gemm-torch.py), times the --bench models against
+#       PyTorch (bench/gpu-models-torch.py) where it has torch, and writes
+#       D/results.md (and a copy in $OUT when set).
 #       Exits non-zero if a check failed.
 #
 # On the lent machine, from this machine:
@@ -33,8 +41,10 @@ models="mlp,cnn,resblock,mobileblock,encoder"
 simulate=0
 calls=50
 gemm_sizes="4096,8192"
+bench=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --bench) bench="$2"; shift ;;
     --simulate) simulate=1 ;;
     --models) models="$2"; shift ;;
     --dir) dir="$2"; shift ;;
@@ -91,7 +101,25 @@ prepare() {
       echo "$n $p" >>"$dir/gemms.txt"
     done
   done
-  cp "$root/bench/gpu-gemm-torch.py" "$dir/"
+  cp "$root/bench/gpu-gemm-torch.py" "$root/bench/gpu-models-torch.py" "$dir/"
+  # Bench models (bench/models.py's ONNX, batch bound here), zeros as
+  # inputs: latency only.
+  : >"$dir/bench.txt"
+  local spec m b
+  for spec in ${bench//,/ }; do
+    IFS=: read -r m b p <<<"$spec"
+    [ -n "$m" ] && [ -n "$b" ] && [ -n "$p" ] ||
+      { echo "gpu-check: --bench wants MODEL:BATCH:PRECISION, not '$spec'" >&2; exit 2; }
+    local onnx="$root/bench/build/models/$m/model.onnx"
+    if [ ! -f "$onnx" ]; then
+      "$("$root/scripts/bench-venv.sh")/bin/python" "$root/bench/models.py" "$m"
+    fi
+    flags_saved=("${flags[@]}")
+    flags+=(--batch="$b")
+    compile_and_link "$onnx" "bench_${m}_${b}_$p"
+    flags=("${flags_saved[@]}")
+    echo "$m $b $p" >>"$dir/bench.txt"
+  done
   # The host-pointer entry point and a CUDA graph, on the MLP.
   if [[ ",$models," == *,mlp,* ]]; then
     "$kiln" compile "$e2e/mlp/model.onnx" --target=cuda:sm_90 --name=mlp \
@@ -101,7 +129,12 @@ prepare() {
         "${libs[@]}" -o "$dir/bin/$t"
     done
   fi
-  echo "gpu-check: prepared $(wc -l <"$dir/checks.txt") model checks in $dir"
+  # What a device call would carry (the objects are linked in: drop them).
+  rm -rf "$dir/obj"/*.o
+  local mib=$(( $(du -sk "$dir" | cut -f1) / 1024 ))
+  echo "gpu-check: prepared $(wc -l <"$dir/checks.txt") model checks and" \
+    "$(wc -l <"$dir/bench.txt") bench models in $dir ($mib MiB)"
+  [ "$mib" -le 60 ] || echo "gpu-check: warning: $dir is over 60 MiB; a device call carries at most 64 MiB" >&2
 }
 
 run_checks() {
@@ -159,6 +192,35 @@ run_checks() {
       echo "gemm $n $p: ${ms:-error} ms, $tflops TFLOP/s; cuBLAS ${theirs:-n/a} ms; kiln/cuBLAS $ratio"
       echo "| $n | $p | ${ms:-error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)} | $tflops | ${theirs:-n/a} | $ratio |" >>"$report"
     done <"$dir/gemms.txt"
+  fi
+  # Bench models: kiln (launches; one replayed CUDA graph) against PyTorch.
+  if [ -s "$dir/bench.txt" ]; then
+    local torch_times
+    torch_times=$(python3 "$dir/gpu-models-torch.py" \
+      "$(awk '{printf "%s%s:%s:%s", (NR > 1 ? "," : ""), $1, $2, $3}' "$dir/bench.txt")" \
+      "$calls" 2>/dev/null || true)
+    {
+      echo
+      echo "PyTorch: the same architectures with random weights (bench/gpu-models-torch.py), NCHW, all in the precision; kiln's fp16 runs GEMMs and convolutions on fp16 tensor cores with f32 activations between them. Ratios are kiln / PyTorch latency (below 1: kiln faster)."
+      echo
+      echo "| model | batch | precision | kiln launches ms | kiln graph ms | eager ms | torch.compile ms | compile + CUDA graphs ms | kiln graph / torch.compile | kiln graph / compile + graphs |"
+      echo "|---|---|---|---|---|---|---|---|---|---|"
+    } >>"$report"
+    while read -r m b p; do
+      local lat launch graph eager compiled graphs r1 r2
+      lat=$("$dir/bin/latency-bench_${m}_${b}_$p" - "$calls" 2>&1 || true)
+      launch=$(echo "$lat" | sed -n 's/.*launches: median \([0-9.]*\) ms.*/\1/p')
+      graph=$(echo "$lat" | sed -n 's/.*graph: median \([0-9.]*\) ms.*/\1/p')
+      [ -n "$launch" ] || { launch="error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)"; failed=1; }
+      pick() { echo "$torch_times" | awk -v m="$m" -v b="$b" -v p="$p" -v mode="$1" \
+        '$1 == m && $2 == b && $3 == p && $4 == mode {print $5}'; }
+      eager=$(pick eager) compiled=$(pick compile) graphs=$(pick graphs)
+      ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] &&
+        awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}' || echo n/a; }
+      r1=$(ratio "$graph" "$compiled") r2=$(ratio "$graph" "$graphs")
+      echo "bench $m b$b $p: kiln ${launch} / ${graph:-?} ms (launches / graph); torch eager ${eager:-n/a}, compile ${compiled:-n/a}, graphs ${graphs:-n/a} ms"
+      echo "| $m | $b | $p | $launch | ${graph:-n/a} | ${eager:-n/a} | ${compiled:-n/a} | ${graphs:-n/a} | $r1 | $r2 |" >>"$report"
+    done <"$dir/bench.txt"
   fi
   for t in cuda-host cuda-graph; do
     [ -x "$dir/bin/$t" ] || continue
