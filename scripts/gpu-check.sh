@@ -13,7 +13,8 @@
 #       --cuda-simulate, to try the whole flow on kiln-cusim without a GPU.
 #       --bench CASES (MODEL:BATCH:PRECISION,..., e.g.
 #       resnet50:32:fp16,bert:1:fp32; models of bench/models.py, generated
-#       with the bench venv when missing) also compiles those bench models
+#       with the bench venv when missing, or paths to .onnx files named
+#       after their folder) also compiles those bench models
 #       at that batch and precision, for timing against PyTorch eager and
 #       torch.compile (bench/gpu-models-torch.py). A device call carries at
 #       most 64 MiB: ResNet-50 is 49 MB at fp16 (weights narrowed), 98 MB at
@@ -111,7 +112,11 @@ prepare() {
     [ -n "$m" ] && [ -n "$b" ] && [ -n "$p" ] ||
       { echo "gpu-check: --bench wants MODEL:BATCH:PRECISION, not '$spec'" >&2; exit 2; }
     local onnx="$root/bench/build/models/$m/model.onnx"
-    if [ ! -f "$onnx" ]; then
+    # A model file instead: named after its folder.
+    if [[ "$m" == *.onnx ]]; then
+      onnx="$m"
+      m="$(basename "$(dirname "$m")")"
+    elif [ ! -f "$onnx" ]; then
       "$("$root/scripts/bench-venv.sh")/bin/python" "$root/bench/models.py" "$m"
     fi
     flags_saved=("${flags[@]}")
