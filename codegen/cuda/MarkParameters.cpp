@@ -115,6 +115,12 @@ struct CudaMarkParametersPass
     module.walk([&](gpu::GPUFuncOp kernel) {
       if (!kernel.isKernel())
         return;
+      // Shared buffers start 16-byte aligned: vector accesses and ldmatrix
+      // rows (16 bytes each) need it.
+      for (unsigned i = 0; i < kernel.getNumWorkgroupAttributions(); ++i)
+        kernel.setWorkgroupAttributionAttr(
+            i, LLVM::LLVMDialect::getAlignAttrName(),
+            Builder(kernel.getContext()).getI64IntegerAttr(16));
       std::optional<llvm::SmallBitVector> written = writtenParameters(kernel);
       if (!written)
         return;

@@ -105,7 +105,7 @@ struct CudaSimulateKernelsPass
                                 "buffers, not ")
                << type;
       for (Operation *user : shared.getUsers())
-        if (!isa<memref::LoadOp, memref::StoreOp>(user))
+        if (!isa<memref::LoadOp, memref::StoreOp, nvgpu::LdMatrixOp>(user))
           return user->emitError("the CUDA simulator only loads and stores "
                                  "shared buffers directly");
     }
@@ -120,6 +120,16 @@ struct CudaSimulateKernelsPass
         Type t = shuffle.getValue().getType();
         if (!t.isIntOrFloat() || t.getIntOrFloatBitWidth() != 32) {
           op->emitError("the CUDA simulator shuffles 32-bit values only");
+          unsupported = true;
+        }
+        return;
+      }
+      if (auto ldm = dyn_cast<nvgpu::LdMatrixOp>(op)) {
+        auto src = cast<MemRefType>(ldm.getSrcMemref().getType());
+        if (src.getElementTypeBitWidth() != 16 || src.getRank() != 2 ||
+            !src.getLayout().isIdentity() || !src.hasStaticShape()) {
+          op->emitError("the CUDA simulator runs ldmatrix on static 2-D "
+                        "shared buffers of 16-bit elements only");
           unsupported = true;
         }
         return;
@@ -288,6 +298,60 @@ struct CudaSimulateKernelsPass
         mma.getResult().replaceAllUsesWith(vector::FromElementsOp::create(
             mb, ml, mma.getResult().getType(), d));
         mma.erase();
+      }
+      flags |= KILN_CUSIM_USES_BARRIER;
+    }
+    // ldmatrix: the lane's row address (in the shared buffer) to the
+    // thread's `ldmatrix` (a warp-wide exchange); its 16-bit results come
+    // back through a small buffer at the function's entry.
+    SmallVector<nvgpu::LdMatrixOp> ldms;
+    fn.walk([&](nvgpu::LdMatrixOp op) { ldms.push_back(op); });
+    if (!ldms.empty()) {
+      OpBuilder at(entry->getTerminator());
+      auto i16 = at.getI16Type();
+      Value out = memref::AllocaOp::create(at, loc, MemRefType::get({8}, i16));
+      Value outPtr = alignedAddress(at, loc, out);
+      for (nvgpu::LdMatrixOp ldm : ldms) {
+        OpBuilder mb(ldm);
+        Location ml = ldm.getLoc();
+        auto src = cast<MemRefType>(ldm.getSrcMemref().getType());
+        // Element (i, j) of the row-major buffer: i * columns + j.
+        Value element = arith::AddIOp::create(
+            mb, ml,
+            arith::MulIOp::create(
+                mb, ml, ldm.getIndices()[0],
+                arith::ConstantIndexOp::create(mb, ml, src.getDimSize(1))),
+            ldm.getIndices()[1]);
+        Value base = memref::ExtractAlignedPointerAsIndexOp::create(
+            mb, ml, ldm.getSrcMemref());
+        Value address = arith::AddIOp::create(
+            mb, ml, base,
+            arith::MulIOp::create(mb, ml, element,
+                                  arith::ConstantIndexOp::create(mb, ml, 2)));
+        Value row = LLVM::IntToPtrOp::create(
+            mb, ml, ptr,
+            arith::IndexCastOp::create(mb, ml, i64, address).getResult());
+        Value fnPtr = word(mb, ml, KILN_CUSIM_WORD_LDMATRIX, ptr);
+        auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                                {ptr, i64, i64, ptr, ptr});
+        LLVM::CallOp::create(
+            mb, ml, type,
+            ValueRange{fnPtr, thread,
+                       LLVM::ConstantOp::create(mb, ml, i64, ldm.getNumTiles()),
+                       LLVM::ConstantOp::create(mb, ml, i64,
+                                                ldm.getTranspose() ? 1 : 0),
+                       row, outPtr});
+        auto resultType = cast<VectorType>(ldm.getRes().getType());
+        SmallVector<Value> values;
+        for (int64_t i = 0; i < resultType.getNumElements(); ++i)
+          values.push_back(arith::BitcastOp::create(
+              mb, ml, resultType.getElementType(),
+              memref::LoadOp::create(
+                  mb, ml, out,
+                  ValueRange{arith::ConstantIndexOp::create(mb, ml, i)})));
+        ldm.getRes().replaceAllUsesWith(
+            vector::FromElementsOp::create(mb, ml, resultType, values));
+        ldm.erase();
       }
       flags |= KILN_CUSIM_USES_BARRIER;
     }

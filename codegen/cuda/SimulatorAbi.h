@@ -26,8 +26,8 @@ _Static_assert(KILN_CUSIM_MAGIC_BYTES % 8 == 0, "pointer-aligned table");
 
 /* A kernel's flags. */
 enum {
-  /* It calls `barrier`, `mma` or `shuffle`: its threads must run as
-   * coroutines of one block. */
+  /* It calls `barrier`, `mma`, `shuffle` or `ldmatrix`: its threads must
+   * run as coroutines of one block. */
   KILN_CUSIM_USES_BARRIER = 1,
 };
 
@@ -72,6 +72,13 @@ struct kiln_cusim_thread {
    * with bit 32 set when there is one. Every lane of the warp calls it. */
   int64_t (*shuffle)(kiln_cusim_thread_t *thread, int64_t mode, int64_t value,
                      int64_t offset, int64_t width);
+  /* One warp-wide ldmatrix.m8n8 of `tiles` (1, 2, 4) 8x8 matrices of
+   * 16-bit elements (PTX semantics, transposed when `trans`): `row` is the
+   * row this lane supplies (lanes 8i .. 8i + 7 the rows of matrix i; the
+   * others' are ignored), `out` receives this lane's 2 * tiles elements.
+   * Every lane of the warp calls it. */
+  void (*ldmatrix)(kiln_cusim_thread_t *thread, int64_t tiles, int64_t trans,
+                   const uint16_t *row, uint16_t *out);
 };
 
 enum {
@@ -95,6 +102,7 @@ enum {
   KILN_CUSIM_WORD_BARRIER = 13,
   KILN_CUSIM_WORD_MMA = 14,
   KILN_CUSIM_WORD_SHUFFLE = 15,
+  KILN_CUSIM_WORD_LDMATRIX = 16,
 };
 
 #endif /* KILN_CODEGEN_CUDA_SIMULATORABI_H */

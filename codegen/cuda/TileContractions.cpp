@@ -559,14 +559,19 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
           aFrag.push_back(vector::FromElementsOp::create(
               b, loc, VectorType::get({4, 1}, elem), elems));
         } else {
-          for (int64_t r = 0; r < 4; ++r)
-            for (int64_t h = 0; h < 2; ++h)
-              elems.push_back(memref::LoadOp::create(
-                  b, loc, as,
-                  ValueRange{add(r0, c(8 * (r & 1))),
-                             add(mul(tig, 2), c(ks + h + 8 * (r >> 1)))}));
-          aFrag.push_back(vector::FromElementsOp::create(
-              b, loc, VectorType::get({4, 2}, elem), elems));
+          // ldmatrix.x4: lanes 8q .. 8q + 7 give the rows of 8x8 matrix q
+          // (rows 8 (q & 1) + lane % 8, columns 8 (q >> 1) of the 16x16
+          // tile); register q of lane 4g + t is matrix q's row g, columns
+          // 2t and 2t + 1: the fragment's a[2q], a[2q + 1].
+          Value q = arith::DivUIOp::create(b, loc, lane, c(8));
+          Value row = add(add(add(wm, c(mi * 16)),
+                              mul(arith::RemUIOp::create(b, loc, q, c(2)), 8)),
+                          arith::RemUIOp::create(b, loc, lane, c(8)));
+          Value col =
+              add(mul(arith::DivUIOp::create(b, loc, q, c(2)), 8), c(ks));
+          aFrag.push_back(nvgpu::LdMatrixOp::create(
+              b, loc, VectorType::get({4, 2}, elem), as, ValueRange{row, col},
+              /*transpose=*/false, /*numTiles=*/4));
         }
       }
       for (int64_t ni = 0; ni < tilesN; ++ni) {
@@ -579,13 +584,15 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
           bFrag.push_back(vector::FromElementsOp::create(
               b, loc, VectorType::get({2, 1}, elem), elems));
         } else {
-          for (int64_t r = 0; r < 2; ++r)
-            for (int64_t h = 0; h < 2; ++h)
-              elems.push_back(memref::LoadOp::create(
-                  b, loc, bs,
-                  ValueRange{add(mul(tig, 2), c(ks + h + 8 * r)), col}));
-          bFrag.push_back(vector::FromElementsOp::create(
-              b, loc, VectorType::get({2, 2}, elem), elems));
+          // ldmatrix.x2.trans: lanes 0 .. 15 give rows k = ks + lane of the
+          // 16x8 tile (B is stored k-major), read transposed: register r of
+          // lane 4g + t is B[2t + 8r][g], B[2t + 8r + 1][g], the fragment's
+          // b[2r], b[2r + 1]. (Lanes 16 .. 31 repeat 0 .. 15: ignored.)
+          Value k = add(arith::RemUIOp::create(b, loc, lane, c(16)), c(ks));
+          bFrag.push_back(
+              nvgpu::LdMatrixOp::create(b, loc, VectorType::get({2, 2}, elem),
+                                        bs, ValueRange{k, add(wn, c(ni * 8))},
+                                        /*transpose=*/true, /*numTiles=*/2));
         }
       }
       for (int64_t mi = 0; mi < tilesM; ++mi)

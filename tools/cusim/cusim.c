@@ -263,6 +263,8 @@ typedef struct {
   const float *mma_a, *mma_b, *mma_c;
   /* This lane's bits while its warp shuffles them. */
   uint32_t shuffle_bits;
+  /* The row this lane supplies to its warp's ldmatrix. */
+  const uint16_t *ldmatrix_row;
 } fiber_t;
 
 typedef struct {
@@ -405,6 +407,46 @@ static int64_t shuffle(kiln_cusim_thread_t *thread, int64_t mode, int64_t value,
   return ((int64_t)valid << 32) | bits;
 }
 
+/* ldmatrix.sync.aligned.m8n8 (PTX ISA, "Warp-level matrix load
+ * instruction: ldmatrix"): lanes 8i .. 8i + 7 supply the row addresses of
+ * matrix i; lane l receives, from each matrix i, row l / 4, elements
+ * 2 (l % 4) and 2 (l % 4) + 1 (with .trans: rows 2 (l % 4) and
+ * 2 (l % 4) + 1 of column l / 4). Rows must be 16-byte aligned. */
+static void ldmatrix(kiln_cusim_thread_t *thread, int64_t tiles, int64_t trans,
+                     const uint16_t *row, uint16_t *out) {
+  fiber_t *self = (fiber_t *)thread;
+  self->ldmatrix_row = row;
+  wait_as(thread, FIBER_AT_WARP);
+  int64_t first = warp_start(thread, "ldmatrix");
+  int64_t lane = linear_id(thread) - first;
+  if (tiles != 1 && tiles != 2 && tiles != 4) {
+    fprintf(stderr, "kiln-cusim: ldmatrix of %lld matrices\n",
+            (long long)tiles);
+    abort();
+  }
+  for (int64_t i = 0; i < tiles; ++i)
+    for (int64_t h = 0; h < 2; ++h) {
+      int64_t r = trans ? 2 * (lane % 4) + h : lane / 4;
+      int64_t c = trans ? lane / 4 : 2 * (lane % 4) + h;
+      const uint16_t *p = running_block->fibers[first + 8 * i + r].ldmatrix_row;
+      if ((uintptr_t)p % 16 != 0) {
+        fprintf(stderr, "kiln-cusim: ldmatrix row %p is not 16-byte aligned\n",
+                (const void *)p);
+        abort();
+      }
+      out[2 * i + h] = p[c];
+    }
+  wait_as(thread, FIBER_AT_WARP);
+}
+
+static void no_ldmatrix(kiln_cusim_thread_t *thread, int64_t tiles,
+                        int64_t trans, const uint16_t *row, uint16_t *out) {
+  (void)thread, (void)tiles, (void)trans, (void)row, (void)out;
+  fprintf(stderr,
+          "kiln-cusim: a kernel flagged without barriers ran ldmatrix\n");
+  abort();
+}
+
 static int64_t no_shuffle(kiln_cusim_thread_t *thread, int64_t mode,
                           int64_t value, int64_t offset, int64_t width) {
   (void)thread, (void)mode, (void)value, (void)offset, (void)width;
@@ -544,6 +586,7 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           t->barrier = coroutines ? barrier : no_barrier;
           t->mma = coroutines ? mma : no_mma;
           t->shuffle = coroutines ? shuffle : no_shuffle;
+          t->ldmatrix = coroutines ? ldmatrix : no_ldmatrix;
           fibers[i].state = FIBER_RUNNABLE;
         }
         if (shared)
@@ -594,7 +637,8 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           if (at_warp) {
             fprintf(stderr,
                     "kiln-cusim: %s: a warp's threads do not all reach its "
-                    "mma.sync or shuffle (some wait at a barrier or have "
+                    "mma.sync, shuffle or ldmatrix (some wait at a barrier or "
+                    "have "
                     "returned)\n",
                     kernel->name);
             abort();

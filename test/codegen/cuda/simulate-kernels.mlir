@@ -230,3 +230,42 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// ldmatrix calls the thread's ldmatrix function (word 16) with the number
+// of matrices, whether transposed, this lane's row address in the shared
+// buffer (element (i, j) of a 16x24 buffer: its start + (i * 24 + j) * 2
+// bytes) and a buffer for its 16-bit results, which become the fragment.
+// CHECK: llvm.mlir.global internal constant @frags_cusim()
+// CHECK-SAME: ["load", @kiln_cusim_frags_load, 1, "p64", 768]
+// CHECK-LABEL: func.func private @kiln_cusim_frags_load(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
+// CHECK: %[[OUT:.*]] = memref.alloca() : memref<8xi16>
+// CHECK: %[[I:.*]] = arith.muli %{{.*}}, %c24
+// CHECK: %[[E:.*]] = arith.addi %[[I]], %{{.*}} : index
+// CHECK: %[[BASE:.*]] = memref.extract_aligned_pointer_as_index
+// CHECK: %[[BYTES:.*]] = arith.muli %[[E]], %c2
+// CHECK: arith.addi %[[BASE]], %[[BYTES]] : index
+// CHECK: %[[ROW:.*]] = llvm.inttoptr
+// CHECK: %[[FA:.*]] = llvm.getelementptr %[[T]][16] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[F:.*]] = llvm.load %[[FA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[N:.*]] = llvm.mlir.constant(4 : i64) : i64
+// CHECK: %[[TR:.*]] = llvm.mlir.constant(0 : i64) : i64
+// CHECK: llvm.call %[[F]](%[[T]], %[[N]], %[[TR]], %[[ROW]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, i64, i64, !llvm.ptr, !llvm.ptr) -> ()
+// CHECK-COUNT-8: memref.load %[[OUT]]
+// CHECK: vector.from_elements {{.*}} : vector<4x2xf16>
+module attributes {gpu.container_module} {
+  gpu.module @frags {
+    gpu.func @load(%out: memref<32xf16>) workgroup(%s : memref<16x24xf16, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      %c0 = arith.constant 0 : index
+      %c16 = arith.constant 16 : index
+      %r = arith.remui %t, %c16 : index
+      %f = nvgpu.ldmatrix %s[%r, %c0] {numTiles = 4 : i32, transpose = false} : memref<16x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+      %e = vector.extract %f[0, 0] : f16 from vector<4x2xf16>
+      memref.store %e, %out[%t] : memref<32xf16>
+      gpu.return
+    }
+  }
+}

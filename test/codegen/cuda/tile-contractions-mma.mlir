@@ -18,8 +18,11 @@
 // FP16: memref.store %{{.*}}, %[[AS]]
 // FP16: memref.store %{{.*}}, %[[BS]]
 // FP16: gpu.barrier
-// FP16: vector.from_elements {{.*}} : vector<4x2xf16>
-// FP16: vector.from_elements {{.*}} : vector<2x2xf16>
+// Fragments by ldmatrix: A's 16x16 as four 8x8 matrices (lanes 8q .. 8q+7
+// give rows 8 (q % 2) + lane % 8 at column 8 (q / 2)), B's 16x8 as two,
+// transposed (lanes 0 .. 15 give rows k = lane % 16).
+// FP16: nvgpu.ldmatrix %[[AS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// FP16: nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<16x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
 // FP16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // FP16-NOT: nvgpu.mma.sync
 // FP16: gpu.barrier
@@ -46,6 +49,7 @@
 // BF16-LABEL: func.func @matmul(
 // BF16: workgroup(%{{[a-z0-9_]+}} : memref<64x24xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xbf16, #gpu.address_space<workgroup>>)
 // BF16: arith.truncf %{{.*}} : f32 to bf16
+// BF16: nvgpu.ldmatrix {{.*}} -> vector<4x2xbf16>
 // BF16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // BAD: unknown precision 'fp8' (expected fp32, tf32, fp16 or bf16)
