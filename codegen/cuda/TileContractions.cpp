@@ -4,6 +4,7 @@
 // reduction of both operands in shared memory, and each of its 256 threads
 // accumulates a 4x4 register tile.
 #include "codegen/cuda/Passes.h"
+#include "codegen/cuda/SelectStrategy.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -287,17 +288,18 @@ struct Frame {
   OpBuilder &b;
   Location loc;
   const Gemm &g;
-  int64_t threads;
+  int64_t threads, tileM, tileN;
   gpu::LaunchOp launch;
   Value as, bs, t, batch, m0, n0;
 
   Frame(OpBuilder &b, Location loc, const Gemm &g, int64_t threads,
-        MemRefType aSlice, MemRefType bSlice)
-      : b(b), loc(loc), g(g), threads(threads) {
+        MemRefType aSlice, MemRefType bSlice, int64_t tileM = kTileM,
+        int64_t tileN = kTileN)
+      : b(b), loc(loc), g(g), threads(threads), tileM(tileM), tileN(tileN) {
     auto grid = [&](int64_t size, int64_t tile) {
       return c((size + tile - 1) / tile);
     };
-    launch = gpu::LaunchOp::create(b, loc, grid(g.m, kTileM), grid(g.n, kTileN),
+    launch = gpu::LaunchOp::create(b, loc, grid(g.m, tileM), grid(g.n, tileN),
                                    c(g.batch), c(threads), c(1), c(1));
     as = launch.addWorkgroupAttribution(aSlice, loc);
     bs = launch.addWorkgroupAttribution(bSlice, loc);
@@ -305,8 +307,8 @@ struct Frame {
     b.setInsertionPointToStart(&launch.getBody().front());
     t = launch.getThreadIds().x;
     batch = launch.getBlockIds().z;
-    m0 = mul(launch.getBlockIds().x, kTileM);
-    n0 = mul(launch.getBlockIds().y, kTileN);
+    m0 = mul(launch.getBlockIds().x, tileM);
+    n0 = mul(launch.getBlockIds().y, tileN);
   }
   Value c(int64_t v) { return idx(b, loc, v); }
   Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
@@ -318,18 +320,18 @@ struct Frame {
   }
   Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
 
-  /// Stages reduction slice [k0, k0 + kTileK) of A (kTileM x kTileK;
-  /// consecutive threads read consecutive k) and of B (kTileK x kTileN;
+  /// Stages reduction slice [k0, k0 + kTileK) of A (tileM x kTileK;
+  /// consecutive threads read consecutive k) and of B (kTileK x tileN;
   /// consecutive threads read consecutive columns), zeros outside the
   /// operands, through `storeA(v, m, k)` / `storeB(v, k, n)`; then a
   /// barrier.
   void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
              function_ref<void(Value, Value, Value)> storeB) {
     stageTile(
-        kTileM, kTileK, m0, k0, g.m, g.k,
+        tileM, kTileK, m0, k0, g.m, g.k,
         [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA);
     stageTile(
-        kTileK, kTileN, k0, n0, g.k, g.n,
+        kTileK, tileN, k0, n0, g.k, g.n,
         [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB);
     gpu::BarrierOp::create(b, loc);
   }
@@ -369,7 +371,7 @@ struct Frame {
 
   /// storeResult at (m, n) where it lies inside the output.
   void storeInside(Value m, Value n, Value acc) {
-    Value cond = inside(m, n, g.m, g.n, kTileM, kTileN);
+    Value cond = inside(m, n, g.m, g.n, tileM, tileN);
     if (!cond)
       return storeResult(b, loc, g, batch, m, n, acc);
     auto in = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
@@ -469,14 +471,14 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
 //   A (16 x 8, tf32): a[r] = A[g + 8 (r & 1)][t + 4 (r >> 1)]
 //   B (8 x 8, tf32):  b[r] = B[t + 4 r][g]
 //   C, D (16 x 8):    c[2r + h] = C[g + 8 r][2t + h]
-constexpr int64_t kMmaThreads = 128, kWarpM = 32, kWarpN = 32;
 // Row pads: A's fragment loads (row g, column t) then hit distinct banks:
-// a 12-word row stride for 16-bit types, 20 words for tf32.
+// a 12-word row stride for 16-bit types, 20 words for tf32; B's rows 8
+// elements longer than the tile.
 constexpr int64_t kMmaPadK16 = kTileK + 8, kMmaPadK32 = kTileK + 4;
-constexpr int64_t kMmaPadN = kTileN + 8;
+constexpr int64_t kMmaPadN = 8;
 
 void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
-                    StringRef precision) {
+                    StringRef precision, const CudaGemmStrategy &tiles) {
   auto f32 = b.getF32Type();
   bool tf32 = precision == "tf32";
   Type elem = tf32                  ? Type(f32)
@@ -485,9 +487,12 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   int64_t mmaK = tf32 ? 8 : 16;
   OpBuilder::InsertionGuard guard(b);
   // A row-major (as[m][k]), B as[k][n], both padded.
-  Frame f(b, loc, g, kMmaThreads,
-          sharedSlice({kTileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
-          sharedSlice({kTileK, kMmaPadN}, elem));
+  int64_t warpM = tiles.warpM, warpN = tiles.warpN;
+  int64_t warpsN = tiles.tileN / warpN;
+  Frame f(b, loc, g, tiles.threads(),
+          sharedSlice({tiles.tileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
+          sharedSlice({kTileK, tiles.tileN + kMmaPadN}, elem), tiles.tileM,
+          tiles.tileN);
   Value as = f.as, bs = f.bs, t = f.t;
   auto c = [&](int64_t v) { return f.c(v); };
   auto add = [&](Value x, Value y) { return f.add(x, y); };
@@ -497,10 +502,11 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   Value warp = arith::DivUIOp::create(b, loc, t, c(32));
   Value gid = arith::DivUIOp::create(b, loc, lane, c(4));
   Value tig = arith::RemUIOp::create(b, loc, lane, c(4));
-  // Warp w: rows (w / 2) * 32, columns (w % 2) * 32 of the block tile.
-  Value wm = mul(arith::DivUIOp::create(b, loc, warp, c(2)), kWarpM);
-  Value wn = mul(arith::RemUIOp::create(b, loc, warp, c(2)), kWarpN);
-  constexpr int64_t tilesM = kWarpM / 16, tilesN = kWarpN / 8;
+  // Warp w: rows (w / warpsN) * warpM, columns (w % warpsN) * warpN of the
+  // block tile.
+  Value wm = mul(arith::DivUIOp::create(b, loc, warp, c(warpsN)), warpM);
+  Value wn = mul(arith::RemUIOp::create(b, loc, warp, c(warpsN)), warpN);
+  const int64_t tilesM = warpM / 16, tilesN = warpN / 8;
   // Accumulators as scalars (4 per mma tile) across the loop: no vector
   // value crosses the kernel's boundary or the loop's.
   auto accType = VectorType::get({2, 2}, f32);
@@ -739,7 +745,8 @@ struct CudaTileContractionsPass
       if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
-        buildMmaKernel(b, op.getLoc(), g, precision);
+        buildMmaKernel(b, op.getLoc(), g, precision,
+                       selectGemmStrategy(g.batch, g.m, g.n));
       op->erase();
       for (Operation *r : replaced)
         r->erase();

@@ -3,6 +3,7 @@
 // kernels where a warp or a block shares each output, combining partial
 // results with warp shuffles.
 #include "codegen/cuda/Passes.h"
+#include "codegen/cuda/SelectStrategy.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -140,12 +141,6 @@ std::optional<Reduction> asReduction(linalg::GenericOp op) {
   return r;
 }
 
-/// Lanes sharing one output: a block for few long reductions (every SM
-/// gets blocks), a warp otherwise.
-int64_t lanesPerOutput(const Reduction &r) {
-  return r.length >= kBlock && r.outputs <= 1024 ? kBlock : kWarp;
-}
-
 /// Replaces `r.op` with its kernel.
 void buildKernel(OpBuilder &b, const Reduction &r) {
   linalg::GenericOp op = r.op;
@@ -153,7 +148,7 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
   auto c = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  int64_t lanes = lanesPerOutput(r);
+  int64_t lanes = selectReductionLanes(r.outputs, r.length);
   int64_t perBlock = kBlock / lanes;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   auto sizes = [&](ArrayRef<int64_t> dims) {

@@ -44,7 +44,7 @@ int main(void) {
   for (int i = 0; i < %(a_n)d; ++i) a[i] = next();
   for (int i = 0; i < %(b_n)d; ++i) b[i] = next();
   %(b_init)s
-  kiln_status_t s = %(name)s_run(a, %(b_arg)s y, arena);
+  %(run)s
   if (s != KILN_STATUS_OK) { printf("status %%d\n", (int)s); return 1; }
   const int batch = %(batch)d, M = %(m)d, K = %(k)d, N = %(n)d;
   int bad = 0;
@@ -57,7 +57,7 @@ int main(void) {
                  (double)b[(%(b_batch)s * K + p) * N + j];
         %(act)s
         double got = y[(g * M + i) * N + j];
-        if (fabs(got - ref) > 1e-4 * (1.0 + fabs(ref)) && bad++ < 5)
+        if (fabs(got - ref) > %(tol)s * (1.0 + fabs(ref)) && bad++ < 5)
           printf("%(name)s[%%d,%%d,%%d] = %%.7g, expected %%.7g\n", g, i, j,
                  got, ref);
       }
@@ -76,7 +76,21 @@ def floats(values):
     return ", ".join("%.6f" % v for v in values)
 
 
-def case(index, batch, m, k, n, const_b, gemm):
+# On the GPU path (kiln-cusim): shapes the 64x64 tensor-core tiles divide and
+# shapes they do not, and one big enough for 128x128 tiles (17 x 16 = 272
+# blocks: two per SM of an H100).
+CUDA_SHAPES = [
+    ((), 1, 64, 10), ((), 5, 7, 3), ((), 64, 300, 256), ((), 96, 64, 64),
+    ((2,), 4, 16, 32), ((), 2176, 32, 2048),
+]
+
+# <name>_run_host: host buffers and a device workspace (the GPU path).
+CUDA_RUN = """void *workspace = NULL;
+  kiln_status_t s = kiln_cuda_malloc(&workspace, %(upper)s_HOST_WORKSPACE_SIZE);
+  if (s == KILN_STATUS_OK) s = %(name)s_run_host(a, %(b_arg)s y, workspace);"""
+
+
+def case(index, batch, m, k, n, const_b, gemm, cuda=False, tol="1e-4"):
     """ONNX text and C program for one case."""
     name = "mm%d" % index
     count = 1
@@ -117,7 +131,15 @@ def case(index, batch, m, k, n, const_b, gemm):
         batch=count, m=m, k=k, n=n,
         b_batch="g" if b_batched else "0",
         bias="bc_bias[j]" if gemm else "0.0",
-        act="if (ref < 0) ref = 0;" if gemm else "")
+        act="if (ref < 0) ref = 0;" if gemm else "", tol=tol,
+        run=(CUDA_RUN if cuda else
+             "kiln_status_t s = %(name)s_run(a, %(b_arg)s y, arena);") % dict(
+                 name=name, upper=name.upper(), b_arg="" if const_b else "b,"))
+    if cuda:
+        c = c.replace('#include "%s.h"' % name,
+                      '#include "%s.h"\n#include <kiln/cuda.h>' % name, 1)
+        c = "\n".join(line for line in c.split("\n")
+                      if "_ARENA_SIZE + 1]" not in line)
     if gemm:
         c = c.replace("int main(void) {", "static const double bc_bias[] = "
                       "{%s};\nint main(void) {" % floats(bias_values), 1)
@@ -131,16 +153,27 @@ def main():
     ap.add_argument("--rt", required=True)
     ap.add_argument("--work", required=True)
     ap.add_argument("--target", required=True)
+    ap.add_argument("--precision", default="fp32",
+                    help="--precision for a cuda: target (run on kiln-cusim, "
+                         "with LD_LIBRARY_PATH set by the caller)")
     args = ap.parse_args()
+    cuda = args.target.startswith("cuda:")
+    flags = ["--cuda-simulate", "--precision=" + args.precision] if cuda else []
+    # fp16/bf16/tf32 round the operands (relative 2^-11, 2^-8, 2^-11).
+    tol = {"fp32": "1e-4", "tf32": "1e-2", "fp16": "1e-2",
+           "bf16": "5e-2"}[args.precision]
     failures = 0
     index = 0
-    for batch, m, k, n in SHAPES:
+    for batch, m, k, n in CUDA_SHAPES if cuda else SHAPES:
         variants = [(False, False), (True, False)]
         if not batch:
             variants.append((True, True))
+        if cuda and m * n > 1 << 20:
+            variants = [(True, True)]  # the big one once: weights, bias, relu
         for const_b, gemm in variants:
             index += 1
-            name, text, c = case(index, batch, m, k, n, const_b, gemm)
+            name, text, c = case(index, batch, m, k, n, const_b, gemm, cuda,
+                                 tol)
             model = os.path.join(args.work, name + ".onnxtext")
             with open(model, "w") as fh:
                 fh.write(text)
@@ -150,10 +183,11 @@ def main():
             exe = os.path.join(args.work, name)
             steps = [
                 [args.kiln, "compile", model, "--target=" + args.target,
-                 "--name=" + name, "-o", obj],
+                 "--name=" + name, "-o", obj] + flags,
                 shlex.split(args.cc) + ["-I" + args.work, "-o", exe,
                                         os.path.join(args.work, name + ".c"),
-                                        obj, args.rt, "-lm"],
+                                        obj, args.rt, "-lm", "-ldl",
+                                        "-lpthread"],
                 [exe],
             ]
             for step in steps:

@@ -1,0 +1,32 @@
+// How each kind of CUDA kernel kiln makes is shaped for its op (tile sizes,
+// threads, lanes per output): the choices in one place, as the CPU path's
+// codegen/cpu/SelectStrategy makes them for its tiles.
+#ifndef KILN_CODEGEN_CUDA_SELECTSTRATEGY_H
+#define KILN_CODEGEN_CUDA_SELECTSTRATEGY_H
+
+#include <cstdint>
+
+namespace mlir::kiln {
+
+/// A tensor-core GEMM kernel's shape: a tileM x tileN output tile per
+/// block, split among warps of warpM x warpN (each 16x8 mma tiles).
+struct CudaGemmStrategy {
+  int64_t tileM, tileN, warpM, warpN;
+  int64_t threads() const { return tileM / warpM * (tileN / warpN) * 32; }
+};
+
+/// The tensor-core tile for a (batch x) m x n GEMM: 128x128 tiles of 8
+/// warps (64x32 each: twice the operand reuse of the 64x64 tile) where
+/// they still give every SM of a large GPU (132 on an H100) two blocks,
+/// else 64x64 tiles of 4 warps (32x32 each), which keep more blocks busy
+/// on small GEMMs (a batch-1 convolution).
+CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n);
+
+/// Threads sharing each output of a reduction of `length` elements into
+/// `outputs` outputs: a 256-thread block for at most 1024 outputs of 256
+/// elements or more (every SM gets blocks), else a 32-lane warp.
+int64_t selectReductionLanes(int64_t outputs, int64_t length);
+
+} // namespace mlir::kiln
+
+#endif // KILN_CODEGEN_CUDA_SELECTSTRATEGY_H
