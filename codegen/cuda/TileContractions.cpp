@@ -325,14 +325,20 @@ struct Frame {
   /// consecutive threads read consecutive columns), zeros outside the
   /// operands, through `storeA(v, m, k)` / `storeB(v, k, n)`; then a
   /// barrier.
+  /// Each thread stages `vectorA` (`vectorB`) neighbouring elements of a
+  /// row of A (B), which NVPTX loads as one vector where the operand's
+  /// alignment allows.
   void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
-             function_ref<void(Value, Value, Value)> storeB) {
+             function_ref<void(Value, Value, Value)> storeB,
+             int64_t vectorA = 1, int64_t vectorB = 1) {
     stageTile(
         tileM, kTileK, m0, k0, g.m, g.k,
-        [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA);
+        [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA,
+        vectorA);
     stageTile(
         kTileK, tileN, k0, n0, g.k, g.n,
-        [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB);
+        [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB,
+        vectorB);
     gpu::BarrierOp::create(b, loc);
   }
 
@@ -352,20 +358,29 @@ struct Frame {
   }
 
   /// One rows x cols tile at (row0, col0) of a rowSize x colSize operand:
-  /// consecutive threads take consecutive columns; zeros outside it.
+  /// consecutive threads take consecutive runs of `vector` columns (where
+  /// the tile's columns and each thread's share split that way, else
+  /// single columns); zeros outside the operand.
   void stageTile(int64_t rows, int64_t cols, Value row0, Value col0,
                  int64_t rowSize, int64_t colSize,
                  function_ref<Value(Value, Value)> load,
-                 function_ref<void(Value, Value, Value)> store) {
-    for (int64_t i = 0; i < rows * cols / threads; ++i) {
-      Value e = add(t, c(i * threads));
-      Value col = arith::RemUIOp::create(b, loc, e, c(cols));
-      Value row = arith::DivUIOp::create(b, loc, e, c(cols));
-      Value gr = add(row0, row), gc = add(col0, col);
-      Value cond = inside(gr, gc, rowSize, colSize, rows, cols);
-      store(cond ? loadOrZero(b, loc, cond, [&] { return load(gr, gc); })
-                 : load(gr, gc),
-            row, col);
+                 function_ref<void(Value, Value, Value)> store,
+                 int64_t vector = 1) {
+    int64_t perThread = rows * cols / threads;
+    if (cols % vector != 0 || perThread % vector != 0)
+      vector = 1;
+    for (int64_t i = 0; i < perThread / vector; ++i) {
+      Value run = mul(add(t, c(i * threads)), vector);
+      Value row = arith::DivUIOp::create(b, loc, run, c(cols));
+      Value first = arith::RemUIOp::create(b, loc, run, c(cols));
+      for (int64_t j = 0; j < vector; ++j) {
+        Value col = j ? add(first, c(j)) : first;
+        Value gr = add(row0, row), gc = add(col0, col);
+        Value cond = inside(gr, gc, rowSize, colSize, rows, cols);
+        store(cond ? loadOrZero(b, loc, cond, [&] { return load(gr, gc); })
+                   : load(gr, gc),
+              row, col);
+      }
     }
   }
 
@@ -419,7 +434,10 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
         },
         [&](Value v, Value k, Value n) {
           memref::StoreOp::create(b, loc, v, bs, ValueRange{k, n});
-        });
+        },
+        // A goes into its rows transposed: one column per thread, so a
+        // warp's stores spread over the banks; B along its rows, 4 wide.
+        /*vectorA=*/1, /*vectorB=*/4);
     auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kTileK),
                                     idx(b, loc, 1), slices.getRegionIterArgs());
     {
@@ -545,7 +563,9 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
         },
         [&](Value v, Value k, Value n) {
           memref::StoreOp::create(b, loc, narrow(v), bs, ValueRange{k, n});
-        });
+        },
+        // Both stored along their rows: 4-wide runs (16-byte f32 loads).
+        /*vectorA=*/4, /*vectorB=*/4);
     SmallVector<Value> acc;
     for (int64_t tile = 0; tile < tilesM * tilesN; ++tile)
       acc.push_back(vector::FromElementsOp::create(

@@ -57,7 +57,7 @@ int main(void) {
                  (double)b[(%(b_batch)s * K + p) * N + j];
         %(act)s
         double got = y[(g * M + i) * N + j];
-        if (fabs(got - ref) > %(tol)s * (1.0 + fabs(ref)) && bad++ < 5)
+        if (!(fabs(got - ref) <= %(tol)s * (1.0 + fabs(ref))) && bad++ < 5)
           printf("%(name)s[%%d,%%d,%%d] = %%.7g, expected %%.7g\n", g, i, j,
                  got, ref);
       }
