@@ -42,15 +42,21 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     gathered on the fly) with static shapes becomes a `gpu.launch`: one
     block per 64x64 output tile (grid x over rows, y over columns, z over
     the batch), 256 threads, each accumulating a 4x4 register tile over
-    16-wide slices of the reduction staged in workgroup memory between
-    barriers; the accumulators are added to the output (which holds the
-    bias, or zeros). Other ops are left to `kiln-cuda-map-parallel`.
+    16-wide slices of the reduction staged in workgroup memory, double
+    buffered (the buffers hold two slices: slice s + 1's global loads are
+    issued before slice s is computed and stored into the other half after
+    it, one barrier per slice); the accumulators are added to the output
+    (which holds the bias, or zeros). Other ops are left to
+    `kiln-cuda-map-parallel`.
 
     With `precision` tf32, fp16 or bf16 the kernels use tensor cores
     (`nvgpu.mma.sync`, sm_80+): 128 threads, each warp a 32x32 quarter of
     the tile as 2 x 4 mma tiles of 16x8 (m16n8k16 for fp16 and bf16,
-    m16n8k8 for tf32) with f32 accumulators; fp16/bf16 operands are rounded as they are
-    staged in shared memory (tf32: the tensor cores use the top 19 bits).
+    m16n8k8 for tf32) with f32 accumulators, or, for GEMMs that still give
+    every SM two blocks, 128x128 tiles of 8 warps of 64x32
+    (codegen/cuda/SelectStrategy); fp16/bf16 fragments loaded by ldmatrix;
+    fp16/bf16 operands are rounded as they are staged in shared memory
+    (tf32: the tensor cores use the top 19 bits).
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",

@@ -320,26 +320,56 @@ struct Frame {
   }
   Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
 
-  /// Stages reduction slice [k0, k0 + kTileK) of A (tileM x kTileK;
-  /// consecutive threads read consecutive k) and of B (kTileK x tileN;
-  /// consecutive threads read consecutive columns), zeros outside the
-  /// operands, through `storeA(v, m, k)` / `storeB(v, k, n)`; then a
-  /// barrier.
-  /// Each thread stages `vectorA` (`vectorB`) neighbouring elements of a
-  /// row of A (B), which NVPTX loads as one vector where the operand's
-  /// alignment allows.
-  void stage(Value k0, function_ref<void(Value, Value, Value)> storeA,
-             function_ref<void(Value, Value, Value)> storeB,
-             int64_t vectorA = 1, int64_t vectorB = 1) {
-    stageTile(
-        tileM, kTileK, m0, k0, g.m, g.k,
-        [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); }, storeA,
-        vectorA);
-    stageTile(
-        kTileK, tileN, k0, n0, g.k, g.n,
-        [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); }, storeB,
-        vectorB);
+  /// The loop over the reduction's kTileK-wide slices, double-buffered:
+  /// the shared buffers hold two slices (halves 0 and 1, one above the
+  /// other); while the block computes on slice s in half s % 2 (`compute`
+  /// gets the half and the loop's values, returns the next ones), slice
+  /// s + 1's global loads are already in flight, and are stored into the
+  /// other half after it (`storeA(v, m, k, half)`, `storeB(v, k, n,
+  /// half)`); one barrier per slice. Each thread stages `vectorA`
+  /// (`vectorB`) neighbouring elements of a row of A (B), which NVPTX
+  /// loads as one vector where the operand's alignment allows; zeros
+  /// outside the operands.
+  scf::ForOp
+  slices(ValueRange init, int64_t vectorA, int64_t vectorB,
+         function_ref<void(Value, Value, Value, Value)> storeA,
+         function_ref<void(Value, Value, Value, Value)> storeB,
+         function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
+    int64_t count = (g.k + kTileK - 1) / kTileK;
+    auto loadSlice = [&](Value k0) {
+      return std::make_pair(
+          loadTile(
+              tileM, kTileK, m0, k0, g.m, g.k,
+              [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
+              vectorA),
+          loadTile(
+              kTileK, tileN, k0, n0, g.k, g.n,
+              [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
+              vectorB));
+    };
+    auto storeSlice =
+        [&](const std::pair<SmallVector<Staged>, SmallVector<Staged>> &slice,
+            Value half) {
+          for (const Staged &e : slice.first)
+            storeA(e.value, e.row, e.col, half);
+          for (const Staged &e : slice.second)
+            storeB(e.value, e.row, e.col, half);
+        };
+    storeSlice(loadSlice(c(0)), c(0));
     gpu::BarrierOp::create(b, loc);
+    auto loop = scf::ForOp::create(b, loc, c(0), c(count), c(1), init);
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(loop.getBody());
+    Value s = loop.getInductionVar();
+    Value half = arith::RemUIOp::create(b, loc, s, c(2));
+    // The last slice loads itself again into the half nobody reads.
+    Value next = arith::MinUIOp::create(b, loc, add(s, c(1)), c(count - 1));
+    auto staged = loadSlice(mul(next, kTileK));
+    SmallVector<Value> results = compute(half, loop.getRegionIterArgs());
+    storeSlice(staged, arith::SubIOp::create(b, loc, c(1), half));
+    gpu::BarrierOp::create(b, loc);
+    scf::YieldOp::create(b, loc, results);
+    return loop;
   }
 
   /// Whether (r, c) lies inside a rows x cols operand, checking only the
@@ -357,15 +387,21 @@ struct Frame {
     return cond;
   }
 
-  /// One rows x cols tile at (row0, col0) of a rowSize x colSize operand:
-  /// consecutive threads take consecutive runs of `vector` columns (where
-  /// the tile's columns and each thread's share split that way, else
-  /// single columns); zeros outside the operand.
-  void stageTile(int64_t rows, int64_t cols, Value row0, Value col0,
-                 int64_t rowSize, int64_t colSize,
-                 function_ref<Value(Value, Value)> load,
-                 function_ref<void(Value, Value, Value)> store,
-                 int64_t vector = 1) {
+  /// An element staged for shared memory: its value and its place in the
+  /// tile.
+  struct Staged {
+    Value value, row, col;
+  };
+
+  /// Loads one rows x cols tile at (row0, col0) of a rowSize x colSize
+  /// operand: consecutive threads take consecutive runs of `vector`
+  /// columns (where the tile's columns and each thread's share split that
+  /// way, else single columns); zeros outside the operand.
+  SmallVector<Staged> loadTile(int64_t rows, int64_t cols, Value row0,
+                               Value col0, int64_t rowSize, int64_t colSize,
+                               function_ref<Value(Value, Value)> load,
+                               int64_t vector) {
+    SmallVector<Staged> tile;
     int64_t perThread = rows * cols / threads;
     if (cols % vector != 0 || perThread % vector != 0)
       vector = 1;
@@ -377,11 +413,13 @@ struct Frame {
         Value col = j ? add(first, c(j)) : first;
         Value gr = add(row0, row), gc = add(col0, col);
         Value cond = inside(gr, gc, rowSize, colSize, rows, cols);
-        store(cond ? loadOrZero(b, loc, cond, [&] { return load(gr, gc); })
-                   : load(gr, gc),
-              row, col);
+        tile.push_back(
+            {cond ? loadOrZero(b, loc, cond, [&] { return load(gr, gc); })
+                  : load(gr, gc),
+             row, col});
       }
     }
+    return tile;
   }
 
   /// storeResult at (m, n) where it lies inside the output.
@@ -409,65 +447,61 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   auto contract =
       arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
   OpBuilder::InsertionGuard guard(b);
-  // A is staged transposed (as[k][m]), its rows padded.
-  Frame f(b, loc, g, kThreads, sharedSlice({kTileK, kPadM}, f32),
-          sharedSlice({kTileK, kTileN}, f32));
+  // A is staged transposed (as[k][m]), its rows padded; two slices each
+  // (rows k and kTileK + k).
+  Frame f(b, loc, g, kThreads, sharedSlice({2 * kTileK, kPadM}, f32),
+          sharedSlice({2 * kTileK, kTileN}, f32));
   Value as = f.as, bs = f.bs;
   Value tx = arith::RemUIOp::create(b, loc, f.t, f.c(kThreadsN));
   Value ty = arith::DivUIOp::create(b, loc, f.t, f.c(kThreadsN));
   auto add = [&](Value x, Value y) { return f.add(x, y); };
+  // Row `k` of a slice in `half`.
+  auto sliceRow = [&](Value k, Value half) {
+    return add(k, f.mul(half, kTileK));
+  };
 
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(kRegM * kRegN, zero);
-  auto slices = scf::ForOp::create(b, loc, idx(b, loc, 0),
-                                   idx(b, loc, (g.k + kTileK - 1) / kTileK),
-                                   idx(b, loc, 1), init);
-  {
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(slices.getBody());
-    Value k0 = arith::MulIOp::create(b, loc, slices.getInductionVar(),
-                                     idx(b, loc, kTileK));
-    f.stage(
-        k0,
-        [&](Value v, Value m, Value k) {
-          memref::StoreOp::create(b, loc, v, as, ValueRange{k, m});
-        },
-        [&](Value v, Value k, Value n) {
-          memref::StoreOp::create(b, loc, v, bs, ValueRange{k, n});
-        },
-        // A goes into its rows transposed: one column per thread, so a
-        // warp's stores spread over the banks; B along its rows, 4 wide.
-        /*vectorA=*/1, /*vectorB=*/4);
+  auto compute = [&](Value half, ValueRange acc) {
     auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kTileK),
-                                    idx(b, loc, 1), slices.getRegionIterArgs());
-    {
-      OpBuilder::InsertionGuard step(b);
-      b.setInsertionPointToStart(steps.getBody());
-      Value k = steps.getInductionVar();
-      SmallVector<Value> a, bv;
-      for (int64_t i = 0; i < kRegM; ++i)
-        a.push_back(memref::LoadOp::create(
-            b, loc, as,
-            ValueRange{
-                k, add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
-                       idx(b, loc, i))}));
-      for (int64_t j = 0; j < kRegN; ++j)
-        bv.push_back(memref::LoadOp::create(
-            b, loc, bs, ValueRange{k, add(tx, idx(b, loc, j * kThreadsN))}));
-      SmallVector<Value> acc;
-      for (int64_t i = 0; i < kRegM; ++i)
-        for (int64_t j = 0; j < kRegN; ++j) {
-          Value prod = arith::MulFOp::create(b, loc, a[i], bv[j], contract);
-          acc.push_back(arith::AddFOp::create(
-              b, loc, steps.getRegionIterArgs()[i * kRegN + j], prod,
-              contract));
-        }
-      scf::YieldOp::create(b, loc, acc);
-    }
-    // Nobody overwrites the slices before everyone has read them.
-    gpu::BarrierOp::create(b, loc);
-    scf::YieldOp::create(b, loc, steps.getResults());
-  }
+                                    idx(b, loc, 1), acc);
+    OpBuilder::InsertionGuard step(b);
+    b.setInsertionPointToStart(steps.getBody());
+    Value k = sliceRow(steps.getInductionVar(), half);
+    SmallVector<Value> a, bv;
+    for (int64_t i = 0; i < kRegM; ++i)
+      a.push_back(memref::LoadOp::create(
+          b, loc, as,
+          ValueRange{k,
+                     add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
+                         idx(b, loc, i))}));
+    for (int64_t j = 0; j < kRegN; ++j)
+      bv.push_back(memref::LoadOp::create(
+          b, loc, bs, ValueRange{k, add(tx, idx(b, loc, j * kThreadsN))}));
+    SmallVector<Value> next;
+    for (int64_t i = 0; i < kRegM; ++i)
+      for (int64_t j = 0; j < kRegN; ++j) {
+        Value prod = arith::MulFOp::create(b, loc, a[i], bv[j], contract);
+        next.push_back(arith::AddFOp::create(
+            b, loc, steps.getRegionIterArgs()[i * kRegN + j], prod, contract));
+      }
+    scf::YieldOp::create(b, loc, next);
+    return SmallVector<Value>(steps.getResults());
+  };
+  auto slices = f.slices(
+      init,
+      // A goes into its rows transposed: one column per thread, so a warp's
+      // stores spread over the banks; B along its rows, 4 wide.
+      /*vectorA=*/1, /*vectorB=*/4,
+      [&](Value v, Value m, Value k, Value half) {
+        memref::StoreOp::create(b, loc, v, as,
+                                ValueRange{sliceRow(k, half), m});
+      },
+      [&](Value v, Value k, Value n, Value half) {
+        memref::StoreOp::create(b, loc, v, bs,
+                                ValueRange{sliceRow(k, half), n});
+      },
+      compute);
   // The results, inside the output.
   for (int64_t i = 0; i < kRegM; ++i)
     for (int64_t j = 0; j < kRegN; ++j) {
@@ -507,9 +541,11 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   // A row-major (as[m][k]), B as[k][n], both padded.
   int64_t warpM = tiles.warpM, warpN = tiles.warpN;
   int64_t warpsN = tiles.tileN / warpN;
+  // Two slices each (double buffering): A's rows m and tileM + m, B's k and
+  // kTileK + k.
   Frame f(b, loc, g, tiles.threads(),
-          sharedSlice({tiles.tileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
-          sharedSlice({kTileK, tiles.tileN + kMmaPadN}, elem), tiles.tileM,
+          sharedSlice({2 * tiles.tileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
+          sharedSlice({2 * kTileK, tiles.tileN + kMmaPadN}, elem), tiles.tileM,
           tiles.tileN);
   Value as = f.as, bs = f.bs, t = f.t;
   auto c = [&](int64_t v) { return f.c(v); };
@@ -530,51 +566,38 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   auto accType = VectorType::get({2, 2}, f32);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(tilesM * tilesN * 4, zero);
-  auto slices = scf::ForOp::create(b, loc, c(0), c((g.k + kTileK - 1) / kTileK),
-                                   c(1), init);
-  {
-    OpBuilder::InsertionGuard inner(b);
-    b.setInsertionPointToStart(slices.getBody());
-    Value k0 = mul(slices.getInductionVar(), kTileK);
-    // fp16/bf16: rounded to nearest; tf32: rounded to its 10 mantissa
-    // bits (half away from zero, as cvt.rna.tf32.f32), which the tensor
-    // cores would otherwise truncate.
-    auto narrow = [&](Value v) -> Value {
-      if (!tf32)
-        return arith::TruncFOp::create(b, loc, elem, v).getResult();
-      auto i32 = b.getI32Type();
-      Value bits = arith::BitcastOp::create(b, loc, i32, v);
-      auto k = [&](int64_t x) {
-        return arith::ConstantIntOp::create(b, loc, i32, x);
-      };
-      Value up = arith::AddIOp::create(b, loc, bits, k(0x1000));
-      Value kept = arith::AndIOp::create(b, loc, up, k(0xffffe000));
-      // NaN and infinity keep their bits.
-      Value exponent = arith::AndIOp::create(b, loc, bits, k(0x7f800000));
-      Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                            exponent, k(0x7f800000));
-      Value rounded = arith::SelectOp::create(b, loc, special, bits, kept);
-      return arith::BitcastOp::create(b, loc, b.getF32Type(), rounded);
+  // fp16/bf16: rounded to nearest; tf32: rounded to its 10 mantissa
+  // bits (half away from zero, as cvt.rna.tf32.f32), which the tensor
+  // cores would otherwise truncate.
+  auto narrow = [&](Value v) -> Value {
+    if (!tf32)
+      return arith::TruncFOp::create(b, loc, elem, v).getResult();
+    auto i32 = b.getI32Type();
+    Value bits = arith::BitcastOp::create(b, loc, i32, v);
+    auto k = [&](int64_t x) {
+      return arith::ConstantIntOp::create(b, loc, i32, x);
     };
-    f.stage(
-        k0,
-        [&](Value v, Value m, Value k) {
-          memref::StoreOp::create(b, loc, narrow(v), as, ValueRange{m, k});
-        },
-        [&](Value v, Value k, Value n) {
-          memref::StoreOp::create(b, loc, narrow(v), bs, ValueRange{k, n});
-        },
-        // Both stored along their rows: 4-wide runs (16-byte f32 loads).
-        /*vectorA=*/4, /*vectorB=*/4);
+    Value up = arith::AddIOp::create(b, loc, bits, k(0x1000));
+    Value kept = arith::AndIOp::create(b, loc, up, k(0xffffe000));
+    // NaN and infinity keep their bits.
+    Value exponent = arith::AndIOp::create(b, loc, bits, k(0x7f800000));
+    Value special = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                          exponent, k(0x7f800000));
+    Value rounded = arith::SelectOp::create(b, loc, special, bits, kept);
+    return arith::BitcastOp::create(b, loc, b.getF32Type(), rounded);
+  };
+  auto compute = [&](Value half, ValueRange accIn) {
+    // The slice's rows in the shared buffers' halves.
+    Value aHalf = mul(half, tiles.tileM), bHalf = mul(half, kTileK);
     SmallVector<Value> acc;
     for (int64_t tile = 0; tile < tilesM * tilesN; ++tile)
-      acc.push_back(vector::FromElementsOp::create(
-          b, loc, accType, slices.getRegionIterArgs().slice(4 * tile, 4)));
+      acc.push_back(vector::FromElementsOp::create(b, loc, accType,
+                                                   accIn.slice(4 * tile, 4)));
     for (int64_t ks = 0; ks < kTileK; ks += mmaK) {
       // Fragments of the warp's 2 row tiles and 4 column tiles.
       SmallVector<Value> aFrag, bFrag;
       for (int64_t mi = 0; mi < tilesM; ++mi) {
-        Value r0 = add(add(wm, c(mi * 16)), gid);
+        Value r0 = add(add(add(wm, aHalf), c(mi * 16)), gid);
         SmallVector<Value> elems;
         if (tf32) {
           for (int64_t r = 0; r < 4; ++r)
@@ -590,7 +613,7 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
           // tile); register q of lane 4g + t is matrix q's row g, columns
           // 2t and 2t + 1: the fragment's a[2q], a[2q + 1].
           Value q = arith::DivUIOp::create(b, loc, lane, c(8));
-          Value row = add(add(add(wm, c(mi * 16)),
+          Value row = add(add(add(add(wm, aHalf), c(mi * 16)),
                               mul(arith::RemUIOp::create(b, loc, q, c(2)), 8)),
                           arith::RemUIOp::create(b, loc, lane, c(8)));
           Value col =
@@ -606,7 +629,8 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
         if (tf32) {
           for (int64_t r = 0; r < 2; ++r)
             elems.push_back(memref::LoadOp::create(
-                b, loc, bs, ValueRange{add(tig, c(ks + 4 * r)), col}));
+                b, loc, bs,
+                ValueRange{add(add(tig, bHalf), c(ks + 4 * r)), col}));
           bFrag.push_back(vector::FromElementsOp::create(
               b, loc, VectorType::get({2, 1}, elem), elems));
         } else {
@@ -614,7 +638,8 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
           // 16x8 tile (B is stored k-major), read transposed: register r of
           // lane 4g + t is B[2t + 8r][g], B[2t + 8r + 1][g], the fragment's
           // b[2r], b[2r + 1]. (Lanes 16 .. 31 repeat 0 .. 15: ignored.)
-          Value k = add(arith::RemUIOp::create(b, loc, lane, c(16)), c(ks));
+          Value k = add(add(arith::RemUIOp::create(b, loc, lane, c(16)), bHalf),
+                        c(ks));
           bFrag.push_back(
               nvgpu::LdMatrixOp::create(b, loc, VectorType::get({2, 2}, elem),
                                         bs, ValueRange{k, add(wn, c(ni * 8))},
@@ -628,15 +653,27 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
                                        ArrayRef<int64_t>{16, 8, mmaK}, tf32);
         }
     }
-    gpu::BarrierOp::create(b, loc);
     SmallVector<Value> out;
     for (Value d : acc)
       for (int64_t r = 0; r < 2; ++r)
         for (int64_t h = 0; h < 2; ++h)
           out.push_back(
               vector::ExtractOp::create(b, loc, d, ArrayRef<int64_t>{r, h}));
-    scf::YieldOp::create(b, loc, out);
-  }
+    return out;
+  };
+  auto slices = f.slices(
+      init,
+      // Both stored along their rows: 4-wide runs (16-byte f32 loads).
+      /*vectorA=*/4, /*vectorB=*/4,
+      [&](Value v, Value m, Value k, Value half) {
+        memref::StoreOp::create(b, loc, narrow(v), as,
+                                ValueRange{add(m, mul(half, tiles.tileM)), k});
+      },
+      [&](Value v, Value k, Value n, Value half) {
+        memref::StoreOp::create(b, loc, narrow(v), bs,
+                                ValueRange{add(k, mul(half, kTileK)), n});
+      },
+      compute);
   // The results, inside the output.
   for (int64_t mi = 0; mi < tilesM; ++mi)
     for (int64_t ni = 0; ni < tilesN; ++ni)

@@ -4,7 +4,8 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 -canonicalize | FileCheck %s --check-prefix=NARROW
 // RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp8 2>&1 | FileCheck %s --check-prefix=BAD
 // --precision=fp16|tf32: tensor-core GEMM kernels. 128 threads (4 warps of
-// 32x32), operands staged in shared memory in the multiplication type,
+// 32x32), operands staged in shared memory in the multiplication type (two
+// slices each: double buffering),
 // f32 accumulators carried as scalars, 2 x 4 mma.sync per warp and
 // reduction step (m16n8k16 for fp16: one step per 16-wide slice; m16n8k8
 // for tf32: two).
@@ -12,26 +13,31 @@
 // FP16-LABEL: func.func @matmul(
 // FP16: gpu.launch
 // FP16-SAME: threads({{[^)]*}}) in ({{[^)]*}} = %c128
-// FP16-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<64x24xf16, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<16x72xf16, #gpu.address_space<workgroup>>)
-// FP16: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// FP16-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<128x24xf16, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x72xf16, #gpu.address_space<workgroup>>)
+// The first slice into half 0 of the shared buffers (rounded to f16) ...
 // FP16: arith.truncf %{{.*}} : f32 to f16
 // FP16: memref.store %{{.*}}, %[[AS]]
 // FP16: memref.store %{{.*}}, %[[BS]]
 // FP16: gpu.barrier
+// ... then per slice: the next slice's loads, fragments and mma on this
+// one, the next one's stores into the other half, one barrier.
+// FP16: scf.for {{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// FP16: memref.load %arg0
 // Fragments by ldmatrix: A's 16x16 as four 8x8 matrices (lanes 8q .. 8q+7
 // give rows 8 (q % 2) + lane % 8 at column 8 (q / 2)), B's 16x8 as two,
 // transposed (lanes 0 .. 15 give rows k = lane % 16).
-// FP16: nvgpu.ldmatrix %[[AS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<64x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// FP16: nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<16x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// FP16: nvgpu.ldmatrix %[[AS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// FP16: nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<32x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
 // FP16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // FP16-NOT: nvgpu.mma.sync
+// FP16: memref.store %{{.*}}, %[[AS]]
 // FP16: gpu.barrier
-// FP16: scf.yield
+// FP16-NEXT: scf.yield
 // FP16-COUNT-32: memref.store %{{.*}}, %arg2
 // FP16: gpu.terminator
 
 // TF32-LABEL: func.func @matmul(
-// TF32: workgroup(%{{[a-z0-9_]+}} : memref<64x20xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xf32, #gpu.address_space<workgroup>>)
+// TF32: workgroup(%{{[a-z0-9_]+}} : memref<128x20xf32, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<32x72xf32, #gpu.address_space<workgroup>>)
 // TF32-NOT: arith.truncf
 // Operands rounded to tf32 as they are staged (add half an ulp of tf32,
 // clear the 13 low bits; NaN and infinity kept).
@@ -47,7 +53,7 @@
 // TF32: gpu.terminator
 
 // BF16-LABEL: func.func @matmul(
-// BF16: workgroup(%{{[a-z0-9_]+}} : memref<64x24xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<16x72xbf16, #gpu.address_space<workgroup>>)
+// BF16: workgroup(%{{[a-z0-9_]+}} : memref<128x24xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<32x72xbf16, #gpu.address_space<workgroup>>)
 // BF16: arith.truncf %{{.*}} : f32 to bf16
 // BF16: nvgpu.ldmatrix {{.*}} -> vector<4x2xbf16>
 // BF16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
@@ -61,12 +67,13 @@ func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100
 // -----
 
 // A GEMM kiln-cuda-narrow-weights marked reads the weight's f16 copy
-// (extended, then rounded back as it is staged: the two fold away).
+// (extended, then rounded back as it is staged: the two fold away; the
+// loads are all issued before the stores).
 // NARROW-LABEL: func.func @narrowed(
 // NARROW: %[[W:.*]] = memref.get_global @w_fp16 : memref<32x64xf16>
 // NARROW: gpu.launch
 // NARROW: %[[V:.*]] = memref.load %[[W]][%{{.*}}, %{{.*}}] : memref<32x64xf16>
-// NARROW-NEXT: memref.store %[[V]], %{{.*}} : memref<16x72xf16, #gpu.address_space<workgroup>>
+// NARROW: memref.store %[[V]], %{{.*}} : memref<32x72xf16, #gpu.address_space<workgroup>>
 // Another precision's kernels read the f32 original.
 // TF32-LABEL: func.func @narrowed(
 // TF32-NOT: @w_fp16

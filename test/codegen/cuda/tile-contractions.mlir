@@ -1,8 +1,10 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions | FileCheck %s
 // f32 matmuls and NHWC convolutions become shared-memory tiled GEMM
 // kernels: a block per 64x64 output tile, 256 threads, 16-wide reduction
-// slices staged in workgroup memory between two barriers, accumulators
-// added to the output.
+// slices staged in workgroup memory, double-buffered (the next slice's
+// loads in flight while the block computes on this one, stored into the
+// other half after it, one barrier per slice), accumulators added to the
+// output.
 
 // 100x200 += 100x70 * 70x200: 2 row tiles (grid x) x 4 column tiles (y), 5
 // slices.
@@ -13,21 +15,32 @@
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
 // CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C2]], {{[^)]*}} = %[[C4]], {{[^)]*}} = %[[C1]]) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
-// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<16x68xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<16x64xf32, #gpu.address_space<workgroup>>)
-// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
-// Staging: bounds-checked loads of A (stored transposed) and B, zeros outside.
+// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<32x68xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x64xf32, #gpu.address_space<workgroup>>)
+// The first slice into half 0: bounds-checked loads of A (stored
+// transposed) and B, zeros outside.
 // CHECK: scf.if %{{.*}} -> (f32) {
 // CHECK: memref.load %[[A]]
 // CHECK: } else {
 // CHECK: memref.store %{{.*}}, %[[AS]]
-// CHECK: memref.load %[[B]]
 // CHECK: memref.store %{{.*}}, %[[BS]]
 // CHECK: gpu.barrier
+// CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
+// CHECK: %[[HALF:.*]] = arith.remui %[[S]], %{{.*}} : index
+// The next slice (the last one again at the end) loaded first ...
+// CHECK: arith.minui
+// CHECK: memref.load %[[A]]
+// CHECK: memref.load %[[B]]
+// ... this one computed from the shared half ...
 // CHECK: scf.for
 // CHECK-COUNT-4: memref.load %[[AS]]
 // CHECK-COUNT-4: memref.load %[[BS]]
 // CHECK-COUNT-16: arith.mulf {{.*}} fastmath<contract>
+// ... then the next one stored into the other half, and one barrier.
+// CHECK: arith.subi %{{.*}}, %[[HALF]] : index
+// CHECK: memref.store %{{.*}}, %[[AS]]
+// CHECK: memref.store %{{.*}}, %[[BS]]
 // CHECK: gpu.barrier
+// CHECK-NEXT: scf.yield
 // The epilogue: 16 guarded read-add-writes of C.
 // CHECK-COUNT-16: memref.store %{{.*}}, %[[C]]
 // CHECK: gpu.terminator
