@@ -27,11 +27,8 @@ struct CudaNarrowWeightsPass
   using Base::Base;
 
   void runOnOperation() override {
-    if (!isCudaPrecision(precision)) {
-      getOperation().emitError("unknown precision '")
-          << precision.getValue() << "' (expected fp32, tf32, fp16 or bf16)";
+    if (failed(verifyCudaPrecision(getOperation(), precision)))
       return signalPassFailure();
-    }
     if (precision != "fp16" && precision != "bf16")
       return;
     ModuleOp module = getOperation();

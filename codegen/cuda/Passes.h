@@ -50,6 +50,13 @@ inline bool isStaticF32(Type t) {
 inline bool isCudaPrecision(StringRef p) {
   return p == "fp32" || p == "tf32" || p == "fp16" || p == "bf16";
 }
+/// Fails, with an error on `op`, for a precision that is not one.
+inline LogicalResult verifyCudaPrecision(Operation *op, StringRef p) {
+  if (isCudaPrecision(p))
+    return success();
+  return op->emitError("unknown precision '")
+         << p << "' (expected fp32, tf32, fp16 or bf16)";
+}
 /// A contraction kiln-cuda-tile-contractions makes a GEMM kernel of: a
 /// matmul or batch matmul with default maps, an NHWC/HWCF convolution, or
 /// a generic contraction (getCudaGemmDims).

@@ -769,11 +769,8 @@ struct CudaTileContractionsPass
     : kiln::impl::CudaTileContractionsBase<CudaTileContractionsPass> {
   using Base::Base;
   void runOnOperation() override {
-    if (!isCudaPrecision(precision)) {
-      getOperation().emitError("unknown precision '")
-          << precision.getValue() << "' (expected fp32, tf32, fp16 or bf16)";
+    if (failed(verifyCudaPrecision(getOperation(), precision)))
       return signalPassFailure();
-    }
     SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;
     func::FuncOp func = getOperation();
     func.walk([&](linalg::LinalgOp op) {
