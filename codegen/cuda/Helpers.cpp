@@ -3,6 +3,7 @@
 // about launch operands), and index math for kernels.
 #include "codegen/cuda/Passes.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -115,4 +116,11 @@ SmallVector<Value> mlir::kiln::delinearize(OpBuilder &b, Location loc, Value v,
     v = arith::DivUIOp::create(b, loc, v, size);
   }
   return out;
+}
+
+Operation *mlir::kiln::effectfulNeighbour(Operation *op, bool after) {
+  Operation *n = after ? op->getNextNode() : op->getPrevNode();
+  while (n && isMemoryEffectFree(n))
+    n = after ? n->getNextNode() : n->getPrevNode();
+  return n;
 }

@@ -94,6 +94,9 @@ Value rootBuffer(Value v);
 /// model, say).
 bool mayOverlap(Value a, Value b);
 
+/// The nearest op before (after) `op` in its block that has memory
+/// effects, or null.
+Operation *effectfulNeighbour(Operation *op, bool after);
 /// Index `v` (< the product of `sizes`) split into digits of the given
 /// sizes, most significant first (row-major: the last one varies fastest).
 SmallVector<Value> delinearize(OpBuilder &b, Location loc, Value v,

@@ -689,14 +689,6 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
 
 // ---- Fused bias and epilogue ---------------------------------------------
 
-/// The nearest op before (after) `op` that has memory effects.
-Operation *effectfulNeighbour(Operation *op, bool after) {
-  Operation *n = after ? op->getNextNode() : op->getPrevNode();
-  while (n && isMemoryEffectFree(n))
-    n = after ? n->getNextNode() : n->getPrevNode();
-  return n;
-}
-
 /// Fills in `g`'s bias/fill and epilogue from the ops kiln-cuda-mark-
 /// epilogues marked around `op`, if they are still right there and about
 /// the same elements; returns the ops the kernel then replaces.

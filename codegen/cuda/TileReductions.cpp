@@ -30,6 +30,10 @@ struct Reduction {
   TypedAttr identity;  // combiner(identity, y) == y
   SmallVector<int64_t> parallel, reduced; // loop dims, in order
   int64_t outputs = 1, length = 1;        // their trip counts' products
+  // The linalg.fill right before the op that gives the output its initial
+  // value (softmax's -inf, a sum's 0): the kernel folds that value in
+  // instead of reading the output, and the fill goes.
+  linalg::FillOp fill;
 };
 
 /// The identity element of `combiner` on `type` (f32 or i32), or null.
@@ -286,7 +290,9 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
   for (unsigned k = 0; k < outMap.getNumResults(); ++k)
     indices.push_back(
         affine::AffineApplyOp::create(b, loc, outMap.getSubMap({k}), outIvs));
-  Value old = memref::LoadOp::create(b, loc, init->get(), indices);
+  Value old =
+      r.fill ? linalg::FillOp(r.fill).getInputs()[0]
+             : memref::LoadOp::create(b, loc, init->get(), indices).getResult();
   memref::StoreOp::create(b, loc, combine(acc, old), init->get(), indices);
   b.setInsertionPointToEnd(&launch.getBody().front());
   gpu::TerminatorOp::create(b, loc);
@@ -300,9 +306,22 @@ struct CudaTileReductionsPass
       if (std::optional<Reduction> r = asReduction(op))
         found.push_back(*r);
     for (Reduction &r : found) {
+      // The fill of exactly the output, if nothing the op reads is in it.
+      auto fill = dyn_cast_or_null<linalg::FillOp>(
+          effectfulNeighbour(r.op, /*after=*/false));
+      Value out = r.op.getDpsInits()[0];
+      if (fill && fill.hasPureBufferSemantics() &&
+          fill.getInputs()[0].getType() ==
+              cast<MemRefType>(out.getType()).getElementType() &&
+          sameElements(fill.getOutputs()[0], out) &&
+          llvm::none_of(r.op.getDpsInputs(),
+                        [&](Value in) { return mayOverlap(in, out); }))
+        r.fill = fill;
       OpBuilder b(r.op);
       buildKernel(b, r);
       r.op->erase();
+      if (r.fill)
+        r.fill->erase();
     }
   }
 };
