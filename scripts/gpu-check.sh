@@ -17,7 +17,7 @@
 #       after their folder) also compiles those bench models
 #       at that batch and precision, for timing against PyTorch eager and
 #       torch.compile (bench/gpu-models-torch.py). A device call carries at
-#       most 64 MiB: ResNet-50 is 49 MB at fp16 (weights narrowed), 98 MB at
+#       most 64 MiB: ResNet-50 is 52 MB at fp16 (weights narrowed), 100 MB at
 #       fp32; put big models in a --dir of their own, one per call.
 #   scripts/gpu-check.sh run [--dir D] [--calls N]
 #       There (needs only the driver): runs every check against the
