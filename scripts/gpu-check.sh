@@ -4,7 +4,8 @@
 #
 #   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2]
 #                                [--gemm-sizes N1,N2] [--bench CASES] [--dir D]
-#       Here (needs a kiln build): compiles the e2e models for cuda:sm_90 at
+#       Here (needs a kiln build): compiles the e2e models (default
+#       mlp,cnn,resblock,mobileblock,encoder,reductions) for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
 #       harnesses, latency runners (bench/gpu-latency.c) and the host-entry
 #       and CUDA-graph tests into D (default gpu-check/, git-ignored), with
@@ -38,7 +39,7 @@ build="${KILN_BUILD_DIR:-$root/build}"
 mode="${1:-}"
 shift || true
 dir="$root/gpu-check"
-models="mlp,cnn,resblock,mobileblock,encoder"
+models="mlp,cnn,resblock,mobileblock,encoder,reductions"
 simulate=0
 calls=50
 gemm_sizes="4096,8192"
