@@ -779,7 +779,9 @@ struct CudaTileContractionsPass
                        (precision == "bf16" && elem.isBF16())))
           op->removeAttr(kCudaNarrowWeightsAttr);
       }
-      if (std::optional<Gemm> g = asGemm(op))
+      // (An empty reduction leaves the output its initial value: the
+      // generic path computes that.)
+      if (std::optional<Gemm> g = asGemm(op); g && g->k > 0)
         work.push_back({op, *g});
     });
     for (auto &[op, g] : work) {

@@ -310,7 +310,11 @@ struct CudaTileReductionsPass
       auto fill = dyn_cast_or_null<linalg::FillOp>(
           effectfulNeighbour(r.op, /*after=*/false));
       Value out = r.op.getDpsInits()[0];
+      // ... and the kernel writes every element of it (one per output).
+      AffineMap outMap = r.op.getMatchingIndexingMap(r.op.getDpsInitOperand(0));
       if (fill && fill.hasPureBufferSemantics() &&
+          outMap.isProjectedPermutation(/*allowZeroInResults=*/false) &&
+          cast<MemRefType>(out.getType()).getNumElements() == r.outputs &&
           fill.getInputs()[0].getType() ==
               cast<MemRefType>(out.getType()).getElementType() &&
           sameElements(fill.getOutputs()[0], out) &&

@@ -210,3 +210,15 @@ func.func @aligned(%a: memref<128x32xf32>, %b: memref<32x128xf32>, %c: memref<12
   linalg.matmul ins(%a, %b : memref<128x32xf32>, memref<32x128xf32>) outs(%c : memref<128x128xf32>)
   return
 }
+
+// -----
+
+// An empty reduction (K = 0) leaves the output as it is: no GEMM kernel
+// (which would stage a slice of the empty operands).
+// CHECK-LABEL: func.func @empty_k(
+// CHECK-NOT: gpu.launch
+// CHECK: linalg.matmul
+func.func @empty_k(%a: memref<4x0xf32>, %b: memref<0x8xf32>, %c: memref<4x8xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x0xf32>, memref<0x8xf32>) outs(%c : memref<4x8xf32>)
+  return
+}

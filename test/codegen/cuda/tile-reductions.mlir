@@ -132,7 +132,7 @@ func.func @others(%x: memref<64x64xf32>, %short: memref<64x16xf32>, %y: memref<6
 // The fill right before a reduction of exactly its output is folded into
 // the kernel (the first lane combines with -inf instead of reading the
 // output): no fill kernel. Not where the reduction reads the filled
-// buffer.
+// buffer, nor where it writes only part of it.
 // CHECK-LABEL: func.func @filled(
 // CHECK-SAME: %[[X:.*]]: memref<8x64xf32>, %[[Y:.*]]: memref<8xf32>
 // CHECK-DAG: %[[NEGINF:.*]] = arith.constant 0xFF800000 : f32
@@ -147,7 +147,11 @@ func.func @others(%x: memref<64x64xf32>, %short: memref<64x16xf32>, %y: memref<6
 // CHECK: gpu.launch
 // CHECK: %[[OLD:.*]] = memref.load %{{.*}}[%{{.*}}] : memref<8xf32>
 // CHECK: arith.maximumf %{{.*}}, %[[OLD]]
-func.func @filled(%x: memref<8x64xf32>, %y: memref<8xf32>, %arena: memref<2048xi8>) attributes {kiln.num_inputs = 1 : i64} {
+// Nor where the kernel writes only some of the filled elements (column 0
+// of 8x2).
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<8x2xf32>)
+// CHECK: gpu.launch
+func.func @filled(%x: memref<8x64xf32>, %y: memref<8xf32>, %arena: memref<2048xi8>, %two: memref<8x2xf32>) attributes {kiln.num_inputs = 1 : i64} {
   %ninf = arith.constant 0xFF800000 : f32
   linalg.fill ins(%ninf : f32) outs(%y : memref<8xf32>)
   linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<8x64xf32>) outs(%y : memref<8xf32>) {
@@ -160,6 +164,12 @@ func.func @filled(%x: memref<8x64xf32>, %y: memref<8xf32>, %arena: memref<2048xi
   %w = memref.view %arena[%c0][] : memref<2048xi8> to memref<8xf32>
   linalg.fill ins(%ninf : f32) outs(%w : memref<8xf32>)
   linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%z : memref<8x64xf32>) outs(%w : memref<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %out : f32
+    linalg.yield %m : f32
+  }
+  linalg.fill ins(%ninf : f32) outs(%two : memref<8x2xf32>)
+  linalg.generic {indexing_maps = [#rows, affine_map<(d0, d1) -> (d0, 0)>], iterator_types = ["parallel", "reduction"]} ins(%x : memref<8x64xf32>) outs(%two : memref<8x2xf32>) {
   ^bb0(%in: f32, %out: f32):
     %m = arith.maximumf %in, %out : f32
     linalg.yield %m : f32
