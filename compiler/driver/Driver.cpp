@@ -117,6 +117,19 @@ public:
       return ("cannot write '" + path + "': directory '" + dir +
               "' does not exist")
           .str();
+    // A path that exists and is no regular file (/dev/null, a pipe) is
+    // written in place: renaming a temporary over it would replace the
+    // device with a file.
+    llvm::sys::fs::file_status status;
+    if (!llvm::sys::fs::status(path, status) && llvm::sys::fs::exists(status) &&
+        !llvm::sys::fs::is_regular_file(status) &&
+        !llvm::sys::fs::is_directory(status)) {
+      std::error_code ec;
+      stream = std::make_unique<llvm::raw_fd_ostream>(path, ec);
+      if (ec)
+        return ("cannot write '" + path + "': " + ec.message()).str();
+      return "";
+    }
     // SIGINT/SIGTERM (a Ctrl-C, a build system's timeout) removes the
     // temporary too. It is registered for removal before it is created, so
     // no signal can fall between the two and leave it behind.
@@ -156,6 +169,8 @@ public:
       return "cannot write '" + final + "': " + message;
     }
     stream.reset();
+    if (temp.empty())
+      return ""; // written in place
     if (std::error_code ec = llvm::sys::fs::rename(temp, final))
       return "cannot write '" + final + "': " + ec.message();
     llvm::sys::DontRemoveFileOnSignal(temp);

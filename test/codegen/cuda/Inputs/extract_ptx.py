@@ -53,9 +53,10 @@ def main():
         good = 0
         for k in range(count):
             ptx = os.path.join(out, "module_%d.ptx" % k)
+            # The cubin goes beside the PTX (kept for a look at a failure).
             r = subprocess.run([opts["--ptxas"], "-arch=" + opts["--arch"], ptx,
-                                "-o", os.devnull], capture_output=True,
-                               text=True)
+                                "-o", os.path.join(out, "module_%d.cubin" % k)],
+                               capture_output=True, text=True)
             if r.returncode == 0:
                 good += 1
             else:
