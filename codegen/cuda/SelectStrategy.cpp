@@ -19,7 +19,8 @@ CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n) {
 }
 
 int64_t selectReductionLanes(int64_t outputs, int64_t length) {
-  return length >= 256 && outputs <= 1024 ? 256 : 32;
+  return length >= kCudaReductionBlock && outputs <= 1024 ? kCudaReductionBlock
+                                                          : kCudaWarp;
 }
 
 } // namespace mlir::kiln

@@ -8,11 +8,16 @@
 
 namespace mlir::kiln {
 
+/// Threads of a warp; threads of a reduction kernel's block.
+inline constexpr int64_t kCudaWarp = 32, kCudaReductionBlock = 256;
+
 /// A tensor-core GEMM kernel's shape: a tileM x tileN output tile per
 /// block, split among warps of warpM x warpN (each 16x8 mma tiles).
 struct CudaGemmStrategy {
   int64_t tileM, tileN, warpM, warpN;
-  int64_t threads() const { return tileM / warpM * (tileN / warpN) * 32; }
+  int64_t threads() const {
+    return tileM / warpM * (tileN / warpN) * kCudaWarp;
+  }
 };
 
 /// The tensor-core tile for a (batch x) m x n GEMM: 128x128 tiles of 8

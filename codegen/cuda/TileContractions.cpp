@@ -73,27 +73,30 @@ Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices) {
 }
 
 /// The buffer the kernel of GEMM `op` reads as its second operand: the
-/// weight's narrowed copy where kiln-cuda-narrow-weights made one.
-Value operandB(linalg::LinalgOp op) {
+/// weight's narrowed copy where kiln-cuda-narrow-weights made one of the
+/// type the kernel stages (`staged`; null: none is, fp32 and tf32).
+Value operandB(linalg::LinalgOp op, Type staged) {
   Value v = op.getDpsInputOperand(1)->get();
   auto copy = op->getAttrOfType<FlatSymbolRefAttr>(kCudaNarrowWeightsAttr);
-  if (!copy)
+  if (!copy || !staged)
     return v;
   auto global =
       SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, copy);
   auto type = global ? global.getType() : MemRefType();
-  if (!type || type.getShape() != cast<MemRefType>(v.getType()).getShape())
+  if (!type || type.getElementType() != staged ||
+      type.getShape() != cast<MemRefType>(v.getType()).getShape())
     return v;
   OpBuilder b(op);
   return memref::GetGlobalOp::create(b, op.getLoc(), type, copy.getValue());
 }
 
-std::optional<Gemm> asGemm(linalg::LinalgOp op) {
+std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
       !llvm::all_of(op->getOperandTypes(), isStaticF32))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    Value a = mm.getInputs()[0], bm = operandB(op), c = mm.getOutputs()[0];
+    Value a = mm.getInputs()[0], bm = operandB(op, staged),
+          c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr, {}, {}, {}, 0};
@@ -109,7 +112,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    Value a = bmm.getInputs()[0], bm = operandB(op), c = bmm.getOutputs()[0];
+    Value a = bmm.getInputs()[0], bm = operandB(op, staged),
+          c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{as[0], as[1],   bs[2], as[2], nullptr, nullptr,
@@ -158,7 +162,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     };
     OpOperand *a = generic.getDpsInputOperand(0);
     g.loadA = loader(a, a->get(), d.m, d.k);
-    g.loadB = loader(generic.getDpsInputOperand(1), operandB(op), d.k, d.n);
+    g.loadB =
+        loader(generic.getDpsInputOperand(1), operandB(op, staged), d.k, d.n);
     bool batched = d.batch >= 0;
     g.cIndices = [batched](OpBuilder &, Location, Value bb, Value r,
                            Value col) {
@@ -168,7 +173,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op) {
     return g;
   }
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
-    Value in = conv.getInputs()[0], w = operandB(op),
+    Value in = conv.getInputs()[0], w = operandB(op, staged),
           out = conv.getOutputs()[0];
     ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
     ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
@@ -763,25 +768,21 @@ struct CudaTileContractionsPass
   void runOnOperation() override {
     if (failed(verifyCudaPrecision(getOperation(), precision)))
       return signalPassFailure();
+    // The 16-bit type the tensor cores take, which a narrowed weight must
+    // have to be read instead of its f32 original.
+    Builder types(&getContext());
+    Type staged = precision == "fp16"   ? Type(types.getF16Type())
+                  : precision == "bf16" ? Type(types.getBF16Type())
+                                        : Type();
     SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;
     func::FuncOp func = getOperation();
     func.walk([&](linalg::LinalgOp op) {
       // Kernels are launched from the function's top level.
       if (op->getParentOp() != func.getOperation())
         return;
-      // A narrowed weight only where it is what the kernels stage.
-      if (auto copy =
-              op->getAttrOfType<FlatSymbolRefAttr>(kCudaNarrowWeightsAttr)) {
-        auto global =
-            SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, copy);
-        Type elem = global ? global.getType().getElementType() : Type();
-        if (!elem || !((precision == "fp16" && elem.isF16()) ||
-                       (precision == "bf16" && elem.isBF16())))
-          op->removeAttr(kCudaNarrowWeightsAttr);
-      }
       // (An empty reduction leaves the output its initial value: the
       // generic path computes that.)
-      if (std::optional<Gemm> g = asGemm(op); g && g->k > 0)
+      if (std::optional<Gemm> g = asGemm(op, staged); g && g->k > 0)
         work.push_back({op, *g});
     });
     for (auto &[op, g] : work) {

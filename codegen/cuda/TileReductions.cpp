@@ -19,7 +19,7 @@ using namespace mlir::kiln;
 
 namespace {
 
-constexpr int64_t kWarp = 32, kBlock = 256;
+constexpr int64_t kWarp = kCudaWarp, kBlock = kCudaReductionBlock;
 
 /// A reduction generic the pass takes: its body folds some value of the
 /// inputs into the output with one associative, commutative op.
