@@ -124,3 +124,36 @@ Operation *mlir::kiln::effectfulNeighbour(Operation *op, bool after) {
     n = after ? n->getNextNode() : n->getPrevNode();
   return n;
 }
+
+int64_t mlir::kiln::pointerAlignment(Value v) {
+  int64_t shift = 0;
+  for (;;) {
+    Operation *def = v.getDefiningOp();
+    if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
+      std::optional<int64_t> s = getConstantIntValue(view.getByteShift());
+      if (!s)
+        return 1;
+      shift += *s;
+      v = view.getSource();
+    } else if (isa_and_nonnull<memref::SubViewOp, memref::ExpandShapeOp,
+                               memref::CollapseShapeOp, memref::CastOp,
+                               memref::ReinterpretCastOp>(def)) {
+      v = def->getOperand(0);
+    } else {
+      break;
+    }
+  }
+  int64_t base = 1;
+  if (v.getDefiningOp<memref::GetGlobalOp>()) {
+    base = 256;
+  } else if (auto arg = dyn_cast<BlockArgument>(v)) {
+    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
+    if (func && arg.getOwner()->isEntryBlock() &&
+        func.getArgAttr(arg.getArgNumber(), "kiln.arena"))
+      if (auto a = func->getAttrOfType<IntegerAttr>("kiln.arena_alignment"))
+        base = a.getInt();
+  }
+  while (base > 1 && shift % base != 0)
+    base /= 2;
+  return base;
+}

@@ -60,46 +60,6 @@ std::optional<llvm::SmallBitVector> writtenParameters(gpu::GPUFuncOp kernel) {
   return written;
 }
 
-/// The alignment in bytes of the pointer a launch passes for buffer `v`:
-/// its aligned pointer, the start of its root buffer plus the byte shifts
-/// of the memref.views on the way (subviews and reshapes keep the pointer
-/// and move the offset). Weights are device allocations of their own
-/// (256-byte aligned); the arena is aligned as the function says (the
-/// model's entry points check it); anything else, the caller's buffers
-/// among them, is taken as element-aligned (1 here).
-int64_t pointerAlignment(Value v) {
-  int64_t shift = 0;
-  for (;;) {
-    Operation *def = v.getDefiningOp();
-    if (auto view = dyn_cast_or_null<memref::ViewOp>(def)) {
-      std::optional<int64_t> s = getConstantIntValue(view.getByteShift());
-      if (!s)
-        return 1;
-      shift += *s;
-      v = view.getSource();
-    } else if (isa_and_nonnull<memref::SubViewOp, memref::ExpandShapeOp,
-                               memref::CollapseShapeOp, memref::CastOp,
-                               memref::ReinterpretCastOp>(def)) {
-      v = def->getOperand(0);
-    } else {
-      break;
-    }
-  }
-  int64_t base = 1;
-  if (v.getDefiningOp<memref::GetGlobalOp>()) {
-    base = 256;
-  } else if (auto arg = dyn_cast<BlockArgument>(v)) {
-    auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
-    if (func && arg.getOwner()->isEntryBlock() &&
-        func.getArgAttr(arg.getArgNumber(), "kiln.arena"))
-      if (auto a = func->getAttrOfType<IntegerAttr>("kiln.arena_alignment"))
-        base = a.getInt();
-  }
-  while (base > 1 && shift % base != 0)
-    base /= 2;
-  return base;
-}
-
 struct CudaMarkParametersPass
     : kiln::impl::CudaMarkParametersBase<CudaMarkParametersPass> {
   void runOnOperation() override {

@@ -94,6 +94,15 @@ Value rootBuffer(Value v);
 /// model, say).
 bool mayOverlap(Value a, Value b);
 
+/// The alignment in bytes of the pointer a launch passes for buffer `v`:
+/// its aligned pointer, the start of its root buffer plus the byte shifts
+/// of the memref.views on the way (subviews and reshapes keep the pointer
+/// and move the offset). Weights are device allocations of their own
+/// (256-byte aligned); the arena is aligned as the function says (the
+/// model's entry points check it); anything else, the caller's buffers
+/// among them, is taken as element-aligned (1 here).
+int64_t pointerAlignment(Value v);
+
 /// The nearest op before (after) `op` in its block that has memory
 /// effects, or null.
 Operation *effectfulNeighbour(Operation *op, bool after);

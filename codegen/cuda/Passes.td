@@ -46,8 +46,14 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     buffered (the buffers hold two slices: slice s + 1's global loads are
     issued before slice s is computed and stored into the other half after
     it, one barrier per slice); the accumulators are added to the output
-    (which holds the bias, or zeros). Other ops are left to
-    `kiln-cuda-map-parallel`.
+    (which holds the bias, or zeros). Where the second operand already has
+    the staged type (f32 here, a narrowed fp16/bf16 weight below) and its
+    rows are runs that start 16-byte aligned in every launch (a weight or
+    an arena view, its columns a multiple of the copy), it goes to
+    workgroup memory by `nvgpu.device_async_copy` (cp.async.cg, 16 bytes
+    per copy, zero-filled outside the operand), one group per slice waited
+    for after the computation instead of through registers. Other ops are
+    left to `kiln-cuda-map-parallel`.
 
     With `precision` tf32, fp16 or bf16 the kernels use tensor cores
     (`nvgpu.mma.sync`, sm_80+): 128 threads, each warp a 32x32 quarter of

@@ -51,6 +51,33 @@ int64_t mmaShapeCode(nvgpu::MmaSyncOp mma) {
   return -1;
 }
 
+/// The address of element `indices` of `memref` (static strides and
+/// offset: the simulator's buffers), as an LLVM pointer.
+Value elementPointer(OpBuilder &b, Location loc, Value memref,
+                     ValueRange indices) {
+  auto type = cast<MemRefType>(memref.getType());
+  auto [strides, offset] = type.getStridesAndOffset();
+  auto index = [&](int64_t v) {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  Value element;
+  auto plus = [&](Value term) {
+    element = element ? arith::AddIOp::create(b, loc, element, term) : term;
+  };
+  for (auto [i, stride] : llvm::zip(indices, strides))
+    plus(stride == 1 ? i : arith::MulIOp::create(b, loc, i, index(stride)));
+  if (offset || !element)
+    plus(index(offset));
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value address = arith::AddIOp::create(
+      b, loc, base,
+      arith::MulIOp::create(b, loc, element,
+                            index(type.getElementTypeBitWidth() / 8)));
+  return LLVM::IntToPtrOp::create(
+      b, loc, LLVM::LLVMPointerType::get(b.getContext()),
+      arith::IndexCastOp::create(b, loc, b.getI64Type(), address).getResult());
+}
+
 struct CudaSimulateKernelsPass
     : kiln::impl::CudaSimulateKernelsBase<CudaSimulateKernelsPass> {
   void runOnOperation() override {
@@ -105,7 +132,8 @@ struct CudaSimulateKernelsPass
                                 "buffers, not ")
                << type;
       for (Operation *user : shared.getUsers())
-        if (!isa<memref::LoadOp, memref::StoreOp, nvgpu::LdMatrixOp>(user))
+        if (!isa<memref::LoadOp, memref::StoreOp, nvgpu::LdMatrixOp,
+                 nvgpu::DeviceAsyncCopyOp>(user))
           return user->emitError("the CUDA simulator only loads and stores "
                                  "shared buffers directly");
     }
@@ -130,6 +158,18 @@ struct CudaSimulateKernelsPass
             !src.getLayout().isIdentity() || !src.hasStaticShape()) {
           op->emitError("the CUDA simulator runs ldmatrix on static 2-D "
                         "shared buffers of 16-bit elements only");
+          unsupported = true;
+        }
+        return;
+      }
+      if (isa<nvgpu::DeviceAsyncCreateGroupOp, nvgpu::DeviceAsyncWaitOp>(op))
+        return;
+      if (auto copy = dyn_cast<nvgpu::DeviceAsyncCopyOp>(op)) {
+        int64_t bits = copy.getDstElements().getSExtValue() *
+                       copy.getDst().getType().getElementTypeBitWidth();
+        if (bits != 32 && bits != 64 && bits != 128) {
+          op->emitError("the CUDA simulator runs cp.async of 4, 8 or 16 "
+                        "bytes only");
           unsupported = true;
         }
         return;
@@ -314,23 +354,8 @@ struct CudaSimulateKernelsPass
       for (nvgpu::LdMatrixOp ldm : ldms) {
         OpBuilder mb(ldm);
         Location ml = ldm.getLoc();
-        auto src = cast<MemRefType>(ldm.getSrcMemref().getType());
-        // Element (i, j) of the row-major buffer: i * columns + j.
-        Value element = arith::AddIOp::create(
-            mb, ml,
-            arith::MulIOp::create(
-                mb, ml, ldm.getIndices()[0],
-                arith::ConstantIndexOp::create(mb, ml, src.getDimSize(1))),
-            ldm.getIndices()[1]);
-        Value base = memref::ExtractAlignedPointerAsIndexOp::create(
-            mb, ml, ldm.getSrcMemref());
-        Value address = arith::AddIOp::create(
-            mb, ml, base,
-            arith::MulIOp::create(mb, ml, element,
-                                  arith::ConstantIndexOp::create(mb, ml, 2)));
-        Value row = LLVM::IntToPtrOp::create(
-            mb, ml, ptr,
-            arith::IndexCastOp::create(mb, ml, i64, address).getResult());
+        Value row =
+            elementPointer(mb, ml, ldm.getSrcMemref(), ldm.getIndices());
         Value fnPtr = word(mb, ml, KILN_CUSIM_WORD_LDMATRIX, ptr);
         auto type = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
                                                 {ptr, i64, i64, ptr, ptr});
@@ -355,6 +380,60 @@ struct CudaSimulateKernelsPass
       }
       flags |= KILN_CUSIM_USES_BARRIER;
     }
+    // Asynchronous copies: the thread's `async_copy`, `async_commit` and
+    // `async_wait` (kiln-cusim lands the bytes at the wait); the tokens
+    // go once their users have (waits, then groups, then copies).
+    SmallVector<Operation *> asyncOps[3]; // waits, groups, copies
+    fn.walk([&](Operation *op) {
+      if (isa<nvgpu::DeviceAsyncWaitOp>(op))
+        asyncOps[0].push_back(op);
+      else if (isa<nvgpu::DeviceAsyncCreateGroupOp>(op))
+        asyncOps[1].push_back(op);
+      else if (isa<nvgpu::DeviceAsyncCopyOp>(op))
+        asyncOps[2].push_back(op);
+    });
+    auto voidType = LLVM::LLVMVoidType::get(ctx);
+    for (ArrayRef<Operation *> ops : asyncOps)
+      for (Operation *op : ops) {
+      OpBuilder at(op);
+        Location l = op->getLoc();
+        auto constant = [&](int64_t v) -> Value {
+          return LLVM::ConstantOp::create(at, l, i64, v);
+        };
+        if (auto wait = dyn_cast<nvgpu::DeviceAsyncWaitOp>(op)) {
+          auto type = LLVM::LLVMFunctionType::get(voidType, {ptr, i64});
+          LLVM::CallOp::create(
+              at, l, type,
+              ValueRange{word(at, l, KILN_CUSIM_WORD_ASYNC_WAIT, ptr), thread,
+                         constant(wait.getNumGroups().value_or(0))});
+        } else if (isa<nvgpu::DeviceAsyncCreateGroupOp>(op)) {
+          auto type = LLVM::LLVMFunctionType::get(voidType, {ptr});
+          LLVM::CallOp::create(
+              at, l, type,
+              ValueRange{word(at, l, KILN_CUSIM_WORD_ASYNC_COMMIT, ptr),
+                         thread});
+        } else {
+          auto copy = cast<nvgpu::DeviceAsyncCopyOp>(op);
+          int64_t bytes = copy.getDst().getType().getElementTypeBitWidth() / 8;
+          int64_t elements = copy.getDstElements().getSExtValue();
+          Value srcBytes = constant(elements * bytes);
+          if (Value from = copy.getSrcElements())
+            srcBytes = arith::MulIOp::create(
+                at, l, arith::IndexCastOp::create(at, l, i64, from),
+                constant(bytes));
+          auto type =
+              LLVM::LLVMFunctionType::get(voidType, {ptr, ptr, ptr, i64, i64});
+          LLVM::CallOp::create(
+              at, l, type,
+              ValueRange{
+                  word(at, l, KILN_CUSIM_WORD_ASYNC_COPY, ptr), thread,
+                  elementPointer(at, l, copy.getDst(), copy.getDstIndices()),
+                  elementPointer(at, l, copy.getSrc(), copy.getSrcIndices()),
+                  constant(elements * bytes), srcBytes});
+        }
+        op->dropAllUses();
+        op->erase();
+      }
     for (Operation *op : gpuOps) {
       OpBuilder at(op);
       Location l = op->getLoc();

@@ -79,6 +79,18 @@ struct kiln_cusim_thread {
    * Every lane of the warp calls it. */
   void (*ldmatrix)(kiln_cusim_thread_t *thread, int64_t tiles, int64_t trans,
                    const uint16_t *row, uint16_t *out);
+  /* cp.async (nvgpu.device_async_copy) of `bytes` (4, 8 or 16) from global
+   * `src` to shared `dst`, both aligned to `bytes`: reads `src_bytes`
+   * (<= bytes) and zero-fills the rest. Only begun: the bytes land when
+   * this thread waits for the copy's group (`async_wait`), not before. */
+  void (*async_copy)(kiln_cusim_thread_t *thread, void *dst, const void *src,
+                     int64_t bytes, int64_t src_bytes);
+  /* cp.async.commit_group: this thread's copies since the last commit
+   * become one group. */
+  void (*async_commit)(kiln_cusim_thread_t *thread);
+  /* cp.async.wait_group `pending`: completes this thread's committed
+   * groups but the `pending` newest. */
+  void (*async_wait)(kiln_cusim_thread_t *thread, int64_t pending);
 };
 
 enum {
@@ -103,6 +115,9 @@ enum {
   KILN_CUSIM_WORD_MMA = 14,
   KILN_CUSIM_WORD_SHUFFLE = 15,
   KILN_CUSIM_WORD_LDMATRIX = 16,
+  KILN_CUSIM_WORD_ASYNC_COPY = 17,
+  KILN_CUSIM_WORD_ASYNC_COMMIT = 18,
+  KILN_CUSIM_WORD_ASYNC_WAIT = 19,
 };
 
 #endif /* KILN_CODEGEN_CUDA_SIMULATORABI_H */

@@ -39,6 +39,19 @@ static_assert(kTileN * kTileK % kThreads == 0);
 using Loader = std::function<Value(OpBuilder &, Location, Value batch,
                                    Value row, Value col)>;
 
+Value idx(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// Element `indices` of `buffer`, as f32 (a narrowed weight's f16/bf16
+/// extended: staging rounds it back exactly).
+Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices) {
+  Value v = memref::LoadOp::create(b, loc, buffer, indices);
+  if (!v.getType().isF32())
+    v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
+  return v;
+}
+
 /// One contraction as a (batched) GEMM C[b] += A[b] x B[b] of static sizes,
 /// its operands read element by element (a convolution gathers A from its
 /// input: an implicit im2col).
@@ -57,20 +70,26 @@ struct Gemm {
   Value bias, fill;
   linalg::GenericOp epilogue;
   unsigned epilogueInput = 0;
+  // B's buffer and the indices of its element (b, k, n) where n is its
+  // innermost index (B's rows lie along the buffer's rows): what
+  // asynchronous copies can stage; null otherwise.
+  Value bBuffer;
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value)>
+      bIndices;
+
+  /// B is element bIndices(b, k, n) of `buffer` (n its innermost index).
+  void setB(Value buffer,
+            std::function<SmallVector<Value>(OpBuilder &, Location, Value,
+                                             Value, Value)>
+                indices) {
+    bBuffer = buffer;
+    bIndices = indices;
+    loadB = [buffer, indices](OpBuilder &b, Location loc, Value bb, Value k,
+                              Value n) {
+      return loadF32(b, loc, buffer, indices(b, loc, bb, k, n));
+    };
+  }
 };
-
-Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// Element `indices` of `buffer`, as f32 (a narrowed weight's f16/bf16
-/// extended: staging rounds it back exactly).
-Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices) {
-  Value v = memref::LoadOp::create(b, loc, buffer, indices);
-  if (!v.getType().isF32())
-    v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-  return v;
-}
 
 /// The buffer the kernel of GEMM `op` reads as its second operand: the
 /// weight's narrowed copy where kiln-cuda-narrow-weights made one of the
@@ -99,13 +118,14 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
           c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{1, as[0], bs[1], as[1], nullptr, nullptr, c, nullptr, {}, {}, {}, 0};
+    Gemm g{1,       as[0], bs[1], as[1], nullptr, nullptr, c,
+           nullptr, {},    {},    {},    0,       {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
-    g.loadB = [bm](OpBuilder &b, Location loc, Value, Value k, Value col) {
-      return loadF32(b, loc, bm, ValueRange{k, col});
-    };
+    g.setB(bm, [](OpBuilder &, Location, Value, Value k, Value col) {
+      return SmallVector<Value>{k, col};
+    });
     g.cIndices = [](OpBuilder &, Location, Value, Value r, Value col) {
       return SmallVector<Value>{r, col};
     };
@@ -116,15 +136,15 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
           c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{as[0], as[1],   bs[2], as[2], nullptr, nullptr,
-           c,     nullptr, {},    {},    {},      0};
+    Gemm g{as[0],   as[1], bs[2], as[2], nullptr, nullptr, c,
+           nullptr, {},    {},    {},    0,       {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
     };
-    g.loadB = [bm](OpBuilder &b, Location loc, Value bb, Value k, Value col) {
-      return loadF32(b, loc, bm, ValueRange{bb, k, col});
-    };
+    g.setB(bm, [](OpBuilder &, Location, Value bb, Value k, Value col) {
+      return SmallVector<Value>{bb, k, col};
+    });
     g.cIndices = [](OpBuilder &, Location, Value bb, Value r, Value col) {
       return SmallVector<Value>{bb, r, col};
     };
@@ -145,25 +165,33 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
            {},
            {},
            {},
-           0};
+           0,
+           {},
+           {}};
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
-    auto loader = [&](OpOperand *operand, Value buffer, int64_t x,
-                      int64_t y) -> Loader {
+    auto indices = [&](OpOperand *operand, int64_t x, int64_t y) {
       AffineMap map = generic.getMatchingIndexingMap(operand);
-      return [=](OpBuilder &b, Location loc, Value bb, Value vx, Value vy) {
-        SmallVector<Value> indices;
+      return [=](OpBuilder &, Location, Value bb, Value vx, Value vy) {
+        SmallVector<Value> at;
         for (unsigned i = 0; i < map.getNumResults(); ++i) {
           int64_t dim = map.getDimPosition(i);
-          indices.push_back(dim == x ? vx : dim == y ? vy : bb);
+          at.push_back(dim == x ? vx : dim == y ? vy : bb);
         }
-        return loadF32(b, loc, buffer, indices);
+        return at;
       };
     };
     OpOperand *a = generic.getDpsInputOperand(0);
-    g.loadA = loader(a, a->get(), d.m, d.k);
-    g.loadB =
-        loader(generic.getDpsInputOperand(1), operandB(op, staged), d.k, d.n);
+    auto aIndices = indices(a, d.m, d.k);
+    g.loadA = [aIndices, buffer = a->get()](OpBuilder &b, Location loc,
+                                            Value bb, Value m, Value k) {
+      return loadF32(b, loc, buffer, aIndices(b, loc, bb, m, k));
+    };
+    OpOperand *bOperand = generic.getDpsInputOperand(1);
+    g.setB(operandB(op, staged), indices(bOperand, d.k, d.n));
+    AffineMap bMap = generic.getMatchingIndexingMap(bOperand);
+    if (bMap.getDimPosition(bMap.getNumResults() - 1) != unsigned(d.n))
+      g.bBuffer = nullptr; // B's rows are not its buffer's rows
     bool batched = d.batch >= 0;
     g.cIndices = [batched](OpBuilder &, Location, Value bb, Value r,
                            Value col) {
@@ -185,8 +213,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     int64_t n = os[0], oh = os[1], ow = os[2];
     // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
     // filter's rows (HWCF is a K x F matrix); columns: filters.
-    Gemm g{1,   n * oh * ow, f,  kh * kw * ch, nullptr, nullptr,
-           out, nullptr,     {}, {},           {},      0};
+    Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
+           nullptr, {},          {}, {},           0,       {},      {}};
     g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
@@ -201,10 +229,11 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
                             at(p[2], q[1], strides[1], dilations[1]), q[2]})
           .getResult();
     };
-    g.loadB = [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
+    g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
-      return loadF32(b, loc, w, ValueRange{q[0], q[1], q[2], col});
-    };
+      q.push_back(col);
+      return q;
+    });
     g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       p.push_back(col);
@@ -334,47 +363,87 @@ struct Frame {
   /// half)`); one barrier per slice. Each thread stages `vectorA`
   /// (`vectorB`) neighbouring elements of a row of A (B), which NVPTX
   /// loads as one vector where the operand's alignment allows; zeros
-  /// outside the operands.
+  /// outside the operands. With `asyncB` (asyncCopyWidth), B's rows go
+  /// into its shared buffer (rows k of half h at kTileK h + k) by
+  /// asynchronous copies of that many elements instead (cp.async: no
+  /// registers on the way), waited for after the computation.
   scf::ForOp
-  slices(ValueRange init, int64_t vectorA, int64_t vectorB,
+  slices(ValueRange init, int64_t vectorA, int64_t vectorB, int64_t asyncB,
          function_ref<void(Value, Value, Value, Value)> storeA,
          function_ref<void(Value, Value, Value, Value)> storeB,
          function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
     int64_t count = (g.k + kTileK - 1) / kTileK;
-    auto loadSlice = [&](Value k0) {
-      return std::make_pair(
-          loadTile(
-              tileM, kTileK, m0, k0, g.m, g.k,
-              [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
-              vectorA),
-          loadTile(
-              kTileK, tileN, k0, n0, g.k, g.n,
-              [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
-              vectorB));
+    // Slice k0: the staged elements (A's, then B's without asyncB) and
+    // the group of B's copies into `half` (with asyncB).
+    auto loadSlice = [&](Value k0, Value half) {
+      SmallVector<Staged> staged = loadTile(
+          tileM, kTileK, m0, k0, g.m, g.k,
+          [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
+          vectorA);
+      for (Staged &e : staged)
+        e.isA = true;
+      if (asyncB)
+        return std::make_pair(staged, copyB(asyncB, k0, half));
+      SmallVector<Staged> bTile = loadTile(
+          kTileK, tileN, k0, n0, g.k, g.n,
+          [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
+          vectorB);
+      staged.append(bTile.begin(), bTile.end());
+      return std::make_pair(staged, Value());
     };
-    auto storeSlice =
-        [&](const std::pair<SmallVector<Staged>, SmallVector<Staged>> &slice,
-            Value half) {
-          for (const Staged &e : slice.first)
-            storeA(e.value, e.row, e.col, half);
-          for (const Staged &e : slice.second)
-            storeB(e.value, e.row, e.col, half);
-        };
-    storeSlice(loadSlice(c(0)), c(0));
+    auto storeSlice = [&](const std::pair<SmallVector<Staged>, Value> &slice,
+                          Value half) {
+      for (const Staged &e : slice.first)
+        (e.isA ? storeA : storeB)(e.value, e.row, e.col, half);
+      if (slice.second)
+        nvgpu::DeviceAsyncWaitOp::create(b, loc, slice.second, IntegerAttr());
+    };
+    storeSlice(loadSlice(c(0), c(0)), c(0));
     gpu::BarrierOp::create(b, loc);
     auto loop = scf::ForOp::create(b, loc, c(0), c(count), c(1), init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value s = loop.getInductionVar();
     Value half = arith::RemUIOp::create(b, loc, s, c(2));
+    Value other = arith::SubIOp::create(b, loc, c(1), half);
     // The last slice loads itself again into the half nobody reads.
     Value next = arith::MinUIOp::create(b, loc, add(s, c(1)), c(count - 1));
-    auto staged = loadSlice(mul(next, kTileK));
+    auto staged = loadSlice(mul(next, kTileK), other);
     SmallVector<Value> results = compute(half, loop.getRegionIterArgs());
-    storeSlice(staged, arith::SubIOp::create(b, loc, c(1), half));
+    storeSlice(staged, other);
     gpu::BarrierOp::create(b, loc);
     scf::YieldOp::create(b, loc, results);
     return loop;
+  }
+
+  /// Issues the asynchronous copies of B's kTileK x tileN tile at (k0, n0)
+  /// into B's shared slice in `half`: consecutive threads copy
+  /// consecutive runs of `vector` elements of a row (zeros outside B: a
+  /// run lies inside or outside as a whole, asyncCopyWidth divides B's
+  /// columns); returns their group.
+  Value copyB(int64_t vector, Value k0, Value half) {
+    auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
+    auto type = cast<MemRefType>(g.bBuffer.getType());
+    bool whole16 = vector * type.getElementTypeBitWidth() == 128;
+    SmallVector<Value> copies;
+    for (int64_t i = 0; i < kTileK * tileN / threads / vector; ++i) {
+      Value run = mul(add(t, c(i * threads)), vector);
+      Value row = arith::DivUIOp::create(b, loc, run, c(tileN));
+      Value col = arith::RemUIOp::create(b, loc, run, c(tileN));
+      Value gk = add(k0, row), gn = add(n0, col), from;
+      if (Value in = inside(gk, gn, g.k, g.n, kTileK, tileN)) {
+        // Outside B: no bytes read (from element 0, which exists), all
+        // zero-filled.
+        from = arith::SelectOp::create(b, loc, in, c(vector), c(0));
+        gk = arith::SelectOp::create(b, loc, in, gk, c(0));
+        gn = arith::SelectOp::create(b, loc, in, gn, c(0));
+      }
+      copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
+          b, loc, token, bs, ValueRange{add(row, mul(half, kTileK)), col},
+          g.bBuffer, g.bIndices(b, loc, batch, gk, gn), b.getIndexAttr(vector),
+          from, whole16 ? b.getUnitAttr() : UnitAttr()));
+    }
+    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, token, copies);
   }
 
   /// Whether (r, c) lies inside a rows x cols operand, checking only the
@@ -396,6 +465,7 @@ struct Frame {
   /// tile.
   struct Staged {
     Value value, row, col;
+    bool isA = false;
   };
 
   /// Loads one rows x cols tile at (row0, col0) of a rowSize x colSize
@@ -438,6 +508,35 @@ struct Frame {
     storeResult(b, loc, g, batch, m, n, acc);
   }
 };
+
+/// How many elements of B each asynchronous copy of a kernel staging
+/// `staged` in threads x (kTileK x tileN) slices takes: 16 bytes where B
+/// is a buffer of `staged` (no conversion on the way) whose rows are
+/// contiguous runs starting 16-byte aligned in every launch (B's columns a
+/// multiple of the copy; its other strides and offset whole multiples of
+/// 16 bytes; its pointer so aligned) and each thread's share splits into
+/// such copies; 0 where B is staged through registers.
+int64_t asyncCopyWidth(const Gemm &g, Type staged, int64_t tileN,
+                       int64_t threads) {
+  if (!g.bBuffer)
+    return 0;
+  auto type = cast<MemRefType>(g.bBuffer.getType());
+  if (type.getElementType() != staged || type.getElementTypeBitWidth() % 8)
+    return 0;
+  int64_t bytes = type.getElementTypeBitWidth() / 8;
+  int64_t width = 16 / bytes;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (g.n % width || kTileK * tileN / threads % width ||
+      failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
+      strides.back() != 1 || ShapedType::isDynamic(offset) ||
+      offset * bytes % 16 || pointerAlignment(g.bBuffer) < 16)
+    return 0;
+  for (int64_t stride : ArrayRef(strides).drop_back())
+    if (ShapedType::isDynamic(stride) || stride * bytes % 16)
+      return 0;
+  return width;
+}
 
 MemRefType sharedSlice(ArrayRef<int64_t> shape, Type elem) {
   return MemRefType::get(shape, elem, MemRefLayoutAttrInterface(),
@@ -496,8 +595,9 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   auto slices = f.slices(
       init,
       // A goes into its rows transposed: one column per thread, so a warp's
-      // stores spread over the banks; B along its rows, 4 wide.
-      /*vectorA=*/1, /*vectorB=*/4,
+      // stores spread over the banks; B along its rows, 4 wide, copied
+      // asynchronously where it can be.
+      /*vectorA=*/1, /*vectorB=*/4, asyncCopyWidth(g, f32, kTileN, kThreads),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, v, as,
                                 ValueRange{sliceRow(k, half), m});
@@ -668,8 +768,11 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   };
   auto slices = f.slices(
       init,
-      // Both stored along their rows: 4-wide runs (16-byte f32 loads).
+      // Both stored along their rows: 4-wide runs (16-byte f32 loads); B
+      // copied asynchronously where it already is of the staged type (a
+      // narrowed weight; tf32 rounds when staging).
       /*vectorA=*/4, /*vectorB=*/4,
+      tf32 ? 0 : asyncCopyWidth(g, elem, tiles.tileN, tiles.threads()),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, narrow(v), as,
                                 ValueRange{add(m, mul(half, tiles.tileM)), k});

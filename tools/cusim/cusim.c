@@ -9,7 +9,8 @@
  * floats, so reading memory no kernel or copy wrote shows up), synchronous
  * streams, and launches that call each kernel once per GPU thread. The
  * threads of a kernel that uses barriers run as coroutines of their block
- * (ucontext), switching at each barrier. Kernel images come from the
+ * (ucontext), switching at each barrier. Asynchronous copies (cp.async)
+ * land only when their thread waits for them. Kernel images come from the
  * object (codegen/cuda/SimulatorAbi.h); PTX and cubins are refused with
  * CUDA_ERROR_INVALID_IMAGE.
  *
@@ -28,6 +29,7 @@
 #include "codegen/cuda/SimulatorAbi.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,23 @@
 #include <ucontext.h>
 
 #define EXPORT __attribute__((visibility("default")))
+
+/* The words kernels read are where the struct has them. */
+#define KILN_CUSIM_CHECK_WORD(field, word)                                     \
+  _Static_assert(offsetof(kiln_cusim_thread_t, field) == 8 * (word),          \
+                 #field " is word " #word)
+KILN_CUSIM_CHECK_WORD(thread_id, KILN_CUSIM_WORD_THREAD_ID);
+KILN_CUSIM_CHECK_WORD(block_id, KILN_CUSIM_WORD_BLOCK_ID);
+KILN_CUSIM_CHECK_WORD(block_dim, KILN_CUSIM_WORD_BLOCK_DIM);
+KILN_CUSIM_CHECK_WORD(grid_dim, KILN_CUSIM_WORD_GRID_DIM);
+KILN_CUSIM_CHECK_WORD(shared, KILN_CUSIM_WORD_SHARED);
+KILN_CUSIM_CHECK_WORD(barrier, KILN_CUSIM_WORD_BARRIER);
+KILN_CUSIM_CHECK_WORD(mma, KILN_CUSIM_WORD_MMA);
+KILN_CUSIM_CHECK_WORD(shuffle, KILN_CUSIM_WORD_SHUFFLE);
+KILN_CUSIM_CHECK_WORD(ldmatrix, KILN_CUSIM_WORD_LDMATRIX);
+KILN_CUSIM_CHECK_WORD(async_copy, KILN_CUSIM_WORD_ASYNC_COPY);
+KILN_CUSIM_CHECK_WORD(async_commit, KILN_CUSIM_WORD_ASYNC_COMMIT);
+KILN_CUSIM_CHECK_WORD(async_wait, KILN_CUSIM_WORD_ASYNC_WAIT);
 
 typedef int CUresult;
 typedef int CUdevice;
@@ -255,6 +274,15 @@ EXPORT CUresult cuModuleGetFunction(void **function, void *module,
  * only their warp). */
 enum { FIBER_RUNNABLE, FIBER_AT_BARRIER, FIBER_AT_WARP, FIBER_DONE };
 
+/* A cp.async begun and not yet landed: its group, or -1 before the
+ * thread's next commit. */
+typedef struct {
+  char *dst;
+  const char *src;
+  int64_t bytes, src_bytes, group;
+} pending_copy_t;
+enum { kMaxPendingCopies = 32 };
+
 typedef struct {
   kiln_cusim_thread_t thread; /* first: the kernel's thread pointer */
   ucontext_t context;
@@ -265,6 +293,10 @@ typedef struct {
   uint32_t shuffle_bits;
   /* The row this lane supplies to its warp's ldmatrix. */
   const uint16_t *ldmatrix_row;
+  /* Its asynchronous copies in flight, oldest first, and its groups so
+   * far. */
+  pending_copy_t copies[kMaxPendingCopies];
+  int64_t copy_count, groups;
 } fiber_t;
 
 typedef struct {
@@ -273,6 +305,7 @@ typedef struct {
   fiber_t *current;
   const kernel_t *kernel;
   void **args;
+  size_t shared_bytes;
 } block_t;
 
 static _Thread_local block_t *running_block;
@@ -454,6 +487,68 @@ static int64_t no_shuffle(kiln_cusim_thread_t *thread, int64_t mode,
   abort();
 }
 
+static int is_device_memory(const char *p, size_t bytes);
+
+/* cp.async (PTX ISA, "Data Movement and Conversion Instructions:
+ * cp.async"): checked at once, landed only at the thread's wait for its
+ * group, so a kernel that reads the shared bytes before waiting (or before
+ * the barrier after the other threads' waits) reads stale ones, and one
+ * that never waits loses them. */
+static void async_copy(kiln_cusim_thread_t *thread, void *dst, const void *src,
+                       int64_t bytes, int64_t src_bytes) {
+  fiber_t *self = (fiber_t *)thread;
+  const char *name = running_block->kernel->name;
+  char *shared = thread->shared;
+  if ((bytes != 4 && bytes != 8 && bytes != 16) || src_bytes < 0 ||
+      src_bytes > bytes || (uintptr_t)dst % (uintptr_t)bytes != 0 ||
+      (uintptr_t)src % (uintptr_t)bytes != 0) {
+    fprintf(stderr,
+            "kiln-cusim: %s: cp.async of %lld bytes (%lld read) from %p to %p "
+            "(must be 4, 8 or 16 bytes, both addresses aligned to them)\n",
+            name, (long long)bytes, (long long)src_bytes, src, dst);
+    abort();
+  }
+  if (!shared || (char *)dst < shared ||
+      (char *)dst + bytes > shared + running_block->shared_bytes ||
+      (src_bytes && !is_device_memory((const char *)src, (size_t)src_bytes))) {
+    fprintf(stderr,
+            "kiln-cusim: %s: cp.async from %p to %p: not from device memory "
+            "to this block's shared memory\n",
+            name, src, dst);
+    abort();
+  }
+  if (self->copy_count == kMaxPendingCopies) {
+    fprintf(stderr, "kiln-cusim: %s: more than %d cp.async in flight\n", name,
+            kMaxPendingCopies);
+    abort();
+  }
+  self->copies[self->copy_count++] = (pending_copy_t){
+      (char *)dst, (const char *)src, bytes, src_bytes, -1};
+}
+
+static void async_commit(kiln_cusim_thread_t *thread) {
+  fiber_t *self = (fiber_t *)thread;
+  for (int64_t i = 0; i < self->copy_count; ++i)
+    if (self->copies[i].group < 0)
+      self->copies[i].group = self->groups;
+  ++self->groups;
+}
+
+static void async_wait(kiln_cusim_thread_t *thread, int64_t pending) {
+  fiber_t *self = (fiber_t *)thread;
+  int64_t kept = 0;
+  for (int64_t i = 0; i < self->copy_count; ++i) {
+    pending_copy_t *c = &self->copies[i];
+    if (c->group >= 0 && c->group < self->groups - pending) {
+      memcpy(c->dst, c->src, (size_t)c->src_bytes);
+      memset(c->dst + c->src_bytes, 0, (size_t)(c->bytes - c->src_bytes));
+    } else {
+      self->copies[kept++] = *c;
+    }
+  }
+  self->copy_count = kept;
+}
+
 static void fiber_main(void) {
   block_t *b = running_block;
   fiber_t *f = b->current;
@@ -560,7 +655,10 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
     free(shared);
     return CUDA_ERROR_OUT_OF_MEMORY;
   }
-  block_t block = {.fibers = fibers, .kernel = kernel, .args = args};
+  block_t block = {.fibers = fibers,
+                   .kernel = kernel,
+                   .args = args,
+                   .shared_bytes = shared_bytes};
   block_t *outer = running_block;
   running_block = &block;
   for (unsigned zz = 0; zz < gz; ++zz)
@@ -587,6 +685,10 @@ static CUresult run(const kernel_t *kernel, unsigned gx, unsigned gy,
           t->mma = coroutines ? mma : no_mma;
           t->shuffle = coroutines ? shuffle : no_shuffle;
           t->ldmatrix = coroutines ? ldmatrix : no_ldmatrix;
+          t->async_copy = async_copy;
+          t->async_commit = async_commit;
+          t->async_wait = async_wait;
+          fibers[i].copy_count = fibers[i].groups = 0;
           fibers[i].state = FIBER_RUNNABLE;
         }
         if (shared)

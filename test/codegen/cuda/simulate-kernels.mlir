@@ -269,3 +269,50 @@ module attributes {gpu.container_module} {
     }
   }
 }
+
+// -----
+
+// Asynchronous copies call the thread's async_copy (word 17) with the
+// shared and global element addresses, the bytes copied and the bytes read
+// (srcElements, 4 bytes each); a group calls async_commit (word 18), a
+// wait async_wait (word 19) with the groups it may leave pending (0 when
+// the op names none). None needs the block's threads as coroutines.
+// CHECK: llvm.mlir.global internal constant @copies_cusim()
+// CHECK-SAME: ["stage", @kiln_cusim_copies_stage, 0, "p4096,p64", 256]
+// CHECK-LABEL: func.func private @kiln_cusim_copies_stage(
+// CHECK-SAME: %{{.*}}: !llvm.ptr, %[[T:.*]]: !llvm.ptr)
+// CHECK: %[[CA:.*]] = llvm.getelementptr %[[T]][17] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[COPY:.*]] = llvm.load %[[CA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<64xf32> -> index
+// CHECK: %[[DST:.*]] = llvm.inttoptr
+// CHECK: memref.extract_aligned_pointer_as_index %{{.*}} : memref<16x64xf32> -> index
+// CHECK: %[[SRC:.*]] = llvm.inttoptr
+// CHECK: %[[BYTES:.*]] = llvm.mlir.constant(16 : i64) : i64
+// CHECK: llvm.call %[[COPY]](%[[T]], %[[DST]], %[[SRC]], %[[BYTES]], %{{.*}}) : !llvm.ptr, (!llvm.ptr, !llvm.ptr, !llvm.ptr, i64, i64) -> ()
+// CHECK: %[[GA:.*]] = llvm.getelementptr %[[T]][18] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[COMMIT:.*]] = llvm.load %[[GA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.call %[[COMMIT]](%[[T]]) : !llvm.ptr, (!llvm.ptr) -> ()
+// CHECK: %[[WA:.*]] = llvm.getelementptr %[[T]][19] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[WAIT:.*]] = llvm.load %[[WA]] : !llvm.ptr -> !llvm.ptr
+// CHECK: %[[PENDING:.*]] = llvm.mlir.constant(0 : i64) : i64
+// CHECK: llvm.call %[[WAIT]](%[[T]], %[[PENDING]]) : !llvm.ptr, (!llvm.ptr, i64) -> ()
+// CHECK-NOT: nvgpu.
+module attributes {gpu.container_module} {
+  gpu.module @copies {
+    gpu.func @stage(%src: memref<16x64xf32>, %out: memref<16xf32>) workgroup(%s : memref<64xf32, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      %c0 = arith.constant 0 : index
+      %c4 = arith.constant 4 : index
+      %c16 = arith.constant 16 : index
+      %at = arith.muli %t, %c4 : index
+      %in = arith.cmpi ult, %t, %c16 : index
+      %from = arith.select %in, %c4, %c0 : index
+      %cp = nvgpu.device_async_copy %src[%t, %c0], %s[%at], 4, %from {bypassL1} : memref<16x64xf32> to memref<64xf32, #gpu.address_space<workgroup>>
+      %g = nvgpu.device_async_create_group %cp
+      nvgpu.device_async_wait %g
+      %v = memref.load %s[%at] : memref<64xf32, #gpu.address_space<workgroup>>
+      memref.store %v, %out[%t] : memref<16xf32>
+      gpu.return
+    }
+  }
+}

@@ -66,14 +66,30 @@ func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100
 
 // -----
 
-// A GEMM kiln-cuda-narrow-weights marked reads the weight's f16 copy
-// (extended, then rounded back as it is staged: the two fold away; the
-// loads are all issued before the stores).
+// A GEMM kiln-cuda-narrow-weights marked reads the weight's f16 copy, which
+// is already of the staged type: its rows go to shared memory by
+// asynchronous 16-byte copies (cp.async.cg, 8 elements each: 16 x 64 / 128
+// threads = one per thread and slice), slice 0's waited for before the
+// first barrier, the next slice's issued into the other half before the
+// computation and waited for after it. 64 columns, 32 rows: no bounds.
 // NARROW-LABEL: func.func @narrowed(
 // NARROW: %[[W:.*]] = memref.get_global @w_fp16 : memref<32x64xf16>
 // NARROW: gpu.launch
-// NARROW: %[[V:.*]] = memref.load %[[W]][%{{.*}}, %{{.*}}] : memref<32x64xf16>
-// NARROW: memref.store %[[V]], %{{.*}} : memref<32x72xf16, #gpu.address_space<workgroup>>
+// NARROW-SAME: workgroup({{.*}}, %[[BS:[a-z0-9_]+]] : memref<32x72xf16, #gpu.address_space<workgroup>>)
+// NARROW-NOT: memref.load %[[W]]
+// NARROW: %[[T0:.*]] = nvgpu.device_async_copy %[[W]][%{{.*}}, %{{.*}}], %[[BS]][%{{.*}}, %{{.*}}], 8 {bypassL1} : memref<32x64xf16> to memref<32x72xf16, #gpu.address_space<workgroup>>
+// NARROW-NEXT: %[[G0:.*]] = nvgpu.device_async_create_group %[[T0]]
+// NARROW: nvgpu.device_async_wait %[[G0]]
+// NARROW-NEXT: gpu.barrier
+// NARROW: scf.for
+// NARROW: %[[T1:.*]] = nvgpu.device_async_copy %[[W]]
+// NARROW-NEXT: %[[G1:.*]] = nvgpu.device_async_create_group %[[T1]]
+// NARROW: nvgpu.mma.sync
+// NARROW: memref.store
+// NARROW: nvgpu.device_async_wait %[[G1]]
+// NARROW-NEXT: gpu.barrier
+// NARROW-NEXT: scf.yield
+// NARROW-NOT: memref.load %[[W]]
 // Another precision's kernels read the f32 original.
 // TF32-LABEL: func.func @narrowed(
 // TF32-NOT: @w_fp16

@@ -26,6 +26,7 @@
 // CHECK: gpu.barrier
 // CHECK: scf.for %[[S:.*]] = %{{.*}} to %{{.*}} step %{{.*}} iter_args({{.*}}) -> (f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32, f32)
 // CHECK: %[[HALF:.*]] = arith.remui %[[S]], %{{.*}} : index
+// CHECK: %[[OTHER:.*]] = arith.subi %{{.*}}, %[[HALF]] : index
 // The next slice (the last one again at the end) loaded first ...
 // CHECK: arith.minui
 // CHECK: memref.load %[[A]]
@@ -36,7 +37,7 @@
 // CHECK-COUNT-4: memref.load %[[BS]]
 // CHECK-COUNT-16: arith.mulf {{.*}} fastmath<contract>
 // ... then the next one stored into the other half, and one barrier.
-// CHECK: arith.subi %{{.*}}, %[[HALF]] : index
+// CHECK: arith.muli %[[OTHER]]
 // CHECK: memref.store %{{.*}}, %[[AS]]
 // CHECK: memref.store %{{.*}}, %[[BS]]
 // CHECK: gpu.barrier
@@ -220,5 +221,68 @@ func.func @aligned(%a: memref<128x32xf32>, %b: memref<32x128xf32>, %c: memref<12
 // CHECK: linalg.matmul
 func.func @empty_k(%a: memref<4x0xf32>, %b: memref<0x8xf32>, %c: memref<4x8xf32>) {
   linalg.matmul ins(%a, %b : memref<4x0xf32>, memref<0x8xf32>) outs(%c : memref<4x8xf32>)
+  return
+}
+
+// -----
+
+// A weight (its own device allocation: 256-byte aligned) with 16-byte
+// aligned rows goes to shared memory by asynchronous copies of 4 elements
+// (cp.async.cg, 16 bytes: one per thread and slice), zero-filled outside
+// the 70 x 200 weight (the copy reads no element there, from element 0).
+// A stays staged through registers (it is stored transposed).
+// CHECK-LABEL: func.func @weights(
+// CHECK: %[[W:.*]] = memref.get_global @w : memref<70x200xf32>
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup({{.*}}, %[[BS:[a-z0-9_]+]] : memref<32x64xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: memref.load %[[W]]
+// CHECK: %[[FROM:.*]] = arith.select %[[IN:.*]], %c4{{.*}}, %c0{{.*}} : index
+// CHECK: %[[K:.*]] = arith.select %[[IN]], %{{.*}}, %c0{{.*}} : index
+// CHECK: %[[N:.*]] = arith.select %[[IN]], %{{.*}}, %c0{{.*}} : index
+// CHECK: %[[T0:.*]] = nvgpu.device_async_copy %[[W]][%[[K]], %[[N]]], %[[BS]][%{{.*}}, %{{.*}}], 4, %[[FROM]] {bypassL1} : memref<70x200xf32> to memref<32x64xf32, #gpu.address_space<workgroup>>
+// CHECK-NEXT: nvgpu.device_async_create_group %[[T0]]
+// CHECK: nvgpu.device_async_wait
+// CHECK-NEXT: gpu.barrier
+// CHECK: scf.for
+// CHECK: nvgpu.device_async_copy %[[W]]
+// CHECK: arith.mulf
+// CHECK: nvgpu.device_async_wait
+// CHECK-NEXT: gpu.barrier
+// CHECK-NOT: memref.load %[[W]]
+memref.global "private" constant @w : memref<70x200xf32> = dense<1.0>
+func.func @weights(%a: memref<100x70xf32>, %c: memref<100x200xf32>) {
+  %w = memref.get_global @w : memref<70x200xf32>
+  linalg.matmul ins(%a, %w : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
+  return
+}
+
+// -----
+
+// No asynchronous copies where a 16-byte copy could start unaligned: rows
+// of 198 elements (792 bytes), a view 4 bytes into a weight, and the
+// caller's buffers (taken as element-aligned); a convolution's HWCF
+// weight with 8 filters (rows of 32 bytes) has them, at its 4-D indices.
+// CHECK-LABEL: func.func @unaligned(
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: memref.load %{{.*}} : memref<70x198xf32>
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: memref.load %{{.*}} : memref<16x64xf32, strided<[64, 1], offset: 1>>
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: memref.load %{{.*}} : memref<16x64xf32>
+// CHECK-NOT: nvgpu.device_async_copy
+// CHECK: nvgpu.device_async_copy %{{.*}}[%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}], %{{.*}}[%{{.*}}, %{{.*}}], 4, %{{.*}} {bypassL1} : memref<3x3x5x8xf32> to memref<32x64xf32, #gpu.address_space<workgroup>>
+memref.global "private" constant @v : memref<70x198xf32> = dense<1.0>
+memref.global "private" constant @flat : memref<1025xf32> = dense<1.0>
+memref.global "private" constant @hwcf : memref<3x3x5x8xf32> = dense<1.0>
+func.func @unaligned(%a: memref<64x70xf32>, %c: memref<64x198xf32>, %a2: memref<64x16xf32>, %b2: memref<16x64xf32>, %c2: memref<64x64xf32>, %in: memref<2x13x13x5xf32>, %out: memref<2x4x4x8xf32>) {
+  %v = memref.get_global @v : memref<70x198xf32>
+  linalg.matmul ins(%a, %v : memref<64x70xf32>, memref<70x198xf32>) outs(%c : memref<64x198xf32>)
+  %flat = memref.get_global @flat : memref<1025xf32>
+  %tail = memref.subview %flat[1] [1024] [1] : memref<1025xf32> to memref<1024xf32, strided<[1], offset: 1>>
+  %m = memref.expand_shape %tail [[0, 1]] output_shape [16, 64] : memref<1024xf32, strided<[1], offset: 1>> into memref<16x64xf32, strided<[64, 1], offset: 1>>
+  linalg.matmul ins(%a2, %m : memref<64x16xf32>, memref<16x64xf32, strided<[64, 1], offset: 1>>) outs(%c2 : memref<64x64xf32>)
+  linalg.matmul ins(%a2, %b2 : memref<64x16xf32>, memref<16x64xf32>) outs(%c2 : memref<64x64xf32>)
+  %w = memref.get_global @hwcf : memref<3x3x5x8xf32>
+  linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<2x13x13x5xf32>, memref<3x3x5x8xf32>) outs(%out : memref<2x4x4x8xf32>)
   return
 }
