@@ -114,6 +114,23 @@ def CudaTileReductions : Pass<"kiln-cuda-tile-reductions", "::mlir::func::FuncOp
     into the output. Before, one thread folded each output serially.
     Other reductions (along an outer loop: neighbouring threads then read
     neighbouring elements) are left to `kiln-cuda-map-parallel`.
+
+    Row programs first: a run of consecutive ops over the rows of such a
+    reduction (the loops before its innermost one) - reductions along the
+    row, elementwise ops on the rows' elements, ops on one value per row,
+    fills and copies of per-row buffers - with at least a reduction and
+    another computation becomes one kernel of the same shape, the lanes
+    sharing a row going through the ops in order. Per-row values stay in
+    registers (every lane has a reduction's result: the block's through
+    workgroup memory and a second barrier), stored by the row's first lane
+    only where something after the run may read them; per-element results
+    are stored and read back by the lane that wrote them. A run is taken
+    only where that is the program's meaning: written buffers are read
+    back only after being written, per-row values through the row maps,
+    elements at the same element; reads from memory share no memory with
+    the run's earlier writes; what it accesses in memory shares none with
+    what it writes there, but the same elements each accessed element by
+    element (memory planning's in-place reuse). Softmax: 4 kernels become 1.
   }];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::arith::ArithDialect",

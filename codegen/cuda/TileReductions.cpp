@@ -145,6 +145,96 @@ std::optional<Reduction> asReduction(linalg::GenericOp op) {
   return r;
 }
 
+/// combiner(x, acc) of `r`, with the body's operand order.
+Value combineWith(OpBuilder &b, const Reduction &r, Value x, Value acc) {
+  IRMapping m;
+  m.map(r.combiner->getOperand(1 - r.accOperand), x);
+  m.map(r.combiner->getOperand(r.accOperand), acc);
+  return b.clone(*r.combiner, m)->getResult(0);
+}
+
+/// `acc`, each lane's partial result of `r`, combined across the `lanes`
+/// threads sharing an output: a warp by shuffle butterflies (after which
+/// every lane holds the warp's), a block's warps also through `partials`
+/// (workgroup memory, kBlock / kWarp elements, one more with `broadcast`)
+/// behind a barrier. With a block the first warp gets the result, or with
+/// `broadcast` every thread (one more barrier).
+Value combineLanes(OpBuilder &b, Location loc, const Reduction &r, Value acc,
+                   int64_t lanes, Value t, Value partials, bool broadcast) {
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  auto warpCombine = [&](Value v) {
+    for (int64_t offset = kWarp / 2; offset > 0; offset /= 2) {
+      auto shuffle = gpu::ShuffleOp::create(
+          b, loc, v, static_cast<int32_t>(offset),
+          static_cast<int32_t>(kWarp), gpu::ShuffleMode::XOR);
+      v = combineWith(b, r, shuffle.getShuffleResult(), v);
+    }
+    return v;
+  };
+  acc = warpCombine(acc);
+  if (lanes <= kWarp)
+    return acc;
+  // The block's warps: each warp's first lane leaves its result in
+  // workgroup memory; the first warp combines them.
+  Value warp = arith::DivUIOp::create(b, loc, t, c(kWarp));
+  auto leader = scf::IfOp::create(
+      b, loc,
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                            arith::RemUIOp::create(b, loc, t, c(kWarp)), c(0)),
+      false);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(leader.thenBlock());
+    memref::StoreOp::create(b, loc, acc, partials, ValueRange{warp});
+  }
+  gpu::BarrierOp::create(b, loc);
+  Type type = acc.getType();
+  auto first = scf::IfOp::create(
+      b, loc, TypeRange{type},
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, t,
+                            c(kBlock / kWarp)),
+      true);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(first.thenBlock());
+    scf::YieldOp::create(
+        b, loc,
+        memref::LoadOp::create(b, loc, partials, ValueRange{t}).getResult());
+    b.setInsertionPointToStart(first.elseBlock());
+    scf::YieldOp::create(
+        b, loc, arith::ConstantOp::create(b, loc, r.identity).getResult());
+  }
+  acc = warpCombine(first.getResult(0));
+  if (!broadcast)
+    return acc;
+  // Thread 0 leaves the result after the partials for every thread.
+  auto zero = scf::IfOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, t, c(0)),
+      false);
+  {
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(zero.thenBlock());
+    memref::StoreOp::create(b, loc, acc, partials,
+                            ValueRange{c(kBlock / kWarp)});
+  }
+  gpu::BarrierOp::create(b, loc);
+  return memref::LoadOp::create(b, loc, partials,
+                                ValueRange{c(kBlock / kWarp)});
+}
+
+/// The element of `operand` (its map applied to the loop values `ivs`).
+Value loadAt(OpBuilder &b, Location loc, linalg::GenericOp op,
+             OpOperand *operand, ArrayRef<Value> ivs) {
+  AffineMap map = op.getMatchingIndexingMap(operand);
+  SmallVector<Value> indices;
+  for (unsigned k = 0; k < map.getNumResults(); ++k)
+    indices.push_back(
+        affine::AffineApplyOp::create(b, loc, map.getSubMap({k}), ivs));
+  return memref::LoadOp::create(b, loc, operand->get(), indices);
+}
+
 /// Replaces `r.op` with its kernel.
 void buildKernel(OpBuilder &b, const Reduction &r) {
   linalg::GenericOp op = r.op;
@@ -180,24 +270,6 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
   Value identity = arith::ConstantOp::create(b, loc, r.identity);
   Block *body = op.getBody();
   BlockArgument out = body->getArguments().back();
-  // combiner(x, acc) with the body's operand order.
-  auto combine = [&](Value x, Value acc) {
-    IRMapping m;
-    m.map(r.combiner->getOperand(1 - r.accOperand), x);
-    m.map(r.combiner->getOperand(r.accOperand), acc);
-    return b.clone(*r.combiner, m)->getResult(0);
-  };
-  // Partial results across the warp: after log2(32) butterfly steps every
-  // lane holds the warp's.
-  auto warpCombine = [&](Value acc) {
-    for (int64_t offset = kWarp / 2; offset > 0; offset /= 2) {
-      auto shuffle = gpu::ShuffleOp::create(
-          b, loc, acc, static_cast<int32_t>(offset),
-          static_cast<int32_t>(kWarp), gpu::ShuffleMode::XOR);
-      acc = combine(shuffle.getShuffleResult(), acc);
-    }
-    return acc;
-  };
 
   // A warp's outputs are all inside or all outside (perBlock outputs per
   // block): shuffles see whole warps.
@@ -224,15 +296,9 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
     for (auto [d, v] : llvm::zip(r.reduced, inner))
       ivs[d] = v;
     IRMapping m;
-    for (OpOperand *in : op.getDpsInputOperands()) {
-      AffineMap map = op.getMatchingIndexingMap(in);
-      SmallVector<Value> indices;
-      for (unsigned k = 0; k < map.getNumResults(); ++k)
-        indices.push_back(
-            affine::AffineApplyOp::create(b, loc, map.getSubMap({k}), ivs));
+    for (OpOperand *in : op.getDpsInputOperands())
       m.map(body->getArgument(in->getOperandNumber()),
-            memref::LoadOp::create(b, loc, in->get(), indices));
-    }
+            loadAt(b, loc, op, in, ivs));
     m.map(out, loop.getRegionIterArgs()[0]);
     for (Operation &o : body->without_terminator()) {
       if (auto index = dyn_cast<linalg::IndexOp>(o))
@@ -243,41 +309,10 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
     scf::YieldOp::create(b, loc,
                          m.lookup(body->getTerminator()->getOperand(0)));
   }
-  Value acc = warpCombine(loop.getResult(0));
+  Value acc = combineLanes(b, loc, r, loop.getResult(0), lanes, t, partials,
+                           /*broadcast=*/false);
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
-  if (lanes > kWarp) {
-    // The block's warps: each warp's first lane leaves its result in
-    // workgroup memory; the first warp combines them.
-    Value warp = arith::DivUIOp::create(b, loc, t, c(kWarp));
-    auto leader = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                              arith::RemUIOp::create(b, loc, t, c(kWarp)),
-                              c(0)),
-        false);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(leader.thenBlock());
-      memref::StoreOp::create(b, loc, acc, partials, ValueRange{warp});
-    }
-    gpu::BarrierOp::create(b, loc);
-    auto first = scf::IfOp::create(
-        b, loc, TypeRange{type},
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, t,
-                              c(kBlock / kWarp)),
-        true);
-    {
-      OpBuilder::InsertionGuard g(b);
-      b.setInsertionPointToStart(first.thenBlock());
-      scf::YieldOp::create(
-          b, loc,
-          memref::LoadOp::create(b, loc, partials, ValueRange{t}).getResult());
-      b.setInsertionPointToStart(first.elseBlock());
-      scf::YieldOp::create(b, loc, identity);
-    }
-    acc = warpCombine(first.getResult(0));
-  }
   // The output's first lane folds the result into the output's value.
   auto writer = scf::IfOp::create(b, loc, isFirst, false);
   b.setInsertionPointToStart(writer.thenBlock());
@@ -293,14 +328,508 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
   Value old =
       r.fill ? linalg::FillOp(r.fill).getInputs()[0]
              : memref::LoadOp::create(b, loc, init->get(), indices).getResult();
-  memref::StoreOp::create(b, loc, combine(acc, old), init->get(), indices);
+  memref::StoreOp::create(b, loc, combineWith(b, r, acc, old), init->get(),
+                          indices);
   b.setInsertionPointToEnd(&launch.getBody().front());
   gpu::TerminatorOp::create(b, loc);
+}
+
+// ---- Row programs ---------------------------------------------------------
+// Softmax, layer norm and the like are a run of ops over the same rows:
+// reductions along a row, elementwise ops on the rows' elements, ops on
+// one value per row, fills and copies of such per-row buffers. One kernel
+// runs the whole run, the lanes (a warp or a block) sharing a row going
+// through its ops in order: per-row values stay in registers (every lane
+// holds them after a reduction's butterfly), elements a lane writes it
+// alone reads back.
+
+enum class StepKind { Fill, Copy, Scalar, Map, Reduce };
+
+struct Step {
+  Operation *op;
+  StepKind kind;
+  std::optional<Reduction> reduction;
+};
+
+/// The rows: the parallel loops before a row's innermost loop of `length`
+/// iterations.
+struct RowSpace {
+  SmallVector<int64_t> rows;
+  int64_t count = 1, length = 0;
+};
+
+bool isStaticBuffer(Value v) {
+  auto t = dyn_cast<MemRefType>(v.getType());
+  return t && t.hasStaticShape();
+}
+
+/// Whether `buffer` holds one element per row, row-major (a fill's or a
+/// copy's per-row buffer).
+bool isRowBuffer(Value buffer, const RowSpace &space) {
+  auto t = dyn_cast<MemRefType>(buffer.getType());
+  return t && t.hasStaticShape() && t.getLayout().isIdentity() &&
+         t.getNumElements() == space.count;
+}
+
+/// Whether `map` picks exactly the row loops, in order (a per-row value).
+bool isRowMap(AffineMap map, const RowSpace &space) {
+  if (map.getNumResults() != space.rows.size())
+    return false;
+  for (unsigned i = 0; i < map.getNumResults(); ++i)
+    if (map.getResult(i) != getAffineDimExpr(i, map.getContext()))
+      return false;
+  return true;
+}
+
+/// `op` as a step over `space`, if it is one.
+std::optional<Step> asStep(Operation *op, const RowSpace &space) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op)) {
+    if (fill.hasPureBufferSemantics() &&
+        isRowBuffer(fill.getOutputs()[0], space))
+      return Step{op, StepKind::Fill, std::nullopt};
+    return std::nullopt;
+  }
+  if (auto copy = dyn_cast<memref::CopyOp>(op)) {
+    if (isRowBuffer(copy.getSource(), space) &&
+        isRowBuffer(copy.getTarget(), space) &&
+        copy.getSource() != copy.getTarget())
+      return Step{op, StepKind::Copy, std::nullopt};
+    return std::nullopt;
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (!generic || !generic.hasPureBufferSemantics() ||
+      generic.getNumDpsInits() != 1 ||
+      !llvm::all_of(generic->getOperands(), isStaticBuffer))
+    return std::nullopt;
+  for (Operation &o : generic.getBody()->without_terminator())
+    if ((!isPure(&o) && !isa<linalg::IndexOp>(o)) || o.getNumRegions() != 0)
+      return std::nullopt;
+  SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
+  SmallVector<utils::IteratorType> iterators =
+      generic.getIteratorTypesArray();
+  bool parallel = llvm::all_of(iterators, [](utils::IteratorType it) {
+    return it == utils::IteratorType::parallel;
+  });
+  AffineMap outMap =
+      generic.getMatchingIndexingMap(generic.getDpsInitOperand(0));
+  ArrayRef<int64_t> outShape =
+      cast<MemRefType>(generic.getDpsInits()[0].getType()).getShape();
+  if (ArrayRef(ranges) == ArrayRef(space.rows)) {
+    // One value per row.
+    if (parallel && outMap.isIdentity() && outShape == ArrayRef(ranges))
+      return Step{op, StepKind::Scalar, std::nullopt};
+    return std::nullopt;
+  }
+  if (ranges.size() != space.rows.size() + 1 ||
+      ArrayRef(ranges).drop_back() != ArrayRef(space.rows) ||
+      ranges.back() != space.length)
+    return std::nullopt;
+  if (parallel) {
+    // Each element of the rows: the output's in order.
+    if (outMap.isIdentity() && outShape == ArrayRef(ranges))
+      return Step{op, StepKind::Map, std::nullopt};
+    return std::nullopt;
+  }
+  std::optional<Reduction> r = asReduction(generic);
+  if (r && r->reduced.size() == 1 && isRowMap(outMap, space) &&
+      outShape == ArrayRef(space.rows))
+    return Step{op, StepKind::Reduce, r};
+  return std::nullopt;
+}
+
+/// The rows of a reduction a row program can start from.
+std::optional<RowSpace> rowSpaceOf(linalg::GenericOp op) {
+  std::optional<Reduction> r = asReduction(op);
+  if (!r || r->reduced.size() != 1)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  RowSpace space;
+  space.rows.assign(ranges.begin(), ranges.end() - 1);
+  space.count = r->outputs;
+  space.length = ranges.back();
+  if (!asStep(op, space))
+    return std::nullopt;
+  return space;
+}
+
+/// Whether a buffer's value after the program may be read: it is not a
+/// view of the arena (or an allocation) all of whose users are the
+/// program's.
+bool escapes(Value buffer, const llvm::SmallPtrSetImpl<Operation *> &ops) {
+  if (!isa_and_nonnull<memref::ViewOp, memref::AllocOp>(
+          buffer.getDefiningOp()))
+    return true;
+  return llvm::any_of(buffer.getUsers(),
+                      [&](Operation *user) { return !ops.contains(user); });
+}
+
+/// What a program does with its buffers, if one kernel can run its steps
+/// (see validate).
+struct Plan {
+  llvm::SmallPtrSet<Operation *, 8> ops;
+  llvm::DenseSet<Value> rowWritten, escaping;
+};
+
+/// The buffers `step` reads (its inputs, and its output where its body
+/// reads the old value; a reduction's output always).
+SmallVector<std::pair<Value, AffineMap>> readsOf(const Step &step) {
+  SmallVector<std::pair<Value, AffineMap>> reads;
+  if (auto copy = dyn_cast<memref::CopyOp>(step.op)) {
+    reads.push_back({copy.getSource(), AffineMap()});
+    return reads;
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(step.op);
+  if (!generic)
+    return reads;
+  for (OpOperand &operand : generic->getOpOperands()) {
+    bool isInit = generic.isDpsInit(&operand);
+    if (isInit && step.kind != StepKind::Reduce &&
+        generic.getMatchingBlockArgument(&operand).use_empty())
+      continue;
+    reads.push_back(
+        {operand.get(), generic.getMatchingIndexingMap(&operand)});
+  }
+  return reads;
+}
+
+Value writtenBy(const Step &step) {
+  if (auto copy = dyn_cast<memref::CopyOp>(step.op))
+    return copy.getTarget();
+  return cast<DestinationStyleOpInterface>(step.op).getDpsInits()[0];
+}
+
+/// Whether one kernel can run `steps` in order with each row's lanes
+/// alone: every buffer the program writes is written per row (one value
+/// per row, kept in registers) or per element (by the lane that reads it
+/// back); it reads a written buffer only after writing it, per-row values
+/// through the row maps, elements at the same element; what it reads from
+/// memory shares no memory with what it wrote before, and what it reads
+/// or writes in memory none with anything else it writes there (rows run
+/// in any order) but the same elements, both only ever accessed element
+/// by element.
+std::optional<Plan> validate(ArrayRef<Step> steps, const RowSpace &space) {
+  Plan plan;
+  for (const Step &s : steps)
+    plan.ops.insert(s.op);
+  llvm::DenseSet<Value> fullWritten, readFromMemory;
+  // A read from memory sees what came before the program: nothing the
+  // program wrote before may share its memory (kept in registers, that
+  // write would never reach it).
+  auto fromMemory = [&](Value buffer) {
+    for (Value w : llvm::concat<Value>(plan.rowWritten, fullWritten))
+      if (w != buffer && mayOverlap(w, buffer))
+        return false;
+    readFromMemory.insert(buffer);
+    return true;
+  };
+  // Buffers every access of which is element (row, i) by lane i's thread.
+  llvm::DenseSet<Value> notElementwise;
+  for (const Step &step : steps) {
+    Value out = writtenBy(step);
+    bool full = step.kind == StepKind::Map || step.kind == StepKind::Reduce;
+    if (step.kind != StepKind::Map)
+      notElementwise.insert(out);
+    for (auto [buffer, map] : readsOf(step)) {
+      if (!full || !map.isIdentity())
+        notElementwise.insert(buffer);
+      bool isOut = buffer == out;
+      if (plan.rowWritten.contains(buffer)) {
+        // A per-row value: from registers, the row's.
+        bool rowRead = step.kind == StepKind::Copy ||
+                       (step.kind == StepKind::Scalar ? map.isIdentity()
+                                                      : isRowMap(map, space));
+        if (!rowRead)
+          return std::nullopt;
+      } else if (fullWritten.contains(buffer)) {
+        // An element this lane wrote.
+        if (step.kind != StepKind::Map && step.kind != StepKind::Reduce)
+          return std::nullopt;
+        if (!map.isIdentity())
+          return std::nullopt;
+      } else if (isOut && step.kind == StepKind::Map) {
+        // Read and written in place, element by element: by one lane.
+        if (!map.isIdentity())
+          return std::nullopt;
+        fullWritten.insert(buffer);
+      } else if (isOut) {
+        // One value per row from memory that a lane then overwrites
+        // while the others read it: not without more synchronization.
+        if (step.kind != StepKind::Reduce || !fromMemory(buffer))
+          return std::nullopt;
+      } else if (!fromMemory(buffer)) {
+        return std::nullopt;
+      }
+    }
+    if (step.kind == StepKind::Map) {
+      if (plan.rowWritten.contains(out) ||
+          (readFromMemory.contains(out) && !fullWritten.contains(out)))
+        return std::nullopt;
+      fullWritten.insert(out);
+    } else {
+      if (fullWritten.contains(out) ||
+          (readFromMemory.contains(out) && step.kind != StepKind::Reduce))
+        return std::nullopt;
+      plan.rowWritten.insert(out);
+    }
+  }
+  // What the kernel accesses in memory.
+  SmallVector<Value> written, accessed;
+  for (Value v : fullWritten)
+    written.push_back(v);
+  for (Value v : plan.rowWritten)
+    if (escapes(v, plan.ops)) {
+      plan.escaping.insert(v);
+      written.push_back(v);
+    }
+  accessed.append(written.begin(), written.end());
+  for (Value v : readFromMemory)
+    if (!llvm::is_contained(accessed, v))
+      accessed.push_back(v);
+  // Two views of the same elements each accessed element by element
+  // (memory planning reuses a dead input for an output) are accessed by
+  // the same threads in program order.
+  auto sameThreads = [&](Value w, Value x) {
+    return !notElementwise.contains(w) && !notElementwise.contains(x) &&
+           sameElements(w, x);
+  };
+  for (Value w : written)
+    for (Value x : accessed)
+      if (w != x && mayOverlap(w, x) && !sameThreads(w, x))
+        return std::nullopt;
+  return plan;
+}
+
+/// Replaces the program's ops with one kernel, at the last op.
+void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
+                    const Plan &plan) {
+  Operation *last = steps.back().op;
+  OpBuilder b(last);
+  Location loc = last->getLoc();
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t lanes = selectReductionLanes(space.count, space.length);
+  int64_t perBlock = kBlock / lanes;
+  int64_t blocks = (space.count + perBlock - 1) / perBlock;
+  auto launch = gpu::LaunchOp::create(b, loc, c(blocks), c(1), c(1), c(kBlock),
+                                      c(1), c(1));
+  // Workgroup memory for a block's reductions, one buffer per type.
+  llvm::DenseMap<Type, Value> partials;
+  if (lanes > kWarp)
+    for (const Step &step : steps)
+      if (step.reduction) {
+        Type type = step.reduction->identity.getType();
+        if (!partials.count(type))
+          partials[type] = launch.addWorkgroupAttribution(
+              MemRefType::get({kBlock / kWarp + 1}, type,
+                              MemRefLayoutAttrInterface{},
+                              gpu::AddressSpaceAttr::get(
+                                  b.getContext(), gpu::AddressSpace::Workgroup)),
+              loc);
+      }
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value t = launch.getThreadIds().x;
+  Value lane = arith::RemUIOp::create(b, loc, t, c(lanes));
+  Value row = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(perBlock)),
+      arith::DivUIOp::create(b, loc, t, c(lanes)));
+  // A warp's rows are all inside or all outside: shuffles see whole warps.
+  if (space.count % perBlock != 0) {
+    auto inside = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
+                              c(space.count)),
+        /*withElse=*/false);
+    b.setInsertionPointToStart(inside.thenBlock());
+  }
+  SmallVector<Value> rowIvs = delinearize(b, loc, row, space.rows);
+  // The row's element in a per-row buffer (row-major).
+  auto rowIndices = [&](Value buffer) {
+    return delinearize(b, loc, row,
+                       cast<MemRefType>(buffer.getType()).getShape());
+  };
+  Value isFirst =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
+  // The row's value of each per-row buffer written so far.
+  llvm::DenseMap<Value, Value> rowValue;
+  auto setRow = [&](Value buffer, Value v) {
+    rowValue[buffer] = v;
+    if (!plan.escaping.contains(buffer))
+      return;
+    auto writer = scf::IfOp::create(b, loc, isFirst, false);
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToStart(writer.thenBlock());
+    memref::StoreOp::create(b, loc, v, buffer, rowIndices(buffer));
+  };
+  // The generic's operands at loop values `ivs`: per-row values from
+  // registers, the rest loaded.
+  auto operands = [&](linalg::GenericOp op, ArrayRef<Value> ivs,
+                      IRMapping &m) {
+    Block *body = op.getBody();
+    for (OpOperand *in : op.getDpsInputOperands()) {
+      Value v = rowValue.lookup(in->get());
+      m.map(body->getArgument(in->getOperandNumber()),
+            v ? v : loadAt(b, loc, op, in, ivs));
+    }
+    for (Operation &o : body->without_terminator())
+      if (auto index = dyn_cast<linalg::IndexOp>(o))
+        m.map(index.getResult(), ivs[index.getDim()]);
+  };
+  auto cloneBody = [&](linalg::GenericOp op, IRMapping &m) {
+    for (Operation &o : op.getBody()->without_terminator())
+      if (!isa<linalg::IndexOp>(o))
+        b.clone(o, m);
+    return m.lookup(op.getBody()->getTerminator()->getOperand(0));
+  };
+  for (const Step &step : steps) {
+    Value out = writtenBy(step);
+    switch (step.kind) {
+    case StepKind::Fill:
+      setRow(out, cast<linalg::FillOp>(step.op).getInputs()[0]);
+      break;
+    case StepKind::Copy: {
+      Value src = cast<memref::CopyOp>(step.op).getSource();
+      Value v = rowValue.lookup(src);
+      if (!v)
+        v = memref::LoadOp::create(b, loc, src, rowIndices(src));
+      setRow(out, v);
+      break;
+    }
+    case StepKind::Scalar: {
+      auto op = cast<linalg::GenericOp>(step.op);
+      IRMapping m;
+      operands(op, rowIvs, m);
+      // validate: a used old value is the row's.
+      BlockArgument old = op.getBody()->getArguments().back();
+      if (!old.use_empty())
+        m.map(old, rowValue.lookup(out));
+      setRow(out, cloneBody(op, m));
+      break;
+    }
+    case StepKind::Map:
+    case StepKind::Reduce: {
+      auto op = cast<linalg::GenericOp>(step.op);
+      const std::optional<Reduction> &r = step.reduction;
+      BlockArgument old = op.getBody()->getArguments().back();
+      // A reduction's initial value: the row's, or from memory (read by
+      // every lane before the first lane overwrites it, behind the
+      // shuffles' or the block's synchronization).
+      Value init;
+      if (r) {
+        init = rowValue.lookup(out);
+        if (!init) {
+          SmallVector<Value> at(rowIvs);
+          at.push_back(c(0)); // the map leaves out the row's loop
+          init = loadAt(b, loc, op, op.getDpsInitOperand(0), at);
+        }
+      }
+      Value identity =
+          r ? arith::ConstantOp::create(b, loc, r->identity).getResult()
+            : Value();
+      auto loop = scf::ForOp::create(
+          b, loc, lane, c(space.length), c(lanes),
+          r ? ValueRange{identity} : ValueRange{});
+      {
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(loop.getBody());
+        SmallVector<Value> ivs(rowIvs);
+        ivs.push_back(loop.getInductionVar());
+        IRMapping m;
+        operands(op, ivs, m);
+        if (r)
+          m.map(old, loop.getRegionIterArgs()[0]);
+        else if (!old.use_empty())
+          m.map(old, loadAt(b, loc, op, op.getDpsInitOperand(0), ivs));
+        Value v = cloneBody(op, m);
+        if (r)
+          scf::YieldOp::create(b, loc, v);
+        else
+          memref::StoreOp::create(b, loc, v, out, ivs);
+      }
+      if (r) {
+        Value acc =
+            combineLanes(b, loc, *r, loop.getResult(0), lanes, t,
+                         partials.lookup(r->identity.getType()), true);
+        setRow(out, combineWith(b, *r, acc, init));
+      }
+      break;
+    }
+    }
+  }
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b, loc);
+  for (const Step &step : llvm::reverse(steps))
+    step.op->erase();
+}
+
+/// Finds the row programs in `block` (runs of at least two ops over the
+/// rows of a reduction, one of them a reduction and another a
+/// computation) and replaces each with its kernel.
+void fuseRowPrograms(Block &block) {
+  // The ops with memory effects, in order: a program is a run of them.
+  SmallVector<Operation *> effectful;
+  for (Operation &op : block)
+    if (!isMemoryEffectFree(&op))
+      effectful.push_back(&op);
+  std::vector<std::pair<SmallVector<Step>, RowSpace>> programs;
+  size_t next = 0;
+  for (size_t i = 0; i < effectful.size(); ++i) {
+    auto generic = dyn_cast<linalg::GenericOp>(effectful[i]);
+    std::optional<RowSpace> space =
+        generic ? rowSpaceOf(generic) : std::nullopt;
+    if (!space || i < next)
+      continue;
+    // The run around the reduction, not into the previous one.
+    size_t lo = i, hi = i + 1;
+    while (lo > next && asStep(effectful[lo - 1], *space))
+      --lo;
+    while (hi < effectful.size() && asStep(effectful[hi], *space))
+      ++hi;
+    next = hi;
+    SmallVector<Step> run;
+    for (size_t k = lo; k < hi; ++k)
+      run.push_back(*asStep(effectful[k], *space));
+    // Programs along the run: from each start the longest one kernel can
+    // run (at least a reduction and another computation).
+    auto isProgram = [&](ArrayRef<Step> steps) {
+      int64_t computing = llvm::count_if(steps, [](const Step &s) {
+        return s.kind == StepKind::Scalar || s.kind == StepKind::Map ||
+               s.kind == StepKind::Reduce;
+      });
+      return computing >= 2 &&
+             llvm::any_of(steps,
+                          [](const Step &s) {
+                            return s.kind == StepKind::Reduce;
+                          }) &&
+             validate(steps, *space);
+    };
+    for (size_t start = 0; start < run.size();) {
+      size_t end = run.size();
+      while (end > start + 1 &&
+             !isProgram(ArrayRef(run).slice(start, end - start)))
+        --end;
+      if (end == start + 1) {
+        ++start;
+        continue;
+      }
+      programs.push_back(
+          {SmallVector<Step>(ArrayRef(run).slice(start, end - start)),
+           *space});
+      start = end;
+    }
+  }
+  for (auto &[steps, space] : programs)
+    buildRowKernel(steps, space, *validate(steps, space));
 }
 
 struct CudaTileReductionsPass
     : kiln::impl::CudaTileReductionsBase<CudaTileReductionsPass> {
   void runOnOperation() override {
+    if (getOperation().isExternal())
+      return;
+    fuseRowPrograms(getOperation().getBody().front());
     SmallVector<Reduction> found;
     for (auto op : getOperation().getBody().getOps<linalg::GenericOp>())
       if (std::optional<Reduction> r = asReduction(op))

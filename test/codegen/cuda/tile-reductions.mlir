@@ -176,3 +176,284 @@ func.func @filled(%x: memref<8x64xf32>, %y: memref<8xf32>, %arena: memref<2048xi
   }
   return
 }
+
+// -----
+
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Softmax as bufferization leaves it (max, exp(x - max), sum, divide, the
+// per-row buffer refilled in between) is one row program: one kernel, a
+// warp per row (64 rows of 128), the per-row max and sum in registers
+// (every lane holds them after the butterflies; the arena buffer they were
+// in is never written), exp(x - max) stored and read back by the lane
+// that wrote it.
+// CHECK-LABEL: func.func @softmax(
+// CHECK-SAME: %[[X:.*]]: memref<64x128xf32>, %[[Y:.*]]: memref<64x128xf32>
+// CHECK: %[[E:.*]] = memref.view %{{.*}} to memref<64x128xf32>
+// CHECK-NOT: linalg.
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c8{{.*}}, {{.*}}) threads(%[[T:[^,]*]], {{.*}}) in (%{{.*}} = %c256
+// CHECK: %[[LANE:.*]] = arith.remui %[[T]], %c32
+// CHECK-NOT: scf.if
+// CHECK: %[[MAXP:.*]] = scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32{{.*}} iter_args
+// CHECK: memref.load %[[X]]
+// CHECK: arith.maximumf
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: %[[MAX:.*]] = arith.maximumf %{{.*}}, %cst : f32
+// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32
+// CHECK: %[[XV:.*]] = memref.load %[[X]]
+// CHECK: %[[D:.*]] = arith.subf %[[XV]], %[[MAX]] : f32
+// CHECK: %[[EXP:.*]] = math.exp %[[D]] : f32
+// CHECK: memref.store %[[EXP]], %[[E]]
+// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32{{.*}} iter_args
+// CHECK: memref.load %[[E]]
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %cst{{.*}} : f32
+// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32
+// CHECK: %[[EV:.*]] = memref.load %[[E]]
+// CHECK: %[[Q:.*]] = arith.divf %[[EV]], %[[SUM]] : f32
+// CHECK: memref.store %[[Q]], %[[Y]]
+// CHECK-NOT: gpu.barrier
+// CHECK: gpu.terminator
+// CHECK-NOT: gpu.launch
+// CHECK-NOT: linalg.
+func.func @softmax(%x: memref<64x128xf32>, %y: memref<64x128xf32>, %arena: memref<33280xi8> {kiln.arena}) attributes {kiln.num_inputs = 1 : i64, kiln.arena_alignment = 64 : i64} {
+  %ninf = arith.constant 0xFF800000 : f32
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c32768 = arith.constant 32768 : index
+  %m = memref.view %arena[%c32768][] : memref<33280xi8> to memref<64xf32>
+  linalg.fill ins(%ninf : f32) outs(%m : memref<64xf32>)
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x128xf32>) outs(%m : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  %e = memref.view %arena[%c0][] : memref<33280xi8> to memref<64x128xf32>
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<64x128xf32>, memref<64xf32>) outs(%e : memref<64x128xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    %r = math.exp %d : f32
+    linalg.yield %r : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%m : memref<64xf32>)
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%e : memref<64x128xf32>) outs(%m : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%e, %m : memref<64x128xf32>, memref<64xf32>) outs(%y : memref<64x128xf32>) {
+  ^bb0(%in: f32, %s: f32, %out: f32):
+    %r = arith.divf %in, %s : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#one = affine_map<(d0) -> (d0)>
+
+// Layer norm (sum, mean, x - mean, sum of squares, 1 / sqrt(var + eps),
+// scale) over 4 rows of 512: a block per row; each reduction's warps meet
+// in workgroup memory (8 partials and the result every thread reads back
+// behind a second barrier). The mean, which the caller reads too, is
+// stored by each row's first lane; the other per-row values stay in
+// registers.
+// CHECK-LABEL: func.func @layer_norm(
+// CHECK-SAME: %[[X:[^:]*]]: memref<4x512xf32>, %[[Y:[^:]*]]: memref<4x512xf32>, %[[MEAN:[^:]*]]: memref<4xf32>
+// CHECK-NOT: linalg.
+// CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c4,
+// CHECK-SAME: workgroup(%[[P:.*]] : memref<9xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[P]]
+// CHECK: gpu.barrier
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: memref.store %{{.*}}, %[[P]][%c8
+// CHECK: gpu.barrier
+// CHECK: %[[TOTAL:.*]] = memref.load %[[P]][%c8
+// CHECK: %[[SUM:.*]] = arith.addf %[[TOTAL]], %cst
+// CHECK: %[[M:.*]] = arith.mulf %[[SUM]], %{{.*}} : f32
+// CHECK: scf.if
+// CHECK: memref.store %[[M]], %[[MEAN]]
+// CHECK: scf.for
+// CHECK: arith.subf %{{.*}}, %[[M]] : f32
+// CHECK-COUNT-2: gpu.barrier
+// CHECK: math.rsqrt
+// CHECK: scf.for
+// CHECK: memref.store %{{.*}}, %[[Y]]
+// CHECK: gpu.terminator
+// CHECK-NOT: gpu.launch
+// CHECK-NOT: linalg.
+func.func @layer_norm(%x: memref<4x512xf32>, %y: memref<4x512xf32>, %mean: memref<4xf32>, %arena: memref<8256xi8> {kiln.arena}) attributes {kiln.num_inputs = 1 : i64, kiln.arena_alignment = 64 : i64} {
+  %zero = arith.constant 0.0 : f32
+  %inv = arith.constant 0.001953125 : f32
+  %eps = arith.constant 1.0e-5 : f32
+  %c0 = arith.constant 0 : index
+  %c8192 = arith.constant 8192 : index
+  %c8224 = arith.constant 8224 : index
+  %s = memref.view %arena[%c8192][] : memref<8256xi8> to memref<4xf32>
+  linalg.fill ins(%zero : f32) outs(%s : memref<4xf32>)
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<4x512xf32>) outs(%s : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#one, #one], iterator_types = ["parallel"]} ins(%s : memref<4xf32>) outs(%mean : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.mulf %in, %inv : f32
+    linalg.yield %r : f32
+  }
+  %xc = memref.view %arena[%c0][] : memref<8256xi8> to memref<4x512xf32>
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %mean : memref<4x512xf32>, memref<4xf32>) outs(%xc : memref<4x512xf32>) {
+  ^bb0(%in: f32, %mu: f32, %out: f32):
+    %r = arith.subf %in, %mu : f32
+    linalg.yield %r : f32
+  }
+  %v = memref.view %arena[%c8224][] : memref<8256xi8> to memref<4xf32>
+  linalg.fill ins(%zero : f32) outs(%v : memref<4xf32>)
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%xc : memref<4x512xf32>) outs(%v : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %sq = arith.mulf %in, %in : f32
+    %r = arith.addf %sq, %out : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#one], iterator_types = ["parallel"]} outs(%v : memref<4xf32>) {
+  ^bb0(%out: f32):
+    %m = arith.mulf %out, %inv : f32
+    %a = arith.addf %m, %eps : f32
+    %r = math.rsqrt %a : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%xc, %v : memref<4x512xf32>, memref<4xf32>) outs(%y : memref<4x512xf32>) {
+  ^bb0(%in: f32, %r: f32, %out: f32):
+    %p = arith.mulf %in, %r : f32
+    linalg.yield %p : f32
+  }
+  return
+}
+
+// -----
+
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+#col = affine_map<(d0, d1) -> (d1)>
+
+// Not one program: the max and a per-row value read as if it were per
+// column (another row's), nor exp, the sum and a per-element buffer
+// another lane reads (transposed). The max stays a kernel of its own
+// (storing its rows); the column read (from memory, after that kernel),
+// exp and the sum are a program; the transposed read is left to
+// kiln-cuda-map-parallel.
+// CHECK-LABEL: func.func @not_rows(
+// CHECK-SAME: %[[X:[^:]*]]: memref<64x64xf32>, %[[Y:[^:]*]]: memref<64x64xf32>, %[[Z:[^:]*]]: memref<64x64xf32>
+// CHECK: %[[M:.*]] = memref.view
+// CHECK: gpu.launch
+// CHECK-NOT: arith.subf
+// CHECK: memref.store %{{.*}}, %[[M]]
+// CHECK: gpu.terminator
+// CHECK: %[[E:.*]] = memref.view
+// CHECK: gpu.launch
+// CHECK: memref.load %[[M]]
+// CHECK: arith.subf
+// CHECK: memref.store %{{.*}}, %[[Y]]
+// CHECK: math.exp
+// CHECK: memref.store %{{.*}}, %[[E]]
+// CHECK-COUNT-5: gpu.shuffle xor
+// CHECK: gpu.terminator
+// CHECK: linalg.generic {{.*}} ins(%[[E]] : memref<64x64xf32>) outs(%[[Z]] :
+func.func @not_rows(%x: memref<64x64xf32>, %y: memref<64x64xf32>, %z: memref<64x64xf32>, %arena: memref<16896xi8> {kiln.arena}) attributes {kiln.num_inputs = 1 : i64, kiln.arena_alignment = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c16384 = arith.constant 16384 : index
+  %c16640 = arith.constant 16640 : index
+  %m = memref.view %arena[%c16384][] : memref<16896xi8> to memref<64xf32>
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<64x64xf32>) outs(%m : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#rows, #col, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<64x64xf32>, memref<64xf32>) outs(%y : memref<64x64xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    linalg.yield %d : f32
+  }
+  %e = memref.view %arena[%c0][] : memref<16896xi8> to memref<64x64xf32>
+  linalg.generic {indexing_maps = [#rows, #rows], iterator_types = ["parallel", "parallel"]} ins(%x : memref<64x64xf32>) outs(%e : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %d = math.exp %in : f32
+    linalg.yield %d : f32
+  }
+  %s = memref.view %arena[%c16640][] : memref<16896xi8> to memref<64xf32>
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%e : memref<64x64xf32>) outs(%s : memref<64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d1, d0)>, #rows], iterator_types = ["parallel", "parallel"]} ins(%e : memref<64x64xf32>) outs(%z : memref<64x64xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %d = arith.addf %in, %in : f32
+    linalg.yield %d : f32
+  }
+  return
+}
+
+// -----
+
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Memory planning put x - max(x) where x was (the same elements, each read
+// and then written by one lane): one program. Shifted by one element, a
+// lane would overwrite another's input: two kernels.
+// CHECK-LABEL: func.func @reuse(
+// CHECK: gpu.launch
+// CHECK: arith.subf
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.generic
+// CHECK-LABEL: func.func @shifted(
+// CHECK: gpu.launch
+// CHECK-NOT: arith.subf
+// CHECK: gpu.terminator
+// CHECK: linalg.generic
+func.func private @use(memref<16x64xf32>)
+func.func @reuse(%arena: memref<4352xi8> {kiln.arena}) attributes {kiln.num_inputs = 0 : i64, kiln.arena_alignment = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c4096 = arith.constant 4096 : index
+  %x = memref.view %arena[%c0][] : memref<4352xi8> to memref<16x64xf32>
+  %m = memref.view %arena[%c4096][] : memref<4352xi8> to memref<16xf32>
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<16x64xf32>) outs(%m : memref<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  %y = memref.view %arena[%c0][] : memref<4352xi8> to memref<16x64xf32>
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<16x64xf32>, memref<16xf32>) outs(%y : memref<16x64xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    linalg.yield %d : f32
+  }
+  func.call @use(%y) : (memref<16x64xf32>) -> ()
+  return
+}
+func.func @shifted(%arena: memref<4352xi8> {kiln.arena}) attributes {kiln.num_inputs = 0 : i64, kiln.arena_alignment = 64 : i64} {
+  %c0 = arith.constant 0 : index
+  %c4 = arith.constant 4 : index
+  %c4160 = arith.constant 4160 : index
+  %x = memref.view %arena[%c0][] : memref<4352xi8> to memref<16x64xf32>
+  %m = memref.view %arena[%c4160][] : memref<4352xi8> to memref<16xf32>
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<16x64xf32>) outs(%m : memref<16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.maximumf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  %y = memref.view %arena[%c4][] : memref<4352xi8> to memref<16x64xf32>
+  linalg.generic {indexing_maps = [#rows, #row, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<16x64xf32>, memref<16xf32>) outs(%y : memref<16x64xf32>) {
+  ^bb0(%in: f32, %mx: f32, %out: f32):
+    %d = arith.subf %in, %mx : f32
+    linalg.yield %d : f32
+  }
+  func.call @use(%y) : (memref<16x64xf32>) -> ()
+  return
+}
