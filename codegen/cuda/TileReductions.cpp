@@ -385,7 +385,9 @@ bool isRowMap(AffineMap map, const RowSpace &space) {
 std::optional<Step> asStep(Operation *op, const RowSpace &space) {
   if (auto fill = dyn_cast<linalg::FillOp>(op)) {
     if (fill.hasPureBufferSemantics() &&
-        isRowBuffer(fill.getOutputs()[0], space))
+        isRowBuffer(fill.getOutputs()[0], space) &&
+        fill.getInputs()[0].getType() ==
+            cast<MemRefType>(fill.getOutputs()[0].getType()).getElementType())
       return Step{op, StepKind::Fill, std::nullopt};
     return std::nullopt;
   }
@@ -430,9 +432,12 @@ std::optional<Step> asStep(Operation *op, const RowSpace &space) {
       return Step{op, StepKind::Map, std::nullopt};
     return std::nullopt;
   }
+  // (Not folding into a buffer it also reads: each row would see its
+  // value from before the reduction, not the running one.)
   std::optional<Reduction> r = asReduction(generic);
   if (r && r->reduced.size() == 1 && isRowMap(outMap, space) &&
-      outShape == ArrayRef(space.rows))
+      outShape == ArrayRef(space.rows) &&
+      !llvm::is_contained(generic.getDpsInputs(), generic.getDpsInits()[0]))
     return Step{op, StepKind::Reduce, r};
   return std::nullopt;
 }
@@ -522,8 +527,10 @@ std::optional<Plan> validate(ArrayRef<Step> steps, const RowSpace &space) {
     readFromMemory.insert(buffer);
     return true;
   };
-  // Buffers every access of which is element (row, i) by lane i's thread.
-  llvm::DenseSet<Value> notElementwise;
+  // Buffers every access of which is element (row, i) by lane i's thread;
+  // buffers read from memory at elements of other rows or lanes (which the
+  // program then must not write: those rows may already have gone on).
+  llvm::DenseSet<Value> notElementwise, readOthers;
   for (const Step &step : steps) {
     Value out = writtenBy(step);
     bool full = step.kind == StepKind::Map || step.kind == StepKind::Reduce;
@@ -533,6 +540,13 @@ std::optional<Plan> validate(ArrayRef<Step> steps, const RowSpace &space) {
       if (!full || !map.isIdentity())
         notElementwise.insert(buffer);
       bool isOut = buffer == out;
+      // The row's own element or value.
+      bool own = step.kind == StepKind::Copy ||
+                 (step.kind == StepKind::Reduce && isOut) ||
+                 map.isIdentity() || (full && isRowMap(map, space));
+      if (!own && !plan.rowWritten.contains(buffer) &&
+          !fullWritten.contains(buffer))
+        readOthers.insert(buffer);
       if (plan.rowWritten.contains(buffer)) {
         // A per-row value: from registers, the row's.
         bool rowRead = step.kind == StepKind::Copy ||
@@ -560,6 +574,8 @@ std::optional<Plan> validate(ArrayRef<Step> steps, const RowSpace &space) {
         return std::nullopt;
       }
     }
+    if (readOthers.contains(out))
+      return std::nullopt;
     if (step.kind == StepKind::Map) {
       if (plan.rowWritten.contains(out) ||
           (readFromMemory.contains(out) && !fullWritten.contains(out)))
@@ -609,6 +625,9 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   int64_t lanes = selectReductionLanes(space.count, space.length);
+  // A warp per row, or the block: the barriers of a block's reductions
+  // are then reached by all its threads (no row guard).
+  assert((lanes == kWarp || lanes == kBlock) && "a warp or a block per row");
   int64_t perBlock = kBlock / lanes;
   int64_t blocks = (space.count + perBlock - 1) / perBlock;
   auto launch = gpu::LaunchOp::create(b, loc, c(blocks), c(1), c(1), c(kBlock),

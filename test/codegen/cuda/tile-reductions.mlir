@@ -457,3 +457,32 @@ func.func @shifted(%arena: memref<4352xi8> {kiln.arena}) attributes {kiln.num_in
   func.call @use(%y) : (memref<16x64xf32>) -> ()
   return
 }
+
+// -----
+
+#rows = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// Not one program where a row would overwrite what other rows read
+// before: y = x + m[0] for every row, then row sums added into m (row 0's
+// sum could land before row 3 read m[0]).
+// CHECK-LABEL: func.func @others_read(
+// CHECK-SAME: %[[X:[^:]*]]: memref<4x64xf32>, %[[M:[^:]*]]: memref<4xf32>, %[[Y:[^:]*]]: memref<4x64xf32>
+// CHECK: linalg.generic {{.*}} outs(%[[Y]] :
+// CHECK: gpu.launch
+// CHECK: memref.load %[[M]]
+// CHECK: gpu.terminator
+// CHECK-NOT: gpu.launch
+func.func @others_read(%x: memref<4x64xf32>, %m: memref<4xf32>, %y: memref<4x64xf32>) attributes {kiln.num_inputs = 1 : i64} {
+  linalg.generic {indexing_maps = [#rows, affine_map<(d0, d1) -> (0)>, #rows], iterator_types = ["parallel", "parallel"]} ins(%x, %m : memref<4x64xf32>, memref<4xf32>) outs(%y : memref<4x64xf32>) {
+  ^bb0(%in: f32, %first: f32, %out: f32):
+    %r = arith.addf %in, %first : f32
+    linalg.yield %r : f32
+  }
+  linalg.generic {indexing_maps = [#rows, #row], iterator_types = ["parallel", "reduction"]} ins(%x : memref<4x64xf32>) outs(%m : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %r = arith.addf %in, %out : f32
+    linalg.yield %r : f32
+  }
+  return
+}
