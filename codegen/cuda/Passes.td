@@ -52,8 +52,16 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     an arena view, its columns a multiple of the copy), it goes to
     workgroup memory by `nvgpu.device_async_copy` (cp.async.cg, 16 bytes
     per copy, zero-filled outside the operand), one group per slice waited
-    for after the computation instead of through registers. Other ops are
-    left to `kiln-cuda-map-parallel`.
+    for after the computation instead of through registers. Where the
+    tiles would leave SMs idle (fewer blocks than an H100's 132 SMs: a
+    batch-1 fully connected layer), the reduction is split among up to 16
+    blocks per tile (SelectStrategy's selectSplitK; grid z is batch x
+    parts), each leaving its partial sums in a workspace the pass adds
+    past the end of the arena (the function's `kiln.arena_size` and arena
+    argument grow: the header's arena size follows), and a second kernel
+    adds each element's parts in order (the same result every run) and
+    stores it as the unsplit kernel would (initial value, fused epilogue).
+    Other ops are left to `kiln-cuda-map-parallel`.
 
     With `precision` tf32, fp16 or bf16 the kernels use tensor cores
     (`nvgpu.mma.sync`, sm_80+): 128 threads, each warp a 32x32 quarter of

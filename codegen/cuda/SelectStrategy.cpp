@@ -1,6 +1,8 @@
 // The CUDA kernels' shapes (codegen/cuda/SelectStrategy.h).
 #include "codegen/cuda/SelectStrategy.h"
 
+#include <algorithm>
+
 namespace mlir::kiln {
 
 namespace {
@@ -16,6 +18,14 @@ CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n) {
       2 * kMultiprocessors)
     return large;
   return small;
+}
+
+int64_t selectSplitK(int64_t blocks, int64_t slices) {
+  if (blocks >= kMultiprocessors)
+    return 1;
+  int64_t parts = std::min<int64_t>(
+      {ceilDiv(2 * kMultiprocessors, blocks), slices / 4, 16});
+  return std::max<int64_t>(parts, 1);
 }
 
 int64_t selectReductionLanes(int64_t outputs, int64_t length) {

@@ -27,6 +27,14 @@ struct CudaGemmStrategy {
 /// on small GEMMs (a batch-1 convolution).
 CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n);
 
+/// How many parts the reduction of a GEMM is split into, its tiles giving
+/// `blocks` blocks and its reduction `slices` slices of 16: where the
+/// tiles leave SMs of an H100 idle (a batch-1 fully connected layer, the
+/// last convolutions of a batch-1 CNN), enough parts for two blocks per
+/// SM, each of at least 4 slices, at most 16 parts (a second kernel adds
+/// the parts' partial sums in order); 1: no split.
+int64_t selectSplitK(int64_t blocks, int64_t slices);
+
 /// Threads sharing each output of a reduction of `length` elements into
 /// `outputs` outputs: a 256-thread block for at most 1024 outputs of 256
 /// elements or more (every SM gets blocks), else a 32-lane warp.

@@ -5,6 +5,7 @@
 // accumulates a 4x4 register tile.
 #include "codegen/cuda/Passes.h"
 #include "codegen/cuda/SelectStrategy.h"
+#include "dialects/kiln/AbiAttrs.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
@@ -76,6 +77,10 @@ struct Gemm {
   Value bBuffer;
   std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value)>
       bIndices;
+  // Split-K: the reduction's parts, and the workspace (parts x batch, m,
+  // n) of f32 their kernels leave partial sums in.
+  int64_t splits = 1;
+  Value partials;
 
   /// B is element bIndices(b, k, n) of `buffer` (n its innermost index).
   void setB(Value buffer,
@@ -119,7 +124,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1,       as[0], bs[1], as[1], nullptr, nullptr, c,
-           nullptr, {},    {},    {},    0,       {},      {}};
+           nullptr, {},    {},    {},    0,       {},      {},
+           1,       {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
@@ -137,7 +143,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{as[0],   as[1], bs[2], as[2], nullptr, nullptr, c,
-           nullptr, {},    {},    {},    0,       {},      {}};
+           nullptr, {},    {},    {},    0,       {},      {},
+           1,       {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
@@ -167,6 +174,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
            {},
            0,
            {},
+           {},
+           1,
            {}};
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
@@ -214,7 +223,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
     // filter's rows (HWCF is a K x F matrix); columns: filters.
     Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
-           nullptr, {},          {}, {},           0,       {},      {}};
+           nullptr, {},          {}, {},           0,       {},      {},
+           1,       {}};
     g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
@@ -325,6 +335,9 @@ struct Frame {
   int64_t threads, tileM, tileN;
   gpu::LaunchOp launch;
   Value as, bs, t, batch, m0, n0;
+  // Split-K (g.splits > 1): this block's part of the reduction (grid z is
+  // batch x parts) and where its partial sums go.
+  Value part;
 
   Frame(OpBuilder &b, Location loc, const Gemm &g, int64_t threads,
         MemRefType aSlice, MemRefType bSlice, int64_t tileM = kTileM,
@@ -334,13 +347,18 @@ struct Frame {
       return c((size + tile - 1) / tile);
     };
     launch = gpu::LaunchOp::create(b, loc, grid(g.m, tileM), grid(g.n, tileN),
-                                   c(g.batch), c(threads), c(1), c(1));
+                                   c(g.batch * g.splits), c(threads), c(1),
+                                   c(1));
     as = launch.addWorkgroupAttribution(aSlice, loc);
     bs = launch.addWorkgroupAttribution(bSlice, loc);
     // The caller keeps an InsertionGuard: the kernel is built inside.
     b.setInsertionPointToStart(&launch.getBody().front());
     t = launch.getThreadIds().x;
     batch = launch.getBlockIds().z;
+    if (g.splits > 1) {
+      part = arith::RemUIOp::create(b, loc, batch, c(g.splits));
+      batch = arith::DivUIOp::create(b, loc, batch, c(g.splits));
+    }
     m0 = mul(launch.getBlockIds().x, tileM);
     n0 = mul(launch.getBlockIds().y, tileN);
   }
@@ -373,6 +391,14 @@ struct Frame {
          function_ref<void(Value, Value, Value, Value)> storeB,
          function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
     int64_t count = (g.k + kTileK - 1) / kTileK;
+    // The slices [first, end) of this block's part of the reduction.
+    Value first = c(0), end = c(count), last = c(count - 1);
+    if (g.splits > 1) {
+      int64_t per = (count + g.splits - 1) / g.splits;
+      first = mul(part, per);
+      end = arith::MinUIOp::create(b, loc, add(first, c(per)), c(count));
+      last = arith::SubIOp::create(b, loc, end, c(1));
+    }
     // Slice k0: the staged elements (A's, then B's without asyncB) and
     // the group of B's copies into `half` (with asyncB).
     auto loadSlice = [&](Value k0, Value half) {
@@ -398,16 +424,18 @@ struct Frame {
       if (slice.second)
         nvgpu::DeviceAsyncWaitOp::create(b, loc, slice.second, IntegerAttr());
     };
-    storeSlice(loadSlice(c(0), c(0)), c(0));
+    storeSlice(loadSlice(mul(first, kTileK), c(0)), c(0));
     gpu::BarrierOp::create(b, loc);
-    auto loop = scf::ForOp::create(b, loc, c(0), c(count), c(1), init);
+    auto loop = scf::ForOp::create(b, loc, first, end, c(1), init);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(loop.getBody());
     Value s = loop.getInductionVar();
-    Value half = arith::RemUIOp::create(b, loc, s, c(2));
+    Value half = arith::RemUIOp::create(
+        b, loc, g.splits > 1 ? arith::SubIOp::create(b, loc, s, first) : s,
+        c(2));
     Value other = arith::SubIOp::create(b, loc, c(1), half);
     // The last slice loads itself again into the half nobody reads.
-    Value next = arith::MinUIOp::create(b, loc, add(s, c(1)), c(count - 1));
+    Value next = arith::MinUIOp::create(b, loc, add(s, c(1)), last);
     auto staged = loadSlice(mul(next, kTileK), other);
     SmallVector<Value> results = compute(half, loop.getRegionIterArgs());
     storeSlice(staged, other);
@@ -497,15 +525,23 @@ struct Frame {
     return tile;
   }
 
-  /// storeResult at (m, n) where it lies inside the output.
+  /// storeResult at (m, n) where it lies inside the output (split-K: the
+  /// partial sum into the block's part of the workspace).
   void storeInside(Value m, Value n, Value acc) {
+    auto store = [&] {
+      if (g.splits > 1)
+        memref::StoreOp::create(b, loc, acc, g.partials,
+                                ValueRange{launch.getBlockIds().z, m, n});
+      else
+        storeResult(b, loc, g, batch, m, n, acc);
+    };
     Value cond = inside(m, n, g.m, g.n, tileM, tileN);
     if (!cond)
-      return storeResult(b, loc, g, batch, m, n, acc);
+      return store();
     auto in = scf::IfOp::create(b, loc, cond, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard store(b);
+    OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(in.thenBlock());
-    storeResult(b, loc, g, batch, m, n, acc);
+    store();
   }
 };
 
@@ -795,6 +831,77 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   gpu::TerminatorOp::create(b, loc);
 }
 
+// ---- Split-K ---------------------------------------------------------------
+
+/// The second kernel of a split GEMM: each output element's partial sums
+/// added in the parts' order (the same result every run), then stored as
+/// the unsplit kernel stores its sum (storeResult: initial value, fused
+/// epilogue). A thread per element.
+void buildSplitSum(OpBuilder &b, Location loc, const Gemm &g) {
+  OpBuilder::InsertionGuard guard(b);
+  constexpr int64_t threads = 256;
+  int64_t total = g.batch * g.m * g.n;
+  auto c = [&](int64_t v) { return idx(b, loc, v); };
+  auto launch =
+      gpu::LaunchOp::create(b, loc, c((total + threads - 1) / threads), c(1),
+                            c(1), c(threads), c(1), c(1));
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value i = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(threads)),
+      launch.getThreadIds().x);
+  if (total % threads) {
+    auto in = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(in.thenBlock());
+  }
+  SmallVector<Value> at = delinearize(b, loc, i, {g.batch, g.m, g.n});
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  auto parts = scf::ForOp::create(b, loc, c(0), c(g.splits), c(1),
+                                  ValueRange{zero});
+  {
+    OpBuilder::InsertionGuard body(b);
+    b.setInsertionPointToStart(parts.getBody());
+    Value z = arith::AddIOp::create(
+        b, loc, arith::MulIOp::create(b, loc, at[0], c(g.splits)),
+        parts.getInductionVar());
+    Value v = memref::LoadOp::create(b, loc, g.partials,
+                                     ValueRange{z, at[1], at[2]});
+    scf::YieldOp::create(
+        b, loc,
+        arith::AddFOp::create(b, loc, parts.getRegionIterArgs()[0], v)
+            .getResult());
+  }
+  storeResult(b, loc, g, at[0], at[1], at[2], parts.getResult(0));
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b, loc);
+}
+
+/// Grows `func`'s arena by `bytes` (256-byte aligned, past everything
+/// memory planning put there: the header's arena size is the attribute's)
+/// and returns the arena and where they start; none if it has no arena.
+std::optional<std::pair<Value, int64_t>> growArena(func::FuncOp func,
+                                                   int64_t bytes) {
+  for (BlockArgument arg : func.getArguments()) {
+    if (!func.getArgAttr(arg.getArgNumber(), kArenaAttr))
+      continue;
+    auto type = dyn_cast<MemRefType>(arg.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != 1)
+      return std::nullopt;
+    int64_t base = (type.getNumElements() + 255) / 256 * 256;
+    auto grown = MemRefType::get({base + bytes}, type.getElementType());
+    arg.setType(grown);
+    SmallVector<Type> inputs(func.getBody().getArgumentTypes());
+    func.setType(FunctionType::get(func.getContext(), inputs,
+                                   func.getResultTypes()));
+    func->setAttr(kArenaSizeAttr,
+                  Builder(func).getI64IntegerAttr(base + bytes));
+    return std::make_pair(Value(arg), base);
+  }
+  return std::nullopt;
+}
+
 // ---- Fused bias and epilogue ---------------------------------------------
 
 /// Fills in `g`'s bias/fill and epilogue from the ops kiln-cuda-mark-
@@ -888,17 +995,47 @@ struct CudaTileContractionsPass
       if (std::optional<Gemm> g = asGemm(op, staged); g && g->k > 0)
         work.push_back({op, *g});
     });
+    // Split-K where the tiles leave SMs idle: one workspace past the
+    // arena's end for all (the kernels run one after another).
+    int64_t scratch = 0;
+    for (auto &[op, g] : work) {
+      auto tiles = precision == "fp32"
+                       ? CudaGemmStrategy{kTileM, kTileN, 0, 0}
+                       : selectGemmStrategy(g.batch, g.m, g.n);
+      int64_t blocks = g.batch * ((g.m + tiles.tileM - 1) / tiles.tileM) *
+                       ((g.n + tiles.tileN - 1) / tiles.tileN);
+      int64_t slices = (g.k + kTileK - 1) / kTileK;
+      int64_t parts = selectSplitK(blocks, slices);
+      int64_t per = (slices + parts - 1) / parts;
+      g.splits = (slices + per - 1) / per; // every part some slices
+      if (g.splits > 1)
+        scratch = std::max(scratch, g.splits * g.batch * g.m * g.n * 4);
+    }
+    std::optional<std::pair<Value, int64_t>> workspace;
+    if (scratch)
+      workspace = growArena(func, scratch);
     for (auto &[op, g] : work) {
       SmallVector<Operation *> replaced = fuseNeighbours(op, g);
       // The kernel goes where the last op it replaces was: the epilogue's
       // operands are ready there.
       OpBuilder b(g.epilogue ? g.epilogue.getOperation() : op.getOperation());
       bool empty = g.batch * g.m * g.n == 0;
+      if (g.splits > 1 && workspace) {
+        auto [arena, base] = *workspace;
+        g.partials = memref::ViewOp::create(
+            b, op.getLoc(),
+            MemRefType::get({g.splits * g.batch, g.m, g.n}, b.getF32Type()),
+            arena, idx(b, op.getLoc(), base), ValueRange{});
+      } else {
+        g.splits = 1;
+      }
       if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
         buildMmaKernel(b, op.getLoc(), g, precision,
                        selectGemmStrategy(g.batch, g.m, g.n));
+      if (!empty && g.splits > 1)
+        buildSplitSum(b, op.getLoc(), g);
       op->erase();
       for (Operation *r : replaced)
         r->erase();

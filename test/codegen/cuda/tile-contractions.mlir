@@ -286,3 +286,35 @@ func.func @unaligned(%a: memref<64x70xf32>, %c: memref<64x198xf32>, %a2: memref<
   linalg.conv_2d_nhwc_hwcf {dilations = dense<2> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%in, %w : memref<2x13x13x5xf32>, memref<3x3x5x8xf32>) outs(%out : memref<2x4x4x8xf32>)
   return
 }
+
+// -----
+
+// Split-K: 2x64 += 2x1024 * 1024x64 is one 64x64 tile (one block for a
+// 132-SM GPU); its 64 reduction slices go to 16 parts of 4 (grid z), each
+// leaving its partial sums in a workspace the arena grows by (past the 100
+// bytes memory planning used, from byte 256: 16 x 2 x 64 floats), and a
+// second kernel adds each element's 16 parts in order to the output's
+// value.
+// CHECK-LABEL: func.func @split(
+// CHECK-SAME: %[[A:[^:]*]]: memref<2x1024xf32>, %[[B:[^:]*]]: memref<1024x64xf32>, %[[C:[^:]*]]: memref<2x64xf32>, %[[ARENA:[^:]*]]: memref<8448xi8> {kiln.arena})
+// CHECK-SAME: kiln.arena_size = 8448 : i64
+// CHECK: %[[WS:.*]] = memref.view %[[ARENA]][%c256{{.*}}][] : memref<8448xi8> to memref<16x2x64xf32>
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %[[Z:[^)]*]]) in (%{{.*}} = %c1{{.*}}, %{{.*}} = %c1{{.*}}, %{{.*}} = %c16{{[_0-9]*}})
+// CHECK: %[[PART:.*]] = arith.remui %[[Z]], %c16
+// CHECK: %[[FIRST:.*]] = arith.muli %[[PART]], %c4
+// CHECK: scf.for %{{.*}} = %[[FIRST]] to %{{.*}} step
+// CHECK-NOT: memref.load %[[C]]
+// CHECK: memref.store %{{.*}}, %[[WS]][%[[Z]], %{{.*}}, %{{.*}}] : memref<16x2x64xf32>
+// CHECK: gpu.terminator
+// CHECK: gpu.launch
+// CHECK: scf.for %[[P:.*]] = %c0{{.*}} to %c16{{.*}} step %c1{{.*}} iter_args
+// CHECK: memref.load %[[WS]]
+// CHECK: arith.addf
+// CHECK: %[[OLD:.*]] = memref.load %[[C]]
+// CHECK: arith.addf %[[OLD]]
+// CHECK: memref.store %{{.*}}, %[[C]]
+// CHECK: gpu.terminator
+func.func @split(%a: memref<2x1024xf32>, %b: memref<1024x64xf32>, %c: memref<2x64xf32>, %arena: memref<100xi8> {kiln.arena}) attributes {kiln.arena_size = 100 : i64} {
+  linalg.matmul ins(%a, %b : memref<2x1024xf32>, memref<1024x64xf32>) outs(%c : memref<2x64xf32>)
+  return
+}
