@@ -21,7 +21,7 @@ CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n) {
 }
 
 int64_t selectSplitK(int64_t blocks, int64_t slices) {
-  if (blocks >= kMultiprocessors)
+  if (blocks <= 0 || blocks >= kMultiprocessors)
     return 1;
   int64_t parts = std::min<int64_t>(
       {ceilDiv(2 * kMultiprocessors, blocks), slices / 4, 16});

@@ -79,8 +79,14 @@ struct Gemm {
       bIndices;
   // Split-K: the reduction's parts, and the workspace (parts x batch, m,
   // n) of f32 their kernels leave partial sums in.
-  int64_t splits = 1;
+  int64_t splits = 1, slicesPerSplit = 0;
   Value partials;
+  // Optional: `count` consecutive elements (b, m, k + j) of A at once,
+  // in bounds (a convolution's gather computes the input position once
+  // per run instead of once per element).
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value,
+                                   int64_t)>
+      loadARun;
 
   /// B is element bIndices(b, k, n) of `buffer` (n its innermost index).
   void setB(Value buffer,
@@ -125,7 +131,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1,       as[0], bs[1], as[1], nullptr, nullptr, c,
            nullptr, {},    {},    {},    0,       {},      {},
-           1,       {}};
+           1,       0,       {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
@@ -144,7 +150,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{as[0],   as[1], bs[2], as[2], nullptr, nullptr, c,
            nullptr, {},    {},    {},    0,       {},      {},
-           1,       {}};
+           1,       0,       {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
@@ -176,6 +182,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
            {},
            {},
            1,
+           0,
+           {},
            {}};
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
@@ -224,7 +232,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     // filter's rows (HWCF is a K x F matrix); columns: filters.
     Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
            nullptr, {},          {}, {},           0,       {},      {},
-           1,       {}};
+           1,       0,       {},      {}};
     g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
@@ -239,6 +247,30 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
                             at(p[2], q[1], strides[1], dilations[1]), q[2]})
           .getResult();
     };
+    // Runs of channels (k + j, j < count, inside one filter position when
+    // the channels divide into runs): one input position each.
+    if (ch % 4 == 0)
+      g.loadARun = [=](OpBuilder &b, Location loc, Value, Value r, Value k,
+                       int64_t count) {
+        SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
+        SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
+        auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
+          return arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
+              arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
+        };
+        Value y = at(p[1], q[0], strides[0], dilations[0]);
+        Value x = at(p[2], q[1], strides[1], dilations[1]);
+        SmallVector<Value> run;
+        for (int64_t j = 0; j < count; ++j) {
+          Value cj =
+              j ? arith::AddIOp::create(b, loc, q[2], idx(b, loc, j)).getResult()
+                : q[2];
+          run.push_back(memref::LoadOp::create(b, loc, in,
+                                               ValueRange{p[0], y, x, cj}));
+        }
+        return run;
+      };
     g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       q.push_back(col);
@@ -325,8 +357,24 @@ Value loadOrZero(OpBuilder &b, Location loc, Value inside,
   return branch.getResult(0);
 }
 
-/// What both GEMM kernels share: the launch (grid (M/64, N/64, batch) of
-/// `threads`-thread blocks) with A's and B's shared slices, the builder
+/// `load()` (`count` values) where `inside`, else zeros.
+SmallVector<Value> loadOrZeros(OpBuilder &b, Location loc, Value inside,
+                               int64_t count,
+                               function_ref<SmallVector<Value>()> load) {
+  auto f32 = b.getF32Type();
+  auto branch = scf::IfOp::create(b, loc, SmallVector<Type>(count, f32), inside,
+                                  /*withElseRegion=*/true);
+  OpBuilder::InsertionGuard g(b);
+  b.setInsertionPointToStart(branch.thenBlock());
+  scf::YieldOp::create(b, loc, load());
+  b.setInsertionPointToStart(branch.elseBlock());
+  Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+  scf::YieldOp::create(b, loc, SmallVector<Value>(count, zero));
+  return SmallVector<Value>(branch.getResults());
+}
+
+/// What both GEMM kernels share: the launch (grid (M/tileM, N/tileN, batch
+/// x split-K parts) of `threads`-thread blocks) with A's and B's shared slices, the builder
 /// inside it, the block's tile origin and the bounds, and index helpers.
 struct Frame {
   OpBuilder &b;
@@ -394,9 +442,9 @@ struct Frame {
     // The slices [first, end) of this block's part of the reduction.
     Value first = c(0), end = c(count), last = c(count - 1);
     if (g.splits > 1) {
-      int64_t per = (count + g.splits - 1) / g.splits;
-      first = mul(part, per);
-      end = arith::MinUIOp::create(b, loc, add(first, c(per)), c(count));
+      first = mul(part, g.slicesPerSplit);
+      end = arith::MinUIOp::create(b, loc, add(first, c(g.slicesPerSplit)),
+                                   c(count));
       last = arith::SubIOp::create(b, loc, end, c(1));
     }
     // Slice k0: the staged elements (A's, then B's without asyncB) and
@@ -405,7 +453,12 @@ struct Frame {
       SmallVector<Staged> staged = loadTile(
           tileM, kTileK, m0, k0, g.m, g.k,
           [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
-          vectorA);
+          vectorA,
+          g.loadARun ? function_ref<SmallVector<Value>(Value, Value, int64_t)>(
+                           [&](Value m, Value k, int64_t count) {
+                             return g.loadARun(b, loc, batch, m, k, count);
+                           })
+                     : nullptr);
       for (Staged &e : staged)
         e.isA = true;
       if (asyncB)
@@ -500,10 +553,11 @@ struct Frame {
   /// operand: consecutive threads take consecutive runs of `vector`
   /// columns (where the tile's columns and each thread's share split that
   /// way, else single columns); zeros outside the operand.
-  SmallVector<Staged> loadTile(int64_t rows, int64_t cols, Value row0,
-                               Value col0, int64_t rowSize, int64_t colSize,
-                               function_ref<Value(Value, Value)> load,
-                               int64_t vector) {
+  SmallVector<Staged> loadTile(
+      int64_t rows, int64_t cols, Value row0, Value col0, int64_t rowSize,
+      int64_t colSize, function_ref<Value(Value, Value)> load, int64_t vector,
+      function_ref<SmallVector<Value>(Value, Value, int64_t)> loadRun =
+          nullptr) {
     SmallVector<Staged> tile;
     int64_t perThread = rows * cols / threads;
     if (cols % vector != 0 || perThread % vector != 0)
@@ -512,6 +566,18 @@ struct Frame {
       Value run = mul(add(t, c(i * threads)), vector);
       Value row = arith::DivUIOp::create(b, loc, run, c(cols));
       Value first = arith::RemUIOp::create(b, loc, run, c(cols));
+      if (loadRun && vector > 1 && colSize % vector == 0) {
+        // The run lies inside or outside as a whole.
+        Value gr = add(row0, row), gc = add(col0, first);
+        Value cond = inside(gr, gc, rowSize, colSize, rows, cols);
+        SmallVector<Value> values =
+            cond ? loadOrZeros(b, loc, cond, vector,
+                               [&] { return loadRun(gr, gc, vector); })
+                 : loadRun(gr, gc, vector);
+        for (int64_t j = 0; j < vector; ++j)
+          tile.push_back({values[j], row, j ? add(first, c(j)) : first});
+        continue;
+      }
       for (int64_t j = 0; j < vector; ++j) {
         Value col = j ? add(first, c(j)) : first;
         Value gr = add(row0, row), gc = add(col0, col);
@@ -984,7 +1050,7 @@ struct CudaTileContractionsPass
     Type staged = precision == "fp16"   ? Type(types.getF16Type())
                   : precision == "bf16" ? Type(types.getBF16Type())
                                         : Type();
-    SmallVector<std::pair<linalg::LinalgOp, Gemm>> work;
+    std::vector<std::pair<linalg::LinalgOp, Gemm>> work;
     func::FuncOp func = getOperation();
     func.walk([&](linalg::LinalgOp op) {
       // Kernels are launched from the function's top level.
@@ -1006,8 +1072,9 @@ struct CudaTileContractionsPass
                        ((g.n + tiles.tileN - 1) / tiles.tileN);
       int64_t slices = (g.k + kTileK - 1) / kTileK;
       int64_t parts = selectSplitK(blocks, slices);
-      int64_t per = (slices + parts - 1) / parts;
-      g.splits = (slices + per - 1) / per; // every part some slices
+      g.slicesPerSplit = (slices + parts - 1) / parts;
+      // Every part some slices.
+      g.splits = (slices + g.slicesPerSplit - 1) / g.slicesPerSplit;
       if (g.splits > 1)
         scratch = std::max(scratch, g.splits * g.batch * g.m * g.n * 4);
     }
