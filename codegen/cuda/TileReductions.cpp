@@ -671,6 +671,8 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
   };
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
+  // Elements per lane and run.
+  int64_t vector = space.length % 4 == 0 ? 4 : 1;
   // The row's value of each per-row buffer written so far.
   llvm::DenseMap<Value, Value> rowValue;
   auto setRow = [&](Value buffer, Value v) {
@@ -747,25 +749,37 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
       Value identity =
           r ? arith::ConstantOp::create(b, loc, r->identity).getResult()
             : Value();
+      // Each lane takes runs of `vector` neighbouring elements (one
+      // 16-byte access where aligned), lane l the runs at l * vector,
+      // (l + lanes) * vector ...: the same elements in every step.
       auto loop = scf::ForOp::create(
-          b, loc, lane, c(space.length), c(lanes),
+          b, loc, arith::MulIOp::create(b, loc, lane, c(vector)),
+          c(space.length), c(lanes * vector),
           r ? ValueRange{identity} : ValueRange{});
       {
         OpBuilder::InsertionGuard g(b);
         b.setInsertionPointToStart(loop.getBody());
-        SmallVector<Value> ivs(rowIvs);
-        ivs.push_back(loop.getInductionVar());
-        IRMapping m;
-        operands(op, ivs, m);
+        Value acc = r ? loop.getRegionIterArgs()[0] : Value();
+        for (int64_t j = 0; j < vector; ++j) {
+          SmallVector<Value> ivs(rowIvs);
+          ivs.push_back(j ? arith::AddIOp::create(b, loc,
+                                                  loop.getInductionVar(), c(j))
+                                .getResult()
+                          : loop.getInductionVar());
+          IRMapping m;
+          operands(op, ivs, m);
+          if (r)
+            m.map(old, acc);
+          else if (!old.use_empty())
+            m.map(old, loadAt(b, loc, op, op.getDpsInitOperand(0), ivs));
+          Value v = cloneBody(op, m);
+          if (r)
+            acc = v;
+          else
+            memref::StoreOp::create(b, loc, v, out, ivs);
+        }
         if (r)
-          m.map(old, loop.getRegionIterArgs()[0]);
-        else if (!old.use_empty())
-          m.map(old, loadAt(b, loc, op, op.getDpsInitOperand(0), ivs));
-        Value v = cloneBody(op, m);
-        if (r)
-          scf::YieldOp::create(b, loc, v);
-        else
-          memref::StoreOp::create(b, loc, v, out, ivs);
+          scf::YieldOp::create(b, loc, acc);
       }
       if (r) {
         Value acc =

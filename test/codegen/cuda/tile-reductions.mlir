@@ -195,21 +195,22 @@ func.func @filled(%x: memref<8x64xf32>, %y: memref<8xf32>, %arena: memref<2048xi
 // CHECK: gpu.launch blocks({{.*}}) in (%{{.*}} = %c8{{.*}}, {{.*}}) threads(%[[T:[^,]*]], {{.*}}) in (%{{.*}} = %c256
 // CHECK: %[[LANE:.*]] = arith.remui %[[T]], %c32
 // CHECK-NOT: scf.if
-// CHECK: %[[MAXP:.*]] = scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32{{.*}} iter_args
-// CHECK: memref.load %[[X]]
-// CHECK: arith.maximumf
+// Each lane takes runs of 4 neighbouring elements (lane l the run at 4 l).
+// CHECK: %[[START:.*]] = arith.muli %[[LANE]], %c4
+// CHECK: %[[MAXP:.*]] = scf.for %{{.*}} = %[[START]] to %c128{{.*}} step %c128{{.*}} iter_args
+// CHECK-COUNT-4: arith.maximumf
 // CHECK-COUNT-5: gpu.shuffle xor
 // CHECK: %[[MAX:.*]] = arith.maximumf %{{.*}}, %cst : f32
-// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c128
 // CHECK: %[[XV:.*]] = memref.load %[[X]]
 // CHECK: %[[D:.*]] = arith.subf %[[XV]], %[[MAX]] : f32
 // CHECK: %[[EXP:.*]] = math.exp %[[D]] : f32
 // CHECK: memref.store %[[EXP]], %[[E]]
-// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32{{.*}} iter_args
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c128{{.*}} iter_args
 // CHECK: memref.load %[[E]]
 // CHECK-COUNT-5: gpu.shuffle xor
 // CHECK: %[[SUM:.*]] = arith.addf %{{.*}}, %cst{{.*}} : f32
-// CHECK: scf.for %{{.*}} = %[[LANE]] to %c128{{.*}} step %c32
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c128{{.*}} step %c128
 // CHECK: %[[EV:.*]] = memref.load %[[E]]
 // CHECK: %[[Q:.*]] = arith.divf %[[EV]], %[[SUM]] : f32
 // CHECK: memref.store %[[Q]], %[[Y]]
