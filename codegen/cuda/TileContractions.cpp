@@ -233,7 +233,10 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
            nullptr, {},          {}, {},           0,       {},      {},
            1,       0,       {},      {}};
-    g.loadA = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
+    // `count` input elements (k + j, j < count, inside one filter
+    // position): one input position.
+    auto gather = [=](OpBuilder &b, Location loc, Value, Value r, Value k,
+                      int64_t count) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
@@ -241,36 +244,24 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
             b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
             arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
       };
-      return memref::LoadOp::create(
-                 b, loc, in,
-                 ValueRange{p[0], at(p[1], q[0], strides[0], dilations[0]),
-                            at(p[2], q[1], strides[1], dilations[1]), q[2]})
-          .getResult();
+      Value y = at(p[1], q[0], strides[0], dilations[0]);
+      Value x = at(p[2], q[1], strides[1], dilations[1]);
+      SmallVector<Value> run;
+      for (int64_t j = 0; j < count; ++j) {
+        Value cj =
+            j ? arith::AddIOp::create(b, loc, q[2], idx(b, loc, j)).getResult()
+              : q[2];
+        run.push_back(
+            memref::LoadOp::create(b, loc, in, ValueRange{p[0], y, x, cj}));
+      }
+      return run;
     };
-    // Runs of channels (k + j, j < count, inside one filter position when
-    // the channels divide into runs): one input position each.
+    g.loadA = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
+      return gather(b, loc, bb, r, k, 1)[0];
+    };
+    // Runs of channels where the channels divide into them.
     if (ch % 4 == 0)
-      g.loadARun = [=](OpBuilder &b, Location loc, Value, Value r, Value k,
-                       int64_t count) {
-        SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
-        SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
-        auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
-          return arith::AddIOp::create(
-              b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
-              arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
-        };
-        Value y = at(p[1], q[0], strides[0], dilations[0]);
-        Value x = at(p[2], q[1], strides[1], dilations[1]);
-        SmallVector<Value> run;
-        for (int64_t j = 0; j < count; ++j) {
-          Value cj =
-              j ? arith::AddIOp::create(b, loc, q[2], idx(b, loc, j)).getResult()
-                : q[2];
-          run.push_back(memref::LoadOp::create(b, loc, in,
-                                               ValueRange{p[0], y, x, cj}));
-        }
-        return run;
-      };
+      g.loadARun = gather;
     g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       q.push_back(col);

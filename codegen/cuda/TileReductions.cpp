@@ -235,6 +235,51 @@ Value loadAt(OpBuilder &b, Location loc, linalg::GenericOp op,
   return memref::LoadOp::create(b, loc, operand->get(), indices);
 }
 
+/// A kernel of 256-thread blocks where `lanes` threads (a warp or the
+/// block) share each of `count` outputs: the launch, with the builder at
+/// the start of its body (the caller keeps an InsertionGuard), inside
+/// a guard that leaves out the warps past the last output (a warp's
+/// outputs are all inside or all outside: shuffles see whole warps).
+struct LaneKernel {
+  gpu::LaunchOp launch;
+  Value t, lane, output; // thread, lane in its output's group, output
+};
+LaneKernel buildLaneKernel(OpBuilder &b, Location loc, int64_t count,
+                           int64_t lanes) {
+  auto c = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  int64_t perBlock = kBlock / lanes;
+  LaneKernel k;
+  k.launch = gpu::LaunchOp::create(b, loc, c((count + perBlock - 1) / perBlock),
+                                   c(1), c(1), c(kBlock), c(1), c(1));
+  b.setInsertionPointToStart(&k.launch.getBody().front());
+  k.t = k.launch.getThreadIds().x;
+  k.lane = arith::RemUIOp::create(b, loc, k.t, c(lanes));
+  k.output = arith::AddIOp::create(
+      b, loc,
+      arith::MulIOp::create(b, loc, k.launch.getBlockIds().x, c(perBlock)),
+      arith::DivUIOp::create(b, loc, k.t, c(lanes)));
+  if (count % perBlock != 0) {
+    auto inside = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, k.output,
+                              c(count)),
+        /*withElse=*/false);
+    b.setInsertionPointToStart(inside.thenBlock());
+  }
+  return k;
+}
+
+/// Workgroup memory of `n` elements of `type` for `launch`.
+Value workgroupBuffer(gpu::LaunchOp launch, int64_t n, Type type) {
+  return launch.addWorkgroupAttribution(
+      MemRefType::get({n}, type, MemRefLayoutAttrInterface{},
+                      gpu::AddressSpaceAttr::get(type.getContext(),
+                                                 gpu::AddressSpace::Workgroup)),
+      launch.getLoc());
+}
+
 /// Replaces `r.op` with its kernel.
 void buildKernel(OpBuilder &b, const Reduction &r) {
   linalg::GenericOp op = r.op;
@@ -243,44 +288,21 @@ void buildKernel(OpBuilder &b, const Reduction &r) {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
   int64_t lanes = selectReductionLanes(r.outputs, r.length);
-  int64_t perBlock = kBlock / lanes;
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   auto sizes = [&](ArrayRef<int64_t> dims) {
     return llvm::map_to_vector(dims, [&](int64_t d) { return ranges[d]; });
   };
   Type type = r.identity.getType();
-  int64_t blocks = (r.outputs + perBlock - 1) / perBlock;
-  auto launch = gpu::LaunchOp::create(b, loc, c(blocks), c(1), c(1), c(kBlock),
-                                      c(1), c(1));
+  OpBuilder::InsertionGuard guard(b);
+  LaneKernel k = buildLaneKernel(b, loc, r.outputs, lanes);
+  gpu::LaunchOp launch = k.launch;
+  Value t = k.t, lane = k.lane, output = k.output;
   Value partials;
   if (lanes > kWarp)
-    partials = launch.addWorkgroupAttribution(
-        MemRefType::get({kBlock / kWarp}, type, MemRefLayoutAttrInterface{},
-                        gpu::AddressSpaceAttr::get(
-                            b.getContext(), gpu::AddressSpace::Workgroup)),
-        loc);
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value t = launch.getThreadIds().x;
-  Value lane = arith::RemUIOp::create(b, loc, t, c(lanes));
-  Value output = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(perBlock)),
-      arith::DivUIOp::create(b, loc, t, c(lanes)));
+    partials = workgroupBuffer(launch, kBlock / kWarp, type);
   Value identity = arith::ConstantOp::create(b, loc, r.identity);
   Block *body = op.getBody();
   BlockArgument out = body->getArguments().back();
-
-  // A warp's outputs are all inside or all outside (perBlock outputs per
-  // block): shuffles see whole warps.
-  if (r.outputs % perBlock != 0) {
-    auto inside = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, output,
-                              c(r.outputs)),
-        /*withElse=*/false);
-    b.setInsertionPointToStart(inside.thenBlock());
-  }
   SmallVector<Value> outer = delinearize(b, loc, output, sizes(r.parallel));
   // Each lane folds elements lane, lane + lanes, ... of the reduction.
   auto loop = scf::ForOp::create(b, loc, lane, c(r.length), c(lanes),
@@ -628,10 +650,10 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
   // A warp per row, or the block: the barriers of a block's reductions
   // are then reached by all its threads (no row guard).
   assert((lanes == kWarp || lanes == kBlock) && "a warp or a block per row");
-  int64_t perBlock = kBlock / lanes;
-  int64_t blocks = (space.count + perBlock - 1) / perBlock;
-  auto launch = gpu::LaunchOp::create(b, loc, c(blocks), c(1), c(1), c(kBlock),
-                                      c(1), c(1));
+  OpBuilder::InsertionGuard guard(b);
+  LaneKernel k = buildLaneKernel(b, loc, space.count, lanes);
+  gpu::LaunchOp launch = k.launch;
+  Value t = k.t, lane = k.lane, row = k.output;
   // Workgroup memory for a block's reductions, one buffer per type.
   llvm::DenseMap<Type, Value> partials;
   if (lanes > kWarp)
@@ -639,30 +661,8 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
       if (step.reduction) {
         Type type = step.reduction->identity.getType();
         if (!partials.count(type))
-          partials[type] = launch.addWorkgroupAttribution(
-              MemRefType::get({kBlock / kWarp + 1}, type,
-                              MemRefLayoutAttrInterface{},
-                              gpu::AddressSpaceAttr::get(
-                                  b.getContext(), gpu::AddressSpace::Workgroup)),
-              loc);
+          partials[type] = workgroupBuffer(launch, kBlock / kWarp + 1, type);
       }
-  OpBuilder::InsertionGuard guard(b);
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value t = launch.getThreadIds().x;
-  Value lane = arith::RemUIOp::create(b, loc, t, c(lanes));
-  Value row = arith::AddIOp::create(
-      b, loc,
-      arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(perBlock)),
-      arith::DivUIOp::create(b, loc, t, c(lanes)));
-  // A warp's rows are all inside or all outside: shuffles see whole warps.
-  if (space.count % perBlock != 0) {
-    auto inside = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, row,
-                              c(space.count)),
-        /*withElse=*/false);
-    b.setInsertionPointToStart(inside.thenBlock());
-  }
   SmallVector<Value> rowIvs = delinearize(b, loc, row, space.rows);
   // The row's element in a per-row buffer (row-major).
   auto rowIndices = [&](Value buffer) {

@@ -16,9 +16,9 @@
 // CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C2]], %{{.*}} = %{{.*}}, %{{.*}} = %{{.*}}) threads(%[[T:.*]], %{{.*}}, %{{.*}}) in (%{{.*}} = %[[C256]],
 // CHECK: %[[LANE:.*]] = arith.remui %[[T]], %{{.*}} : index
 // CHECK: %[[ROW:.*]] = arith.addi
-// CHECK: %[[ZERO:.*]] = arith.constant -0.000000e+00 : f32
 // CHECK: %[[IN:.*]] = arith.cmpi ult, %[[ROW]], %{{.*}} : index
 // CHECK: scf.if %[[IN]] {
+// CHECK: %[[ZERO:.*]] = arith.constant -0.000000e+00 : f32
 // CHECK: %[[PART:.*]] = scf.for %[[K:.*]] = %[[LANE]] to %{{.*}} step %{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (f32) {
 // CHECK: %[[V:.*]] = memref.load %[[X]][%{{.*}}, %{{.*}}] : memref<10x100xf32>
 // CHECK: %[[SQ:.*]] = arith.mulf %[[V]], %[[V]] : f32
