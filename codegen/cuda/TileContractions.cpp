@@ -688,9 +688,12 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   auto slices = f.slices(
       init,
       // A goes into its rows transposed: one column per thread, so a warp's
-      // stores spread over the banks; B along its rows, 4 wide, copied
-      // asynchronously where it can be.
-      /*vectorA=*/1, /*vectorB=*/4, asyncCopyWidth(g, f32, kTileN, kThreads),
+      // stores spread over the banks, but a convolution's gather takes
+      // runs of 4 channels (one input position each, for 2-way bank
+      // conflicts); B along its rows, 4 wide, copied asynchronously where
+      // it can be.
+      /*vectorA=*/g.loadARun ? 4 : 1, /*vectorB=*/4,
+      asyncCopyWidth(g, f32, kTileN, kThreads),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, v, as,
                                 ValueRange{sliceRow(k, half), m});
