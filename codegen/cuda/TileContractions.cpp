@@ -82,8 +82,9 @@ struct Gemm {
   int64_t splits = 1, slicesPerSplit = 0;
   Value partials;
   // Optional: `count` consecutive elements (b, m, k + j) of A at once,
-  // in bounds (a convolution's gather computes the input position once
-  // per run instead of once per element).
+  // in bounds, for runs of 4 starting at multiples of 4 (a convolution's
+  // gather computes the input position once per run instead of once per
+  // element).
   std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value,
                                    int64_t)>
       loadARun;
@@ -237,6 +238,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     // position): one input position.
     auto gather = [=](OpBuilder &b, Location loc, Value, Value r, Value k,
                       int64_t count) {
+      assert(ch % count == 0 && "a run stays at one filter position");
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {

@@ -549,7 +549,9 @@ std::optional<Plan> validate(ArrayRef<Step> steps, const RowSpace &space) {
     readFromMemory.insert(buffer);
     return true;
   };
-  // Buffers every access of which is element (row, i) by lane i's thread;
+  // Buffers every access of which is element (row, i) by the thread that
+  // takes i in every step (the kernel's lanes take the same elements in
+  // every step);
   // buffers read from memory at elements of other rows or lanes (which the
   // program then must not write: those rows may already have gone on).
   llvm::DenseSet<Value> notElementwise, readOthers;
@@ -671,8 +673,10 @@ void buildRowKernel(ArrayRef<Step> steps, const RowSpace &space,
   };
   Value isFirst =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, lane, c(0));
-  // Elements per lane and run.
-  int64_t vector = space.length % 4 == 0 ? 4 : 1;
+  // Elements per lane and run: 4 where the row splits into runs that keep
+  // every lane busy.
+  int64_t vector =
+      space.length % 4 == 0 && space.length >= 4 * lanes ? 4 : 1;
   // The row's value of each per-row buffer written so far.
   llvm::DenseMap<Value, Value> rowValue;
   auto setRow = [&](Value buffer, Value v) {
