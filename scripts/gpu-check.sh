@@ -3,7 +3,8 @@
 # (the project's lent H100): prepare here, run there.
 #
 #   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2]
-#                                [--gemm-sizes N1,N2] [--bench CASES] [--dir D]
+#                                [--gemm-sizes N1,N2] [--bench CASES]
+#                                [--conformance PATTERNS] [--dir D]
 #       Here (needs a kiln build): compiles the e2e models (default
 #       mlp,cnn,resblock,mobileblock,encoder,reductions) for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
@@ -17,16 +18,23 @@
 #       with the bench venv when missing, or paths to .onnx files named
 #       after their folder) also compiles those bench models
 #       at that batch and precision, for timing against PyTorch eager and
-#       torch.compile (bench/gpu-models-torch.py). A device call carries at
-#       most 64 MiB: ResNet-50 is 52 MB at fp16 (weights narrowed), 100 MB at
-#       fp32; put big models in a --dir of their own, one per call.
+#       torch.compile (bench/gpu-models-torch.py). --conformance PATTERNS
+#       (comma-separated regexes of ONNX conformance cases, default all:
+#       the expected-pass list but string models, ~30 MB; none: skip)
+#       compiles those cases for the GPU and links their harnesses with
+#       the cases' data (test/conformance/run.py --prepare-only). A device
+#       call carries at most 64 MiB: the default checks are ~42 MiB with
+#       the conformance cases; ResNet-50 is 52 MB at fp16 (weights
+#       narrowed), 100 MB at fp32; put big models in a --dir of their own
+#       (with --conformance none), one per call.
 #   scripts/gpu-check.sh run [--dir D] [--calls N]
 #       There (needs only the driver): runs every check against the
 #       fixtures' onnxruntime outputs and times every model, printing one
 #       line each (N timed calls, default 50), times the GEMMs against
 #       cuBLAS through PyTorch where python3 has torch
 #       (bench/gpu-gemm-torch.py), times the --bench models against
-#       PyTorch (bench/gpu-models-torch.py) where it has torch, and writes
+#       PyTorch (bench/gpu-models-torch.py) where it has torch, runs the
+#       conformance cases against ONNX's reference outputs, and writes
 #       D/results.md (and a copy in $OUT when set).
 #       Exits non-zero if a check failed.
 #
@@ -44,9 +52,11 @@ simulate=0
 calls=50
 gemm_sizes="4096,8192"
 bench=""
+conformance=all
 while [ $# -gt 0 ]; do
   case "$1" in
     --bench) bench="$2"; shift ;;
+    --conformance) conformance="$2"; shift ;;
     --simulate) simulate=1 ;;
     --models) models="$2"; shift ;;
     --dir) dir="$2"; shift ;;
@@ -134,6 +144,16 @@ prepare() {
       "${cc[@]}" "${cflags[@]}" -I"$dir/obj" "$e2e/$t.c" "$dir/obj/mlp.o" \
         "${libs[@]}" -o "$dir/bin/$t"
     done
+  fi
+  # ONNX conformance cases: harnesses and data, run there by run.py.
+  if [ "$conformance" != none ]; then
+    local patterns=()
+    [ "$conformance" = all ] || IFS=, read -ra patterns <<<"$conformance"
+    local simulate_flag=()
+    [ "$simulate" = 1 ] && simulate_flag=(--cuda-simulate)
+    python3 "$root/test/conformance/run.py" --check --target=cuda:sm_90 \
+      "${simulate_flag[@]}" --kiln "$kiln" --rt "$rt" --cc "${cc[0]}" \
+      --prepare-only "$dir/conformance" "${patterns[@]}"
   fi
   # What a device call would carry (the objects are linked in: drop them).
   rm -rf "$dir/obj"/*.o
@@ -227,6 +247,17 @@ run_checks() {
       echo "bench $m b$b $p: kiln ${launch} / ${graph:-?} ms (launches / graph); torch eager ${eager:-n/a}, compile ${compiled:-n/a}, graphs ${graphs:-n/a} ms"
       echo "| $m | $b | $p | $launch | ${graph:-n/a} | ${eager:-n/a} | ${compiled:-n/a} | ${graphs:-n/a} | $r1 | $r2 |" >>"$report"
     done <"$dir/bench.txt"
+  fi
+  # ONNX conformance: every prepared case against ONNX's reference
+  # outputs (the cases kiln's CPU path passes; string models excluded).
+  if [ -f "$dir/conformance/manifest.json" ]; then
+    local conf rc=0
+    conf=$(python3 "$root/test/conformance/run.py" \
+      --run-prepared "$dir/conformance" --cusim-dir "$build/lib/cusim" 2>&1) || rc=$?
+    echo "$conf" | head -20
+    [ "$rc" = 0 ] || failed=1
+    printf '\nONNX conformance (test/conformance/run.py --run-prepared): %s\n\n```\n%s\n```\n' \
+      "$([ "$rc" = 0 ] && echo PASS || echo FAIL)" "$conf" >>"$report"
   fi
   for t in cuda-host cuda-graph; do
     [ -x "$dir/bin/$t" ] || continue

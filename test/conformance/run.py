@@ -14,6 +14,12 @@ the outputs with the reference outputs. Python standard library only.
                          run time) and write dynamic-batch-status.md; cases
                          whose ops combine samples are excluded as not
                          batch-separable
+  run.py --check --target=cuda:sm_90 [PATTERNS] --prepare-only DIR
+                         compile and link the (matching) expected-pass cases
+                         into DIR with their test data ...
+  run.py --run-prepared DIR
+                         ... and run and check them on another machine (a
+                         GPU without kiln: scripts/gpu-check.sh)
 
 Each case folder holds model.onnx and test_data_set_N/{input,output}_K.pb
 (TensorProto). A case is classified as pass, wrong result, compile error,
@@ -29,6 +35,7 @@ file says which passing cases relied on it.
 """
 import argparse
 import concurrent.futures
+import json
 import math
 import os
 import re
@@ -221,6 +228,13 @@ class Prepared:
     def result(self, status, detail=""):
         return Result(self.case, status, detail, self.ops, (), self.frozen,
                       self.seconds)
+
+
+class Named:
+    """A graph input as a prepared manifest records it: its name."""
+
+    def __init__(self, name):
+        self.name = name
 
 
 class Runner:
@@ -496,6 +510,63 @@ class Runner:
                     return result(WRONG, problem)
         return result(PASS)
 
+    def prepare_to(self, cases, pool, batch_size, out):
+        """Compiles and links `cases` into `out` for run_prepared on another
+        machine (the lent GPU, which has no kiln): the harness executables,
+        each case's test data and a manifest. Returns the cases' stage-1
+        results (those that ended before running)."""
+        prepared = list(pool.map(self.prepare, enumerate(cases)))
+        ready = [p for p in prepared if isinstance(p, Prepared)]
+        batches = [ready[i:i + batch_size]
+                   for i in range(0, len(ready), batch_size)]
+        linked = [x for group in pool.map(self.link, batches) for x in group]
+        os.makedirs(os.path.join(out, "bin"), exist_ok=True)
+        entries, exes = [], {}
+        for x in linked:
+            if isinstance(x, Result):
+                entries.append({"case": x.case, "status": x.status,
+                                "detail": x.detail})
+                continue
+            p, exe, index = x
+            if exe not in exes:
+                exes[exe] = "bin/harness%d" % len(exes)
+                shutil.copy2(exe, os.path.join(out, exes[exe]))
+            sets = []
+            for data_dir in p.sets:
+                rel = os.path.join("data", p.case, os.path.basename(data_dir))
+                shutil.copytree(data_dir, os.path.join(out, rel),
+                                dirs_exist_ok=True)
+                sets.append(rel)
+            entries.append({"case": p.case, "exe": exes[exe], "index": index,
+                            "frozen": list(p.frozen), "sets": sets,
+                            "inputs": [i.name for i in p.runtime_inputs]})
+        entries += [{"case": r.case, "status": r.status, "detail": r.detail}
+                    for r in prepared if isinstance(r, Result)]
+        with open(os.path.join(out, "manifest.json"), "w") as fh:
+            json.dump({"target": self.args.target,
+                       "simulate": self.args.cuda_simulate,
+                       "cases": entries}, fh, indent=1)
+        return [r for r in prepared if isinstance(r, Result)]
+
+    def run_prepared(self, out, pool):
+        """Results of the cases prepare_to left in `out`, run here."""
+        with open(os.path.join(out, "manifest.json")) as fh:
+            manifest = json.load(fh)
+        work = []
+        results = []
+        for k, e in enumerate(manifest["cases"]):
+            if "exe" not in e:
+                results.append(Result(e["case"], e["status"], e["detail"]))
+                continue
+            case_work = os.path.join(self.tmp, "case%d" % k)
+            os.mkdir(case_work)
+            p = Prepared(case=e["case"], work=case_work, ops=(),
+                         frozen=e["frozen"], seconds=0.0,
+                         sets=[os.path.join(out, d) for d in e["sets"]],
+                         runtime_inputs=[Named(n) for n in e["inputs"]])
+            work.append((p, os.path.join(out, e["exe"]), e["index"]))
+        return results + list(pool.map(self.execute, work))
+
     def run_all(self, cases, pool, batch_size):
         """Results in the order of `cases`."""
         prepared = list(pool.map(self.prepare, enumerate(cases)))
@@ -649,6 +720,43 @@ def all_cases(data_dir):
     return cases
 
 
+def run_prepared(args):
+    """--run-prepared: the prepared cases' results, checked like --check
+    against the expected-pass list (the GPU target's string exclusions are
+    not regressions)."""
+    with open(os.path.join(args.run_prepared, "manifest.json")) as fh:
+        manifest = json.load(fh)
+    if manifest.get("simulate"):
+        args.cuda_simulate = True
+    start = time.monotonic()
+    tmp = tempfile.mkdtemp(prefix="kiln-conformance-")
+    try:
+        runner = Runner(args, tmp)
+        with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+            results = runner.run_prepared(args.run_prepared, pool)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    expected = set(read_list(args.expected))
+    counts = Counter(r.status for r in results)
+    print("%d prepared cases (%s) in %.1f s: %s" % (
+        len(results), manifest.get("target") or "host",
+        time.monotonic() - start, ", ".join(
+            "%d %s" % (counts[s], s) for s in STATUSES if counts[s])))
+    status = 0
+    for r in sorted(results, key=lambda r: r.case):
+        gpu_excluded = (r.status == EXCLUDED
+                        and r.detail.startswith("GPU target:"))
+        if args.verbose:
+            print("%-60s %s%s" % (r.case, r.status,
+                                  ": " + r.detail if r.detail else ""))
+        if r.case in expected and r.status != PASS and not gpu_excluded:
+            print("REGRESSION %s: %s%s" % (r.case, r.status,
+                                           ": " + r.detail if r.detail
+                                           else ""))
+            status = 1
+    return status
+
+
 def main():
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
@@ -693,7 +801,16 @@ def main():
                    help="compile with --dynamic-batch; see above")
     p.add_argument("-v", "--verbose", action="store_true",
                    help="print every case's result")
+    p.add_argument("--prepare-only", metavar="DIR",
+                   help="compile and link the cases (patterns, or --check's "
+                   "list) into DIR with their test data, to run with "
+                   "--run-prepared on a machine without kiln (the GPU)")
+    p.add_argument("--run-prepared", metavar="DIR",
+                   help="run the cases --prepare-only left in DIR and check "
+                   "them against the expected-pass list")
     args = p.parse_args()
+    if args.run_prepared:
+        return run_prepared(args)
 
     expected = read_list(args.expected)
     full = not args.cases and not args.check
@@ -708,6 +825,9 @@ def main():
         cases = [c for c in expected if c.startswith("node/")]
     elif args.check:
         cases = expected
+        if args.cases:
+            pats = [re.compile(c + "$") for c in args.cases]
+            cases = [c for c in cases if any(p.match(c) for p in pats)]
     else:
         cases = all_cases(args.data)
         if args.cases:
@@ -723,6 +843,20 @@ def main():
 
     start = time.monotonic()
     tmp = tempfile.mkdtemp(prefix="kiln-conformance-")
+    if args.prepare_only:
+        try:
+            runner = Runner(args, tmp)
+            with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+                ended = runner.prepare_to(cases, pool, args.batch,
+                                          args.prepare_only)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        counts = Counter(r.status for r in ended)
+        print("prepared %d of %d cases in %.1f s into %s%s" % (
+            len(cases) - len(ended), len(cases), time.monotonic() - start,
+            args.prepare_only, "".join(
+                ", %d %s" % (counts[s], s) for s in STATUSES if counts[s])))
+        return 0
     try:
         runner = Runner(args, tmp)
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
