@@ -56,7 +56,8 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     tiles would leave SMs idle (fewer blocks than an H100's 132 SMs: a
     batch-1 fully connected layer), the reduction is split among up to 16
     blocks per tile (SelectStrategy's selectSplitK; grid z is batch x
-    parts), each leaving its partial sums in a workspace the pass adds
+    parts; the SM count is `chip`'s, cudaMultiprocessors), each leaving
+    its partial sums in a workspace the pass adds
     past the end of the arena (the function's `kiln.arena_size` and arena
     argument grow: the header's arena size follows), and a second kernel
     adds each element's parts in order (the same result every run) and
@@ -75,7 +76,9 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
            "Multiplication type: fp32 (exact, CUDA cores), tf32, fp16 or bf16 "
-           "(tensor cores, f32 accumulation)">
+           "(tensor cores, f32 accumulation)">,
+    Option<"chip", "chip", "std::string", "\"sm_90\"",
+           "The GPU (sm_XX) whose SM count sizes tiles and split-K">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::nvgpu::NVGPUDialect",

@@ -1,30 +1,37 @@
 // The CUDA kernels' shapes (codegen/cuda/SelectStrategy.h).
 #include "codegen/cuda/SelectStrategy.h"
 
+#include "llvm/ADT/StringSwitch.h"
+
 #include <algorithm>
 
 namespace mlir::kiln {
 
 namespace {
-/// Streaming multiprocessors of the largest GPU kiln targets (an H100
-/// SXM): the block count below which big tiles leave SMs idle.
-constexpr int64_t kMultiprocessors = 132;
 int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
 } // namespace
 
-CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n) {
+int64_t cudaMultiprocessors(llvm::StringRef chip) {
+  return llvm::StringSwitch<int64_t>(chip)
+      .Case("sm_80", 108)
+      .Case("sm_86", 84)
+      .Case("sm_89", 128)
+      .Default(132);
+}
+
+CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n,
+                                    int64_t sms) {
   CudaGemmStrategy large{128, 128, 64, 32}, small{64, 64, 32, 32};
-  if (batch * ceilDiv(m, large.tileM) * ceilDiv(n, large.tileN) >=
-      2 * kMultiprocessors)
+  if (batch * ceilDiv(m, large.tileM) * ceilDiv(n, large.tileN) >= 2 * sms)
     return large;
   return small;
 }
 
-int64_t selectSplitK(int64_t blocks, int64_t slices) {
-  if (blocks <= 0 || blocks >= kMultiprocessors)
+int64_t selectSplitK(int64_t blocks, int64_t slices, int64_t sms) {
+  if (blocks <= 0 || blocks >= sms)
     return 1;
-  int64_t parts = std::min<int64_t>(
-      {ceilDiv(2 * kMultiprocessors, blocks), slices / 4, 16});
+  int64_t parts =
+      std::min<int64_t>({ceilDiv(2 * sms, blocks), slices / 4, 16});
   return std::max<int64_t>(parts, 1);
 }
 

@@ -4,6 +4,8 @@
 #ifndef KILN_CODEGEN_CUDA_SELECTSTRATEGY_H
 #define KILN_CODEGEN_CUDA_SELECTSTRATEGY_H
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdint>
 
 namespace mlir::kiln {
@@ -20,20 +22,27 @@ struct CudaGemmStrategy {
   }
 };
 
+/// The streaming multiprocessors kiln plans blocks for on `chip` (sm_XX):
+/// a typical GPU of that architecture (A100: 108 for sm_80, A40: 84 for
+/// sm_86, RTX 4090: 128 for sm_89, H100 SXM: 132 for sm_90 and unknown
+/// chips).
+int64_t cudaMultiprocessors(llvm::StringRef chip);
+
 /// The tensor-core tile for a (batch x) m x n GEMM: 128x128 tiles of 8
 /// warps (64x32 each: twice the operand reuse of the 64x64 tile) where
-/// they still give every SM of a large GPU (132 on an H100) two blocks,
-/// else 64x64 tiles of 4 warps (32x32 each), which keep more blocks busy
-/// on small GEMMs (a batch-1 convolution).
-CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n);
+/// they still give every one of `sms` SMs two blocks, else 64x64 tiles of
+/// 4 warps (32x32 each), which keep more blocks busy on small GEMMs (a
+/// batch-1 convolution).
+CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n,
+                                    int64_t sms);
 
 /// How many parts the reduction of a GEMM is split into, its tiles giving
 /// `blocks` blocks and its reduction `slices` slices of 16: where the
-/// tiles leave SMs of an H100 idle (a batch-1 fully connected layer, the
-/// last convolutions of a batch-1 CNN), enough parts for two blocks per
-/// SM, each of at least 4 slices, at most 16 parts (a second kernel adds
-/// the parts' partial sums in order); 1: no split.
-int64_t selectSplitK(int64_t blocks, int64_t slices);
+/// tiles leave some of `sms` SMs idle (a batch-1 fully connected layer,
+/// the last convolutions of a batch-1 CNN), enough parts for two blocks
+/// per SM, each of at least 4 slices, at most 16 parts (a second kernel
+/// adds the parts' partial sums in order); 1: no split.
+int64_t selectSplitK(int64_t blocks, int64_t slices, int64_t sms);
 
 /// Threads sharing each output of a reduction of `length` elements into
 /// `outputs` outputs: a 256-thread block for at most 1024 outputs of 256

@@ -1059,15 +1059,16 @@ struct CudaTileContractionsPass
     });
     // Split-K where the tiles leave SMs idle: one workspace past the
     // arena's end for all (the kernels run one after another).
+    int64_t sms = cudaMultiprocessors(chip);
     int64_t scratch = 0;
     for (auto &[op, g] : work) {
       auto tiles = precision == "fp32"
                        ? CudaGemmStrategy{kTileM, kTileN, 0, 0}
-                       : selectGemmStrategy(g.batch, g.m, g.n);
+                       : selectGemmStrategy(g.batch, g.m, g.n, sms);
       int64_t blocks = g.batch * ((g.m + tiles.tileM - 1) / tiles.tileM) *
                        ((g.n + tiles.tileN - 1) / tiles.tileN);
       int64_t slices = (g.k + kTileK - 1) / kTileK;
-      int64_t parts = selectSplitK(blocks, slices);
+      int64_t parts = selectSplitK(blocks, slices, sms);
       g.slicesPerSplit = (slices + parts - 1) / parts;
       // Every part some slices.
       g.splits = (slices + g.slicesPerSplit - 1) / g.slicesPerSplit;
@@ -1096,7 +1097,7 @@ struct CudaTileContractionsPass
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
         buildMmaKernel(b, op.getLoc(), g, precision,
-                       selectGemmStrategy(g.batch, g.m, g.n));
+                       selectGemmStrategy(g.batch, g.m, g.n, sms));
       if (!empty && g.splits > 1)
         buildSplitSum(b, op.getLoc(), g);
       op->erase();

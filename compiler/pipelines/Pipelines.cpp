@@ -267,6 +267,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   // Matmuls and convolutions: kernels tiled through shared memory.
   mlir::kiln::CudaTileContractionsOptions contractions;
   contractions.precision = options.precision;
+  contractions.chip = options.cudaChip;
   pm.addNestedPass<func::FuncOp>(
       mlir::kiln::createCudaTileContractions(contractions));
   // Reductions along the innermost loop (softmax, layer norm): a warp or a

@@ -1,4 +1,5 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions | FileCheck %s
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=chip=sm_86 | FileCheck %s --check-prefix=SM86
 // f32 matmuls and NHWC convolutions become shared-memory tiled GEMM
 // kernels: a block per 64x64 output tile, 256 threads, 16-wide reduction
 // slices staged in workgroup memory, double-buffered (the next slice's
@@ -316,5 +317,23 @@ func.func @unaligned(%a: memref<64x70xf32>, %c: memref<64x198xf32>, %a2: memref<
 // CHECK: gpu.terminator
 func.func @split(%a: memref<2x1024xf32>, %b: memref<1024x64xf32>, %c: memref<2x64xf32>, %arena: memref<100xi8> {kiln.arena}) attributes {kiln.arena_size = 100 : i64} {
   linalg.matmul ins(%a, %b : memref<2x1024xf32>, memref<1024x64xf32>) outs(%c : memref<2x64xf32>)
+  return
+}
+
+// -----
+
+// 640x640 is 100 tiles: fewer blocks than an H100 has SMs (132), so its
+// reduction is split (3 parts: 264 / 100 rounded up); an sm_86 GPU (84
+// SMs planned for) is already full: no split, no workspace.
+// CHECK-LABEL: func.func @sm_count(
+// CHECK: memref.view
+// CHECK: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c10{{.*}}, %{{.*}} = %c10{{.*}}, %{{.*}} = %c3{{[_0-9]*}})
+// SM86-LABEL: func.func @sm_count(
+// SM86-SAME: memref<100xi8> {kiln.arena}
+// SM86-NOT: memref.view
+// SM86: gpu.launch blocks(%{{.*}}, %{{.*}}, %{{.*}}) in (%{{.*}} = %c10{{.*}}, %{{.*}} = %c10{{.*}}, %{{.*}} = %c1{{[_0-9]*}})
+// SM86-NOT: gpu.launch
+func.func @sm_count(%a: memref<640x256xf32>, %b: memref<256x640xf32>, %c: memref<640x640xf32>, %arena: memref<100xi8> {kiln.arena}) attributes {kiln.arena_size = 100 : i64} {
+  linalg.matmul ins(%a, %b : memref<640x256xf32>, memref<256x640xf32>) outs(%c : memref<640x640xf32>)
   return
 }
