@@ -2,6 +2,7 @@
 // parameters, from what each kernel writes and what its launches pass.
 #include "codegen/cuda/Passes.h"
 
+#include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -30,8 +31,12 @@ std::optional<llvm::SmallBitVector> writtenParameters(gpu::GPUFuncOp kernel) {
   WalkResult walk = kernel.walk([&](Operation *op) {
     auto effects = dyn_cast<MemoryEffectOpInterface>(op);
     if (!effects)
+      // (An async copy's group and wait order copies whose writes the
+      // copies themselves name.)
       return op->hasTrait<OpTrait::HasRecursiveMemoryEffects>() ||
-                     isa<gpu::GPUFuncOp, gpu::BarrierOp>(op)
+                     isa<gpu::GPUFuncOp, gpu::BarrierOp,
+                         nvgpu::DeviceAsyncCreateGroupOp,
+                         nvgpu::DeviceAsyncWaitOp>(op)
                  ? WalkResult::advance()
                  : WalkResult::interrupt();
     SmallVector<MemoryEffects::EffectInstance> list;

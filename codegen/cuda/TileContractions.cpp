@@ -30,9 +30,9 @@ namespace {
 constexpr int64_t kTileM = 64, kTileN = 64, kTileK = 16;
 constexpr int64_t kThreads = 256, kRegM = 4, kRegN = 4;
 constexpr int64_t kThreadsN = kTileN / kRegN; // 16 threads across columns
-// A is staged transposed (As[k][m]); its rows are padded so the writes of
-// one warp spread over the banks.
-constexpr int64_t kPadM = kTileM + 4;
+// A is staged row-major (As[m][k]); its rows are padded to 80 bytes
+// (16-byte aligned rows for cp.async and vector stores).
+constexpr int64_t kPadK = kTileK + 4;
 static_assert(kThreads * kRegM * kRegN == kTileM * kTileN);
 static_assert(kTileM * kTileK % kThreads == 0);
 static_assert(kTileN * kTileK % kThreads == 0);
@@ -81,6 +81,14 @@ struct Gemm {
   // n) of f32 their kernels leave partial sums in.
   int64_t splits = 1, slicesPerSplit = 0;
   Value partials;
+  // A's buffer and the indices of its element (b, m, k) where k runs along
+  // the buffer's innermost dimension in runs of 4 (a row-major A; an NHWC
+  // convolution input, its channels a multiple of 4): what asynchronous
+  // copies can stage; null otherwise.
+  Value aBuffer;
+  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
+                                   Value)>
+      aIndices;
   // Optional: `count` consecutive elements (b, m, k + j) of A at once,
   // in bounds, for runs of 4 starting at multiples of 4 (a convolution's
   // gather computes the input position once per run instead of once per
@@ -132,9 +140,13 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{1,       as[0], bs[1], as[1], nullptr, nullptr, c,
            nullptr, {},    {},    {},    0,       {},      {},
-           1,       0,       {},      {}};
+           1,       0,       {},      {},      {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
+    };
+    g.aBuffer = a;
+    g.aIndices = [](OpBuilder &, Location, Value, Value r, Value k) {
+      return SmallVector<Value>{r, k};
     };
     g.setB(bm, [](OpBuilder &, Location, Value, Value k, Value col) {
       return SmallVector<Value>{k, col};
@@ -151,10 +163,14 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g{as[0],   as[1], bs[2], as[2], nullptr, nullptr, c,
            nullptr, {},    {},    {},    0,       {},      {},
-           1,       0,       {},      {}};
+           1,       0,       {},      {},      {},      {}};
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
+    };
+    g.aBuffer = a;
+    g.aIndices = [](OpBuilder &, Location, Value bb, Value r, Value k) {
+      return SmallVector<Value>{bb, r, k};
     };
     g.setB(bm, [](OpBuilder &, Location, Value bb, Value k, Value col) {
       return SmallVector<Value>{bb, k, col};
@@ -185,6 +201,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
            1,
            0,
            {},
+           {},
+           {},
            {}};
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
@@ -205,6 +223,11 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
                                             Value bb, Value m, Value k) {
       return loadF32(b, loc, buffer, aIndices(b, loc, bb, m, k));
     };
+    AffineMap aMap = generic.getMatchingIndexingMap(a);
+    if (aMap.getDimPosition(aMap.getNumResults() - 1) == unsigned(d.k)) {
+      g.aBuffer = a->get();
+      g.aIndices = aIndices;
+    }
     OpOperand *bOperand = generic.getDpsInputOperand(1);
     g.setB(operandB(op, staged), indices(bOperand, d.k, d.n));
     AffineMap bMap = generic.getMatchingIndexingMap(bOperand);
@@ -233,12 +256,11 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     // filter's rows (HWCF is a K x F matrix); columns: filters.
     Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
            nullptr, {},          {}, {},           0,       {},      {},
-           1,       0,       {},      {}};
+           1,       0,       {},      {},      {},      {}};
     // `count` input elements (k + j, j < count, inside one filter
     // position): one input position.
-    auto gather = [=](OpBuilder &b, Location loc, Value, Value r, Value k,
-                      int64_t count) {
-      assert(ch % count == 0 && "a run stays at one filter position");
+    // The input element (n, y, x, c) of output pixel r and filter row k.
+    auto position = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
       SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
@@ -246,15 +268,20 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
             b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
             arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
       };
-      Value y = at(p[1], q[0], strides[0], dilations[0]);
-      Value x = at(p[2], q[1], strides[1], dilations[1]);
+      return SmallVector<Value>{p[0], at(p[1], q[0], strides[0], dilations[0]),
+                                at(p[2], q[1], strides[1], dilations[1]),
+                                q[2]};
+    };
+    auto gather = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k,
+                      int64_t count) {
+      assert(ch % count == 0 && "a run stays at one filter position");
+      SmallVector<Value> at = position(b, loc, bb, r, k);
       SmallVector<Value> run;
       for (int64_t j = 0; j < count; ++j) {
-        Value cj =
-            j ? arith::AddIOp::create(b, loc, q[2], idx(b, loc, j)).getResult()
-              : q[2];
-        run.push_back(
-            memref::LoadOp::create(b, loc, in, ValueRange{p[0], y, x, cj}));
+        SmallVector<Value> atJ(at);
+        if (j)
+          atJ[3] = arith::AddIOp::create(b, loc, at[3], idx(b, loc, j));
+        run.push_back(memref::LoadOp::create(b, loc, in, atJ));
       }
       return run;
     };
@@ -262,8 +289,11 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
       return gather(b, loc, bb, r, k, 1)[0];
     };
     // Runs of channels where the channels divide into them.
-    if (ch % 4 == 0)
+    if (ch % 4 == 0) {
       g.loadARun = gather;
+      g.aBuffer = in;
+      g.aIndices = position;
+    }
     g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       q.push_back(col);
@@ -422,12 +452,14 @@ struct Frame {
   /// half)`); one barrier per slice. Each thread stages `vectorA`
   /// (`vectorB`) neighbouring elements of a row of A (B), which NVPTX
   /// loads as one vector where the operand's alignment allows; zeros
-  /// outside the operands. With `asyncB` (asyncCopyWidth), B's rows go
-  /// into its shared buffer (rows k of half h at kTileK h + k) by
-  /// asynchronous copies of that many elements instead (cp.async: no
-  /// registers on the way), waited for after the computation.
+  /// outside the operands. With `asyncA` (`asyncB`, asyncCopyWidth), A's
+  /// (B's) rows go into its shared buffer (row m of half h at tileM h + m;
+  /// B's k at kTileK h + k) by asynchronous copies of that many elements
+  /// instead (cp.async: no registers on the way), waited for after the
+  /// computation.
   scf::ForOp
-  slices(ValueRange init, int64_t vectorA, int64_t vectorB, int64_t asyncB,
+  slices(ValueRange init, int64_t vectorA, int64_t vectorB, int64_t asyncA,
+         int64_t asyncB,
          function_ref<void(Value, Value, Value, Value)> storeA,
          function_ref<void(Value, Value, Value, Value)> storeB,
          function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
@@ -440,28 +472,51 @@ struct Frame {
                                    c(count));
       last = arith::SubIOp::create(b, loc, end, c(1));
     }
-    // Slice k0: the staged elements (A's, then B's without asyncB) and
-    // the group of B's copies into `half` (with asyncB).
+    // Slice k0: the elements staged through registers (A's, then B's) and
+    // the group of the asynchronous copies into `half` (null: none).
     auto loadSlice = [&](Value k0, Value half) {
-      SmallVector<Staged> staged = loadTile(
-          tileM, kTileK, m0, k0, g.m, g.k,
-          [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
-          vectorA,
-          g.loadARun ? function_ref<SmallVector<Value>(Value, Value, int64_t)>(
-                           [&](Value m, Value k, int64_t count) {
-                             return g.loadARun(b, loc, batch, m, k, count);
-                           })
-                     : nullptr);
-      for (Staged &e : staged)
-        e.isA = true;
-      if (asyncB)
-        return std::make_pair(staged, copyB(asyncB, k0, half));
-      SmallVector<Staged> bTile = loadTile(
-          kTileK, tileN, k0, n0, g.k, g.n,
-          [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
-          vectorB);
-      staged.append(bTile.begin(), bTile.end());
-      return std::make_pair(staged, Value());
+      SmallVector<Staged> staged;
+      SmallVector<Value> copies;
+      if (asyncA) {
+        copies = copyTile(
+            tileM, kTileK, m0, k0, g.m, g.k, asyncA, as, mul(half, tileM),
+            g.aBuffer, [&](Value m, Value k) {
+              return g.aIndices(b, loc, batch, m, k);
+            });
+      } else {
+        staged = loadTile(
+            tileM, kTileK, m0, k0, g.m, g.k,
+            [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
+            vectorA,
+            g.loadARun
+                ? function_ref<SmallVector<Value>(Value, Value, int64_t)>(
+                      [&](Value m, Value k, int64_t count) {
+                        return g.loadARun(b, loc, batch, m, k, count);
+                      })
+                : nullptr);
+        for (Staged &e : staged)
+          e.isA = true;
+      }
+      if (asyncB) {
+        SmallVector<Value> bCopies = copyTile(
+            kTileK, tileN, k0, n0, g.k, g.n, asyncB, bs, mul(half, kTileK),
+            g.bBuffer, [&](Value k, Value n) {
+              return g.bIndices(b, loc, batch, k, n);
+            });
+        copies.append(bCopies.begin(), bCopies.end());
+      } else {
+        SmallVector<Staged> bTile = loadTile(
+            kTileK, tileN, k0, n0, g.k, g.n,
+            [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
+            vectorB);
+        staged.append(bTile.begin(), bTile.end());
+      }
+      Value group;
+      if (!copies.empty())
+        group = nvgpu::DeviceAsyncCreateGroupOp::create(
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
+            copies);
+      return std::make_pair(staged, group);
     };
     auto storeSlice = [&](const std::pair<SmallVector<Staged>, Value> &slice,
                           Value half) {
@@ -490,34 +545,39 @@ struct Frame {
     return loop;
   }
 
-  /// Issues the asynchronous copies of B's kTileK x tileN tile at (k0, n0)
-  /// into B's shared slice in `half`: consecutive threads copy
-  /// consecutive runs of `vector` elements of a row (zeros outside B: a
-  /// run lies inside or outside as a whole, asyncCopyWidth divides B's
-  /// columns); returns their group.
-  Value copyB(int64_t vector, Value k0, Value half) {
+  /// Issues the asynchronous copies of a rows x cols tile at (row0, col0)
+  /// of a rowSize x colSize operand, element (r, c) of which is
+  /// `src`[srcIndices(r, c)], into `dst` at (dstRow0 + r, c): consecutive
+  /// threads copy consecutive runs of `vector` elements of a row (zeros
+  /// outside the operand: a run lies inside or outside as a whole,
+  /// asyncCopyWidth divides its columns); returns the copies.
+  SmallVector<Value>
+  copyTile(int64_t rows, int64_t cols, Value row0, Value col0,
+           int64_t rowSize, int64_t colSize, int64_t vector, Value dst,
+           Value dstRow0, Value src,
+           function_ref<SmallVector<Value>(Value, Value)> srcIndices) {
     auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
-    auto type = cast<MemRefType>(g.bBuffer.getType());
+    auto type = cast<MemRefType>(src.getType());
     bool whole16 = vector * type.getElementTypeBitWidth() == 128;
     SmallVector<Value> copies;
-    for (int64_t i = 0; i < kTileK * tileN / threads / vector; ++i) {
+    for (int64_t i = 0; i < rows * cols / threads / vector; ++i) {
       Value run = mul(add(t, c(i * threads)), vector);
-      Value row = arith::DivUIOp::create(b, loc, run, c(tileN));
-      Value col = arith::RemUIOp::create(b, loc, run, c(tileN));
-      Value gk = add(k0, row), gn = add(n0, col), from;
-      if (Value in = inside(gk, gn, g.k, g.n, kTileK, tileN)) {
-        // Outside B: no bytes read (from element 0, which exists), all
+      Value row = arith::DivUIOp::create(b, loc, run, c(cols));
+      Value col = arith::RemUIOp::create(b, loc, run, c(cols));
+      Value gr = add(row0, row), gc = add(col0, col), from;
+      if (Value in = inside(gr, gc, rowSize, colSize, rows, cols)) {
+        // Outside: no bytes read (from element (0, 0), which exists), all
         // zero-filled.
         from = arith::SelectOp::create(b, loc, in, c(vector), c(0));
-        gk = arith::SelectOp::create(b, loc, in, gk, c(0));
-        gn = arith::SelectOp::create(b, loc, in, gn, c(0));
+        gr = arith::SelectOp::create(b, loc, in, gr, c(0));
+        gc = arith::SelectOp::create(b, loc, in, gc, c(0));
       }
       copies.push_back(nvgpu::DeviceAsyncCopyOp::create(
-          b, loc, token, bs, ValueRange{add(row, mul(half, kTileK)), col},
-          g.bBuffer, g.bIndices(b, loc, batch, gk, gn), b.getIndexAttr(vector),
-          from, whole16 ? b.getUnitAttr() : UnitAttr()));
+          b, loc, token, dst, ValueRange{add(row, dstRow0), col}, src,
+          srcIndices(gr, gc), b.getIndexAttr(vector), from,
+          whole16 ? b.getUnitAttr() : UnitAttr()));
     }
-    return nvgpu::DeviceAsyncCreateGroupOp::create(b, loc, token, copies);
+    return copies;
   }
 
   /// Whether (r, c) lies inside a rows x cols operand, checking only the
@@ -604,28 +664,30 @@ struct Frame {
   }
 };
 
-/// How many elements of B each asynchronous copy of a kernel staging
-/// `staged` in threads x (kTileK x tileN) slices takes: 16 bytes where B
-/// is a buffer of `staged` (no conversion on the way) whose rows are
-/// contiguous runs starting 16-byte aligned in every launch (B's columns a
-/// multiple of the copy; its other strides and offset whole multiples of
-/// 16 bytes; its pointer so aligned) and each thread's share splits into
-/// such copies; 0 where B is staged through registers.
-int64_t asyncCopyWidth(const Gemm &g, Type staged, int64_t tileN,
-                       int64_t threads) {
-  if (!g.bBuffer)
+/// How many elements each asynchronous copy of an operand staged as
+/// `staged` takes, copying runs along the innermost dimension of `buffer`
+/// in `tileElems`-element slices among `threads` threads: 16 bytes where
+/// the buffer holds `staged` (no conversion on the way), its innermost
+/// dimension and the operand's `cols` (which the tile bounds check) are
+/// multiples of the copy, its other strides and offset whole multiples of
+/// 16 bytes and its pointer so aligned in every launch, and each thread's
+/// share splits into such copies; 0 where it is staged through registers.
+int64_t asyncCopyWidth(Value buffer, Type staged, int64_t cols,
+                       int64_t tileElems, int64_t threads) {
+  if (!buffer)
     return 0;
-  auto type = cast<MemRefType>(g.bBuffer.getType());
+  auto type = cast<MemRefType>(buffer.getType());
   if (type.getElementType() != staged || type.getElementTypeBitWidth() % 8)
     return 0;
   int64_t bytes = type.getElementTypeBitWidth() / 8;
   int64_t width = 16 / bytes;
   SmallVector<int64_t> strides;
   int64_t offset;
-  if (g.n % width || kTileK * tileN / threads % width ||
+  if (cols % width || tileElems / threads % width ||
+      type.getShape().back() % width ||
       failed(type.getStridesAndOffset(strides, offset)) || strides.empty() ||
       strides.back() != 1 || ShapedType::isDynamic(offset) ||
-      offset * bytes % 16 || pointerAlignment(g.bBuffer) < 16)
+      offset * bytes % 16 || pointerAlignment(buffer) < 16)
     return 0;
   for (int64_t stride : ArrayRef(strides).drop_back())
     if (ShapedType::isDynamic(stride) || stride * bytes % 16)
@@ -646,9 +708,10 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   auto contract =
       arith::FastMathFlagsAttr::get(ctx, arith::FastMathFlags::contract);
   OpBuilder::InsertionGuard guard(b);
-  // A is staged transposed (as[k][m]), its rows padded; two slices each
-  // (rows k and kTileK + k).
-  Frame f(b, loc, g, kThreads, sharedSlice({2 * kTileK, kPadM}, f32),
+  // A is staged as it is (as[m][k]), its rows padded to 80 bytes (16-byte
+  // aligned for cp.async); two slices each (A's rows m and kTileM + m, B's
+  // k and kTileK + k).
+  Frame f(b, loc, g, kThreads, sharedSlice({2 * kTileM, kPadK}, f32),
           sharedSlice({2 * kTileK, kTileN}, f32));
   Value as = f.as, bs = f.bs;
   Value tx = arith::RemUIOp::create(b, loc, f.t, f.c(kThreadsN));
@@ -667,13 +730,14 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
     OpBuilder::InsertionGuard step(b);
     b.setInsertionPointToStart(steps.getBody());
     Value k = sliceRow(steps.getInductionVar(), half);
+    // The thread's rows of A (a warp reads two addresses: broadcasts).
+    Value aRow0 = add(f.mul(half, kTileM),
+                      arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)));
     SmallVector<Value> a, bv;
     for (int64_t i = 0; i < kRegM; ++i)
       a.push_back(memref::LoadOp::create(
           b, loc, as,
-          ValueRange{k,
-                     add(arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)),
-                         idx(b, loc, i))}));
+          ValueRange{add(aRow0, idx(b, loc, i)), steps.getInductionVar()}));
     for (int64_t j = 0; j < kRegN; ++j)
       bv.push_back(memref::LoadOp::create(
           b, loc, bs, ValueRange{k, add(tx, idx(b, loc, j * kThreadsN))}));
@@ -689,16 +753,15 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   };
   auto slices = f.slices(
       init,
-      // A goes into its rows transposed: one column per thread, so a warp's
-      // stores spread over the banks, but a convolution's gather takes
-      // runs of 4 channels (one input position each, for 2-way bank
-      // conflicts); B along its rows, 4 wide, copied asynchronously where
-      // it can be.
-      /*vectorA=*/g.loadARun ? 4 : 1, /*vectorB=*/4,
-      asyncCopyWidth(g, f32, kTileN, kThreads),
+      // Both along their rows, 4 wide (a convolution's gather: runs of 4
+      // channels at one input position), copied asynchronously where they
+      // can be.
+      /*vectorA=*/4, /*vectorB=*/4,
+      asyncCopyWidth(g.aBuffer, f32, g.k, kTileM * kTileK, kThreads),
+      asyncCopyWidth(g.bBuffer, f32, g.n, kTileK * kTileN, kThreads),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, v, as,
-                                ValueRange{sliceRow(k, half), m});
+                                ValueRange{add(m, f.mul(half, kTileM)), k});
       },
       [&](Value v, Value k, Value n, Value half) {
         memref::StoreOp::create(b, loc, v, bs,
@@ -870,7 +933,10 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
       // copied asynchronously where it already is of the staged type (a
       // narrowed weight; tf32 rounds when staging).
       /*vectorA=*/4, /*vectorB=*/4,
-      tf32 ? 0 : asyncCopyWidth(g, elem, tiles.tileN, tiles.threads()),
+      /*asyncA=*/0, // converted while staged
+      tf32 ? 0
+           : asyncCopyWidth(g.bBuffer, elem, g.n, kTileK * tiles.tileN,
+                            tiles.threads()),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, narrow(v), as,
                                 ValueRange{add(m, mul(half, tiles.tileM)), k});

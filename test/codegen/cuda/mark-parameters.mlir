@@ -176,3 +176,37 @@ module attributes {gpu.container_module} {
     return
   }
 }
+
+// -----
+
+// Asynchronous copies into workgroup memory (with their group and wait)
+// write nothing of the parameters': the weight they read stays read-only
+// and unaliased (cp.async kernels once lost every attribute).
+// CHECK-LABEL: gpu.func @staged(
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<64xf32> {llvm.align = 256 : i64, llvm.noalias, llvm.readonly}
+// CHECK-SAME: %{{[a-z0-9_]+}}: memref<64xf32> {llvm.align = 64 : i64, llvm.noalias}
+module attributes {gpu.container_module} {
+  memref.global "private" constant @w : memref<64xf32> = dense<1.0>
+  gpu.module @k {
+    gpu.func @staged(%w: memref<64xf32>, %o: memref<64xf32>) workgroup(%s : memref<64xf32, #gpu.address_space<workgroup>>) kernel {
+      %t = gpu.thread_id x
+      %c4 = arith.constant 4 : index
+      %i = arith.muli %t, %c4 : index
+      %cp = nvgpu.device_async_copy %w[%i], %s[%i], 4 {bypassL1} : memref<64xf32> to memref<64xf32, #gpu.address_space<workgroup>>
+      %g = nvgpu.device_async_create_group %cp
+      nvgpu.device_async_wait %g
+      gpu.barrier
+      %v = memref.load %s[%t] : memref<64xf32, #gpu.address_space<workgroup>>
+      memref.store %v, %o[%t] : memref<64xf32>
+      gpu.return
+    }
+  }
+  func.func @main(%arena: memref<256xi8> {kiln.arena}) attributes {kiln.arena_alignment = 64 : i64} {
+    %c1 = arith.constant 1 : index
+    %c0 = arith.constant 0 : index
+    %o = memref.view %arena[%c0][] : memref<256xi8> to memref<64xf32>
+    %w = memref.get_global @w : memref<64xf32>
+    gpu.launch_func @k::@staged blocks in (%c1, %c1, %c1) threads in (%c1, %c1, %c1) args(%w : memref<64xf32>, %o : memref<64xf32>)
+    return
+  }
+}

@@ -16,9 +16,9 @@
 // CHECK-DAG: %[[C1:.*]] = arith.constant 1 : index
 // CHECK-DAG: %[[C256:.*]] = arith.constant 256 : index
 // CHECK: gpu.launch blocks({{[^)]*}}) in ({{[^)]*}} = %[[C2]], {{[^)]*}} = %[[C4]], {{[^)]*}} = %[[C1]]) threads({{[^)]*}}) in ({{[^)]*}} = %[[C256]], {{[^)]*}})
-// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<32x68xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x64xf32, #gpu.address_space<workgroup>>)
-// The first slice into half 0: bounds-checked loads of A (stored
-// transposed) and B, zeros outside.
+// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<128x20xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x64xf32, #gpu.address_space<workgroup>>)
+// The first slice into half 0: bounds-checked loads of A (stored as it
+// is, its 16-float rows padded to 80 bytes) and B, zeros outside.
 // CHECK: scf.if %{{.*}} -> (f32) {
 // CHECK: memref.load %[[A]]
 // CHECK: } else {
@@ -335,5 +335,32 @@ func.func @split(%a: memref<2x1024xf32>, %b: memref<1024x64xf32>, %c: memref<2x6
 // SM86-NOT: gpu.launch
 func.func @sm_count(%a: memref<640x256xf32>, %b: memref<256x640xf32>, %c: memref<640x640xf32>, %arena: memref<100xi8> {kiln.arena}) attributes {kiln.arena_size = 100 : i64} {
   linalg.matmul ins(%a, %b : memref<640x256xf32>, memref<256x640xf32>) outs(%c : memref<640x640xf32>)
+  return
+}
+
+// -----
+
+// A in the arena (its rows 16-byte aligned: 64-byte arena, 256 floats a
+// row) and a weight: both go to shared memory by cp.async, one 16-byte copy
+// of each per thread and slice, in one group; no register staging.
+// CHECK-LABEL: func.func @both_async(
+// SM86-LABEL: func.func @both_async(
+// CHECK: %[[A:.*]] = memref.view
+// CHECK: %[[W:.*]] = memref.get_global @w2
+// CHECK: gpu.launch
+// CHECK-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<128x20xf32, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x64xf32, #gpu.address_space<workgroup>>)
+// CHECK-NOT: memref.load %[[A]]
+// CHECK: %[[TA:.*]] = nvgpu.device_async_copy %[[A]][%{{.*}}, %{{.*}}], %[[AS]][%{{.*}}, %{{.*}}], 4 {bypassL1} : memref<64x256xf32> to memref<128x20xf32, #gpu.address_space<workgroup>>
+// CHECK: %[[TB:.*]] = nvgpu.device_async_copy %[[W]]
+// CHECK-NEXT: nvgpu.device_async_create_group %[[TA]], %[[TB]]
+// CHECK-NOT: memref.load %[[A]]
+// CHECK-NOT: memref.load %[[W]]
+// CHECK: gpu.terminator
+memref.global "private" constant @w2 : memref<256x64xf32> = dense<1.0>
+func.func @both_async(%c: memref<64x64xf32>, %arena: memref<65536xi8> {kiln.arena}) attributes {kiln.arena_alignment = 64 : i64, kiln.arena_size = 65536 : i64} {
+  %c0 = arith.constant 0 : index
+  %a = memref.view %arena[%c0][] : memref<65536xi8> to memref<64x256xf32>
+  %w = memref.get_global @w2 : memref<256x64xf32>
+  linalg.matmul ins(%a, %w : memref<64x256xf32>, memref<256x64xf32>) outs(%c : memref<64x64xf32>)
   return
 }
