@@ -3,6 +3,7 @@
 // computes a 64x64 tile of the output, staging 16-wide slices of the
 // reduction of both operands in shared memory, and each of its 256 threads
 // accumulates a 4x4 register tile.
+#include "codegen/cuda/Gemm.h"
 #include "codegen/cuda/Passes.h"
 #include "codegen/cuda/SelectStrategy.h"
 #include "dialects/kiln/AbiAttrs.h"
@@ -21,6 +22,7 @@ namespace mlir::kiln {
 
 using namespace mlir;
 using namespace mlir::kiln;
+using namespace mlir::kiln::cuda;
 
 namespace {
 
@@ -36,333 +38,6 @@ constexpr int64_t kPadK = kTileK + 4;
 static_assert(kThreads * kRegM * kRegN == kTileM * kTileN);
 static_assert(kTileM * kTileK % kThreads == 0);
 static_assert(kTileN * kTileK % kThreads == 0);
-
-using Loader = std::function<Value(OpBuilder &, Location, Value batch,
-                                   Value row, Value col)>;
-
-Value idx(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
-/// Element `indices` of `buffer`, as f32 (a narrowed weight's f16/bf16
-/// extended: staging rounds it back exactly).
-Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices) {
-  Value v = memref::LoadOp::create(b, loc, buffer, indices);
-  if (!v.getType().isF32())
-    v = arith::ExtFOp::create(b, loc, b.getF32Type(), v);
-  return v;
-}
-
-/// One contraction as a (batched) GEMM C[b] += A[b] x B[b] of static sizes,
-/// its operands read element by element (a convolution gathers A from its
-/// input: an implicit im2col).
-struct Gemm {
-  int64_t batch, m, n, k;
-  Loader loadA; // (b, m, k), in bounds
-  Loader loadB; // (b, k, n), in bounds
-  Value c;      // the output buffer
-  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
-                                   Value)>
-      cIndices; // (b, m, n) -> indices into c
-  // Fused with the ops around it (kiln-cuda-mark-epilogues): the output's
-  // initial value from a bias over n or a scalar instead of from c, and an
-  // elementwise op applied to the result (its operand `epilogueInput`)
-  // whose output is stored instead of c.
-  Value bias, fill;
-  linalg::GenericOp epilogue;
-  unsigned epilogueInput = 0;
-  // B's buffer and the indices of its element (b, k, n) where n is its
-  // innermost index (B's rows lie along the buffer's rows): what
-  // asynchronous copies can stage; null otherwise.
-  Value bBuffer;
-  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value)>
-      bIndices;
-  // Split-K: the reduction's parts, and the workspace (parts x batch, m,
-  // n) of f32 their kernels leave partial sums in.
-  int64_t splits = 1, slicesPerSplit = 0;
-  Value partials;
-  // A's buffer and the indices of its element (b, m, k) where k runs along
-  // the buffer's innermost dimension in runs of 4 (a row-major A; an NHWC
-  // convolution input, its channels a multiple of 4): what asynchronous
-  // copies can stage; null otherwise.
-  Value aBuffer;
-  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value,
-                                   Value)>
-      aIndices;
-  // Optional: `count` consecutive elements (b, m, k + j) of A at once,
-  // in bounds, for runs of 4 starting at multiples of 4 (a convolution's
-  // gather computes the input position once per run instead of once per
-  // element).
-  std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value,
-                                   int64_t)>
-      loadARun;
-
-  /// B is element bIndices(b, k, n) of `buffer` (n its innermost index).
-  void setB(Value buffer,
-            std::function<SmallVector<Value>(OpBuilder &, Location, Value,
-                                             Value, Value)>
-                indices) {
-    bBuffer = buffer;
-    bIndices = indices;
-    loadB = [buffer, indices](OpBuilder &b, Location loc, Value bb, Value k,
-                              Value n) {
-      return loadF32(b, loc, buffer, indices(b, loc, bb, k, n));
-    };
-  }
-};
-
-/// The buffer the kernel of GEMM `op` reads as its second operand: the
-/// weight's narrowed copy where kiln-cuda-narrow-weights made one of the
-/// type the kernel stages (`staged`; null: none is, fp32 and tf32).
-Value operandB(linalg::LinalgOp op, Type staged) {
-  Value v = op.getDpsInputOperand(1)->get();
-  auto copy = op->getAttrOfType<FlatSymbolRefAttr>(kCudaNarrowWeightsAttr);
-  if (!copy || !staged)
-    return v;
-  auto global =
-      SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(op, copy);
-  auto type = global ? global.getType() : MemRefType();
-  if (!type || type.getElementType() != staged ||
-      type.getShape() != cast<MemRefType>(v.getType()).getShape())
-    return v;
-  OpBuilder b(op);
-  return memref::GetGlobalOp::create(b, op.getLoc(), type, copy.getValue());
-}
-
-std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
-  if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
-      !llvm::all_of(op->getOperandTypes(), isStaticF32))
-    return std::nullopt;
-  if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
-    Value a = mm.getInputs()[0], bm = operandB(op, staged),
-          c = mm.getOutputs()[0];
-    ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
-    ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{1,       as[0], bs[1], as[1], nullptr, nullptr, c,
-           nullptr, {},    {},    {},    0,       {},      {},
-           1,       0,       {},      {},      {},      {}};
-    g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
-      return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
-    };
-    g.aBuffer = a;
-    g.aIndices = [](OpBuilder &, Location, Value, Value r, Value k) {
-      return SmallVector<Value>{r, k};
-    };
-    g.setB(bm, [](OpBuilder &, Location, Value, Value k, Value col) {
-      return SmallVector<Value>{k, col};
-    });
-    g.cIndices = [](OpBuilder &, Location, Value, Value r, Value col) {
-      return SmallVector<Value>{r, col};
-    };
-    return g;
-  }
-  if (auto bmm = dyn_cast<linalg::BatchMatmulOp>(op.getOperation())) {
-    Value a = bmm.getInputs()[0], bm = operandB(op, staged),
-          c = bmm.getOutputs()[0];
-    ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
-    ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{as[0],   as[1], bs[2], as[2], nullptr, nullptr, c,
-           nullptr, {},    {},    {},    0,       {},      {},
-           1,       0,       {},      {},      {},      {}};
-    g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
-      return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
-          .getResult();
-    };
-    g.aBuffer = a;
-    g.aIndices = [](OpBuilder &, Location, Value bb, Value r, Value k) {
-      return SmallVector<Value>{bb, r, k};
-    };
-    g.setB(bm, [](OpBuilder &, Location, Value bb, Value k, Value col) {
-      return SmallVector<Value>{bb, k, col};
-    });
-    g.cIndices = [](OpBuilder &, Location, Value bb, Value r, Value col) {
-      return SmallVector<Value>{bb, r, col};
-    };
-    return g;
-  }
-  if (auto generic = dyn_cast<linalg::GenericOp>(op.getOperation())) {
-    CudaGemmDims d = *getCudaGemmDims(generic);
-    SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
-    Value c = generic.getDpsInits()[0];
-    Gemm g{d.batch >= 0 ? ranges[d.batch] : 1,
-           ranges[d.m],
-           ranges[d.n],
-           ranges[d.k],
-           nullptr,
-           nullptr,
-           c,
-           nullptr,
-           {},
-           {},
-           {},
-           0,
-           {},
-           {},
-           1,
-           0,
-           {},
-           {},
-           {},
-           {}};
-    // An operand's element at loop dimensions (batch, x, y): its map picks
-    // its indices among them.
-    auto indices = [&](OpOperand *operand, int64_t x, int64_t y) {
-      AffineMap map = generic.getMatchingIndexingMap(operand);
-      return [=](OpBuilder &, Location, Value bb, Value vx, Value vy) {
-        SmallVector<Value> at;
-        for (unsigned i = 0; i < map.getNumResults(); ++i) {
-          int64_t dim = map.getDimPosition(i);
-          at.push_back(dim == x ? vx : dim == y ? vy : bb);
-        }
-        return at;
-      };
-    };
-    OpOperand *a = generic.getDpsInputOperand(0);
-    auto aIndices = indices(a, d.m, d.k);
-    g.loadA = [aIndices, buffer = a->get()](OpBuilder &b, Location loc,
-                                            Value bb, Value m, Value k) {
-      return loadF32(b, loc, buffer, aIndices(b, loc, bb, m, k));
-    };
-    AffineMap aMap = generic.getMatchingIndexingMap(a);
-    if (aMap.getDimPosition(aMap.getNumResults() - 1) == unsigned(d.k)) {
-      g.aBuffer = a->get();
-      g.aIndices = aIndices;
-    }
-    OpOperand *bOperand = generic.getDpsInputOperand(1);
-    g.setB(operandB(op, staged), indices(bOperand, d.k, d.n));
-    AffineMap bMap = generic.getMatchingIndexingMap(bOperand);
-    if (bMap.getDimPosition(bMap.getNumResults() - 1) != unsigned(d.n))
-      g.bBuffer = nullptr; // B's rows are not its buffer's rows
-    bool batched = d.batch >= 0;
-    g.cIndices = [batched](OpBuilder &, Location, Value bb, Value r,
-                           Value col) {
-      return batched ? SmallVector<Value>{bb, r, col}
-                     : SmallVector<Value>{r, col};
-    };
-    return g;
-  }
-  if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
-    Value in = conv.getInputs()[0], w = operandB(op, staged),
-          out = conv.getOutputs()[0];
-    ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
-    ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
-    SmallVector<int64_t> strides =
-        llvm::to_vector(conv.getStrides().getValues<int64_t>());
-    SmallVector<int64_t> dilations =
-        llvm::to_vector(conv.getDilations().getValues<int64_t>());
-    int64_t kh = ws[0], kw = ws[1], ch = ws[2], f = ws[3];
-    int64_t n = os[0], oh = os[1], ow = os[2];
-    // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
-    // filter's rows (HWCF is a K x F matrix); columns: filters.
-    Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
-           nullptr, {},          {}, {},           0,       {},      {},
-           1,       0,       {},      {},      {},      {}};
-    // `count` input elements (k + j, j < count, inside one filter
-    // position): one input position.
-    // The input element (n, y, x, c) of output pixel r and filter row k.
-    auto position = [=](OpBuilder &b, Location loc, Value, Value r, Value k) {
-      SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
-      SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
-      auto at = [&](Value o, Value t, int64_t s, int64_t d) -> Value {
-        return arith::AddIOp::create(
-            b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
-            arith::MulIOp::create(b, loc, t, idx(b, loc, d)));
-      };
-      return SmallVector<Value>{p[0], at(p[1], q[0], strides[0], dilations[0]),
-                                at(p[2], q[1], strides[1], dilations[1]),
-                                q[2]};
-    };
-    auto gather = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k,
-                      int64_t count) {
-      assert(ch % count == 0 && "a run stays at one filter position");
-      SmallVector<Value> at = position(b, loc, bb, r, k);
-      SmallVector<Value> run;
-      for (int64_t j = 0; j < count; ++j) {
-        SmallVector<Value> atJ(at);
-        if (j)
-          atJ[3] = arith::AddIOp::create(b, loc, at[3], idx(b, loc, j));
-        run.push_back(memref::LoadOp::create(b, loc, in, atJ));
-      }
-      return run;
-    };
-    g.loadA = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
-      return gather(b, loc, bb, r, k, 1)[0];
-    };
-    // Runs of channels where the channels divide into them.
-    if (ch % 4 == 0) {
-      g.loadARun = gather;
-      g.aBuffer = in;
-      g.aIndices = position;
-    }
-    g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
-      SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
-      q.push_back(col);
-      return q;
-    });
-    g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
-      SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
-      p.push_back(col);
-      return p;
-    };
-    return g;
-  }
-  return std::nullopt;
-}
-
-/// Element `linear` (row-major) of contiguous `buffer`.
-SmallVector<Value> linearIndices(OpBuilder &b, Location loc, Value buffer,
-                                 Value linear) {
-  return delinearize(b, loc, linear,
-                     cast<MemRefType>(buffer.getType()).getShape());
-}
-
-/// Stores the GEMM's result `acc` at (batch, m, n), inside the output:
-/// acc + the initial value (c's element, the bias or the fill), then, when
-/// fused, the epilogue's body on it and the epilogue's other operands at
-/// the same element, into the epilogue's output.
-void storeResult(OpBuilder &b, Location loc, const Gemm &g, Value batch,
-                 Value m, Value n, Value acc) {
-  auto contract = arith::FastMathFlagsAttr::get(b.getContext(),
-                                                arith::FastMathFlags::contract);
-  Value init;
-  if (g.bias)
-    init = memref::LoadOp::create(b, loc, g.bias, ValueRange{n});
-  else if (g.fill)
-    init = g.fill;
-  else
-    init = memref::LoadOp::create(b, loc, g.c, g.cIndices(b, loc, batch, m, n));
-  Value value = arith::AddFOp::create(b, loc, init, acc, contract);
-  if (!g.epilogue) {
-    memref::StoreOp::create(b, loc, value, g.c,
-                            g.cIndices(b, loc, batch, m, n));
-    return;
-  }
-  // The output element's row-major position, the same in every operand.
-  Value row = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, batch, idx(b, loc, g.m)), m);
-  Value linear = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, row, idx(b, loc, g.n)), n);
-  IRMapping mapping;
-  linalg::GenericOp epilogue = g.epilogue;
-  Block *body = epilogue.getBody();
-  for (OpOperand *in : epilogue.getDpsInputOperands()) {
-    unsigned k = in->getOperandNumber();
-    Value v =
-        k == g.epilogueInput
-            ? value
-            : memref::LoadOp::create(b, loc, in->get(),
-                                     linearIndices(b, loc, in->get(), linear))
-                  .getResult();
-    mapping.map(body->getArgument(k), v);
-  }
-  for (Operation &op : body->without_terminator())
-    b.clone(op, mapping);
-  Value result = mapping.lookupOrDefault(
-      cast<linalg::YieldOp>(body->getTerminator()).getOperand(0));
-  Value out = epilogue.getDpsInits()[0];
-  memref::StoreOp::create(b, loc, result, out,
-                          linearIndices(b, loc, out, linear));
-}
 
 /// `load()` where `inside`, else 0.
 Value loadOrZero(OpBuilder &b, Location loc, Value inside,
@@ -397,8 +72,9 @@ SmallVector<Value> loadOrZeros(OpBuilder &b, Location loc, Value inside,
 }
 
 /// What both GEMM kernels share: the launch (grid (M/tileM, N/tileN, batch
-/// x split-K parts) of `threads`-thread blocks) with A's and B's shared slices, the builder
-/// inside it, the block's tile origin and the bounds, and index helpers.
+/// x split-K parts) of `threads`-thread blocks) with A's and B's shared slices,
+/// the builder inside it, the block's tile origin and the bounds, and index
+/// helpers.
 struct Frame {
   OpBuilder &b;
   Location loc;
@@ -417,9 +93,9 @@ struct Frame {
     auto grid = [&](int64_t size, int64_t tile) {
       return c((size + tile - 1) / tile);
     };
-    launch = gpu::LaunchOp::create(b, loc, grid(g.m, tileM), grid(g.n, tileN),
-                                   c(g.batch * g.splits), c(threads), c(1),
-                                   c(1));
+    launch =
+        gpu::LaunchOp::create(b, loc, grid(g.m, tileM), grid(g.n, tileN),
+                              c(g.batch * g.splits), c(threads), c(1), c(1));
     as = launch.addWorkgroupAttribution(aSlice, loc);
     bs = launch.addWorkgroupAttribution(bSlice, loc);
     // The caller keeps an InsertionGuard: the kernel is built inside.
@@ -459,8 +135,7 @@ struct Frame {
   /// computation.
   scf::ForOp
   slices(ValueRange init, int64_t vectorA, int64_t vectorB, int64_t asyncA,
-         int64_t asyncB,
-         function_ref<void(Value, Value, Value, Value)> storeA,
+         int64_t asyncB, function_ref<void(Value, Value, Value, Value)> storeA,
          function_ref<void(Value, Value, Value, Value)> storeB,
          function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
     int64_t count = (g.k + kTileK - 1) / kTileK;
@@ -478,11 +153,10 @@ struct Frame {
       SmallVector<Staged> staged;
       SmallVector<Value> copies;
       if (asyncA) {
-        copies = copyTile(
-            tileM, kTileK, m0, k0, g.m, g.k, asyncA, as, mul(half, tileM),
-            g.aBuffer, [&](Value m, Value k) {
-              return g.aIndices(b, loc, batch, m, k);
-            });
+        copies = copyTile(tileM, kTileK, m0, k0, g.m, g.k, asyncA, as,
+                          mul(half, tileM), g.aBuffer, [&](Value m, Value k) {
+                            return g.aIndices(b, loc, batch, m, k);
+                          });
       } else {
         staged = loadTile(
             tileM, kTileK, m0, k0, g.m, g.k,
@@ -498,11 +172,11 @@ struct Frame {
           e.isA = true;
       }
       if (asyncB) {
-        SmallVector<Value> bCopies = copyTile(
-            kTileK, tileN, k0, n0, g.k, g.n, asyncB, bs, mul(half, kTileK),
-            g.bBuffer, [&](Value k, Value n) {
-              return g.bIndices(b, loc, batch, k, n);
-            });
+        SmallVector<Value> bCopies =
+            copyTile(kTileK, tileN, k0, n0, g.k, g.n, asyncB, bs,
+                     mul(half, kTileK), g.bBuffer, [&](Value k, Value n) {
+                       return g.bIndices(b, loc, batch, k, n);
+                     });
         copies.append(bCopies.begin(), bCopies.end());
       } else {
         SmallVector<Staged> bTile = loadTile(
@@ -514,8 +188,7 @@ struct Frame {
       Value group;
       if (!copies.empty())
         group = nvgpu::DeviceAsyncCreateGroupOp::create(
-            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()),
-            copies);
+            b, loc, nvgpu::DeviceAsyncTokenType::get(b.getContext()), copies);
       return std::make_pair(staged, group);
     };
     auto storeSlice = [&](const std::pair<SmallVector<Staged>, Value> &slice,
@@ -552,9 +225,8 @@ struct Frame {
   /// outside the operand: a run lies inside or outside as a whole,
   /// asyncCopyWidth divides its columns); returns the copies.
   SmallVector<Value>
-  copyTile(int64_t rows, int64_t cols, Value row0, Value col0,
-           int64_t rowSize, int64_t colSize, int64_t vector, Value dst,
-           Value dstRow0, Value src,
+  copyTile(int64_t rows, int64_t cols, Value row0, Value col0, int64_t rowSize,
+           int64_t colSize, int64_t vector, Value dst, Value dstRow0, Value src,
            function_ref<SmallVector<Value>(Value, Value)> srcIndices) {
     auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     auto type = cast<MemRefType>(src.getType());
@@ -606,11 +278,12 @@ struct Frame {
   /// operand: consecutive threads take consecutive runs of `vector`
   /// columns (where the tile's columns and each thread's share split that
   /// way, else single columns); zeros outside the operand.
-  SmallVector<Staged> loadTile(
-      int64_t rows, int64_t cols, Value row0, Value col0, int64_t rowSize,
-      int64_t colSize, function_ref<Value(Value, Value)> load, int64_t vector,
-      function_ref<SmallVector<Value>(Value, Value, int64_t)> loadRun =
-          nullptr) {
+  SmallVector<Staged>
+  loadTile(int64_t rows, int64_t cols, Value row0, Value col0, int64_t rowSize,
+           int64_t colSize, function_ref<Value(Value, Value)> load,
+           int64_t vector,
+           function_ref<SmallVector<Value>(Value, Value, int64_t)> loadRun =
+               nullptr) {
     SmallVector<Staged> tile;
     int64_t perThread = rows * cols / threads;
     if (cols % vector != 0 || perThread % vector != 0)
@@ -986,16 +659,16 @@ void buildSplitSum(OpBuilder &b, Location loc, const Gemm &g) {
   }
   SmallVector<Value> at = delinearize(b, loc, i, {g.batch, g.m, g.n});
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
-  auto parts = scf::ForOp::create(b, loc, c(0), c(g.splits), c(1),
-                                  ValueRange{zero});
+  auto parts =
+      scf::ForOp::create(b, loc, c(0), c(g.splits), c(1), ValueRange{zero});
   {
     OpBuilder::InsertionGuard body(b);
     b.setInsertionPointToStart(parts.getBody());
     Value z = arith::AddIOp::create(
         b, loc, arith::MulIOp::create(b, loc, at[0], c(g.splits)),
         parts.getInductionVar());
-    Value v = memref::LoadOp::create(b, loc, g.partials,
-                                     ValueRange{z, at[1], at[2]});
+    Value v =
+        memref::LoadOp::create(b, loc, g.partials, ValueRange{z, at[1], at[2]});
     scf::YieldOp::create(
         b, loc,
         arith::AddFOp::create(b, loc, parts.getRegionIterArgs()[0], v)
@@ -1021,83 +694,13 @@ std::optional<std::pair<Value, int64_t>> growArena(func::FuncOp func,
     auto grown = MemRefType::get({base + bytes}, type.getElementType());
     arg.setType(grown);
     SmallVector<Type> inputs(func.getBody().getArgumentTypes());
-    func.setType(FunctionType::get(func.getContext(), inputs,
-                                   func.getResultTypes()));
+    func.setType(
+        FunctionType::get(func.getContext(), inputs, func.getResultTypes()));
     func->setAttr(kArenaSizeAttr,
                   Builder(func).getI64IntegerAttr(base + bytes));
     return std::make_pair(Value(arg), base);
   }
   return std::nullopt;
-}
-
-// ---- Fused bias and epilogue ---------------------------------------------
-
-/// Fills in `g`'s bias/fill and epilogue from the ops kiln-cuda-mark-
-/// epilogues marked around `op`, if they are still right there and about
-/// the same elements; returns the ops the kernel then replaces.
-SmallVector<Operation *> fuseNeighbours(linalg::LinalgOp op, Gemm &g) {
-  SmallVector<Operation *> replaced;
-  if (!op->hasAttr(kCudaFusedOutputAttr) || !contiguousBase(g.c))
-    return replaced;
-  Operation *prev = effectfulNeighbour(op, /*after=*/false);
-  if (prev && prev->hasAttr(kCudaPrefillAttr) && isCudaPrefill(prev)) {
-    if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-      if (sameElements(fill.getOutputs()[0], g.c) &&
-          fill.getInputs()[0].getType().isF32()) {
-        g.fill = fill.getInputs()[0];
-        replaced.push_back(prev);
-      }
-    } else if (auto bcast = dyn_cast<linalg::GenericOp>(prev)) {
-      Value bias = bcast.getDpsInputs()[0];
-      auto biasType = dyn_cast<MemRefType>(bias.getType());
-      if (biasType && biasType.getRank() == 1 &&
-          biasType.getDimSize(0) == g.n && biasType.getElementType().isF32() &&
-          sameElements(bcast.getDpsInits()[0], g.c) &&
-          !mayOverlap(bias, g.c)) { // read while the kernel writes c
-        g.bias = bias;
-        replaced.push_back(prev);
-      }
-    }
-  }
-  Operation *next = effectfulNeighbour(op, /*after=*/true);
-  auto epilogue = dyn_cast_or_null<linalg::GenericOp>(next);
-  if (!epilogue || !epilogue->hasAttr(kCudaEpilogueAttr) ||
-      !isCudaEpilogue(epilogue) || !epilogue.hasPureBufferSemantics())
-    return replaced;
-  std::optional<unsigned> input;
-  for (OpOperand *in : epilogue.getDpsInputOperands()) {
-    if (!contiguousBase(in->get()) ||
-        cast<MemRefType>(in->get().getType()).getNumElements() !=
-            g.batch * g.m * g.n)
-      return replaced;
-    if (!input && sameElements(in->get(), g.c))
-      input = in->getOperandNumber();
-  }
-  Value out = epilogue.getDpsInits()[0];
-  if (!input || !contiguousBase(out) ||
-      cast<MemRefType>(out.getType()).getNumElements() != g.batch * g.m * g.n)
-    return replaced;
-  // The kernel writes the output while its blocks still read the GEMM's
-  // operands and the bias: they must not share memory with it (after the
-  // GEMM they are dead, and the arena may reuse them for the output). The
-  // epilogue's other operands are read at the element the same thread then
-  // writes: in place or apart.
-  for (Value operand : op->getOperands())
-    if (operand != g.c && mayOverlap(operand, out))
-      return replaced;
-  if (g.bias && mayOverlap(g.bias, out))
-    return replaced;
-  // The initial value read from c while other blocks write the output.
-  if (!g.bias && !g.fill && mayOverlap(g.c, out) && !sameElements(g.c, out))
-    return replaced;
-  for (OpOperand *in : epilogue.getDpsInputOperands())
-    if (in->getOperandNumber() != *input && mayOverlap(in->get(), out) &&
-        !sameElements(in->get(), out))
-      return replaced;
-  g.epilogue = epilogue;
-  g.epilogueInput = *input;
-  replaced.push_back(epilogue);
-  return replaced;
 }
 
 struct CudaTileContractionsPass
