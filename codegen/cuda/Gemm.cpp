@@ -40,6 +40,16 @@ static Value operandB(linalg::LinalgOp op, Type staged) {
   return memref::GetGlobalOp::create(b, op.getLoc(), type, copy.getValue());
 }
 
+Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
+  Gemm g;
+  g.batch = batch;
+  g.m = m;
+  g.n = n;
+  g.k = k;
+  g.c = c;
+  return g;
+}
+
 std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
       !llvm::all_of(op->getOperandTypes(), isStaticF32))
@@ -49,8 +59,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
           c = mm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{1,  as[0], bs[1], as[1], nullptr, nullptr, c,  nullptr, {}, {},
-           {}, 0,     {},    {},    1,       0,       {}, {},      {}, {}};
+    Gemm g = makeGemm(1, as[0], bs[1], as[1], c);
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
     };
@@ -71,8 +80,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
           c = bmm.getOutputs()[0];
     ArrayRef<int64_t> as = cast<MemRefType>(a.getType()).getShape();
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
-    Gemm g{as[0], as[1], bs[2], as[2], nullptr, nullptr, c,  nullptr, {}, {},
-           {},    0,     {},    {},    1,       0,       {}, {},      {}, {}};
+    Gemm g = makeGemm(as[0], as[1], bs[2], as[2], c);
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
       return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
           .getResult();
@@ -93,26 +101,8 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     CudaGemmDims d = *getCudaGemmDims(generic);
     SmallVector<int64_t> ranges = generic.getStaticLoopRanges();
     Value c = generic.getDpsInits()[0];
-    Gemm g{d.batch >= 0 ? ranges[d.batch] : 1,
-           ranges[d.m],
-           ranges[d.n],
-           ranges[d.k],
-           nullptr,
-           nullptr,
-           c,
-           nullptr,
-           {},
-           {},
-           {},
-           0,
-           {},
-           {},
-           1,
-           0,
-           {},
-           {},
-           {},
-           {}};
+    Gemm g = makeGemm(d.batch >= 0 ? ranges[d.batch] : 1, ranges[d.m],
+                      ranges[d.n], ranges[d.k], c);
     // An operand's element at loop dimensions (batch, x, y): its map picks
     // its indices among them.
     auto indices = [&](OpOperand *operand, int64_t x, int64_t y) {
@@ -163,9 +153,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     int64_t n = os[0], oh = os[1], ow = os[2];
     // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
     // filter's rows (HWCF is a K x F matrix); columns: filters.
-    Gemm g{1,       n * oh * ow, f,  kh * kw * ch, nullptr, nullptr, out,
-           nullptr, {},          {}, {},           0,       {},      {},
-           1,       0,           {}, {},           {},      {}};
+    Gemm g = makeGemm(1, n * oh * ow, f, kh * kw * ch, out);
     // `count` input elements (k + j, j < count, inside one filter
     // position): one input position.
     // The input element (n, y, x, c) of output pixel r and filter row k.

@@ -24,7 +24,7 @@ Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices);
 /// its operands read element by element (a convolution gathers A from its
 /// input: an implicit im2col).
 struct Gemm {
-  int64_t batch, m, n, k;
+  int64_t batch = 1, m = 0, n = 0, k = 0;
   Loader loadA; // (b, m, k), in bounds
   Loader loadB; // (b, k, n), in bounds
   Value c;      // the output buffer
@@ -76,6 +76,9 @@ struct Gemm {
     };
   }
 };
+
+/// A (batch x) m x n x k GEMM into `c`, nothing else known yet.
+Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c);
 
 /// `op` as a GEMM whose second operand the kernels stage as `staged` (a
 /// narrowed weight's type; null: f32), if the kernels take it.

@@ -398,14 +398,14 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   SmallVector<Value> init(kRegM * kRegN, zero);
   auto compute = [&](Value half, ValueRange acc) {
+    // The thread's rows of A (a warp reads two addresses: broadcasts).
+    Value aRow0 = add(f.mul(half, kTileM),
+                      arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)));
     auto steps = scf::ForOp::create(b, loc, idx(b, loc, 0), idx(b, loc, kTileK),
                                     idx(b, loc, 1), acc);
     OpBuilder::InsertionGuard step(b);
     b.setInsertionPointToStart(steps.getBody());
     Value k = sliceRow(steps.getInductionVar(), half);
-    // The thread's rows of A (a warp reads two addresses: broadcasts).
-    Value aRow0 = add(f.mul(half, kTileM),
-                      arith::MulIOp::create(b, loc, ty, idx(b, loc, kRegM)));
     SmallVector<Value> a, bv;
     for (int64_t i = 0; i < kRegM; ++i)
       a.push_back(memref::LoadOp::create(
