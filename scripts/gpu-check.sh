@@ -8,8 +8,8 @@
 #       Here (needs a kiln build): compiles the e2e models (default
 #       mlp,cnn,resblock,mobileblock,encoder,reductions) for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
-#       harnesses, latency runners (bench/gpu-latency.c) and the host-entry
-#       and CUDA-graph tests into D (default gpu-check/, git-ignored), with
+#       harnesses, latency runners (bench/gpu-latency.c) and the host-entry,
+#       CUDA-graph and dynamic-batch tests into D (default gpu-check/, git-ignored), with
 #       the fixtures they read, and N x N GEMMs of two inputs for each of
 #       --gemm-sizes (default 4096,8192). --simulate compiles with
 #       --cuda-simulate, to try the whole flow on kiln-cusim without a GPU.
@@ -144,6 +144,12 @@ prepare() {
       "${cc[@]}" "${cflags[@]}" -I"$dir/obj" "$e2e/$t.c" "$dir/obj/mlp.o" \
         "${libs[@]}" -o "$dir/bin/$t"
     done
+    # --dynamic-batch: per-sample launches, the batch-sized host workspace.
+    mkdir -p "$dir/obj/dyn"
+    "$kiln" compile "$e2e/mlp/model.onnx" --target=cuda:sm_90 --name=mlp \
+      --dynamic-batch --max-batch=8 "${flags[@]}" -o "$dir/obj/dyn/mlp.o"
+    "${cc[@]}" "${cflags[@]}" -I"$dir/obj/dyn" "$e2e/cuda-dynamic-batch.c" \
+      "$dir/obj/dyn/mlp.o" "${libs[@]}" -o "$dir/bin/cuda-dynamic-batch"
   fi
   # ONNX conformance cases: harnesses and data, run there by run.py.
   if [ "$conformance" != none ]; then
@@ -156,7 +162,7 @@ prepare() {
       --prepare-only "$dir/conformance" "${patterns[@]}"
   fi
   # What a device call would carry (the objects are linked in: drop them).
-  rm -rf "$dir/obj"/*.o
+  rm -rf "$dir/obj"/*.o "$dir/obj/dyn"
   local mib=$(( $(du -sk "$dir" | cut -f1) / 1024 ))
   echo "gpu-check: prepared $(wc -l <"$dir/checks.txt") model checks and" \
     "$(wc -l <"$dir/bench.txt") bench models in $dir ($mib MiB)"
@@ -259,7 +265,7 @@ run_checks() {
     printf '\nONNX conformance (test/conformance/run.py --run-prepared): %s\n\n```\n%s\n```\n' \
       "$([ "$rc" = 0 ] && echo PASS || echo FAIL)" "$conf" >>"$report"
   fi
-  for t in cuda-host cuda-graph; do
+  for t in cuda-host cuda-graph cuda-dynamic-batch; do
     [ -x "$dir/bin/$t" ] || continue
     if out=$("$dir/bin/$t" "$dir/fixtures/mlp" 2>&1); then
       echo "$t: PASS"

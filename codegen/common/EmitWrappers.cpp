@@ -64,21 +64,39 @@ LLVM::LLVMFuncOp runtimeFn(ModuleOp module, StringRef name,
   return LLVM::LLVMFuncOp::create(b, module.getLoc(), name, type);
 }
 
-/// Bytes between buffers of <name>_run_host's device workspace.
-constexpr int64_t kWorkspaceAlignment = 256;
-
 int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
+
+/// batch < 0 or batch > maxBatch (when bounded).
+Value batchOutOfRange(OpBuilder &b, Location loc, Value batch,
+                      IntegerAttr maxBatch) {
+  auto i64Const = [&](int64_t v) -> Value {
+    return LLVM::ConstantOp::create(b, loc, b.getI64Type(),
+                                    b.getI64IntegerAttr(v));
+  };
+  Value bad = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, batch,
+                                   i64Const(0));
+  if (maxBatch && maxBatch.getInt() > 0)
+    bad = LLVM::OrOp::create(b, loc, bad,
+                             LLVM::ICmpOp::create(b, loc,
+                                                  LLVM::ICmpPredicate::sgt,
+                                                  batch,
+                                                  i64Const(maxBatch.getInt())));
+  return bad;
+}
 
 struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
   using Base::Base;
 
-  /// CUDA models: <name>_run_stream(stream, buffers..., arena) runs on a
-  /// caller's CUstream; <name>_run_host(host buffers..., workspace) copies
-  /// the inputs into a device workspace, runs, waits and copies the outputs
-  /// back (the workspace holds the arena, then every input and output).
+  /// CUDA models: <name>_run_stream(stream, [batch,] buffers..., arena) runs
+  /// on a caller's CUstream; <name>_run_host([batch,] host buffers...,
+  /// workspace) copies the inputs into a device workspace, runs, waits and
+  /// copies the outputs back (the workspace holds the arena, then every
+  /// input and output). With a dynamic batch (`sampleBytes` set), each
+  /// buffer's bytes are the batch's and the layout is computed at run time.
   void emitCudaWrappers(OpBuilder &b, Location loc, LLVM::LLVMFuncOp impl,
                         LLVM::LLVMFuncOp run, int64_t numInputs,
-                        int64_t numOutputs) {
+                        int64_t numOutputs, DenseI64ArrayAttr sampleBytes,
+                        IntegerAttr maxBatch) {
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
     auto ptr = LLVM::LLVMPointerType::get(ctx);
@@ -96,10 +114,14 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
     auto i64Const = [&](int64_t v) -> Value {
       return LLVM::ConstantOp::create(b, loc, i64, b.getI64IntegerAttr(v));
     };
+    bool batched = sampleBytes != nullptr;
     unsigned numBuffers = numInputs + numOutputs;
+    unsigned first = batched ? 1 : 0; // buffers start after the batch
 
-    // <name>_run_stream(stream, buffers..., arena)
+    // <name>_run_stream(stream, [batch,] buffers..., arena)
     SmallVector<Type> streamParams(numBuffers + 2, ptr);
+    if (batched)
+      streamParams.insert(streamParams.begin() + 1, i64);
     auto onStream = LLVM::LLVMFuncOp::create(
         b, loc, modelName + "_run_stream",
         LLVM::LLVMFunctionType::get(i32, streamParams));
@@ -115,40 +137,70 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
       LLVM::ReturnOp::create(b, loc, status);
     }
 
-    // <name>_run_host(host buffers..., workspace)
-    SmallVector<int64_t> offsets;
-    int64_t size = alignTo(arenaSize ? arenaSize.getInt() : 0,
-                           kWorkspaceAlignment);
-    for (int64_t n : bytes.asArrayRef()) {
-      offsets.push_back(size);
-      size += alignTo(std::max<int64_t>(n, 1), kWorkspaceAlignment);
-    }
-    impl->setAttr(kHostWorkspaceSizeAttr, b.getI64IntegerAttr(size));
+    // <name>_run_host([batch,] host buffers..., workspace)
+    int64_t arenaBytes =
+        alignTo(arenaSize ? arenaSize.getInt() : 0, kHostWorkspaceAlignment);
     SmallVector<Type> hostParams(numBuffers + 1, ptr);
+    if (batched)
+      hostParams.insert(hostParams.begin(), i64);
     auto onHost = LLVM::LLVMFuncOp::create(
         b, loc, modelName + "_run_host",
         LLVM::LLVMFunctionType::get(i32, hostParams));
     OpBuilder::InsertionGuard g(b);
     b.setInsertionPointToStart(onHost.addEntryBlock(b));
     ValueRange args = onHost.getArguments();
+    ValueRange pointers = args.drop_front(first);
     returnIfError(b, loc, onHost,
                   LLVM::SelectOp::create(
-                      b, loc, anyNull(b, loc, args),
+                      b, loc, anyNull(b, loc, pointers),
                       i32Const(b, loc, kStatusInvalidArgument),
                       i32Const(b, loc, kStatusOk)));
-    Value workspace = args.back();
-    SmallVector<Value> device;
-    for (int64_t off : offsets)
+    // Nothing is copied for a batch the model refuses.
+    if (batched)
+      returnIfError(b, loc, onHost,
+                    LLVM::SelectOp::create(
+                        b, loc, batchOutOfRange(b, loc, args.front(), maxBatch),
+                        i32Const(b, loc, kStatusOutOfRange),
+                        i32Const(b, loc, kStatusOk)));
+    Value workspace = pointers.back();
+    // Buffer k: bufferBytes[k] at device[k]. Static: each takes at least one
+    // aligned block (distinct pointers even when empty); batched: its bytes
+    // rounded up.
+    SmallVector<Value> device, bufferBytes;
+    int64_t staticOffset = arenaBytes;
+    Value offset = i64Const(arenaBytes);
+    for (auto [k, n] : llvm::enumerate(bytes.asArrayRef())) {
       device.push_back(LLVM::GEPOp::create(b, loc, ptr, b.getI8Type(),
-                                           workspace,
-                                           ValueRange{i64Const(off)}));
+                                           workspace, ValueRange{offset}));
+      Value size;
+      if (batched) {
+        size = LLVM::MulOp::create(b, loc, args.front(),
+                                   i64Const(sampleBytes[k]));
+        Value padded = LLVM::AndOp::create(
+            b, loc,
+            LLVM::AddOp::create(b, loc, size,
+                                i64Const(kHostWorkspaceAlignment - 1)),
+            i64Const(-kHostWorkspaceAlignment));
+        offset = LLVM::AddOp::create(b, loc, offset, padded);
+      } else {
+        size = i64Const(n);
+        staticOffset += alignTo(std::max<int64_t>(n, 1), kHostWorkspaceAlignment);
+        offset = i64Const(staticOffset);
+      }
+      bufferBytes.push_back(size);
+    }
+    // The header's workspace size: all of it, or (batched) the arena's part.
+    impl->setAttr(kHostWorkspaceSizeAttr, b.getI64IntegerAttr(staticOffset));
     for (int64_t k = 0; k < numInputs; ++k)
       returnIfError(b, loc, onHost,
                     LLVM::CallOp::create(
                         b, loc, toDevice,
-                        ValueRange{device[k], args[k], i64Const(bytes[k])})
+                        ValueRange{device[k], pointers[k], bufferBytes[k]})
                         .getResult());
-    SmallVector<Value> runArgs(device);
+    SmallVector<Value> runArgs;
+    if (batched)
+      runArgs.push_back(args.front());
+    llvm::append_range(runArgs, device);
     runArgs.push_back(workspace); // the arena comes first in the workspace
     returnIfError(b, loc, onHost,
                   LLVM::CallOp::create(b, loc, run, runArgs).getResult());
@@ -158,7 +210,7 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
       returnIfError(b, loc, onHost,
                     LLVM::CallOp::create(
                         b, loc, toHost,
-                        ValueRange{args[k], device[k], i64Const(bytes[k])})
+                        ValueRange{pointers[k], device[k], bufferBytes[k]})
                         .getResult());
     LLVM::ReturnOp::create(b, loc, i32Const(b, loc, kStatusOk));
   }
@@ -255,15 +307,10 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
                                              : i32Const(b, loc, kStatusOk));
       } else {
         // 0 <= batch <= max_batch (when bounded).
-        Value bad = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt,
-                                         batch, i64Const(0));
-        if (maxBatch && maxBatch.getInt() > 0)
-          bad = LLVM::OrOp::create(
-              b, loc, bad,
-              LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::sgt, batch,
-                                   i64Const(maxBatch.getInt())));
         returnIfError(b, loc, run,
-                      LLVM::SelectOp::create(b, loc, bad,
+                      LLVM::SelectOp::create(b, loc,
+                                             batchOutOfRange(b, loc, batch,
+                                                             maxBatch),
                                              i32Const(b, loc, kStatusOutOfRange),
                                              i32Const(b, loc, kStatusOk)));
         // for (i = 0; i < batch; ++i) main(in + i * bytes..., arena)
@@ -298,14 +345,9 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
       }
     }
 
-    if (impl->hasAttr(kCudaAttr)) {
-      if (batched) {
-        impl.emitError("CUDA models take a static batch");
-        return signalPassFailure();
-      }
+    if (impl->hasAttr(kCudaAttr))
       emitCudaWrappers(b, loc, impl, run, numInputs.getInt(),
-                       numOutputs.getInt());
-    }
+                       numOutputs.getInt(), sampleBytes, maxBatch);
 
     // <name>_invoke(inputs[], outputs[], arena): unpack the arrays.
     SmallVector<Type> invokeParams = {ptr, ptr, ptr};

@@ -542,13 +542,36 @@ std::string emitHeader(const ModelSignature &sig,
     printParams(onStream);
     auto onHost = lines;
     onHost.back() = {"void *device_workspace);",
-                     "/* " + upper + "_HOST_WORKSPACE_SIZE device bytes */"};
-    os << "/* Device memory " << name
-       << "_run_host needs (the arena, then every input and\n"
-       << " * output, 256-byte aligned). */\n"
-       << "#define " << upper << "_HOST_WORKSPACE_SIZE "
-       << sig.hostWorkspaceSize << "ULL\n\n"
-       << "/* " << name
+                     "/* " + upper +
+                         (sig.dynamicBatch
+                              ? "_HOST_WORKSPACE_SIZE_FOR_BATCH(batch)"
+                              : "_HOST_WORKSPACE_SIZE") +
+                         " device bytes */"};
+    if (!sig.dynamicBatch) {
+      os << "/* Device memory " << name
+         << "_run_host needs (the arena, then every input and\n"
+         << " * output, 256-byte aligned). */\n"
+         << "#define " << upper << "_HOST_WORKSPACE_SIZE "
+         << sig.hostWorkspaceSize << "ULL\n\n";
+    } else {
+      // The layout EmitWrappers computes at run time: the padded arena, then
+      // each buffer's bytes for the batch, rounded up to the alignment.
+      const std::string align = std::to_string(sig.hostWorkspaceAlignment);
+      os << "/* Device memory " << name
+         << "_run_host needs for `batch` samples (the arena,\n"
+         << " * then every input and output, 256-byte aligned). */\n"
+         << "#define " << upper << "_HOST_WORKSPACE_SIZE_FOR_BATCH(batch) \\\n"
+         << "  (" << sig.hostWorkspaceSize << "ULL";
+      for (int64_t bytes : sig.sampleBytes)
+        os << " + \\\n   ((uint64_t)(batch) * " << bytes << "ULL + " << align
+           << "ULL - 1) / " << align << "ULL * " << align << "ULL";
+      os << ")\n";
+      if (sig.maxBatch > 0)
+        os << "#define " << upper << "_HOST_WORKSPACE_SIZE " << upper
+           << "_HOST_WORKSPACE_SIZE_FOR_BATCH(" << upper << "_MAX_BATCH)\n";
+      os << "\n";
+    }
+    os << "/* " << name
        << "_run on host buffers: copies the inputs into `device_workspace`\n"
        << " * (from kiln_cuda_malloc), runs, waits for the kernels and copies "
           "the\n * outputs back. Allocates nothing. */\n"

@@ -48,8 +48,12 @@ struct ModelSignature {
   /// NVIDIA GPU the kernels were compiled for ("sm_90"), or empty for x86:
   /// every buffer and the arena are then CUDA device pointers.
   std::string cudaChip;
-  /// CUDA models: device bytes <name>_run_host needs.
-  uint64_t hostWorkspaceSize = 0;
+  /// CUDA models: device bytes <name>_run_host needs; with a dynamic batch,
+  /// those before the first buffer (each buffer then takes its batch's bytes,
+  /// rounded up to 256).
+  uint64_t hostWorkspaceSize = 0, hostWorkspaceAlignment = 256;
+  /// Dynamic batch: bytes of one sample of each input, then each output.
+  std::vector<int64_t> sampleBytes;
 };
 
 /// Returns the complete text of `<name>.h`: deterministic for a given

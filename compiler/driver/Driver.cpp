@@ -477,9 +477,6 @@ int compile(const CompileOptions &o) {
   pipelineOptions.cudaSimulate = o.cudaSimulate;
   sig->cudaChip = cudaChip;
   if (!cudaChip.empty()) {
-    if (sig->dynamicBatch)
-      return fail("--dynamic-batch is not supported with --target=cuda:* "
-                  "yet");
     // String ops call the host runtime on their buffers.
     bool strings = false;
     (*module)->walk([&](Operation *op) {
@@ -506,8 +503,14 @@ int compile(const CompileOptions &o) {
   if (writeHeader) {
     for (auto fn : (*module)->getOps<LLVM::LLVMFuncOp>()) {
       if (auto size = fn->getAttrOfType<IntegerAttr>(
-              mlir::kiln::kHostWorkspaceSizeAttr))
+              mlir::kiln::kHostWorkspaceSizeAttr)) {
         sig->hostWorkspaceSize = size.getInt();
+        sig->hostWorkspaceAlignment = mlir::kiln::kHostWorkspaceAlignment;
+      }
+      if (auto bytes = fn->getAttrOfType<DenseI64ArrayAttr>(
+              mlir::kiln::kSampleBytesAttr))
+        sig->sampleBytes.assign(bytes.asArrayRef().begin(),
+                                bytes.asArrayRef().end());
       if (auto size =
               fn->getAttrOfType<IntegerAttr>(mlir::kiln::kArenaSizeAttr)) {
         sig->arenaSize = size.getInt();

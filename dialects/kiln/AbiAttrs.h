@@ -36,9 +36,13 @@ inline constexpr llvm::StringLiteral kBufferBytesAttr = "kiln.buffer_bytes";
 /// buffers and arena are device pointers and it launches GPU kernels.
 inline constexpr llvm::StringLiteral kCudaAttr = "kiln.cuda";
 /// On the lowered entry function of a CUDA model: bytes of device memory
-/// <name>_run_host needs (arena, then every input and output).
+/// <name>_run_host needs (arena, then every input and output). With a
+/// dynamic batch: the bytes before the first buffer (the padded arena); each
+/// buffer then takes its batch's bytes rounded up to kHostWorkspaceAlignment.
 inline constexpr llvm::StringLiteral kHostWorkspaceSizeAttr =
     "kiln.host_workspace_size";
+/// Alignment of each buffer in <name>_run_host's device workspace.
+inline constexpr int64_t kHostWorkspaceAlignment = 256;
 /// Unit attribute on a memref.alloc whose bytes must outlive every use the
 /// IR shows, up to the end of the function: string storage, which string
 /// elements (pointers) reference without the IR seeing an alias.

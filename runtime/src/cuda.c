@@ -357,11 +357,25 @@ static void release_graph(kiln_cuda_graph_t *graph) {
   free(graph);
 }
 
-kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
-                                      const void *const *inputs,
-                                      void *const *outputs, void *arena,
-                                      void *stream, kiln_cuda_graph_t **graph) {
-  if (!graph || !invoke || !stream) {
+/* One model call, with or without a batch. */
+typedef struct {
+  kiln_invoke_fn_t invoke;
+  kiln_invoke_batch_fn_t invoke_batch;
+  int64_t batch;
+  const void *const *inputs;
+  void *const *outputs;
+  void *arena;
+} model_call_t;
+
+static kiln_status_t call_model(const model_call_t *c) {
+  return c->invoke ? c->invoke(c->inputs, c->outputs, c->arena)
+                   : c->invoke_batch(c->batch, c->inputs, c->outputs,
+                                     c->arena);
+}
+
+static kiln_status_t capture(const model_call_t *call, void *stream,
+                             kiln_cuda_graph_t **graph) {
+  if (!graph || !(call->invoke || call->invoke_batch) || !stream) {
     set_error(!stream ? "kiln_cuda_graph_capture: the default stream cannot "
                         "be captured; pass a CUstream"
                       : "kiln_cuda_graph_capture: no model or no graph");
@@ -383,7 +397,7 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
   }
   CUstream previous = kiln_cuda_set_stream(stream);
   /* A plain call first: module loads and weight uploads happen here. */
-  s = invoke(inputs, outputs, arena);
+  s = call_model(call);
   if (s == KILN_STATUS_OK)
     s = kiln_cuda_synchronize();
   CUresult r = 0;
@@ -392,7 +406,7 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
     if (r != 0) {
       s = fail("cuStreamBeginCapture", r, KILN_STATUS_INTERNAL);
     } else {
-      s = invoke(inputs, outputs, arena);
+      s = call_model(call);
       /* Capture always ends, even after a failed call. */
       r = cu.stream_end_capture(stream, &g->graph);
       if (s == KILN_STATUS_OK && r != 0)
@@ -411,6 +425,24 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
   }
   *graph = g;
   return KILN_STATUS_OK;
+}
+
+kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
+                                      const void *const *inputs,
+                                      void *const *outputs, void *arena,
+                                      void *stream, kiln_cuda_graph_t **graph) {
+  model_call_t call = {invoke, NULL, 0, inputs, outputs, arena};
+  return capture(&call, stream, graph);
+}
+
+kiln_status_t kiln_cuda_graph_capture_batch(kiln_invoke_batch_fn_t invoke,
+                                            int64_t batch,
+                                            const void *const *inputs,
+                                            void *const *outputs, void *arena,
+                                            void *stream,
+                                            kiln_cuda_graph_t **graph) {
+  model_call_t call = {NULL, invoke, batch, inputs, outputs, arena};
+  return capture(&call, stream, graph);
 }
 
 kiln_status_t kiln_cuda_graph_launch(kiln_cuda_graph_t *graph, void *stream) {

@@ -98,8 +98,12 @@ int main(int argc, char **argv) {
         &device_outputs[i], (size_t)count(model, &model->outputs[i], batch) *
                                 kiln_dtype_size(model->outputs[i].dtype));
   if (status == KILN_STATUS_OK)
-    status = model->invoke((const void *const *)device_inputs,
-                           (void *const *)device_outputs, arena);
+    status = model->dynamic_batch
+                 ? model->invoke_batch(batch,
+                                       (const void *const *)device_inputs,
+                                       (void *const *)device_outputs, arena)
+                 : model->invoke((const void *const *)device_inputs,
+                                 (void *const *)device_outputs, arena);
   if (status == KILN_STATUS_OK)
     status = kiln_cuda_synchronize();
   for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)

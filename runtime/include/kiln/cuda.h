@@ -76,6 +76,15 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
                                       const void *const *inputs,
                                       void *const *outputs, void *arena,
                                       void *stream, kiln_cuda_graph_t **graph);
+/* kiln_cuda_graph_capture for a dynamic-batch model's <name>_invoke: the
+ * graph records a call with `batch` samples (a batch the model refuses
+ * gives its KILN_STATUS_OUT_OF_RANGE, and no graph). */
+kiln_status_t kiln_cuda_graph_capture_batch(kiln_invoke_batch_fn_t invoke,
+                                            int64_t batch,
+                                            const void *const *inputs,
+                                            void *const *outputs, void *arena,
+                                            void *stream,
+                                            kiln_cuda_graph_t **graph);
 /* Queues one replay of `graph` on `stream` (NULL: the default stream);
  * waiting for `stream` (kiln_cuda_synchronize with it set as this thread's
  * stream) waits for the replay. */
