@@ -394,7 +394,14 @@ def time_group(runners, args, round_s=ROUND_S):
     {"median_ms", "samples", ...} or {"error"}; a kiln call stopped after
     --max-call seconds gives {"error", "over_ms"}, a lower bound."""
     res, probe, live = {}, {}, {}
+    # Probes and warm-ups get the rounds' settle too: right after another
+    # runtime's call its spinning workers take cores, and the warm-up's
+    # fastest call sizes a runtime's rounds (unsettled, kiln's MobileNetV2 at
+    # batch 1 had no warm-up call under 6.7 ms, against 1.9 ms settled, so
+    # it ran 2 calls per round against ORT's 9, and its median was half
+    # first calls after the pause).
     for name, r in runners.items():
+        time.sleep(args.settle_ms / 1e3)
         try:
             probe[name] = r.run(1, args.max_call)[0] / 1e9
             live[name] = r
@@ -409,6 +416,7 @@ def time_group(runners, args, round_s=ROUND_S):
         if p >= SLOW_S:  # no more warm-up: the first call is a sample
             samples.append(int(p * 1e9))
         else:
+            time.sleep(args.settle_ms / 1e3)
             try:  # the rest of the warm-up; its fastest call sizes the rounds
                 warm = r.run(max(1, args.warmup - 1), args.max_call)
             except RuntimeError as e:
@@ -564,7 +572,7 @@ def write_report(path, R):
       f"{args['budget']:.0f} s (a runtime whose first call takes ≥ {SLOW_S:.0f} s gets no further warm-up and "
       f"that call counts; a kiln call still running after {args['max_call']:g} s is stopped and its time shown as a "
       f"lower bound, `>`); calls under {ROUND_S * 1e3:.0f} ms run several times per round"
-      + (f", and each runtime's turn starts {args['settle_ms']:g} ms after the previous one's ended, so that the "
+      + (f", and each runtime's probe, warm-up and turn start {args['settle_ms']:g} ms after the previous one's ended, so that the "
          f"previous runtime's worker threads are asleep (onnxruntime's spin for about 40 ms after a call; one "
          f"that starts right after it gets half the cores: kiln's ResNet-50 at batch 1 ran 30 → 60 ms)"
          if args.get("settle_ms") else "")

@@ -6,7 +6,11 @@
  * task that itself calls a model) runs on its caller alone, so there is no
  * deadlock and no oversubscription.
  */
+#if defined(__linux__)
+#define _GNU_SOURCE /* sched_getcpu, sched_setaffinity */
+#else
 #define _POSIX_C_SOURCE 200809L
+#endif
 
 #include "kiln/runtime.h"
 
@@ -50,6 +54,7 @@ typedef struct kiln_job {
   int parts;             /* threads taking part: the caller is part 0 */
   atomic_llong done;     /* units finished */
   atomic_int active;     /* workers inside this job (see worker_main) */
+  int caller_cpu;        /* the CPU the caller posted the job from, or -1 */
   kiln_range range[KILN_MAX_THREADS];
 } kiln_job;
 
@@ -160,6 +165,40 @@ static long long monotonic_ns(void) {
   return (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
 }
 
+/* The CPU the calling thread runs on, or -1 where that cannot be known. */
+static int current_cpu(void) {
+#if defined(__linux__)
+  return sched_getcpu();
+#else
+  return -1;
+#endif
+}
+
+/* Moves the calling worker off `cpu`, the CPU of the job's caller, onto
+ * another one it may run on. The scheduler can wake a sleeping worker onto
+ * its previous CPU while the caller runs there (measured on a 2-vCPU KVM
+ * guest: in most calls after 100 ms idle) and then leaves it there while
+ * the other CPU idles: the worker's spinning halved the caller's time
+ * slices, and MobileNetV2 at batch 1 on 2 threads took 7.5 ms instead of
+ * 3.4 on one thread (1.9 when both run). Excluding the CPU from the
+ * worker's affinity migrates it at once; the worker's own mask is then
+ * restored, so it stays free to go anywhere later. */
+static void leave_cpu(int cpu) {
+#if defined(__linux__)
+  cpu_set_t allowed, others;
+  if (cpu < 0 || cpu >= CPU_SETSIZE ||
+      sched_getaffinity(0, sizeof allowed, &allowed) != 0 ||
+      !CPU_ISSET(cpu, &allowed) || CPU_COUNT(&allowed) < 2)
+    return;
+  others = allowed;
+  CPU_CLR(cpu, &others);
+  if (sched_setaffinity(0, sizeof others, &others) == 0)
+    sched_setaffinity(0, sizeof allowed, &allowed);
+#else
+  (void)cpu;
+#endif
+}
+
 /* `arg` packs the worker's index (low 8 bits) and the generation current
  * when it was created: a job posted before the thread first runs is still
  * one it has not seen.
@@ -198,8 +237,12 @@ static void *worker_main(void *arg) {
     if (index >= (int)(ticket & 0xffff))
       continue;
     atomic_fetch_add(&pool.job.active, 1);
-    if (atomic_load(&pool.ticket) == ticket)
+    if (atomic_load(&pool.ticket) == ticket) {
+      int caller = pool.job.caller_cpu;
+      if (caller >= 0 && current_cpu() == caller)
+        leave_cpu(caller);
       run_part(&pool.job, index + 1);
+    }
     atomic_fetch_sub_explicit(&pool.job.active, 1, memory_order_release);
   }
   return NULL;
@@ -319,6 +362,7 @@ void kiln_parallel_for(kiln_parallel_task_t task, void *context, int64_t count,
              (uint32_t)((int64_t)job->units * (p + 1) / job->parts)),
         memory_order_relaxed);
   atomic_store(&job->done, 0);
+  job->caller_cpu = current_cpu();
   unsigned long long generation = (atomic_load(&pool.ticket) >> 16) + 1;
   atomic_store(&pool.ticket, (generation << 16) | (unsigned)workers);
   if (atomic_load(&pool.sleepers) > 0) {
