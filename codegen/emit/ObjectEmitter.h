@@ -39,13 +39,14 @@ enum class ObjectKind { LLVMIR, Assembly, Object };
 /// (O3 with the target's cost model) and writes it in `kind` form to `os`.
 /// Errors go to the module's diagnostic engine. Consumes the module: once
 /// translated, its operations are erased and its weight blobs' data is
-/// released (the detached weights' blobs stay until written). In an
-/// object file, weights over 64 KB skip LLVM and are written into their own
-/// section (WeightSection.h) under symbols `<symbolPrefix>_kiln_w<N>`. Steps
+/// released. In an object file, weights over 4 KB skip LLVM and are written
+/// into their own section (WeightSection.h) under symbols
+/// `<symbolPrefix>_kiln_w<N>`, first: where `os` cannot seek (a pipe), the
+/// object is put together in memory. Steps
 /// are timed under `timing` (a no-op scope unless --time-report).
 mlir::LogicalResult emitObject(mlir::ModuleOp module, const CpuTarget &target,
                                ObjectKind kind, llvm::StringRef symbolPrefix,
-                               llvm::raw_pwrite_stream &os,
+                               llvm::raw_fd_ostream &os,
                                mlir::TimingScope &timing);
 
 } // namespace kiln

@@ -65,14 +65,36 @@ llvm::SmallVector<DetachedWeight> detachLargeWeights(ModuleOp module,
     // so the weights may exceed 2 GB.
     global.setSectionAttr(StringAttr::get(ctx, ".lrodata"));
     weights.push_back({name, blob->getData(),
-                       std::max<uint64_t>(1, global.getAlignment().value_or(1))});
+                       std::max<uint64_t>(1, global.getAlignment().value_or(1)),
+                       value.getRawHandle()});
   }
   return weights;
 }
 
-llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
-                                   llvm::ArrayRef<DetachedWeight> weights,
-                                   llvm::raw_ostream &os) {
+WeightLayout writeWeightsFirst(llvm::ArrayRef<DetachedWeight> weights,
+                               llvm::raw_pwrite_stream &os) {
+  using Ehdr = llvm::object::ELF64LE::Ehdr;
+  WeightLayout layout;
+  layout.start = os.tell();
+  for (const DetachedWeight &w : weights)
+    layout.alignment = std::max(layout.alignment, w.alignment);
+  layout.sectionAt = llvm::alignTo(sizeof(Ehdr), layout.alignment);
+  os.write_zeros(layout.sectionAt);
+  for (const DetachedWeight &w : weights) {
+    uint64_t at = llvm::alignTo(layout.size, w.alignment);
+    os.write_zeros(at - layout.size);
+    os.write(w.bytes.data(), w.bytes.size());
+    layout.symbols.push_back(w.symbol);
+    layout.offsets.push_back(at);
+    layout.sizes.push_back(w.bytes.size());
+    layout.size = at + w.bytes.size();
+  }
+  return layout;
+}
+
+llvm::Error writeObjectAfterWeights(llvm::MutableArrayRef<char> buffer,
+                                    const WeightLayout &layout,
+                                    llvm::raw_pwrite_stream &os) {
   llvm::StringRef object(buffer.data(), buffer.size());
   using ELFT = llvm::object::ELF64LE;
   using Shdr = ELFT::Shdr;
@@ -82,6 +104,8 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
                                    "object with weights: " + why);
   };
+  if (os.tell() != layout.start + layout.sectionAt + layout.size)
+    return fail("the output moved since the weights were written");
   llvm::Expected<llvm::object::ELF64LEFile> file =
       llvm::object::ELF64LEFile::create(object);
   if (!file)
@@ -98,9 +122,13 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
       sectionCount + 1 >= llvm::ELF::SHN_LORESERVE)
     return fail("section numbering needs extended indices");
   const Shdr *symtab = nullptr;
-  for (const Shdr &s : *sections)
+  uint64_t objectAlign = 8;
+  for (const Shdr &s : *sections) {
     if (s.sh_type == llvm::ELF::SHT_SYMTAB)
       symtab = &s;
+    if (s.sh_addralign > 0 && llvm::isPowerOf2_64(s.sh_addralign))
+      objectAlign = std::max<uint64_t>(objectAlign, s.sh_addralign);
+  }
   if (!symtab)
     return fail("no symbol table");
   auto strtab = file->getStringTableForSymtab(*symtab);
@@ -109,17 +137,16 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
   auto syms = file->symbols(symtab);
   if (!syms)
     return syms.takeError();
+  const Shdr &oldNames = (*sections)[ehdr.e_shstrndx];
+  if (oldNames.sh_offset + oldNames.sh_size > object.size())
+    return fail("section name table out of bounds");
 
+  // The weight symbols the code refers to: defined in the new section. Every
+  // check comes before the buffer is patched.
   llvm::StringMap<size_t> byName;
-  for (auto [i, w] : llvm::enumerate(weights))
-    byName[w.symbol] = i;
-
-  // Where each referenced weight goes inside the new section.
-  char *out = buffer.data();
-  const uint16_t newIndex = sectionCount;
-  constexpr uint64_t kUnplaced = ~uint64_t(0);
-  llvm::SmallVector<uint64_t> offsets(weights.size(), kUnplaced);
-  llvm::SmallVector<size_t> symbolOf(weights.size());
+  for (auto [i, symbol] : llvm::enumerate(layout.symbols))
+    byName[symbol] = i;
+  llvm::SmallVector<std::pair<uint64_t, size_t>> defines; // symbol, weight
   for (auto [i, sym] : llvm::enumerate(*syms)) {
     auto name = sym.getName(*strtab);
     if (!name)
@@ -129,41 +156,29 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
       continue;
     if (sym.st_shndx != llvm::ELF::SHN_UNDEF)
       return fail("weight symbol '" + *name + "' is already defined");
-    offsets[it->second] = 0;
-    symbolOf[it->second] = i;
+    defines.push_back({i, it->second});
   }
-  uint64_t sectionAlign = 1, size = 0;
-  for (auto [i, w] : llvm::enumerate(weights)) {
-    if (offsets[i] == kUnplaced)
-      continue;
-    sectionAlign = std::max(sectionAlign, w.alignment);
-    size = llvm::alignTo(size, w.alignment);
-    offsets[i] = size;
-    size += w.bytes.size();
-  }
-  // Everything is checked before the buffer is patched.
-  const Shdr &oldNames = (*sections)[ehdr.e_shstrndx];
-  if (oldNames.sh_offset + oldNames.sh_size > object.size())
-    return fail("section name table out of bounds");
-  for (auto [i, w] : llvm::enumerate(weights)) {
-    if (offsets[i] == kUnplaced)
-      continue;
-    uint64_t at = symtab->sh_offset + symbolOf[i] * sizeof(Sym);
+  char *out = buffer.data();
+  const uint16_t newIndex = sectionCount;
+  for (auto [symbol, weight] : defines) {
+    uint64_t at = symtab->sh_offset + symbol * sizeof(Sym);
     Sym sym;
     std::memcpy(&sym, out + at, sizeof(Sym));
     sym.st_shndx = newIndex;
-    sym.st_value = offsets[i];
-    sym.st_size = w.bytes.size();
+    sym.st_value = layout.offsets[weight];
+    sym.st_size = layout.sizes[weight];
     sym.setBindingAndType(llvm::ELF::STB_GLOBAL, llvm::ELF::STT_OBJECT);
     sym.st_other = llvm::ELF::STV_HIDDEN;
     std::memcpy(out + at, &sym, sizeof(Sym));
   }
 
-  // Layout: the object as LLVM wrote it (its old section header table stays
-  // behind, unreferenced), the weights, the section-name table grown by one
-  // name, then the section header table with the new section last.
-  const uint64_t dataAt = llvm::alignTo(object.size(), sectionAlign);
-  const uint64_t namesAt = dataAt + size;
+  // Layout (from `start`): room for the header, the weights, the object as
+  // LLVM wrote it (its section header table stays behind, unreferenced), the section-name table grown by one name, then the
+  // section header table: LLVM's sections moved by where the object went,
+  // and the weight section last.
+  const uint64_t objectAt =
+      llvm::alignTo(layout.sectionAt + layout.size, objectAlign);
+  const uint64_t namesAt = objectAt + object.size();
   std::string names =
       object.substr(oldNames.sh_offset, oldNames.sh_size).str();
   const uint32_t newName = names.size();
@@ -172,6 +187,8 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
   const uint64_t headersAt = llvm::alignTo(namesAt + names.size(), 8);
 
   llvm::SmallVector<Shdr> headers(sections->begin(), sections->end());
+  for (Shdr &h : llvm::drop_begin(headers))
+    h.sh_offset += objectAt;
   headers[ehdr.e_shstrndx].sh_offset = namesAt;
   headers[ehdr.e_shstrndx].sh_size = names.size();
   Shdr weightSection;
@@ -179,34 +196,26 @@ llvm::Error writeObjectWithWeights(llvm::MutableArrayRef<char> buffer,
   weightSection.sh_name = newName;
   weightSection.sh_type = llvm::ELF::SHT_PROGBITS;
   weightSection.sh_flags = llvm::ELF::SHF_ALLOC | llvm::ELF::SHF_X86_64_LARGE;
-  weightSection.sh_offset = dataAt;
-  weightSection.sh_size = size;
-  weightSection.sh_addralign = sectionAlign;
+  weightSection.sh_offset = layout.sectionAt;
+  weightSection.sh_size = layout.size;
+  weightSection.sh_addralign = layout.alignment;
   headers.push_back(weightSection);
 
   Ehdr header;
   std::memcpy(&header, out, sizeof(Ehdr));
   header.e_shoff = headersAt;
   header.e_shnum = headers.size();
-  std::memcpy(out, &header, sizeof(Ehdr));
+  // The object's own header goes out blank: one ELF header per file (tools
+  // that look for an embedded image, such as a cubin, find only that).
+  std::memset(out, 0, sizeof(Ehdr));
 
-  auto pad = [&](uint64_t from, uint64_t to) {
-    os.write_zeros(to - from);
-  };
-  os << object;
-  pad(object.size(), dataAt);
-  uint64_t at = 0;
-  for (auto [i, w] : llvm::enumerate(weights)) {
-    if (offsets[i] == kUnplaced)
-      continue;
-    pad(at, offsets[i]);
-    os.write(w.bytes.data(), w.bytes.size());
-    at = offsets[i] + w.bytes.size();
-  }
-  os << names;
-  pad(namesAt + names.size(), headersAt);
+  os.write_zeros(objectAt - layout.sectionAt - layout.size);
+  os << object << names;
+  os.write_zeros(headersAt - namesAt - names.size());
   os.write(reinterpret_cast<const char *>(headers.data()),
            headers.size() * sizeof(Shdr));
+  os.pwrite(reinterpret_cast<const char *>(&header), sizeof(Ehdr),
+            layout.start);
   return llvm::Error::success();
 }
 

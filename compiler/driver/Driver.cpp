@@ -153,7 +153,7 @@ public:
     }
     return ("cannot write '" + path + "': no unused temporary name").str();
   }
-  llvm::raw_pwrite_stream &os() {
+  llvm::raw_fd_ostream &os() {
     return stdoutStream ? llvm::outs() : *stream;
   }
   /// Flushes and renames into place; returns an error message on failure.
