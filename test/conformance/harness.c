@@ -41,16 +41,6 @@ static const int kiln_num_models = 1;
 #error "define KILN_MODEL (with -include MODEL.h) or KILN_BATCH"
 #endif
 
-/* One call of the model: with `batch` for a dynamic-batch model. */
-static kiln_status_t call_model(const kiln_model_desc_t *model, int64_t batch,
-                                void **inputs, void **outputs, void *arena) {
-  return model->dynamic_batch
-             ? model->invoke_batch(batch, (const void *const *)inputs,
-                                   (void *const *)outputs, arena)
-             : model->invoke((const void *const *)inputs,
-                             (void *const *)outputs, arena);
-}
-
 /* Bytes of `t`; with a dynamic batch, of `batch` samples. */
 static size_t tensor_bytes(const kiln_tensor_desc_t *t, int64_t batch) {
   int64_t n = t->num_elements;
@@ -225,8 +215,9 @@ int main(int argc, char **argv) {
     status = kiln_cuda_malloc(&device[model->num_inputs + i],
                               tensor_bytes(&model->outputs[i], batch));
   if (status == KILN_STATUS_OK)
-    status = call_model(model, batch, device, device + model->num_inputs,
-                        arena);
+    status = kiln_model_invoke(model, batch, (const void *const *)device,
+                               (void *const *)(device + model->num_inputs),
+                               arena);
   if (status == KILN_STATUS_OK)
     status = kiln_cuda_synchronize();
   for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
@@ -249,7 +240,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "harness: cannot allocate the arena\n");
     return 2;
   }
-  kiln_status_t status = call_model(model, batch, inputs, outputs, arena);
+  kiln_status_t status = kiln_model_invoke(
+      model, batch, (const void *const *)inputs, (void *const *)outputs, arena);
   if (status != KILN_STATUS_OK) {
     printf("model returned %s\n", kiln_status_message(status));
     return 1;

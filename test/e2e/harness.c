@@ -40,16 +40,6 @@ static void *read_file(const char *dir, const char *kind, int i, size_t bytes) {
   return data;
 }
 
-/* One call of the model: with `batch` for a dynamic-batch model. */
-static kiln_status_t call_model(const kiln_model_desc_t *model, int64_t batch,
-                                void **inputs, void **outputs, void *arena) {
-  return model->dynamic_batch
-             ? model->invoke_batch(batch, (const void *const *)inputs,
-                                   (void *const *)outputs, arena)
-             : model->invoke((const void *const *)inputs,
-                             (void *const *)outputs, arena);
-}
-
 /* Elements of `t` for `batch` samples (dynamic-batch models), else its
  * static count. */
 static int64_t count(const kiln_model_desc_t *model,
@@ -108,7 +98,8 @@ int main(int argc, char **argv) {
         &device_outputs[i], (size_t)count(model, &model->outputs[i], batch) *
                                 kiln_dtype_size(model->outputs[i].dtype));
   if (status == KILN_STATUS_OK)
-    status = call_model(model, batch, device_inputs, device_outputs, arena);
+    status = kiln_model_invoke(model, batch, (const void *const *)device_inputs,
+                               (void *const *)device_outputs, arena);
   if (status == KILN_STATUS_OK)
     status = kiln_cuda_synchronize();
   for (int i = 0; status == KILN_STATUS_OK && i < model->num_outputs; ++i)
@@ -123,7 +114,8 @@ int main(int argc, char **argv) {
 #else
   void *arena = kiln_arena_allocate((size_t)model->arena_size,
                                     (size_t)model->arena_alignment);
-  kiln_status_t status = call_model(model, batch, inputs, outputs, arena);
+  kiln_status_t status = kiln_model_invoke(
+      model, batch, (const void *const *)inputs, (void *const *)outputs, arena);
   if (status != KILN_STATUS_OK) {
     printf("run failed: %s\n", kiln_status_message(status));
     return 1;

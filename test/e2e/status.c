@@ -18,5 +18,14 @@ int main(void) {
   void *outs[] = {out};
   printf("invoke: %d\n", digits_invoke(ins, outs, arena));
   printf("invoke null array: %d\n", digits_invoke(NULL, outs, arena));
+  /* Through the descriptor (the batch is ignored: a static model). */
+  printf("model invoke: %d\n",
+         kiln_model_invoke(digits_describe(), 5, ins, outs, arena));
+  printf("model invoke null model: %d\n",
+         kiln_model_invoke(NULL, 0, ins, outs, arena));
+  kiln_model_desc_t none = *digits_describe();
+  none.invoke = NULL;
+  printf("model invoke no entry: %d\n",
+         kiln_model_invoke(&none, 0, ins, outs, arena));
   return 0;
 }

@@ -66,6 +66,16 @@ const char *kiln_dtype_name(kiln_dtype_t dtype);
  * Thread safety: safe to call concurrently from any number of threads. */
 void *kiln_arena_allocate(size_t size, size_t alignment);
 
+/* Calls `model` (a model's <name>_describe()) on `inputs`, `outputs` and
+ * `arena` as its invoke entry point does; `batch` is the leading dimension
+ * of every buffer of a dynamic-batch model (model->dynamic_batch) and is
+ * ignored for any other. Returns the model's status, or
+ * KILN_STATUS_INVALID_ARGUMENT for a NULL model or entry point.
+ * Thread safety: that of the model (reentrant). */
+kiln_status_t kiln_model_invoke(const kiln_model_desc_t *model, int64_t batch,
+                                const void *const *inputs,
+                                void *const *outputs, void *arena);
+
 /* Releases a block returned by kiln_arena_allocate(). `arena` may be NULL, in
  * which case nothing happens.
  *
