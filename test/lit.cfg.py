@@ -51,6 +51,9 @@ if {"avx2", "fma"} <= set(cpu_flags):
     config.available_features.add("cpu-avx2")
 if {"avx512f", "avx512bw", "avx512dq", "avx512vl"} <= set(cpu_flags):
     config.available_features.add("cpu-avx512")
+# Two or more CPUs this process may run on (tests of where pool threads run).
+if hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) >= 2:
+    config.available_features.add("multi-cpu")
 
 # A working CUDA driver with at least one GPU: the tests that run
 # --target=cuda:* models need it (REQUIRES: cuda-gpu); the ones that check

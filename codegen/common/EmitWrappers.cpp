@@ -5,6 +5,8 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 
+#include <limits>
+
 namespace mlir::kiln {
 #define GEN_PASS_DEF_EMITWRAPPERS
 #include "codegen/common/Passes.h.inc"
@@ -66,22 +68,26 @@ LLVM::LLVMFuncOp runtimeFn(ModuleOp module, StringRef name,
 
 int64_t alignTo(int64_t v, int64_t a) { return (v + a - 1) / a * a; }
 
-/// batch < 0 or batch > maxBatch (when bounded).
+/// batch < 0, batch > maxBatch (when bounded), or a batch whose buffers'
+/// bytes (and a host workspace for them) would not fit in an int64_t.
 Value batchOutOfRange(OpBuilder &b, Location loc, Value batch,
-                      IntegerAttr maxBatch) {
+                      IntegerAttr maxBatch, DenseI64ArrayAttr sampleBytes) {
   auto i64Const = [&](int64_t v) -> Value {
     return LLVM::ConstantOp::create(b, loc, b.getI64Type(),
                                     b.getI64IntegerAttr(v));
   };
-  Value bad = LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, batch,
-                                   i64Const(0));
+  int64_t perSample = 1;
+  for (int64_t n : sampleBytes.asArrayRef())
+    perSample += n + kHostWorkspaceAlignment;
+  int64_t largest = std::numeric_limits<int64_t>::max() / perSample;
   if (maxBatch && maxBatch.getInt() > 0)
-    bad = LLVM::OrOp::create(b, loc, bad,
-                             LLVM::ICmpOp::create(b, loc,
-                                                  LLVM::ICmpPredicate::sgt,
-                                                  batch,
-                                                  i64Const(maxBatch.getInt())));
-  return bad;
+    largest = std::min(largest, maxBatch.getInt());
+  return LLVM::OrOp::create(
+      b, loc,
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::slt, batch,
+                           i64Const(0)),
+      LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::sgt, batch,
+                           i64Const(largest)));
 }
 
 struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
@@ -159,7 +165,8 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
     if (batched)
       returnIfError(b, loc, onHost,
                     LLVM::SelectOp::create(
-                        b, loc, batchOutOfRange(b, loc, args.front(), maxBatch),
+                        b, loc, batchOutOfRange(b, loc, args.front(), maxBatch,
+                                        sampleBytes),
                         i32Const(b, loc, kStatusOutOfRange),
                         i32Const(b, loc, kStatusOk)));
     Value workspace = pointers.back();
@@ -310,7 +317,8 @@ struct EmitWrappersPass : kiln::impl::EmitWrappersBase<EmitWrappersPass> {
         returnIfError(b, loc, run,
                       LLVM::SelectOp::create(b, loc,
                                              batchOutOfRange(b, loc, batch,
-                                                             maxBatch),
+                                                             maxBatch,
+                                                             sampleBytes),
                                              i32Const(b, loc, kStatusOutOfRange),
                                              i32Const(b, loc, kStatusOk)));
         // for (i = 0; i < batch; ++i) main(in + i * bytes..., arena)
