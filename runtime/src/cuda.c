@@ -3,6 +3,7 @@
  * up by name, so nothing here needs CUDA headers or a driver to build. */
 #define _POSIX_C_SOURCE 200809L
 #include "kiln/cuda.h"
+#include "kiln/runtime.h"
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -357,10 +358,10 @@ static void release_graph(kiln_cuda_graph_t *graph) {
   free(graph);
 }
 
-/* One model call, with or without a batch. */
+/* One model call, with or without a batch: the entry point in a
+ * descriptor, called through kiln_model_invoke. */
 typedef struct {
-  kiln_invoke_fn_t invoke;
-  kiln_invoke_batch_fn_t invoke_batch;
+  kiln_model_desc_t model;
   int64_t batch;
   const void *const *inputs;
   void *const *outputs;
@@ -368,14 +369,14 @@ typedef struct {
 } model_call_t;
 
 static kiln_status_t call_model(const model_call_t *c) {
-  return c->invoke ? c->invoke(c->inputs, c->outputs, c->arena)
-                   : c->invoke_batch(c->batch, c->inputs, c->outputs,
-                                     c->arena);
+  return kiln_model_invoke(&c->model, c->batch, c->inputs, c->outputs,
+                           c->arena);
 }
 
 static kiln_status_t capture(const model_call_t *call, void *stream,
                              kiln_cuda_graph_t **graph) {
-  if (!graph || !(call->invoke || call->invoke_batch) || !stream) {
+  if (!graph || !(call->model.invoke || call->model.invoke_batch) ||
+      !stream) {
     set_error(!stream ? "kiln_cuda_graph_capture: the default stream cannot "
                         "be captured; pass a CUstream"
                       : "kiln_cuda_graph_capture: no model or no graph");
@@ -431,7 +432,10 @@ kiln_status_t kiln_cuda_graph_capture(kiln_invoke_fn_t invoke,
                                       const void *const *inputs,
                                       void *const *outputs, void *arena,
                                       void *stream, kiln_cuda_graph_t **graph) {
-  model_call_t call = {invoke, NULL, 0, inputs, outputs, arena};
+  model_call_t call = {.model = {.invoke = invoke},
+                       .inputs = inputs,
+                       .outputs = outputs,
+                       .arena = arena};
   return capture(&call, stream, graph);
 }
 
@@ -441,7 +445,11 @@ kiln_status_t kiln_cuda_graph_capture_batch(kiln_invoke_batch_fn_t invoke,
                                             void *const *outputs, void *arena,
                                             void *stream,
                                             kiln_cuda_graph_t **graph) {
-  model_call_t call = {NULL, invoke, batch, inputs, outputs, arena};
+  model_call_t call = {.model = {.dynamic_batch = 1, .invoke_batch = invoke},
+                       .batch = batch,
+                       .inputs = inputs,
+                       .outputs = outputs,
+                       .arena = arena};
   return capture(&call, stream, graph);
 }
 
