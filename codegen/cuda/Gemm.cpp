@@ -51,8 +51,7 @@ Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
 }
 
 std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
-  if (!op.hasPureBufferSemantics() || !isCudaGemm(op) ||
-      !llvm::all_of(op->getOperandTypes(), isStaticF32))
+  if (!op.hasPureBufferSemantics() || !isCudaGemm(op) || !hasCudaGemmTypes(op))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
     Value a = mm.getInputs()[0], bm = operandB(op, staged),
@@ -61,7 +60,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g = makeGemm(1, as[0], bs[1], as[1], c);
     g.loadA = [a](OpBuilder &b, Location loc, Value, Value r, Value k) {
-      return memref::LoadOp::create(b, loc, a, ValueRange{r, k}).getResult();
+      return loadF32(b, loc, a, ValueRange{r, k});
     };
     g.aBuffer = a;
     g.aIndices = [](OpBuilder &, Location, Value, Value r, Value k) {
@@ -82,8 +81,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     ArrayRef<int64_t> bs = cast<MemRefType>(bm.getType()).getShape();
     Gemm g = makeGemm(as[0], as[1], bs[2], as[2], c);
     g.loadA = [a](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
-      return memref::LoadOp::create(b, loc, a, ValueRange{bb, r, k})
-          .getResult();
+      return loadF32(b, loc, a, ValueRange{bb, r, k});
     };
     g.aBuffer = a;
     g.aIndices = [](OpBuilder &, Location, Value bb, Value r, Value k) {
@@ -177,7 +175,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
         SmallVector<Value> atJ(at);
         if (j)
           atJ[3] = arith::AddIOp::create(b, loc, at[3], idx(b, loc, j));
-        run.push_back(memref::LoadOp::create(b, loc, in, atJ));
+        run.push_back(loadF32(b, loc, in, atJ));
       }
       return run;
     };

@@ -16,8 +16,8 @@ using Loader = std::function<Value(OpBuilder &, Location, Value batch,
                                    Value row, Value col)>;
 
 Value idx(OpBuilder &b, Location loc, int64_t v);
-/// Element `indices` of `buffer`, as f32 (a narrowed weight's f16/bf16
-/// extended: staging rounds it back exactly).
+/// Element `indices` of `buffer`, as f32 (a narrowed weight's or
+/// activation's f16/bf16 extended: staging rounds it back exactly).
 Value loadF32(OpBuilder &b, Location loc, Value buffer, ValueRange indices);
 
 /// One contraction as a (batched) GEMM C[b] += A[b] x B[b] of static sizes,

@@ -130,7 +130,7 @@ struct CudaMarkEpiloguesPass
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && op->getParentOp() == func &&
           op->getNumResults() == 1 && isStaticF32(op->getResult(0).getType()) &&
-          isCudaGemm(op))
+          hasCudaGemmTypes(op) && isCudaGemm(op))
         gemms.push_back(op);
     });
     for (linalg::LinalgOp gemm : gemms) {
@@ -148,7 +148,7 @@ struct CudaMarkEpiloguesPass
       if (!g || g->getBlock() != gemm->getBlock() ||
           g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
           !g.isDpsInput(&use) ||
-          !llvm::all_of(g->getOperandTypes(), isStaticF32))
+          !llvm::all_of(g->getOperandTypes(), isStaticFloat))
         continue;
       g->setAttr(kCudaEpilogueAttr, UnitAttr::get(&getContext()));
       gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));

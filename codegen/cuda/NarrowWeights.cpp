@@ -42,7 +42,8 @@ struct CudaNarrowWeightsPass
     module.walk([&](linalg::LinalgOp op) {
       if (!isa_and_nonnull<func::FuncOp>(op->getParentOp()) ||
           !op.hasPureBufferSemantics() || !isCudaGemm(op) ||
-          !llvm::all_of(op->getOperandTypes(), isStaticF32))
+          !hasCudaGemmTypes(op) ||
+          !isStaticF32(gemmOperandB(op)->get().getType()))
         return;
       auto get = gemmOperandB(op)->get().getDefiningOp<memref::GetGlobalOp>();
       if (!get)

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/NVGPU/IR/NVGPUDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Pass/Pass.h"
@@ -45,6 +46,23 @@ inline constexpr llvm::StringLiteral kCudaNarrowWeightsAttr =
 inline bool isStaticF32(Type t) {
   auto s = dyn_cast<ShapedType>(t);
   return s && s.hasStaticShape() && s.getElementType().isF32();
+}
+/// A statically shaped f32, f16 or bf16 tensor or buffer (an activation,
+/// narrowed or not: kiln-cuda-narrow-activations).
+inline bool isStaticFloat(Type t) {
+  auto s = dyn_cast<ShapedType>(t);
+  return s && s.hasStaticShape() &&
+         (s.getElementType().isF32() || s.getElementType().isF16() ||
+          s.getElementType().isBF16());
+}
+/// Operand types a GPU GEMM kernel takes: f32 outputs, f32 or narrowed
+/// (f16, bf16) inputs, all statically shaped.
+inline bool hasCudaGemmTypes(Operation *op) {
+  auto linalgOp = cast<linalg::LinalgOp>(op);
+  return llvm::all_of(linalgOp.getDpsInits(),
+                      [](Value v) { return isStaticF32(v.getType()); }) &&
+         llvm::all_of(linalgOp.getDpsInputs(),
+                      [](Value v) { return isStaticFloat(v.getType()); });
 }
 /// A --precision kiln-cuda-tile-contractions takes.
 inline bool isCudaPrecision(StringRef p) {

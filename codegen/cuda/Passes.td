@@ -71,7 +71,10 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     every SM two blocks, 128x128 tiles of 8 warps of 64x32
     (codegen/cuda/SelectStrategy); fp16/bf16 fragments loaded by ldmatrix;
     fp16/bf16 operands are rounded as they are staged in shared memory
-    (tf32: the tensor cores use the top 19 bits).
+    (tf32: the tensor cores use the top 19 bits); an operand that already
+    has the staged type (a narrowed weight, or an activation
+    `kiln-cuda-narrow-activations` stored narrow: inputs may be f16/bf16,
+    the output is f32) is copied asynchronously as above.
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
@@ -105,6 +108,33 @@ def CudaNarrowWeights : Pass<"kiln-cuda-narrow-weights", "::mlir::ModuleOp"> {
     Option<"precision", "precision", "std::string", "\"fp32\"",
            "Multiplication type: fp32, tf32, fp16 or bf16">
   ];
+}
+
+def CudaNarrowActivations : Pass<"kiln-cuda-narrow-activations", "::mlir::func::FuncOp"> {
+  let summary = "Store the tensors GPU kernels pass each other in fp16/bf16";
+  let description = [{
+    Input: linalg on tensors (the CUDA path's tiled phase).
+    Output: with `precision` fp16 or bf16, each top-level all-parallel
+    `linalg.generic` with one statically shaped f32 result (its output's
+    old value unread) whose every use reads it as an input, of a generic
+    or of a contraction, convolution or pooling whose body extends mixed
+    inputs (matmul, batch_matmul, conv_2d_nhwc_hwcf,
+    depthwise_conv_2d_nhwc_hwc, pooling_nhwc_sum/max), directly or through
+    reshapes, slices and constant pads, yields its result rounded
+    (`arith.truncf`, to nearest) into a tensor of the precision's type;
+    the views on the way take that type (a pad's constant rounded), each
+    reading generic extends its block argument (`arith.extf`) and each
+    reading named op is rebuilt by its region builder on the narrow
+    input. Values that reach anything else (the model's outputs,
+    accumulators, scalar reads) stay f32, and so do the model's inputs and
+    contraction results. Other precisions: no change.
+  }];
+  let options = [
+    Option<"precision", "precision", "std::string", "\"fp32\"",
+           "Multiplication type: fp32, tf32, fp16 or bf16">
+  ];
+  let dependentDialects = ["::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect"];
 }
 
 def CudaTileReductions : Pass<"kiln-cuda-tile-reductions", "::mlir::func::FuncOp"> {

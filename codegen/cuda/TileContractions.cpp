@@ -602,11 +602,13 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   };
   auto slices = f.slices(
       init,
-      // Both stored along their rows: 4-wide runs (16-byte f32 loads); B
-      // copied asynchronously where it already is of the staged type (a
-      // narrowed weight; tf32 rounds when staging).
+      // Both stored along their rows: 4-wide runs (16-byte f32 loads);
+      // each copied asynchronously where it already is of the staged type
+      // (a narrowed weight or activation; tf32 rounds when staging).
       /*vectorA=*/4, /*vectorB=*/4,
-      /*asyncA=*/0, // converted while staged
+      tf32 ? 0
+           : asyncCopyWidth(g.aBuffer, elem, g.k, tiles.tileM * kTileK,
+                            tiles.threads()),
       tf32 ? 0
            : asyncCopyWidth(g.bBuffer, elem, g.n, kTileK * tiles.tileN,
                             tiles.threads()),

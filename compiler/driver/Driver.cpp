@@ -278,6 +278,9 @@ int compile(const CompileOptions &o) {
   if (o.precision != "fp32" && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--precision=" + o.precision +
                 " needs --target=cuda:sm_XX (the CPU path computes in fp32)");
+  if (o.f32Activations && o.precision != "fp16" && o.precision != "bf16")
+    return fail("--f32-activations needs --precision=fp16 or bf16 (other "
+                "precisions keep every tensor in f32)");
   if (o.cudaSimulate && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--cuda-simulate needs --target=cuda:sm_XX");
   if (o.cudaSimulate && (o.cudaCubin || o.emit == "ptx"))
@@ -472,6 +475,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.threads = o.threads;
   pipelineOptions.maxStringBytes = o.maxStringBytes;
   pipelineOptions.precision = o.precision;
+  pipelineOptions.f32Activations = o.f32Activations;
   pipelineOptions.cudaChip = cudaChip;
   pipelineOptions.cudaCubin = o.cudaCubin;
   pipelineOptions.cudaSimulate = o.cudaSimulate;

@@ -44,6 +44,7 @@ struct CompileOptions {
   // Multiplication type of matmuls and convolutions: fp32 (exact), or on
   // CUDA targets tf32, fp16 or bf16 (tensor cores, f32 accumulation).
   std::string precision = "fp32";
+  bool f32Activations = false;
   // Print wall time per phase and per pass to stderr (--time-report).
   bool timeReport = false;
 };

@@ -91,6 +91,15 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
     // their bias and elementwise consumer into their kernels.
     pm.addPass(createLinalgFoldUnitExtentDimsPass());
     pm.addPass(createCanonicalizerPass());
+    // With fp16/bf16 tensor cores, the tensors kernels pass each other are
+    // stored in that type too: half the activation bytes moved.
+    if (!options.f32Activations) {
+      mlir::kiln::CudaNarrowActivationsOptions narrow;
+      narrow.precision = options.precision;
+      pm.addNestedPass<func::FuncOp>(
+          mlir::kiln::createCudaNarrowActivations(narrow));
+      pm.addPass(createCanonicalizerPass());
+    }
     pm.addNestedPass<func::FuncOp>(mlir::kiln::createCudaMarkEpilogues());
     return;
   }

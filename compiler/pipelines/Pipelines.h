@@ -63,6 +63,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Multiplication type of GPU matmuls and convolutions: "
                      "fp32, tf32, fp16 or bf16"),
       llvm::cl::init("fp32")};
+  Option<bool> f32Activations{
+      *this, "f32-activations",
+      llvm::cl::desc("With precision fp16 or bf16: keep the tensors between "
+                     "GPU kernels in f32 instead of the precision's type"),
+      llvm::cl::init(false)};
   Option<int64_t> maxStringBytes{
       *this, "max-string-bytes",
       llvm::cl::desc("Arena bytes per string-producing op for its output "

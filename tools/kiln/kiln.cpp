@@ -128,6 +128,14 @@ int main(int argc, char **argv) {
       cl::value_desc("fp32|tf32|fp16|bf16"), cl::init("fp32"),
       cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<bool> f32Activations(
+      "f32-activations",
+      cl::desc("With --precision=fp16|bf16: keep the tensors GPU kernels "
+               "pass each other in f32 (default: stored in fp16/bf16, half "
+               "the memory traffic; the model's inputs and outputs are f32 "
+               "either way)"),
+      cl::init(false), cl::sub(compileCmd), cl::cat(category));
+
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",
       cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
@@ -175,6 +183,7 @@ int main(int argc, char **argv) {
   options.vectorBits = vectorBits;
   options.maxStringBytes = maxStringBytes;
   options.precision = precision;
+  options.f32Activations = f32Activations;
   options.cudaCubin = cudaCubin;
   options.cudaSimulate = cudaSimulate;
   options.timeReport = timeReport;

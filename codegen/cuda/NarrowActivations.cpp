@@ -1,0 +1,189 @@
+// kiln-cuda-narrow-activations: with --precision=fp16|bf16, the tensors
+// GPU kernels hand each other are stored in that type: the elementwise
+// kernel that produces one rounds its result as it stores it, and the
+// kernels that read it extend it back to f32 as they load it. Half the
+// bytes of every activation written and read; the tensor-core GEMMs then
+// stage their first operand as it is (asynchronous copies) instead of
+// rounding it on the way.
+#include "codegen/cuda/Passes.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+
+namespace mlir::kiln {
+#define GEN_PASS_DEF_CUDANARROWACTIVATIONS
+#include "codegen/cuda/Passes.h.inc"
+} // namespace mlir::kiln
+
+using namespace mlir;
+using namespace mlir::kiln;
+
+namespace {
+
+/// Named ops whose bodies (their region builders) read an input of
+/// another float type than their output's by extending it: their inputs
+/// may be narrowed. (Copies, transposes and broadcasts need one type.)
+bool readsMixedTypes(Operation *op) {
+  return isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNhwcHwcfOp,
+             linalg::DepthwiseConv2DNhwcHwcOp, linalg::PoolingNhwcSumOp,
+             linalg::PoolingNhwcMaxOp>(op);
+}
+
+/// An elementwise kernel whose f32 result can be stored narrowed: a
+/// top-level all-parallel generic on statically shaped tensors with one
+/// output whose old value its body does not read.
+bool isNarrowableProducer(linalg::GenericOp g, func::FuncOp func) {
+  return g->getParentOp() == func.getOperation() &&
+         g.hasPureTensorSemantics() && g->getNumResults() == 1 &&
+         g.getNumDpsInits() == 1 && isStaticF32(g->getResult(0).getType()) &&
+         g.getNumParallelLoops() == g.getNumLoops() &&
+         g.getBody()->getArguments().back().use_empty();
+}
+
+/// A tensor.pad whose padding is a float constant.
+std::optional<APFloat> constantPadding(tensor::PadOp pad) {
+  Value v = pad.getConstantPaddingValue();
+  FloatAttr f;
+  if (!v || !matchPattern(v, m_Constant(&f)))
+    return std::nullopt;
+  return f.getValue();
+}
+
+/// What narrowing one tensor changes: the views on the way (reshapes,
+/// slices, constant pads, in use order) and the op inputs that read it.
+struct Edge {
+  linalg::GenericOp producer;
+  SmallVector<Operation *> views;
+  SmallVector<OpOperand *> reads;
+};
+
+/// Collects into `edge` every use of `v` if each one may read it narrowed:
+/// an input of a generic or of a named op that reads mixed types, directly
+/// or through views. False if any other use (a model output, an
+/// accumulator, a scalar extract ...) needs f32.
+bool collectUses(Value v, Edge &edge) {
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (auto l = dyn_cast<linalg::LinalgOp>(user)) {
+      if (!l.isDpsInput(&use) ||
+          !(isa<linalg::GenericOp>(user) || readsMixedTypes(user)))
+        return false;
+      edge.reads.push_back(&use);
+      continue;
+    }
+    if (auto pad = dyn_cast<tensor::PadOp>(user)) {
+      if (use.getOperandNumber() != 0 || !constantPadding(pad))
+        return false;
+    } else if (!isa<tensor::CollapseShapeOp, tensor::ExpandShapeOp,
+                    tensor::ExtractSliceOp>(user)) {
+      return false;
+    }
+    edge.views.push_back(user);
+    if (!collectUses(user->getResult(0), edge))
+      return false;
+  }
+  return true;
+}
+
+Type withElement(Type t, Type elem) {
+  return cast<RankedTensorType>(t).clone(elem);
+}
+
+/// `op` (a named op reading mixed types) rebuilt for its operands' current
+/// types: its region builder extends the narrowed inputs.
+void rebuildNamed(linalg::LinalgOp op) {
+  Location loc = op.getLoc();
+  OperationState state(loc, op->getName());
+  state.addOperands(op->getOperands());
+  state.addAttributes(op->getAttrs());
+  state.addTypes(op->getResultTypes());
+  Region *region = state.addRegion();
+  Block *block = new Block();
+  region->push_back(block);
+  for (Value v : op->getOperands())
+    block->addArgument(getElementTypeOrSelf(v.getType()), loc);
+  ImplicitLocOpBuilder ib(loc, op.getContext());
+  ib.setInsertionPointToStart(block);
+  op.getRegionBuilder()(ib, *block, op->getAttrs(),
+                        [&] { return op->emitError(); });
+  OpBuilder b(op);
+  Operation *rebuilt = b.create(state);
+  op->replaceAllUsesWith(rebuilt);
+  op->erase();
+}
+
+struct CudaNarrowActivationsPass
+    : kiln::impl::CudaNarrowActivationsBase<CudaNarrowActivationsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    if (failed(verifyCudaPrecision(getOperation(), precision)))
+      return signalPassFailure();
+    if (precision != "fp16" && precision != "bf16")
+      return;
+    func::FuncOp func = getOperation();
+    Builder types(&getContext());
+    Type elem = precision == "fp16" ? Type(types.getF16Type())
+                                    : Type(types.getBF16Type());
+    SmallVector<Edge> edges;
+    func.walk([&](linalg::GenericOp g) {
+      if (!isNarrowableProducer(g, func))
+        return;
+      Edge edge{g, {}, {}};
+      if (collectUses(g->getResult(0), edge) && !edge.reads.empty())
+        edges.push_back(std::move(edge));
+    });
+    llvm::SetVector<Operation *> named;
+    for (Edge &edge : edges) {
+      linalg::GenericOp p = edge.producer;
+      Location loc = p.getLoc();
+      // The producer stores its result rounded into a narrow tensor.
+      OpBuilder b(p);
+      auto type = cast<RankedTensorType>(p->getResult(0).getType());
+      Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), elem);
+      p.getDpsInitsMutable()[0].set(empty);
+      p.getBody()->getArguments().back().setType(elem);
+      auto yield = cast<linalg::YieldOp>(p.getBody()->getTerminator());
+      OpBuilder at(yield);
+      yield->setOperand(0, arith::TruncFOp::create(at, loc, elem,
+                                                   yield->getOperand(0)));
+      p->getResult(0).setType(withElement(type, elem));
+      // Views keep their shapes; a pad pads with the rounded constant.
+      for (Operation *view : edge.views) {
+        Value r = view->getResult(0);
+        r.setType(withElement(r.getType(), elem));
+        if (auto pad = dyn_cast<tensor::PadOp>(view)) {
+          APFloat value = *constantPadding(pad);
+          bool lost;
+          value.convert(cast<FloatType>(elem).getFloatSemantics(),
+                        APFloat::rmNearestTiesToEven, &lost);
+          auto padYield =
+              cast<tensor::YieldOp>(pad.getRegion().front().getTerminator());
+          OpBuilder pb(padYield);
+          padYield->setOperand(
+              0, arith::ConstantOp::create(pb, pad.getLoc(),
+                                           FloatAttr::get(elem, value)));
+        }
+      }
+      // Readers extend it as they load it.
+      for (OpOperand *read : edge.reads) {
+        Operation *user = read->getOwner();
+        auto g = dyn_cast<linalg::GenericOp>(user);
+        if (!g) {
+          named.insert(user);
+          continue;
+        }
+        BlockArgument arg = g.getMatchingBlockArgument(read);
+        arg.setType(elem);
+        OpBuilder start = OpBuilder::atBlockBegin(g.getBody());
+        Value wide =
+            arith::ExtFOp::create(start, loc, types.getF32Type(), arg);
+        arg.replaceAllUsesExcept(wide, wide.getDefiningOp());
+      }
+    }
+    for (Operation *op : named)
+      rebuildNamed(cast<linalg::LinalgOp>(op));
+  }
+};
+
+} // namespace
