@@ -86,6 +86,27 @@ struct CudaMarkParametersPass
         kernel.setWorkgroupAttributionAttr(
             i, LLVM::LLVMDialect::getAlignAttrName(),
             Builder(kernel.getContext()).getI64IntegerAttr(16));
+      // 256-thread tensor-core GEMM kernels (128x128 tiles): at most 128
+      // registers a thread, so two blocks share an SM and one block's
+      // barrier or loads overlap the other's mma.sync (ptxas would
+      // otherwise take up to 138: one block per SM). The 128-thread
+      // kernels stay under that unasked.
+      std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
+      if (block && !kernel.getBody().walk([](nvgpu::MmaSyncOp) {
+                       return WalkResult::interrupt();
+                     }).wasInterrupted())
+        block.reset();
+      if (block) {
+        ArrayRef<int32_t> dims = *block;
+        int64_t threads = int64_t(dims[0]) * dims[1] * dims[2];
+        if (dims.size() == 3 && threads == 256) {
+          Builder b(kernel.getContext());
+          kernel->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
+                          b.getDenseI32ArrayAttr(dims));
+          kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                          b.getI32IntegerAttr(2));
+        }
+      }
       std::optional<llvm::SmallBitVector> written = writtenParameters(kernel);
       if (!written)
         return;

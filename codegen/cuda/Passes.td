@@ -69,7 +69,8 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     the tile as 2 x 4 mma tiles of 16x8 (m16n8k16 for fp16 and bf16,
     m16n8k8 for tf32) with f32 accumulators, or, for GEMMs that still give
     every SM two blocks, 128x128 tiles of 8 warps of 64x32
-    (codegen/cuda/SelectStrategy); fp16/bf16 fragments loaded by ldmatrix;
+    (codegen/cuda/SelectStrategy), reduction slices of 32 for fp16/bf16
+    where there are at least two; fp16/bf16 fragments loaded by ldmatrix;
     fp16/bf16 operands are rounded as they are staged in shared memory
     (tf32: the tensor cores use the top 19 bits); an operand that already
     has the staged type (a narrowed weight, or an activation
@@ -81,7 +82,11 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
            "Multiplication type: fp32 (exact, CUDA cores), tf32, fp16 or bf16 "
            "(tensor cores, f32 accumulation)">,
     Option<"chip", "chip", "std::string", "\"sm_90\"",
-           "The GPU (sm_XX) whose SM count sizes tiles and split-K">
+           "The GPU (sm_XX) whose SM count sizes tiles and split-K">,
+    Option<"tile", "tile", "std::string", "\"\"",
+           "Tensor-core tile MxNxK for every GEMM (128x128 or 64x64; K 16 "
+           "or 32, 32 for fp16/bf16 only) instead of SelectStrategy's "
+           "choice; empty: choose">
   ];
   let dependentDialects = ["::mlir::gpu::GPUDialect", "::mlir::scf::SCFDialect",
                            "::mlir::nvgpu::NVGPUDialect",
@@ -240,7 +245,10 @@ def CudaMarkParameters : Pass<"kiln-cuda-mark-parameters", "::mlir::ModuleOp"> {
     vector loads and stores, and LLVM keeps loaded values across stores to
     other parameters. A kernel that writes through something the pass
     cannot see (an op without memory effects information) gets no
-    read-only or alias attributes.
+    read-only or alias attributes. A 256-thread kernel with `nvgpu.mma.sync`
+    (a 128x128 tensor-core GEMM tile) is declared for two blocks per SM
+    (`nvvm.maxntid`, `nvvm.minctasm` = 2: PTX `.minnctapersm`), which keeps
+    ptxas within 128 registers a thread.
   }];
 }
 

@@ -14,9 +14,10 @@ namespace mlir::kiln {
 inline constexpr int64_t kCudaWarp = 32, kCudaReductionBlock = 256;
 
 /// A tensor-core GEMM kernel's shape: a tileM x tileN output tile per
-/// block, split among warps of warpM x warpN (each 16x8 mma tiles).
+/// block, split among warps of warpM x warpN (each 16x8 mma tiles), the
+/// reduction staged in slices of tileK.
 struct CudaGemmStrategy {
-  int64_t tileM, tileN, warpM, warpN;
+  int64_t tileM, tileN, warpM, warpN, tileK = 16;
   int64_t threads() const {
     return tileM / warpM * (tileN / warpN) * kCudaWarp;
   }
@@ -28,16 +29,26 @@ struct CudaGemmStrategy {
 /// chips).
 int64_t cudaMultiprocessors(llvm::StringRef chip);
 
-/// The tensor-core tile for a (batch x) m x n GEMM: 128x128 tiles of 8
-/// warps (64x32 each: twice the operand reuse of the 64x64 tile) where
-/// they still give every one of `sms` SMs two blocks, else 64x64 tiles of
-/// 4 warps (32x32 each), which keep more blocks busy on small GEMMs (a
-/// batch-1 convolution).
+/// The tensor-core tile for a (batch x) m x n x k GEMM on operands of
+/// `bits` (16: fp16/bf16; 32: tf32): 128x128 tiles of 8 warps (64x32
+/// each: twice the operand reuse of the 64x64 tile) where they still give
+/// every one of `sms` SMs two blocks, else 64x64 tiles of 4 warps (32x32
+/// each), which keep more blocks busy on small GEMMs (a batch-1
+/// convolution). 16-bit operands are staged in slices of 32 where the
+/// reduction has at least two (half the barriers and twice the mma.sync
+/// per slice: the slices of both tiles still fit in 48 KB), else 16.
+/// `override` ("MxNxK", e.g. 128x128x32, from --cuda-gemm-tile; empty:
+/// none) replaces the choice: 128x128 or 64x64 tiles, K 16 or 32 (32 for
+/// 16-bit operands only).
 CudaGemmStrategy selectGemmStrategy(int64_t batch, int64_t m, int64_t n,
-                                    int64_t sms);
+                                    int64_t k, int64_t bits, int64_t sms,
+                                    llvm::StringRef override = "");
+/// Whether `tile` is a GEMM tile --cuda-gemm-tile takes ("MxNxK" with M x N
+/// 128x128 or 64x64 and K 16 or 32).
+bool isCudaGemmTile(llvm::StringRef tile);
 
 /// How many parts the reduction of a GEMM is split into, its tiles giving
-/// `blocks` blocks and its reduction `slices` slices of 16: where the
+/// `blocks` blocks and its reduction `slices` slices: where the
 /// tiles leave some of `sms` SMs idle (a batch-1 fully connected layer,
 /// the last convolutions of a batch-1 CNN), enough parts for two blocks
 /// per SM, each of at least 4 slices, at most 16 parts (a second kernel

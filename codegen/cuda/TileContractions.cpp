@@ -79,7 +79,7 @@ struct Frame {
   OpBuilder &b;
   Location loc;
   const Gemm &g;
-  int64_t threads, tileM, tileN;
+  int64_t threads, tileM, tileN, tileK;
   gpu::LaunchOp launch;
   Value as, bs, t, batch, m0, n0;
   // Split-K (g.splits > 1): this block's part of the reduction (grid z is
@@ -88,8 +88,9 @@ struct Frame {
 
   Frame(OpBuilder &b, Location loc, const Gemm &g, int64_t threads,
         MemRefType aSlice, MemRefType bSlice, int64_t tileM = kTileM,
-        int64_t tileN = kTileN)
-      : b(b), loc(loc), g(g), threads(threads), tileM(tileM), tileN(tileN) {
+        int64_t tileN = kTileN, int64_t tileK = kTileK)
+      : b(b), loc(loc), g(g), threads(threads), tileM(tileM), tileN(tileN),
+        tileK(tileK) {
     auto grid = [&](int64_t size, int64_t tile) {
       return c((size + tile - 1) / tile);
     };
@@ -119,7 +120,7 @@ struct Frame {
   }
   Value both(Value x, Value y) { return arith::AndIOp::create(b, loc, x, y); }
 
-  /// The loop over the reduction's kTileK-wide slices, double-buffered:
+  /// The loop over the reduction's tileK-wide slices, double-buffered:
   /// the shared buffers hold two slices (halves 0 and 1, one above the
   /// other); while the block computes on slice s in half s % 2 (`compute`
   /// gets the half and the loop's values, returns the next ones), slice
@@ -130,7 +131,7 @@ struct Frame {
   /// loads as one vector where the operand's alignment allows; zeros
   /// outside the operands. With `asyncA` (`asyncB`, asyncCopyWidth), A's
   /// (B's) rows go into its shared buffer (row m of half h at tileM h + m;
-  /// B's k at kTileK h + k) by asynchronous copies of that many elements
+  /// B's k at tileK h + k) by asynchronous copies of that many elements
   /// instead (cp.async: no registers on the way), waited for after the
   /// computation.
   scf::ForOp
@@ -138,7 +139,7 @@ struct Frame {
          int64_t asyncB, function_ref<void(Value, Value, Value, Value)> storeA,
          function_ref<void(Value, Value, Value, Value)> storeB,
          function_ref<SmallVector<Value>(Value, ValueRange)> compute) {
-    int64_t count = (g.k + kTileK - 1) / kTileK;
+    int64_t count = (g.k + tileK - 1) / tileK;
     // The slices [first, end) of this block's part of the reduction.
     Value first = c(0), end = c(count), last = c(count - 1);
     if (g.splits > 1) {
@@ -153,13 +154,13 @@ struct Frame {
       SmallVector<Staged> staged;
       SmallVector<Value> copies;
       if (asyncA) {
-        copies = copyTile(tileM, kTileK, m0, k0, g.m, g.k, asyncA, as,
+        copies = copyTile(tileM, tileK, m0, k0, g.m, g.k, asyncA, as,
                           mul(half, tileM), g.aBuffer, [&](Value m, Value k) {
                             return g.aIndices(b, loc, batch, m, k);
                           });
       } else {
         staged = loadTile(
-            tileM, kTileK, m0, k0, g.m, g.k,
+            tileM, tileK, m0, k0, g.m, g.k,
             [&](Value m, Value k) { return g.loadA(b, loc, batch, m, k); },
             vectorA,
             g.loadARun
@@ -173,14 +174,14 @@ struct Frame {
       }
       if (asyncB) {
         SmallVector<Value> bCopies =
-            copyTile(kTileK, tileN, k0, n0, g.k, g.n, asyncB, bs,
-                     mul(half, kTileK), g.bBuffer, [&](Value k, Value n) {
+            copyTile(tileK, tileN, k0, n0, g.k, g.n, asyncB, bs,
+                     mul(half, tileK), g.bBuffer, [&](Value k, Value n) {
                        return g.bIndices(b, loc, batch, k, n);
                      });
         copies.append(bCopies.begin(), bCopies.end());
       } else {
         SmallVector<Staged> bTile = loadTile(
-            kTileK, tileN, k0, n0, g.k, g.n,
+            tileK, tileN, k0, n0, g.k, g.n,
             [&](Value k, Value n) { return g.loadB(b, loc, batch, k, n); },
             vectorB);
         staged.append(bTile.begin(), bTile.end());
@@ -198,7 +199,7 @@ struct Frame {
       if (slice.second)
         nvgpu::DeviceAsyncWaitOp::create(b, loc, slice.second, IntegerAttr());
     };
-    storeSlice(loadSlice(mul(first, kTileK), c(0)), c(0));
+    storeSlice(loadSlice(mul(first, tileK), c(0)), c(0));
     gpu::BarrierOp::create(b, loc);
     auto loop = scf::ForOp::create(b, loc, first, end, c(1), init);
     OpBuilder::InsertionGuard guard(b);
@@ -210,7 +211,7 @@ struct Frame {
     Value other = arith::SubIOp::create(b, loc, c(1), half);
     // The last slice loads itself again into the half nobody reads.
     Value next = arith::MinUIOp::create(b, loc, add(s, c(1)), last);
-    auto staged = loadSlice(mul(next, kTileK), other);
+    auto staged = loadSlice(mul(next, tileK), other);
     SmallVector<Value> results = compute(half, loop.getRegionIterArgs());
     storeSlice(staged, other);
     gpu::BarrierOp::create(b, loc);
@@ -453,8 +454,10 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
 
 // ---- Tensor cores (--precision=tf32|fp16|bf16) ----------------------------
 // mma.sync on sm_80+: a 64x64 block tile, 4 warps of 32x32 (2 x 4 tiles of
-// 16x8 per warp, f32 accumulators), reduction slices of 16 staged in shared
-// memory in the multiplication type (A row-major 64 x 16, B 16 x 64).
+// 16x8 per warp, f32 accumulators), or 128x128 of 8 warps of 64x32;
+// reduction slices of 16 (or 32: CudaGemmStrategy's tileK) staged in
+// shared memory in the multiplication type (A row-major tileM x tileK, B
+// tileK x tileN).
 // Fragments follow the PTX ISA's layouts for mma.m16n8k16 (f16, bf16) and
 // mma.m16n8k8 (tf32): with lane = 4 * g + t,
 //   A (16 x 16, f16): a[2r + h] = A[g + 8 (r & 1)][2t + h + 8 (r >> 1)]
@@ -462,10 +465,11 @@ void buildKernel(OpBuilder &b, Location loc, const Gemm &g) {
 //   A (16 x 8, tf32): a[r] = A[g + 8 (r & 1)][t + 4 (r >> 1)]
 //   B (8 x 8, tf32):  b[r] = B[t + 4 r][g]
 //   C, D (16 x 8):    c[2r + h] = C[g + 8 r][2t + h]
-// Row pads: A's fragment loads (row g, column t) then hit distinct banks:
-// a 12-word row stride for 16-bit types, 20 words for tf32; B's rows 8
-// elements longer than the tile.
-constexpr int64_t kMmaPadK16 = kTileK + 8, kMmaPadK32 = kTileK + 4;
+// Row pads: A's fragment loads (ldmatrix's 8 rows of 16 bytes; tf32: row
+// g, column t) then hit distinct banks: 8 elements for 16-bit types (row
+// strides of 12 or 20 words), 4 for tf32 (20 words); B's rows 8 elements
+// longer than the tile.
+constexpr int64_t kMmaPadK16 = 8, kMmaPadK32 = 4;
 constexpr int64_t kMmaPadN = 8;
 
 void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
@@ -481,11 +485,13 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   int64_t warpM = tiles.warpM, warpN = tiles.warpN;
   int64_t warpsN = tiles.tileN / warpN;
   // Two slices each (double buffering): A's rows m and tileM + m, B's k and
-  // kTileK + k.
+  // tileK + k.
   Frame f(b, loc, g, tiles.threads(),
-          sharedSlice({2 * tiles.tileM, tf32 ? kMmaPadK32 : kMmaPadK16}, elem),
-          sharedSlice({2 * kTileK, tiles.tileN + kMmaPadN}, elem), tiles.tileM,
-          tiles.tileN);
+          sharedSlice({2 * tiles.tileM,
+                       tiles.tileK + (tf32 ? kMmaPadK32 : kMmaPadK16)},
+                      elem),
+          sharedSlice({2 * tiles.tileK, tiles.tileN + kMmaPadN}, elem),
+          tiles.tileM, tiles.tileN, tiles.tileK);
   Value as = f.as, bs = f.bs, t = f.t;
   auto c = [&](int64_t v) { return f.c(v); };
   auto add = [&](Value x, Value y) { return f.add(x, y); };
@@ -527,12 +533,12 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   };
   auto compute = [&](Value half, ValueRange accIn) {
     // The slice's rows in the shared buffers' halves.
-    Value aHalf = mul(half, tiles.tileM), bHalf = mul(half, kTileK);
+    Value aHalf = mul(half, tiles.tileM), bHalf = mul(half, tiles.tileK);
     SmallVector<Value> acc;
     for (int64_t tile = 0; tile < tilesM * tilesN; ++tile)
       acc.push_back(vector::FromElementsOp::create(b, loc, accType,
                                                    accIn.slice(4 * tile, 4)));
-    for (int64_t ks = 0; ks < kTileK; ks += mmaK) {
+    for (int64_t ks = 0; ks < tiles.tileK; ks += mmaK) {
       // Fragments of the warp's 2 row tiles and 4 column tiles.
       SmallVector<Value> aFrag, bFrag;
       for (int64_t mi = 0; mi < tilesM; ++mi) {
@@ -607,10 +613,10 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
       // (a narrowed weight or activation; tf32 rounds when staging).
       /*vectorA=*/4, /*vectorB=*/4,
       tf32 ? 0
-           : asyncCopyWidth(g.aBuffer, elem, g.k, tiles.tileM * kTileK,
+           : asyncCopyWidth(g.aBuffer, elem, g.k, tiles.tileM * tiles.tileK,
                             tiles.threads()),
       tf32 ? 0
-           : asyncCopyWidth(g.bBuffer, elem, g.n, kTileK * tiles.tileN,
+           : asyncCopyWidth(g.bBuffer, elem, g.n, tiles.tileK * tiles.tileN,
                             tiles.threads()),
       [&](Value v, Value m, Value k, Value half) {
         memref::StoreOp::create(b, loc, narrow(v), as,
@@ -618,7 +624,7 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
       },
       [&](Value v, Value k, Value n, Value half) {
         memref::StoreOp::create(b, loc, narrow(v), bs,
-                                ValueRange{add(k, mul(half, kTileK)), n});
+                                ValueRange{add(k, mul(half, tiles.tileK)), n});
       },
       compute);
   // The results, inside the output.
@@ -717,7 +723,18 @@ struct CudaTileContractionsPass
     Type staged = precision == "fp16"   ? Type(types.getF16Type())
                   : precision == "bf16" ? Type(types.getBF16Type())
                                         : Type();
-    std::vector<std::pair<linalg::LinalgOp, Gemm>> work;
+    if (!tile.empty() && !isCudaGemmTile(tile)) {
+      getOperation().emitError("unknown GEMM tile '")
+          << tile << "' (expected 128x128x16, 128x128x32, 64x64x16 or "
+          << "64x64x32)";
+      return signalPassFailure();
+    }
+    struct Work {
+      linalg::LinalgOp op;
+      Gemm g;
+      CudaGemmStrategy tiles;
+    };
+    std::vector<Work> work;
     func::FuncOp func = getOperation();
     func.walk([&](linalg::LinalgOp op) {
       // Kernels are launched from the function's top level.
@@ -726,19 +743,21 @@ struct CudaTileContractionsPass
       // (An empty reduction leaves the output its initial value: the
       // generic path computes that.)
       if (std::optional<Gemm> g = asGemm(op, staged); g && g->k > 0)
-        work.push_back({op, *g});
+        work.push_back({op, *g, {}});
     });
     // Split-K where the tiles leave SMs idle: one workspace past the
     // arena's end for all (the kernels run one after another).
     int64_t sms = cudaMultiprocessors(chip);
     int64_t scratch = 0;
-    for (auto &[op, g] : work) {
-      auto tiles = precision == "fp32"
-                       ? CudaGemmStrategy{kTileM, kTileN, 0, 0}
-                       : selectGemmStrategy(g.batch, g.m, g.n, sms);
+    for (auto &[op, g, tiles] : work) {
+      tiles = precision == "fp32"
+                  ? CudaGemmStrategy{kTileM, kTileN, 0, 0, kTileK}
+                  : selectGemmStrategy(g.batch, g.m, g.n, g.k,
+                                       precision == "tf32" ? 32 : 16, sms,
+                                       tile);
       int64_t blocks = g.batch * ((g.m + tiles.tileM - 1) / tiles.tileM) *
                        ((g.n + tiles.tileN - 1) / tiles.tileN);
-      int64_t slices = (g.k + kTileK - 1) / kTileK;
+      int64_t slices = (g.k + tiles.tileK - 1) / tiles.tileK;
       int64_t parts = selectSplitK(blocks, slices, sms);
       g.slicesPerSplit = (slices + parts - 1) / parts;
       // Every part some slices.
@@ -749,7 +768,7 @@ struct CudaTileContractionsPass
     std::optional<std::pair<Value, int64_t>> workspace;
     if (scratch)
       workspace = growArena(func, scratch);
-    for (auto &[op, g] : work) {
+    for (auto &[op, g, tiles] : work) {
       SmallVector<Operation *> replaced = fuseNeighbours(op, g);
       // The kernel goes where the last op it replaces was: the epilogue's
       // operands are ready there.
@@ -767,8 +786,7 @@ struct CudaTileContractionsPass
       if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
-        buildMmaKernel(b, op.getLoc(), g, precision,
-                       selectGemmStrategy(g.batch, g.m, g.n, sms));
+        buildMmaKernel(b, op.getLoc(), g, precision, tiles);
       if (!empty && g.splits > 1)
         buildSplitSum(b, op.getLoc(), g);
       op->erase();

@@ -2,6 +2,7 @@
 #include "compiler/driver/Driver.h"
 
 #include "codegen/cuda/Passes.h"
+#include "codegen/cuda/SelectStrategy.h"
 #include "codegen/emit/HeaderEmitter.h"
 #include "codegen/emit/ObjectEmitter.h"
 #include "compiler/driver/Diagnostics.h"
@@ -278,6 +279,11 @@ int compile(const CompileOptions &o) {
   if (o.precision != "fp32" && !llvm::StringRef(o.target).starts_with("cuda:"))
     return fail("--precision=" + o.precision +
                 " needs --target=cuda:sm_XX (the CPU path computes in fp32)");
+  if (!o.cudaGemmTile.empty() &&
+      (o.precision == "fp32" || !mlir::kiln::isCudaGemmTile(o.cudaGemmTile)))
+    return fail("--cuda-gemm-tile=" + o.cudaGemmTile +
+                ": expected 128x128x16, 128x128x32, 64x64x16 or 64x64x32 "
+                "with --precision=tf32, fp16 or bf16");
   if (o.f32Activations && o.precision != "fp16" && o.precision != "bf16")
     return fail("--f32-activations needs --precision=fp16 or bf16 (other "
                 "precisions keep every tensor in f32)");
@@ -476,6 +482,7 @@ int compile(const CompileOptions &o) {
   pipelineOptions.maxStringBytes = o.maxStringBytes;
   pipelineOptions.precision = o.precision;
   pipelineOptions.f32Activations = o.f32Activations;
+  pipelineOptions.cudaGemmTile = o.cudaGemmTile;
   pipelineOptions.cudaChip = cudaChip;
   pipelineOptions.cudaCubin = o.cudaCubin;
   pipelineOptions.cudaSimulate = o.cudaSimulate;

@@ -45,6 +45,7 @@ struct CompileOptions {
   // CUDA targets tf32, fp16 or bf16 (tensor cores, f32 accumulation).
   std::string precision = "fp32";
   bool f32Activations = false;
+  std::string cudaGemmTile;
   // Print wall time per phase and per pass to stderr (--time-report).
   bool timeReport = false;
 };

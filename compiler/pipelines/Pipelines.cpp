@@ -277,6 +277,7 @@ static void addCudaLLVM(OpPassManager &pm, const PipelineOptions &options) {
   mlir::kiln::CudaTileContractionsOptions contractions;
   contractions.precision = options.precision;
   contractions.chip = options.cudaChip;
+  contractions.tile = options.cudaGemmTile;
   pm.addNestedPass<func::FuncOp>(
       mlir::kiln::createCudaTileContractions(contractions));
   // Reductions along the innermost loop (softmax, layer norm): a warp or a

@@ -63,6 +63,11 @@ struct PipelineOptions : mlir::PassPipelineOptions<PipelineOptions> {
       llvm::cl::desc("Multiplication type of GPU matmuls and convolutions: "
                      "fp32, tf32, fp16 or bf16"),
       llvm::cl::init("fp32")};
+  Option<std::string> cudaGemmTile{
+      *this, "cuda-gemm-tile",
+      llvm::cl::desc("Tensor-core tile MxNxK for every GPU GEMM instead of "
+                     "the per-GEMM choice (for tuning); empty: choose"),
+      llvm::cl::init("")};
   Option<bool> f32Activations{
       *this, "f32-activations",
       llvm::cl::desc("With precision fp16 or bf16: keep the tensors between "

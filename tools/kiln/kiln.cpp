@@ -136,6 +136,14 @@ int main(int argc, char **argv) {
                "either way)"),
       cl::init(false), cl::sub(compileCmd), cl::cat(category));
 
+  cl::opt<std::string> cudaGemmTile(
+      "cuda-gemm-tile",
+      cl::desc("Tuning: the tensor-core tile MxNxK of every GPU GEMM "
+               "(128x128x16, 128x128x32, 64x64x16 or 64x64x32) instead of "
+               "the per-GEMM choice"),
+      cl::value_desc("MxNxK"), cl::init(""), cl::Hidden, cl::sub(compileCmd),
+      cl::cat(category));
+
   cl::opt<int64_t> maxStringBytes(
       "max-string-bytes",
       cl::desc("Bytes of the arena each string-producing op (StringNormalizer) "
@@ -184,6 +192,7 @@ int main(int argc, char **argv) {
   options.maxStringBytes = maxStringBytes;
   options.precision = precision;
   options.f32Activations = f32Activations;
+  options.cudaGemmTile = cudaGemmTile;
   options.cudaCubin = cudaCubin;
   options.cudaSimulate = cudaSimulate;
   options.timeReport = timeReport;

@@ -3,17 +3,20 @@
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=bf16 | FileCheck %s --check-prefix=BF16
 // RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp16 -canonicalize | FileCheck %s --check-prefix=NARROW
 // RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions=precision=fp8 2>&1 | FileCheck %s --check-prefix=BAD
+// RUN: kiln-opt %s -split-input-file -kiln-cuda-tile-contractions="precision=fp16 tile=128x128x16" | FileCheck %s --check-prefix=TILE
+// RUN: not kiln-opt %s -split-input-file -kiln-cuda-tile-contractions="precision=fp16 tile=96x96x16" 2>&1 | FileCheck %s --check-prefix=BADTILE
 // --precision=fp16|tf32: tensor-core GEMM kernels. 128 threads (4 warps of
 // 32x32), operands staged in shared memory in the multiplication type (two
 // slices each: double buffering),
 // f32 accumulators carried as scalars, 2 x 4 mma.sync per warp and
-// reduction step (m16n8k16 for fp16: one step per 16-wide slice; m16n8k8
-// for tf32: two).
+// reduction step (m16n8k16 for fp16: two steps per 32-wide slice, the
+// reduction having at least two such slices; m16n8k8 for tf32: two steps
+// per 16-wide slice).
 
 // FP16-LABEL: func.func @matmul(
 // FP16: gpu.launch
 // FP16-SAME: threads({{[^)]*}}) in ({{[^)]*}} = %c128
-// FP16-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<128x24xf16, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<32x72xf16, #gpu.address_space<workgroup>>)
+// FP16-SAME: workgroup(%[[AS:[a-z0-9_]+]] : memref<128x40xf16, #gpu.address_space<workgroup>>, %[[BS:[a-z0-9_]+]] : memref<64x72xf16, #gpu.address_space<workgroup>>)
 // The first slice into half 0 of the shared buffers (rounded to f16) ...
 // FP16: arith.truncf %{{.*}} : f32 to f16
 // FP16: memref.store %{{.*}}, %[[AS]]
@@ -26,9 +29,9 @@
 // Fragments by ldmatrix: A's 16x16 as four 8x8 matrices (lanes 8q .. 8q+7
 // give rows 8 (q % 2) + lane % 8 at column 8 (q / 2)), B's 16x8 as two,
 // transposed (lanes 0 .. 15 give rows k = lane % 16).
-// FP16: nvgpu.ldmatrix %[[AS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x24xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
-// FP16: nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<32x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
-// FP16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// FP16: nvgpu.ldmatrix %[[AS]][%{{.*}}, %{{.*}}] {numTiles = 4 : i32, transpose = false} : memref<128x40xf16, #gpu.address_space<workgroup>> -> vector<4x2xf16>
+// FP16: nvgpu.ldmatrix %[[BS]][%{{.*}}, %{{.*}}] {numTiles = 2 : i32, transpose = true} : memref<64x72xf16, #gpu.address_space<workgroup>> -> vector<2x2xf16>
+// FP16-COUNT-16: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xf16>, vector<2x2xf16>, vector<2x2xf32>) -> vector<2x2xf32>
 // FP16-NOT: nvgpu.mma.sync
 // FP16: memref.store %{{.*}}, %[[AS]]
 // FP16: gpu.barrier
@@ -53,12 +56,21 @@
 // TF32: gpu.terminator
 
 // BF16-LABEL: func.func @matmul(
-// BF16: workgroup(%{{[a-z0-9_]+}} : memref<128x24xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<32x72xbf16, #gpu.address_space<workgroup>>)
+// BF16: workgroup(%{{[a-z0-9_]+}} : memref<128x40xbf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<64x72xbf16, #gpu.address_space<workgroup>>)
 // BF16: arith.truncf %{{.*}} : f32 to bf16
 // BF16: nvgpu.ldmatrix {{.*}} -> vector<4x2xbf16>
-// BF16-COUNT-8: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
+// BF16-COUNT-16: nvgpu.mma.sync({{.*}}) {mmaShape = [16, 8, 16]} : (vector<4x2xbf16>, vector<2x2xbf16>, vector<2x2xf32>) -> vector<2x2xf32>
 
 // BAD: unknown precision 'fp8' (expected fp32, tf32, fp16 or bf16)
+// A tile given for every GEMM (tuning): 128x128 of 8 warps, 16-wide slices.
+// TILE-LABEL: func.func @matmul(
+// TILE: gpu.launch
+// TILE-SAME: threads({{[^)]*}}) in ({{[^)]*}} = %c256
+// TILE-SAME: workgroup(%{{[a-z0-9_]+}} : memref<256x24xf16, #gpu.address_space<workgroup>>, %{{[a-z0-9_]+}} : memref<32x136xf16, #gpu.address_space<workgroup>>)
+// TILE-COUNT-16: nvgpu.mma.sync
+// TILE-NOT: nvgpu.mma.sync
+// TILE: gpu.terminator
+// BADTILE: unknown GEMM tile '96x96x16' (expected 128x128x16, 128x128x32, 64x64x16 or 64x64x32)
 func.func @matmul(%a: memref<100x70xf32>, %b: memref<70x200xf32>, %c: memref<100x200xf32>) {
   linalg.matmul ins(%a, %b : memref<100x70xf32>, memref<70x200xf32>) outs(%c : memref<100x200xf32>)
   return

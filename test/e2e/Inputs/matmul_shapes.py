@@ -156,9 +156,13 @@ def main():
     ap.add_argument("--precision", default="fp32",
                     help="--precision for a cuda: target (run on kiln-cusim, "
                          "with LD_LIBRARY_PATH set by the caller)")
+    ap.add_argument("--tile", default="",
+                    help="--cuda-gemm-tile for a cuda: target (MxNxK)")
     args = ap.parse_args()
     cuda = args.target.startswith("cuda:")
     flags = ["--cuda-simulate", "--precision=" + args.precision] if cuda else []
+    if args.tile:
+        flags.append("--cuda-gemm-tile=" + args.tile)
     # fp16/bf16/tf32 round the operands (relative 2^-11, 2^-8, 2^-11).
     tol = {"fp32": "1e-4", "tf32": "1e-2", "fp16": "1e-2",
            "bf16": "5e-2"}[args.precision]
