@@ -3,18 +3,23 @@
 # (the project's lent H100): prepare here, run there.
 #
 #   scripts/gpu-check.sh prepare [--simulate] [--models m1,m2]
-#                                [--gemm-sizes N1,N2] [--bench CASES]
-#                                [--conformance PATTERNS] [--dir D]
+#                                [--gemm-sizes N1,N2] [--gemm-tiles T1,T2]
+#                                [--bench CASES] [--conformance PATTERNS]
+#                                [--dir D]
 #       Here (needs a kiln build): compiles the e2e models (default
 #       mlp,cnn,resblock,mobileblock,encoder,reductions) for cuda:sm_90 at
 #       each precision (fp32, fp16, bf16, tf32), links their checking
 #       harnesses, latency runners (bench/gpu-latency.c) and the host-entry,
 #       CUDA-graph and dynamic-batch tests into D (default gpu-check/, git-ignored), with
 #       the fixtures they read, and N x N GEMMs of two inputs for each of
-#       --gemm-sizes (default 4096,8192). --simulate compiles with
+#       --gemm-sizes (default 4096,8192), and again at fp16 and bf16 for
+#       each tensor-core tile of --gemm-tiles (--cuda-gemm-tile, e.g.
+#       128x128x16,64x64x32; default none: kiln's choice only), for tuning
+#       SelectStrategy. --simulate compiles with
 #       --cuda-simulate, to try the whole flow on kiln-cusim without a GPU.
-#       --bench CASES (MODEL:BATCH:PRECISION,..., e.g.
-#       resnet50:32:fp16,bert:1:fp32; models of bench/models.py, generated
+#       --bench CASES (MODEL:BATCH:PRECISION[:TILE],..., e.g.
+#       resnet50:32:fp16,bert:1:fp32,resnet50:32:fp16:128x128x16; TILE
+#       forces --cuda-gemm-tile; models of bench/models.py, generated
 #       with the bench venv when missing, or paths to .onnx files named
 #       after their folder) also compiles those bench models
 #       at that batch and precision, for timing against PyTorch eager and
@@ -51,6 +56,7 @@ models="mlp,cnn,resblock,mobileblock,encoder,reductions"
 simulate=0
 calls=50
 gemm_sizes="4096,8192"
+gemm_tiles=""
 bench=""
 conformance=all
 while [ $# -gt 0 ]; do
@@ -62,6 +68,7 @@ while [ $# -gt 0 ]; do
     --dir) dir="$2"; shift ;;
     --calls) calls="$2"; shift ;;
     --gemm-sizes) gemm_sizes="$2"; shift ;;
+    --gemm-tiles) gemm_tiles="$2"; shift ;;
     *) echo "gpu-check: unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -110,18 +117,27 @@ prepare() {
       "$n" "$n" "$n" "$n" "$n" "$n" >"$dir/obj/gemm_$n.onnxtext"
     for p in $precisions; do
       compile_and_link "$dir/obj/gemm_$n.onnxtext" "gemm${n}_$p"
-      echo "$n $p" >>"$dir/gemms.txt"
+      echo "$n $p -" >>"$dir/gemms.txt"
+    done
+    for tile in ${gemm_tiles//,/ }; do
+      for p in fp16 bf16; do
+        flags_saved=("${flags[@]}")
+        flags+=(--cuda-gemm-tile="$tile")
+        compile_and_link "$dir/obj/gemm_$n.onnxtext" "gemm${n}_${p}_$tile"
+        flags=("${flags_saved[@]}")
+        echo "$n $p $tile" >>"$dir/gemms.txt"
+      done
     done
   done
   cp "$root/bench/gpu-gemm-torch.py" "$root/bench/gpu-models-torch.py" "$dir/"
   # Bench models (bench/models.py's ONNX, batch bound here), zeros as
   # inputs: latency only.
   : >"$dir/bench.txt"
-  local spec m b
+  local spec m b tile
   for spec in ${bench//,/ }; do
-    IFS=: read -r m b p <<<"$spec"
+    IFS=: read -r m b p tile <<<"$spec"
     [ -n "$m" ] && [ -n "$b" ] && [ -n "$p" ] ||
-      { echo "gpu-check: --bench wants MODEL:BATCH:PRECISION, not '$spec'" >&2; exit 2; }
+      { echo "gpu-check: --bench wants MODEL:BATCH:PRECISION[:TILE], not '$spec'" >&2; exit 2; }
     local onnx="$root/bench/build/models/$m/model.onnx"
     # A model file instead: named after its folder.
     if [[ "$m" == *.onnx ]]; then
@@ -132,9 +148,11 @@ prepare() {
     fi
     flags_saved=("${flags[@]}")
     flags+=(--batch="$b")
-    compile_and_link "$onnx" "bench_${m}_${b}_$p"
+    [ -z "$tile" ] || flags+=(--cuda-gemm-tile="$tile")
+    local variant="$p${tile:+_$tile}"
+    compile_and_link "$onnx" "bench_${m}_${b}_$variant"
     flags=("${flags_saved[@]}")
-    echo "$m $b $p" >>"$dir/bench.txt"
+    echo "$m $b $p ${tile:--}" >>"$dir/bench.txt"
   done
   # The host-pointer entry point and a CUDA graph, on the MLP.
   if [[ ",$models," == *,mlp,* ]]; then
@@ -210,37 +228,39 @@ run_checks() {
       "$(cut -d' ' -f2 "$dir/gemms.txt" | sort -u | paste -sd,)" 2>/dev/null || true)
     {
       echo
-      echo "| GEMM N^3 | precision | kiln median ms | kiln TFLOP/s | cuBLAS (PyTorch) median ms | kiln / cuBLAS throughput |"
-      echo "|---|---|---|---|---|---|"
+      echo "| GEMM N^3 | precision | tile | kiln median ms | kiln TFLOP/s | cuBLAS (PyTorch) median ms | kiln / cuBLAS throughput |"
+      echo "|---|---|---|---|---|---|---|"
     } >>"$report"
-    while read -r n p; do
-      local lat ms tflops theirs ratio
-      lat=$("$dir/bin/latency-gemm${n}_$p" - "$calls" 2>&1 || true)
+    while read -r n p tile; do
+      local lat ms tflops theirs ratio name="gemm${n}_$p" shown="kiln's"
+      [ "${tile:--}" = - ] || { name="${name}_$tile"; shown="$tile"; }
+      lat=$("$dir/bin/latency-$name" - "$calls" 2>&1 || true)
       ms=$(echo "$lat" | sed -n 's/.*graph: median \([0-9.]*\) ms.*/\1/p')
       theirs=$(echo "$torch_times" | awk -v n="$n" -v p="$p" '$1 == n && $2 == p {print $3}')
       tflops=n/a ratio=n/a
       [ -n "$ms" ] && tflops=$(awk -v n="$n" -v ms="$ms" 'BEGIN {printf "%.1f", 2 * n^3 / (ms * 1e9)}')
       [ -n "$ms" ] && [ -n "$theirs" ] && ratio=$(awk -v a="$theirs" -v b="$ms" 'BEGIN {printf "%.2f", a / b}')
-      echo "gemm $n $p: ${ms:-error} ms, $tflops TFLOP/s; cuBLAS ${theirs:-n/a} ms; kiln/cuBLAS $ratio"
-      echo "| $n | $p | ${ms:-error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)} | $tflops | ${theirs:-n/a} | $ratio |" >>"$report"
+      echo "gemm $n $p $shown: ${ms:-error} ms, $tflops TFLOP/s; cuBLAS ${theirs:-n/a} ms; kiln/cuBLAS $ratio"
+      echo "| $n | $p | $shown | ${ms:-error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)} | $tflops | ${theirs:-n/a} | $ratio |" >>"$report"
     done <"$dir/gemms.txt"
   fi
   # Bench models: kiln (launches; one replayed CUDA graph) against PyTorch.
   if [ -s "$dir/bench.txt" ]; then
     local torch_times
     torch_times=$(python3 "$dir/gpu-models-torch.py" \
-      "$(awk '{printf "%s%s:%s:%s", (NR > 1 ? "," : ""), $1, $2, $3}' "$dir/bench.txt")" \
+      "$(awk '{print $1 ":" $2 ":" $3}' "$dir/bench.txt" | sort -u | paste -sd,)" \
       "$calls" 2>/dev/null || true)
     {
       echo
-      echo "PyTorch: the same architectures with random weights (bench/gpu-models-torch.py), NCHW, all in the precision; kiln's fp16 runs GEMMs and convolutions on fp16 tensor cores with f32 activations between them. Ratios are kiln / PyTorch latency (below 1: kiln faster)."
+      echo "PyTorch: the same architectures with random weights (bench/gpu-models-torch.py), NCHW, all in the precision; kiln's fp16 runs GEMMs and convolutions on fp16 tensor cores and stores the activations between kernels in fp16 (the model's inputs and outputs stay f32). Ratios are kiln / PyTorch latency (below 1: kiln faster)."
       echo
-      echo "| model | batch | precision | kiln launches ms | kiln graph ms | eager ms | torch.compile ms | compile + CUDA graphs ms | kiln graph / torch.compile | kiln graph / compile + graphs |"
-      echo "|---|---|---|---|---|---|---|---|---|---|"
+      echo "| model | batch | precision | tile | kiln launches ms | kiln graph ms | eager ms | torch.compile ms | compile + CUDA graphs ms | kiln graph / torch.compile | kiln graph / compile + graphs |"
+      echo "|---|---|---|---|---|---|---|---|---|---|---|"
     } >>"$report"
-    while read -r m b p; do
-      local lat launch graph eager compiled graphs r1 r2
-      lat=$("$dir/bin/latency-bench_${m}_${b}_$p" - "$calls" 2>&1 || true)
+    while read -r m b p tile; do
+      local lat launch graph eager compiled graphs r1 r2 variant="$p" shown="kiln's"
+      [ "${tile:--}" = - ] || { variant="${p}_$tile"; shown="$tile"; }
+      lat=$("$dir/bin/latency-bench_${m}_${b}_$variant" - "$calls" 2>&1 || true)
       launch=$(echo "$lat" | sed -n 's/.*launches: median \([0-9.]*\) ms.*/\1/p')
       graph=$(echo "$lat" | sed -n 's/.*graph: median \([0-9.]*\) ms.*/\1/p')
       [ -n "$launch" ] || { launch="error: $(echo "$lat" | tr '\n' ' ' | cut -c1-80)"; failed=1; }
@@ -250,8 +270,8 @@ run_checks() {
       ratio() { [[ "$1" =~ ^[0-9.]+$ && "$2" =~ ^[0-9.]+$ ]] &&
         awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}' || echo n/a; }
       r1=$(ratio "$graph" "$compiled") r2=$(ratio "$graph" "$graphs")
-      echo "bench $m b$b $p: kiln ${launch} / ${graph:-?} ms (launches / graph); torch eager ${eager:-n/a}, compile ${compiled:-n/a}, graphs ${graphs:-n/a} ms"
-      echo "| $m | $b | $p | $launch | ${graph:-n/a} | ${eager:-n/a} | ${compiled:-n/a} | ${graphs:-n/a} | $r1 | $r2 |" >>"$report"
+      echo "bench $m b$b $p $shown: kiln ${launch} / ${graph:-?} ms (launches / graph); torch eager ${eager:-n/a}, compile ${compiled:-n/a}, graphs ${graphs:-n/a} ms"
+      echo "| $m | $b | $p | $shown | $launch | ${graph:-n/a} | ${eager:-n/a} | ${compiled:-n/a} | ${graphs:-n/a} | $r1 | $r2 |" >>"$report"
     done <"$dir/bench.txt"
   fi
   # ONNX conformance: every prepared case against ONNX's reference
