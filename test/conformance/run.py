@@ -324,6 +324,8 @@ class Runner:
             flags.append("--target=" + self.args.target)
         if self.args.cuda_simulate:
             flags.append("--cuda-simulate")
+        if self.args.precision != "fp32":
+            flags.append("--precision=" + self.args.precision)
         # Static mode: symbolic dimensions get the test's sizes.
         if not self.args.dynamic_batch:
             for k, info in enumerate(runtime_inputs):
@@ -758,6 +760,7 @@ def run_prepared(args):
 
 
 def main():
+    global RTOL, ATOL
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("cases", nargs="*",
@@ -779,6 +782,12 @@ def main():
     p.add_argument("--cusim-dir", default=os.path.join(REPO, "build", "lib",
                                                        "cusim"),
                    help="folder of kiln-cusim's libcuda.so.1")
+    p.add_argument("--precision", default="fp32",
+                   help="with --target=cuda:sm_XX: kiln --precision (tf32, "
+                        "fp16, bf16: tensor cores, and fp16/bf16 tensors "
+                        "between kernels); compared within --rtol/--atol")
+    p.add_argument("--rtol", type=float, default=RTOL)
+    p.add_argument("--atol", type=float, default=ATOL)
     p.add_argument("-j", "--jobs", type=int, default=2)
     p.add_argument("--compile-timeout", type=int, default=120)
     p.add_argument("--run-timeout", type=int, default=60)
@@ -809,6 +818,7 @@ def main():
                    help="run the cases --prepare-only left in DIR and check "
                    "them against the expected-pass list")
     args = p.parse_args()
+    RTOL, ATOL = args.rtol, args.atol
     if args.run_prepared:
         return run_prepared(args)
 
