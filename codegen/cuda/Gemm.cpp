@@ -5,6 +5,10 @@
 #include "codegen/cuda/Passes.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include <memory>
 
 using namespace mlir;
 using namespace mlir::kiln;
@@ -38,6 +42,152 @@ static Value operandB(linalg::LinalgOp op, Type staged) {
     return v;
   OpBuilder b(op);
   return memref::GetGlobalOp::create(b, op.getLoc(), type, copy.getValue());
+}
+
+/// Whether `op` fills a whole buffer with zeros (a linalg.fill, or the
+/// linalg.map bufferization makes of a tensor.pad's padding), and which.
+static Value zeroFilled(Operation *op) {
+  if (auto fill = dyn_cast<linalg::FillOp>(op))
+    return fill.hasPureBufferSemantics() &&
+                   matchPattern(fill.getInputs()[0], m_AnyZeroFloat())
+               ? fill.getOutputs()[0]
+               : Value();
+  auto map = dyn_cast<linalg::MapOp>(op);
+  if (!map || !map.hasPureBufferSemantics() || !map.getInputs().empty())
+    return Value();
+  auto yield = cast<linalg::YieldOp>(map.getMapper().front().getTerminator());
+  return matchPattern(yield.getOperand(0), m_AnyZeroFloat()) ? map.getInit()
+                                                             : Value();
+}
+
+/// Whether `op` writes nothing that may share memory with `v` (and says
+/// what it writes).
+static bool writesApart(Operation *op, Value v) {
+  if (isMemoryEffectFree(op))
+    return true;
+  auto iface = dyn_cast<MemoryEffectOpInterface>(op);
+  if (!iface)
+    return false;
+  SmallVector<MemoryEffects::EffectInstance> effects;
+  iface.getEffects(effects);
+  for (const MemoryEffects::EffectInstance &e : effects) {
+    if (!isa<MemoryEffects::Write>(e.getEffect()))
+      continue;
+    Value written = e.getValue();
+    if (!written || !isa<MemRefType>(written.getType()) ||
+        mayOverlap(written, v))
+      return false;
+  }
+  return true;
+}
+
+/// A copy's source and target (memref.copy, or the linalg.copy
+/// kiln-memory-lower-copies makes of it).
+static std::optional<std::pair<Value, Value>> copied(Operation *op) {
+  if (auto copy = dyn_cast<memref::CopyOp>(op))
+    return std::make_pair(copy.getSource(), copy.getTarget());
+  if (auto copy = dyn_cast<linalg::CopyOp>(op);
+      copy && copy.hasPureBufferSemantics())
+    return std::make_pair(copy.getInputs()[0], copy.getOutputs()[0]);
+  return std::nullopt;
+}
+
+namespace {
+/// A convolution input that is a zero-padded copy: `src` copied into the
+/// interior (`offsets`, `sizes` per dimension) of `padded`, which was
+/// filled with zeros first (`fill`, `copy`): what bufferization makes of
+/// a tensor.pad on the GPU path.
+struct PaddedInput {
+  Value src, padded;
+  SmallVector<int64_t> offsets, sizes;
+  bool dropsBatch = false; // padded is (H, W, C), the input (1, H, W, C)
+  Operation *fill = nullptr, *copy = nullptr;
+  bool soleReader = false; // the convolution alone reads padded
+};
+} // namespace
+
+/// `conv`'s input as a padded copy its kernel can read through: `src`
+/// unchanged from the copy until the kernel (and its fused epilogue) has
+/// run, nothing written in between or by the kernel sharing its memory;
+/// none otherwise.
+static std::optional<PaddedInput>
+paddedInput(linalg::Conv2DNhwcHwcfOp conv) {
+  PaddedInput pad;
+  Value in = conv.getInputs()[0];
+  pad.padded = in;
+  if (auto expand = in.getDefiningOp<memref::ExpandShapeOp>()) {
+    SmallVector<ReassociationIndices> re = expand.getReassociationIndices();
+    if (expand.getSrcType().getRank() != 3 || re.size() != 3 ||
+        re[0] != ReassociationIndices{0, 1} ||
+        expand.getResultType().getDimSize(0) != 1)
+      return std::nullopt;
+    pad.padded = expand.getSrc();
+    pad.dropsBatch = true;
+  }
+  auto paddedType = cast<MemRefType>(pad.padded.getType());
+  if (!paddedType.hasStaticShape() || !paddedType.getLayout().isIdentity() ||
+      conv->getParentOp() != conv->getParentOfType<func::FuncOp>())
+    return std::nullopt;
+  // The copy into the padded buffer's interior, and right before it the
+  // zero fill of the whole.
+  memref::SubViewOp interior;
+  for (Operation *op = conv->getPrevNode(); op && !pad.copy;
+       op = op->getPrevNode())
+    if (std::optional<std::pair<Value, Value>> copy = copied(op))
+      if (auto sub = copy->second.getDefiningOp<memref::SubViewOp>();
+          sub && sub.getSource() == pad.padded) {
+        pad.copy = op;
+        pad.src = copy->first;
+        interior = sub;
+      }
+  if (!pad.copy)
+    return std::nullopt;
+  pad.fill = effectfulNeighbour(pad.copy, /*after=*/false);
+  if (!pad.fill || zeroFilled(pad.fill) != pad.padded)
+    return std::nullopt;
+  auto srcType = cast<MemRefType>(pad.src.getType());
+  if (interior.hasUnitStride() == false ||
+      ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
+      ShapedType::isDynamicShape(interior.getStaticSizes()) ||
+      !srcType.hasStaticShape() || !srcType.getLayout().isIdentity() ||
+      srcType.getShape() != interior.getStaticSizes())
+    return std::nullopt;
+  pad.offsets = llvm::to_vector(interior.getStaticOffsets());
+  pad.sizes = llvm::to_vector(interior.getStaticSizes());
+  // Padded along the image only (channels, and the batch where there is
+  // one, whole).
+  ArrayRef<int64_t> shape = paddedType.getShape();
+  auto whole = [&](unsigned d) {
+    return pad.offsets[d] == 0 && pad.sizes[d] == shape[d];
+  };
+  if (!whole(shape.size() - 1) || (!pad.dropsBatch && !whole(0)))
+    return std::nullopt;
+  // src holds the copied values until the kernel is done with it: nothing
+  // in between, the GEMM (its output) and its fused epilogue (if any)
+  // writes over it.
+  Operation *last = conv;
+  if (conv->hasAttr(kCudaFusedOutputAttr))
+    if (Operation *next = effectfulNeighbour(conv, /*after=*/true);
+        next && next->hasAttr(kCudaEpilogueAttr))
+      last = next;
+  for (Operation *op = pad.copy->getNextNode();; op = op->getNextNode()) {
+    if (!op || !writesApart(op, pad.src))
+      return std::nullopt;
+    if (op == last)
+      break;
+  }
+  // Nothing but the fill, the copy and the convolution uses the padded
+  // buffer: they can go.
+  pad.soleReader = llvm::all_of(pad.padded.getUsers(), [&](Operation *user) {
+    if (user == pad.fill || user == conv.getOperation())
+      return true;
+    if (user == interior.getOperation() || user == in.getDefiningOp())
+      return llvm::all_of(user->getUsers(), [&](Operation *u) {
+        return u == pad.copy || u == conv.getOperation();
+      });
+    return false;
+  });
+  return pad;
 }
 
 Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
@@ -141,6 +291,41 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
     Value in = conv.getInputs()[0], w = operandB(op, staged),
           out = conv.getOutputs()[0];
+    // A zero-padded input is read through: its real values where they
+    // lie, 0 around them (no fill and copy kernels before this one).
+    std::optional<PaddedInput> pad = paddedInput(conv);
+    std::shared_ptr<PaddedInput> padding =
+        pad ? std::make_shared<PaddedInput>(std::move(*pad)) : nullptr;
+    if (padding)
+      in = padding->src;
+    // Input position `at` (n, y, x, c of the padded input) as an element
+    // of `in` (clamped into it) and whether it lies there (null: always).
+    auto place = [padding](OpBuilder &b, Location loc,
+                           SmallVector<Value> at)
+        -> std::pair<SmallVector<Value>, Value> {
+      if (!padding)
+        return {at, Value()};
+      SmallVector<Value> p(at.begin() + (padding->dropsBatch ? 1 : 0),
+                           at.end());
+      ArrayRef<int64_t> shape =
+          cast<MemRefType>(padding->padded.getType()).getShape();
+      Value valid;
+      for (size_t d = 0; d < p.size(); ++d) {
+        if (padding->offsets[d] == 0 && padding->sizes[d] == shape[d])
+          continue;
+        Value s = arith::SubIOp::create(b, loc, p[d],
+                                        idx(b, loc, padding->offsets[d]));
+        Value ok = arith::AndIOp::create(
+            b, loc,
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s,
+                                  idx(b, loc, 0)),
+            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, s,
+                                  idx(b, loc, padding->sizes[d])));
+        valid = valid ? arith::AndIOp::create(b, loc, valid, ok) : ok;
+        p[d] = arith::SelectOp::create(b, loc, ok, s, idx(b, loc, 0));
+      }
+      return {p, valid};
+    };
     ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
     ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
     SmallVector<int64_t> strides =
@@ -169,13 +354,18 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     auto gather = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k,
                       int64_t count) {
       assert(ch % count == 0 && "a run stays at one filter position");
-      SmallVector<Value> at = position(b, loc, bb, r, k);
+      auto [at, valid] = place(b, loc, position(b, loc, bb, r, k));
+      Value zero;
+      if (valid)
+        zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
       SmallVector<Value> run;
       for (int64_t j = 0; j < count; ++j) {
         SmallVector<Value> atJ(at);
         if (j)
-          atJ[3] = arith::AddIOp::create(b, loc, at[3], idx(b, loc, j));
-        run.push_back(loadF32(b, loc, in, atJ));
+          atJ.back() = arith::AddIOp::create(b, loc, at.back(), idx(b, loc, j));
+        Value v = loadF32(b, loc, in, atJ);
+        run.push_back(valid ? arith::SelectOp::create(b, loc, valid, v, zero)
+                            : v);
       }
       return run;
     };
@@ -186,7 +376,17 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     if (ch % 4 == 0) {
       g.loadARun = gather;
       g.aBuffer = in;
-      g.aIndices = position;
+      g.aIndices = [=](OpBuilder &b, Location loc, Value bb, Value r,
+                       Value k) {
+        return place(b, loc, position(b, loc, bb, r, k)).first;
+      };
+    }
+    if (padding) {
+      g.aValid = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
+        return place(b, loc, position(b, loc, bb, r, k)).second;
+      };
+      if (padding->soleReader)
+        g.padOps = {padding->fill, padding->copy};
     }
     g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});

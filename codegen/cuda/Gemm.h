@@ -62,6 +62,16 @@ struct Gemm {
   std::function<SmallVector<Value>(OpBuilder &, Location, Value, Value, Value,
                                    int64_t)>
       loadARun;
+  // A convolution reading through a zero padding (its input was a zero
+  // fill with the real input copied inside: the convolution reads that
+  // input instead): whether element (b, m, k) of A lies in the real input
+  // (else A is 0 there; aIndices then give an element that exists); null
+  // when every element does. loadA and loadARun give 0 outside by
+  // themselves.
+  std::function<Value(OpBuilder &, Location, Value, Value, Value)> aValid;
+  // The ops that built the padded input, which no one reads once the
+  // kernel reads through it: erased with the contraction.
+  SmallVector<Operation *> padOps;
 
   /// B is element bIndices(b, k, n) of `buffer` (n its innermost index).
   void setB(Value buffer,

@@ -154,10 +154,14 @@ struct Frame {
       SmallVector<Staged> staged;
       SmallVector<Value> copies;
       if (asyncA) {
-        copies = copyTile(tileM, tileK, m0, k0, g.m, g.k, asyncA, as,
-                          mul(half, tileM), g.aBuffer, [&](Value m, Value k) {
-                            return g.aIndices(b, loc, batch, m, k);
-                          });
+        auto valid = [&](Value m, Value k) {
+          return g.aValid(b, loc, batch, m, k);
+        };
+        copies = copyTile(
+            tileM, tileK, m0, k0, g.m, g.k, asyncA, as, mul(half, tileM),
+            g.aBuffer,
+            [&](Value m, Value k) { return g.aIndices(b, loc, batch, m, k); },
+            g.aValid ? function_ref<Value(Value, Value)>(valid) : nullptr);
       } else {
         staged = loadTile(
             tileM, tileK, m0, k0, g.m, g.k,
@@ -223,12 +227,14 @@ struct Frame {
   /// of a rowSize x colSize operand, element (r, c) of which is
   /// `src`[srcIndices(r, c)], into `dst` at (dstRow0 + r, c): consecutive
   /// threads copy consecutive runs of `vector` elements of a row (zeros
-  /// outside the operand: a run lies inside or outside as a whole,
-  /// asyncCopyWidth divides its columns); returns the copies.
+  /// outside the operand, and where `valid(r, c)` is false (a padding),
+  /// if given: a run lies inside or outside as a whole, asyncCopyWidth
+  /// divides its columns); returns the copies.
   SmallVector<Value>
   copyTile(int64_t rows, int64_t cols, Value row0, Value col0, int64_t rowSize,
            int64_t colSize, int64_t vector, Value dst, Value dstRow0, Value src,
-           function_ref<SmallVector<Value>(Value, Value)> srcIndices) {
+           function_ref<SmallVector<Value>(Value, Value)> srcIndices,
+           function_ref<Value(Value, Value)> valid = nullptr) {
     auto token = nvgpu::DeviceAsyncTokenType::get(b.getContext());
     auto type = cast<MemRefType>(src.getType());
     bool whole16 = vector * type.getElementTypeBitWidth() == 128;
@@ -238,10 +244,18 @@ struct Frame {
       Value row = arith::DivUIOp::create(b, loc, run, c(cols));
       Value col = arith::RemUIOp::create(b, loc, run, c(cols));
       Value gr = add(row0, row), gc = add(col0, col), from;
-      if (Value in = inside(gr, gc, rowSize, colSize, rows, cols)) {
+      Value in = inside(gr, gc, rowSize, colSize, rows, cols);
+      if (valid) {
+        // (srcIndices keep a padding's element inside src.)
+        Value real = valid(gr, gc);
+        from = arith::SelectOp::create(b, loc, in ? both(in, real) : real,
+                                       c(vector), c(0));
+      }
+      if (in) {
         // Outside: no bytes read (from element (0, 0), which exists), all
         // zero-filled.
-        from = arith::SelectOp::create(b, loc, in, c(vector), c(0));
+        if (!valid)
+          from = arith::SelectOp::create(b, loc, in, c(vector), c(0));
         gr = arith::SelectOp::create(b, loc, in, gr, c(0));
         gc = arith::SelectOp::create(b, loc, in, gc, c(0));
       }
@@ -792,6 +806,9 @@ struct CudaTileContractionsPass
       op->erase();
       for (Operation *r : replaced)
         r->erase();
+      // The padded input's fill and copy (read through instead).
+      for (Operation *p : llvm::reverse(g.padOps))
+        p->erase();
     }
   }
 };
