@@ -39,7 +39,12 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     Q K^T, its output in (batch, row, column) order; operands read through
     their maps) and `linalg.conv_2d_nhwc_hwcf` (as an implicit GEMM: rows are
     output pixels, the reduction is the filter's (kh, kw, c), the input
-    gathered on the fly) with static shapes becomes a `gpu.launch`: one
+    gathered on the fly; an input that is a zero fill with the real input
+    copied inside, as bufferization leaves a `tensor.pad`, is read through
+    where that input stays unchanged until the kernel (and its epilogue)
+    is done: the real input at clamped indices, zeros where the padding
+    lies, and the fill and copy erased when nothing else reads the padded
+    buffer) with static shapes becomes a `gpu.launch`: one
     block per 64x64 output tile (grid x over rows, y over columns, z over
     the batch), 256 threads, each accumulating a 4x4 register tile over
     16-wide slices of the reduction staged in workgroup memory, double
