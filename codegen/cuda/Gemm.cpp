@@ -106,14 +106,15 @@ struct PaddedInput {
 };
 } // namespace
 
-/// `conv`'s input as a padded copy its kernel can read through: `src`
+/// `conv`'s input (a convolution's, a depthwise convolution's: NHWC) as a
+/// padded copy its kernel can read through: `src`
 /// unchanged from the copy until the kernel (and its fused epilogue) has
 /// run, nothing written in between or by the kernel sharing its memory;
 /// none otherwise.
 static std::optional<PaddedInput>
-paddedInput(linalg::Conv2DNhwcHwcfOp conv) {
+paddedInput(linalg::LinalgOp conv) {
   PaddedInput pad;
-  Value in = conv.getInputs()[0];
+  Value in = conv.getDpsInputs()[0];
   pad.padded = in;
   if (auto expand = in.getDefiningOp<memref::ExpandShapeOp>()) {
     SmallVector<ReassociationIndices> re = expand.getReassociationIndices();
@@ -190,6 +191,56 @@ paddedInput(linalg::Conv2DNhwcHwcfOp conv) {
   return pad;
 }
 
+namespace {
+/// Input position (n, y, x, c of the padded input) -> the element of the
+/// input read instead (clamped into it) and whether it lies there (null:
+/// always).
+using Placer = std::function<std::pair<SmallVector<Value>, Value>(
+    OpBuilder &, Location, SmallVector<Value>)>;
+} // namespace
+
+static Placer placer(std::shared_ptr<PaddedInput> padding) {
+  return [padding](OpBuilder &b, Location loc, SmallVector<Value> at)
+             -> std::pair<SmallVector<Value>, Value> {
+    if (!padding)
+      return {at, Value()};
+    SmallVector<Value> p(at.begin() + (padding->dropsBatch ? 1 : 0),
+                         at.end());
+    ArrayRef<int64_t> shape =
+        cast<MemRefType>(padding->padded.getType()).getShape();
+    Value valid;
+    for (size_t d = 0; d < p.size(); ++d) {
+      if (padding->offsets[d] == 0 && padding->sizes[d] == shape[d])
+        continue;
+      Value s = arith::SubIOp::create(b, loc, p[d],
+                                      idx(b, loc, padding->offsets[d]));
+      Value ok = arith::AndIOp::create(
+          b, loc,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s,
+                                idx(b, loc, 0)),
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, s,
+                                idx(b, loc, padding->sizes[d])));
+      valid = valid ? arith::AndIOp::create(b, loc, valid, ok) : ok;
+      p[d] = arith::SelectOp::create(b, loc, ok, s, idx(b, loc, 0));
+    }
+    return {p, valid};
+  };
+}
+
+/// A zero-padded input of `op` read through, if it can be: `in` becomes
+/// the real input and `g` erases the fill and copy with the op when
+/// nothing else reads them; null otherwise.
+static std::shared_ptr<PaddedInput>
+readThroughPadding(linalg::LinalgOp op, Value &in, Gemm &g) {
+  std::optional<PaddedInput> pad = paddedInput(op);
+  if (!pad)
+    return nullptr;
+  in = pad->src;
+  if (pad->soleReader)
+    g.padOps = {pad->fill, pad->copy};
+  return std::make_shared<PaddedInput>(std::move(*pad));
+}
+
 Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
   Gemm g;
   g.batch = batch;
@@ -200,7 +251,68 @@ Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
   return g;
 }
 
+/// A depthwise NHWC convolution as a kernel of the same frame: rows are
+/// output pixels (n, oh, ow), columns channels, and `sum` the whole window
+/// of each output (kh x kw products, unrolled); its bias, epilogue and
+/// padded input as a convolution's.
+static std::optional<Gemm> asDepthwise(linalg::DepthwiseConv2DNhwcHwcOp dw) {
+  auto op = cast<linalg::LinalgOp>(dw.getOperation());
+  if (!op.hasPureBufferSemantics() || !hasCudaGemmTypes(op))
+    return std::nullopt;
+  Value in = dw.getInputs()[0], w = dw.getInputs()[1],
+        out = dw.getOutputs()[0];
+  ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
+  ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
+  SmallVector<int64_t> strides =
+      llvm::to_vector(dw.getStrides().getValues<int64_t>());
+  SmallVector<int64_t> dilations =
+      llvm::to_vector(dw.getDilations().getValues<int64_t>());
+  int64_t kh = ws[0], kw = ws[1], ch = ws[2];
+  int64_t n = os[0], oh = os[1], ow = os[2];
+  // At most 7x7 windows unrolled; larger ones stay loops (map-parallel).
+  if (kh * kw > 49)
+    return std::nullopt;
+  Gemm g = makeGemm(1, n * oh * ow, ch, kh * kw, out);
+  std::shared_ptr<PaddedInput> padding = readThroughPadding(op, in, g);
+  Placer place = placer(padding);
+  g.sum = [=](OpBuilder &b, Location loc, Value r, Value c) {
+    auto contract = arith::FastMathFlagsAttr::get(
+        b.getContext(), arith::FastMathFlags::contract);
+    SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
+    Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
+    Value acc = zero;
+    for (int64_t i = 0; i < kh; ++i)
+      for (int64_t j = 0; j < kw; ++j) {
+        auto at = [&](Value o, int64_t t, int64_t s, int64_t d) -> Value {
+          return arith::AddIOp::create(
+              b, loc, arith::MulIOp::create(b, loc, o, idx(b, loc, s)),
+              idx(b, loc, t * d));
+        };
+        auto [pos, valid] = place(
+            b, loc,
+            {p[0], at(p[1], i, strides[0], dilations[0]),
+             at(p[2], j, strides[1], dilations[1]), c});
+        Value x = loadF32(b, loc, in, pos);
+        if (valid)
+          x = arith::SelectOp::create(b, loc, valid, x, zero);
+        Value y = loadF32(b, loc, w, {idx(b, loc, i), idx(b, loc, j), c});
+        acc = arith::AddFOp::create(
+            b, loc, acc, arith::MulFOp::create(b, loc, x, y, contract),
+            contract);
+      }
+    return acc;
+  };
+  g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
+    SmallVector<Value> at = delinearize(b, loc, r, {n, oh, ow});
+    at.push_back(col);
+    return at;
+  };
+  return g;
+}
+
 std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
+  if (auto dw = dyn_cast<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation()))
+    return asDepthwise(dw);
   if (!op.hasPureBufferSemantics() || !isCudaGemm(op) || !hasCudaGemmTypes(op))
     return std::nullopt;
   if (auto mm = dyn_cast<linalg::MatmulOp>(op.getOperation())) {
@@ -291,41 +403,6 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
   if (auto conv = dyn_cast<linalg::Conv2DNhwcHwcfOp>(op.getOperation())) {
     Value in = conv.getInputs()[0], w = operandB(op, staged),
           out = conv.getOutputs()[0];
-    // A zero-padded input is read through: its real values where they
-    // lie, 0 around them (no fill and copy kernels before this one).
-    std::optional<PaddedInput> pad = paddedInput(conv);
-    std::shared_ptr<PaddedInput> padding =
-        pad ? std::make_shared<PaddedInput>(std::move(*pad)) : nullptr;
-    if (padding)
-      in = padding->src;
-    // Input position `at` (n, y, x, c of the padded input) as an element
-    // of `in` (clamped into it) and whether it lies there (null: always).
-    auto place = [padding](OpBuilder &b, Location loc,
-                           SmallVector<Value> at)
-        -> std::pair<SmallVector<Value>, Value> {
-      if (!padding)
-        return {at, Value()};
-      SmallVector<Value> p(at.begin() + (padding->dropsBatch ? 1 : 0),
-                           at.end());
-      ArrayRef<int64_t> shape =
-          cast<MemRefType>(padding->padded.getType()).getShape();
-      Value valid;
-      for (size_t d = 0; d < p.size(); ++d) {
-        if (padding->offsets[d] == 0 && padding->sizes[d] == shape[d])
-          continue;
-        Value s = arith::SubIOp::create(b, loc, p[d],
-                                        idx(b, loc, padding->offsets[d]));
-        Value ok = arith::AndIOp::create(
-            b, loc,
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, s,
-                                  idx(b, loc, 0)),
-            arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, s,
-                                  idx(b, loc, padding->sizes[d])));
-        valid = valid ? arith::AndIOp::create(b, loc, valid, ok) : ok;
-        p[d] = arith::SelectOp::create(b, loc, ok, s, idx(b, loc, 0));
-      }
-      return {p, valid};
-    };
     ArrayRef<int64_t> ws = cast<MemRefType>(w.getType()).getShape();
     ArrayRef<int64_t> os = cast<MemRefType>(out.getType()).getShape();
     SmallVector<int64_t> strides =
@@ -337,6 +414,10 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
     // Rows: output pixels (n, oh, ow); reduction: (kh, kw, c) as the
     // filter's rows (HWCF is a K x F matrix); columns: filters.
     Gemm g = makeGemm(1, n * oh * ow, f, kh * kw * ch, out);
+    // A zero-padded input is read through: its real values where they
+    // lie, 0 around them (no fill and copy kernels before this one).
+    std::shared_ptr<PaddedInput> padding = readThroughPadding(op, in, g);
+    Placer place = placer(padding);
     // `count` input elements (k + j, j < count, inside one filter
     // position): one input position.
     // The input element (n, y, x, c) of output pixel r and filter row k.
@@ -381,13 +462,10 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
         return place(b, loc, position(b, loc, bb, r, k)).first;
       };
     }
-    if (padding) {
+    if (padding)
       g.aValid = [=](OpBuilder &b, Location loc, Value bb, Value r, Value k) {
         return place(b, loc, position(b, loc, bb, r, k)).second;
       };
-      if (padding->soleReader)
-        g.padOps = {padding->fill, padding->copy};
-    }
     g.setB(w, [=](OpBuilder &b, Location loc, Value, Value k, Value col) {
       SmallVector<Value> q = delinearize(b, loc, k, {kh, kw, ch});
       q.push_back(col);

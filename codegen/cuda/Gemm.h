@@ -69,6 +69,10 @@ struct Gemm {
   // when every element does. loadA and loadARun give 0 outside by
   // themselves.
   std::function<Value(OpBuilder &, Location, Value, Value, Value)> aValid;
+  // A depthwise convolution (not a GEMM: no operands staged): the whole
+  // f32 sum of output (m, n) before its initial value is added; null for
+  // GEMMs.
+  std::function<Value(OpBuilder &, Location, Value, Value)> sum;
   // The ops that built the padded input, which no one reads once the
   // kernel reads through it: erased with the contraction.
   SmallVector<Operation *> padOps;
@@ -91,7 +95,8 @@ struct Gemm {
 Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c);
 
 /// `op` as a GEMM whose second operand the kernels stage as `staged` (a
-/// narrowed weight's type; null: f32), if the kernels take it.
+/// narrowed weight's type; null: f32), or a depthwise convolution (`sum`
+/// set), if the kernels take it.
 std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged);
 
 /// Stores the GEMM's result `acc` at (batch, m, n), inside the output:

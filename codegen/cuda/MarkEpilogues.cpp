@@ -130,7 +130,9 @@ struct CudaMarkEpiloguesPass
     func.walk([&](linalg::LinalgOp op) {
       if (op.hasPureTensorSemantics() && op->getParentOp() == func &&
           op->getNumResults() == 1 && isStaticF32(op->getResult(0).getType()) &&
-          hasCudaGemmTypes(op) && isCudaGemm(op))
+          hasCudaGemmTypes(op) &&
+          (isCudaGemm(op) ||
+           isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())))
         gemms.push_back(op);
     });
     for (linalg::LinalgOp gemm : gemms) {

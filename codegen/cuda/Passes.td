@@ -67,6 +67,10 @@ def CudaTileContractions : Pass<"kiln-cuda-tile-contractions", "::mlir::func::Fu
     argument grow: the header's arena size follows), and a second kernel
     adds each element's parts in order (the same result every run) and
     stores it as the unsplit kernel would (initial value, fused epilogue).
+    A `linalg.depthwise_conv_2d_nhwc_hwc` with static shapes and at most
+    7x7 windows becomes a kernel of a thread per output (neighbouring
+    threads on neighbouring channels), its window unrolled, with the same
+    bias, fused epilogue and padded-input read-through as a convolution.
     Other ops are left to `kiln-cuda-map-parallel`.
 
     With `precision` tf32, fp16 or bf16 the kernels use tensor cores
@@ -193,8 +197,8 @@ def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp">
   let summary = "Mark GEMMs whose bias and elementwise consumer their kernel can compute";
   let description = [{
     Input: linalg on tensors (the CUDA path's tiled phase).
-    Output: each f32 contraction `kiln-cuda-tile-contractions` handles
-    whose result (through single-use reshapes) only feeds an input of an
+    Output: each f32 contraction `kiln-cuda-tile-contractions` handles (or
+    NHWC depthwise convolution) whose result (through single-use reshapes) only feeds an input of an
     elementwise `linalg.generic` (identity maps, not reading its output) is
     marked `kiln.cuda_fused_output`, the generic `kiln.cuda_epilogue` (one
     GEMM per generic), and the GEMM is moved right before it, so the

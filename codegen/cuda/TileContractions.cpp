@@ -654,6 +654,38 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   gpu::TerminatorOp::create(b, loc);
 }
 
+// ---- Depthwise convolutions --------------------------------------------------
+
+/// The kernel of depthwise convolution `g` (g.sum): a thread per output,
+/// neighbouring threads on neighbouring channels (coalesced NHWC loads and
+/// stores), each summing its window and storing it as a GEMM stores its
+/// result (bias or fill, fused epilogue).
+void buildDepthwiseKernel(OpBuilder &b, Location loc, const Gemm &g) {
+  OpBuilder::InsertionGuard guard(b);
+  constexpr int64_t threads = 256;
+  int64_t total = g.m * g.n;
+  auto c = [&](int64_t v) { return idx(b, loc, v); };
+  auto launch =
+      gpu::LaunchOp::create(b, loc, c((total + threads - 1) / threads), c(1),
+                            c(1), c(threads), c(1), c(1));
+  b.setInsertionPointToStart(&launch.getBody().front());
+  Value i = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(threads)),
+      launch.getThreadIds().x);
+  if (total % threads) {
+    auto in = scf::IfOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total)),
+        /*withElseRegion=*/false);
+    b.setInsertionPointToStart(in.thenBlock());
+  }
+  Value row = arith::DivUIOp::create(b, loc, i, c(g.n));
+  Value col = arith::RemUIOp::create(b, loc, i, c(g.n));
+  storeResult(b, loc, g, c(0), row, col, g.sum(b, loc, row, col));
+  b.setInsertionPointToEnd(&launch.getBody().front());
+  gpu::TerminatorOp::create(b, loc);
+}
+
 // ---- Split-K ---------------------------------------------------------------
 
 /// The second kernel of a split GEMM: each output element's partial sums
@@ -764,6 +796,8 @@ struct CudaTileContractionsPass
     int64_t sms = cudaMultiprocessors(chip);
     int64_t scratch = 0;
     for (auto &[op, g, tiles] : work) {
+      if (g.sum)
+        continue; // a depthwise convolution: a thread per output
       tiles = precision == "fp32"
                   ? CudaGemmStrategy{kTileM, kTileN, 0, 0, kTileK}
                   : selectGemmStrategy(g.batch, g.m, g.n, g.k,
@@ -797,7 +831,9 @@ struct CudaTileContractionsPass
       } else {
         g.splits = 1;
       }
-      if (!empty && precision == "fp32")
+      if (!empty && g.sum)
+        buildDepthwiseKernel(b, op.getLoc(), g);
+      else if (!empty && precision == "fp32")
         buildKernel(b, op.getLoc(), g);
       else if (!empty)
         buildMmaKernel(b, op.getLoc(), g, precision, tiles);

@@ -155,7 +155,11 @@ static void addBufferized(OpPassManager &pm, const PipelineOptions &options) {
   strings.maxStringBytes = options.maxStringBytes;
   pm.addPass(mlir::kiln::createLowerStrings(strings));
   // Every remaining allocation becomes a view of the caller's arena.
-  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPlanArena());
+  // (GPU: a padded convolution input's source stays for the convolution
+  // to read through the padding.)
+  mlir::kiln::PlanArenaOptions arena;
+  arena.keepPaddedSources = !options.cudaChip.empty();
+  pm.addNestedPass<func::FuncOp>(mlir::kiln::createPlanArena(arena));
   pm.addPass(mlir::kiln::createVerifyBufferized());
 }
 

@@ -16,7 +16,18 @@ def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
     overlap share bytes.  The arena argument becomes `memref<Nxi8>` and the
     function records N as `kiln.arena_size`, which the generated header
     exports.  The run path therefore never calls malloc.
+    With `keep-padded-sources`, a buffer copied into a view of another
+    (the interior of a padded buffer, which is how a `tensor.pad` the
+    producer did not compute in place bufferizes) lives as long as that
+    other buffer: a GPU convolution then reads the source through the
+    padding instead of the padded copy (kiln-cuda-tile-contractions), and
+    nothing may reuse the source's bytes before.
   }];
+  let options = [
+    Option<"keepPaddedSources", "keep-padded-sources", "bool", "false",
+           "Keep a buffer copied into a view of another alive as long as "
+           "that other buffer">
+  ];
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::memref::MemRefDialect"];
 }

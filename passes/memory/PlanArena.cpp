@@ -45,7 +45,22 @@ uint64_t byteSize(MemRefType type) {
          ((type.getElementTypeBitWidth() + 7) / 8);
 }
 
+/// The allocation `v` is a view of (through any op producing a memref
+/// from it), or null.
+memref::AllocOp rootAlloc(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto alloc = dyn_cast<memref::AllocOp>(def))
+      return alloc;
+    if (def->getNumOperands() == 0 ||
+        !isa<BaseMemRefType>(def->getOperand(0).getType()))
+      return nullptr;
+    v = def->getOperand(0);
+  }
+  return nullptr;
+}
+
 struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
+  using Base::Base;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (!func->hasAttr(kEntryAttr) || func.isExternal())
@@ -90,6 +105,24 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
                            alloc->hasAttr(kLiveToEndAttr)
                                ? static_cast<int64_t>(index.size())
                                : lastUse(alloc.getResult(), block, index)});
+    if (keepPaddedSources) {
+      // A buffer copied into a view of another lives as long as it.
+      DenseMap<Operation *, size_t> position;
+      for (auto [k, alloc] : llvm::enumerate(allocs))
+        position[alloc] = k;
+      for (Operation &op : block) {
+        auto copy = dyn_cast<memref::CopyOp>(op);
+        if (!copy || !copy.getTarget().getDefiningOp<memref::SubViewOp>())
+          continue;
+        memref::AllocOp src = rootAlloc(copy.getSource());
+        memref::AllocOp dst = rootAlloc(copy.getTarget());
+        if (!src || !dst || src == dst || !position.count(src) ||
+            !position.count(dst))
+          continue;
+        int64_t &end = lifetimes[position[src]].last;
+        end = std::max(end, lifetimes[position[dst]].last);
+      }
+    }
     ::kiln::ArenaLayout layout =
         ::kiln::layoutArena(lifetimes, kArenaAlignment);
 

@@ -66,3 +66,33 @@ func.func @others(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %c: tensor<8x16xf32
   } -> tensor<8x16xf32>
   return %s, %t, %m3 : tensor<8x16xf32>, tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// A depthwise convolution takes its bias and its elementwise consumer (a
+// narrow clip here: ReLU6 stored in f16) as a GEMM does.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @depthwise(
+// CHECK: linalg.generic {{.*}} attrs = {kiln.cuda_prefill}
+// CHECK: linalg.depthwise_conv_2d_nhwc_hwc {{{.*}}kiln.cuda_fused_output
+// CHECK-NEXT: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x4x4x8xf16>) attrs = {kiln.cuda_epilogue}
+func.func @depthwise(%x: tensor<1x6x6x8xf16>, %w: tensor<3x3x8xf32>, %bias: tensor<8xf32>) -> tensor<1x4x4x8xf16> {
+  %e = tensor.empty() : tensor<1x4x4x8xf32>
+  %b = linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<8xf32>) outs(%e : tensor<1x4x4x8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x4x4x8xf32>
+  %dw = linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} ins(%x, %w : tensor<1x6x6x8xf16>, tensor<3x3x8xf32>) outs(%b : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %e2 = tensor.empty() : tensor<1x4x4x8xf16>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%dw : tensor<1x4x4x8xf32>) outs(%e2 : tensor<1x4x4x8xf16>) {
+  ^bb0(%v: f32, %out: f16):
+    %lo = arith.constant 0.0 : f32
+    %hi = arith.constant 6.0 : f32
+    %0 = arith.maximumf %v, %lo : f32
+    %1 = arith.minimumf %0, %hi : f32
+    %2 = arith.truncf %1 : f32 to f16
+    linalg.yield %2 : f16
+  } -> tensor<1x4x4x8xf16>
+  return %y : tensor<1x4x4x8xf16>
+}

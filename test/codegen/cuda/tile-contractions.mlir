@@ -451,3 +451,65 @@ func.func @padded_kept(%arena: memref<65536xi8>, %w: memref<3x3x8x16xf32>, %r: m
   memref.store %corner, %r[] : memref<f32>
   return
 }
+
+// -----
+
+// A depthwise convolution with its bias and epilogue (kiln-cuda-mark-
+// epilogues) and a padded input: one kernel, a thread per output
+// (neighbouring threads on neighbouring channels), its 3x3 window
+// unrolled over the real input read through the padding (f16, extended),
+// the bias added, the clip applied and stored in f16. The fill, copy,
+// bias broadcast and clip kernels are gone.
+#id = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d3)>
+// CHECK-LABEL: func.func @depthwise(
+// CHECK: %[[BIAS:.*]] = memref.get_global @dw_bias
+// CHECK: %[[SRC:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<65536xi8> to memref<4x4x8xf16>
+// CHECK: %[[OUT:.*]] = memref.view %{{.*}}[%{{.*}}][] : memref<65536xi8> to memref<1x4x4x8xf16>
+// CHECK-NOT: linalg.
+// CHECK: gpu.launch blocks({{.*}}) in ({{.*}} = %c1{{.*}}) threads({{.*}}) in (%{{.*}} = %c256
+// CHECK: arith.cmpi ult
+// CHECK-COUNT-9: memref.load %[[SRC]]
+// CHECK: memref.load %[[BIAS]]
+// CHECK: arith.minimumf
+// CHECK: arith.truncf
+// CHECK: memref.store %{{.*}}, %[[OUT]]
+// CHECK: gpu.terminator
+// CHECK-NOT: linalg.
+memref.global "private" constant @dw_w : memref<3x3x8xf32> = dense<0.5>
+memref.global "private" constant @dw_bias : memref<8xf32> = dense<1.0>
+func.func @depthwise(%arena: memref<65536xi8>) {
+  %w = memref.get_global @dw_w : memref<3x3x8xf32>
+  %bias = memref.get_global @dw_bias : memref<8xf32>
+  %c0 = arith.constant 0 : index
+  %c1024 = arith.constant 1024 : index
+  %c4096 = arith.constant 4096 : index
+  %c8192 = arith.constant 8192 : index
+  %zero = arith.constant 0.0 : f16
+  %src = memref.view %arena[%c0][] : memref<65536xi8> to memref<4x4x8xf16>
+  %pad = memref.view %arena[%c1024][] : memref<65536xi8> to memref<6x6x8xf16>
+  %acc = memref.view %arena[%c4096][] : memref<65536xi8> to memref<1x4x4x8xf32>
+  %out = memref.view %arena[%c8192][] : memref<65536xi8> to memref<1x4x4x8xf16>
+  linalg.map outs(%pad : memref<6x6x8xf16>)
+    (%init: f16) {
+      linalg.yield %zero : f16
+    }
+  %interior = memref.subview %pad[1, 1, 0] [4, 4, 8] [1, 1, 1] : memref<6x6x8xf16> to memref<4x4x8xf16, strided<[48, 8, 1], offset: 56>>
+  linalg.copy ins(%src : memref<4x4x8xf16>) outs(%interior : memref<4x4x8xf16, strided<[48, 8, 1], offset: 56>>)
+  %in = memref.expand_shape %pad [[0, 1], [2], [3]] output_shape [1, 6, 6, 8] : memref<6x6x8xf16> into memref<1x6x6x8xf16>
+  linalg.generic {indexing_maps = [#ch, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%bias : memref<8xf32>) outs(%acc : memref<1x4x4x8xf32>) attrs = {kiln.cuda_prefill} {
+  ^bb0(%b: f32, %o: f32):
+    linalg.yield %b : f32
+  }
+  linalg.depthwise_conv_2d_nhwc_hwc {dilations = dense<1> : tensor<2xi64>, kiln.cuda_fused_output, strides = dense<1> : tensor<2xi64>} ins(%in, %w : memref<1x6x6x8xf16>, memref<3x3x8xf32>) outs(%acc : memref<1x4x4x8xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%acc : memref<1x4x4x8xf32>) outs(%out : memref<1x4x4x8xf16>) attrs = {kiln.cuda_epilogue} {
+  ^bb0(%v: f32, %o: f16):
+    %lo = arith.constant 0.0 : f32
+    %hi = arith.constant 6.0 : f32
+    %0 = arith.maximumf %v, %lo : f32
+    %1 = arith.minimumf %0, %hi : f32
+    %2 = arith.truncf %1 : f32 to f16
+    linalg.yield %2 : f16
+  }
+  return
+}
