@@ -143,23 +143,27 @@ struct CudaMarkEpiloguesPass
         reshapes.push_back(*r.getUsers().begin());
         r = reshapes.back()->getResult(0);
       }
-      if (!r.hasOneUse())
-        continue;
-      OpOperand &use = *r.getUses().begin();
-      auto g = dyn_cast<linalg::GenericOp>(use.getOwner());
-      if (!g || g->getBlock() != gemm->getBlock() ||
-          g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
-          !g.isDpsInput(&use) ||
-          !llvm::all_of(g->getOperandTypes(), isStaticFloat))
-        continue;
-      g->setAttr(kCudaEpilogueAttr, UnitAttr::get(&getContext()));
-      gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));
-      // Its other operands are ready by then: the GEMM runs right before.
-      gemm->moveBefore(g);
-      for (Operation *reshape : reshapes)
-        reshape->moveBefore(g);
+      linalg::GenericOp g;
+      if (r.hasOneUse()) {
+        OpOperand &use = *r.getUses().begin();
+        g = dyn_cast<linalg::GenericOp>(use.getOwner());
+        if (g && (g->getBlock() != gemm->getBlock() ||
+                  g->hasAttr(kCudaEpilogueAttr) || !isCudaEpilogue(g) ||
+                  !g.isDpsInput(&use) ||
+                  !llvm::all_of(g->getOperandTypes(), isStaticFloat)))
+          g = nullptr;
+      }
+      if (g) {
+        g->setAttr(kCudaEpilogueAttr, UnitAttr::get(&getContext()));
+        gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));
+        // Its other operands are ready by then: the GEMM runs right before.
+        gemm->moveBefore(g);
+        for (Operation *reshape : reshapes)
+          reshape->moveBefore(g);
+      }
       // The output's initial value: a single-use fill or bias broadcast
-      // (through reshapes), moved right before the GEMM.
+      // (through reshapes), moved right before the GEMM (with or without
+      // an epilogue).
       SmallVector<Operation *> initReshapes;
       Value init = gemm.getDpsInits()[0];
       Operation *def = init.getDefiningOp();
@@ -170,6 +174,7 @@ struct CudaMarkEpiloguesPass
       if (def && isCudaPrefill(def) && def->getResult(0).hasOneUse() &&
           def->getBlock() == gemm->getBlock()) {
         def->setAttr(kCudaPrefillAttr, UnitAttr::get(&getContext()));
+        gemm->setAttr(kCudaFusedOutputAttr, UnitAttr::get(&getContext()));
         def->moveBefore(gemm);
         for (Operation *reshape : llvm::reverse(initReshapes))
           reshape->moveBefore(gemm);

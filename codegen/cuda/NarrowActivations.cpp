@@ -125,6 +125,44 @@ struct CudaNarrowActivationsPass
     Builder types(&getContext());
     Type elem = precision == "fp16" ? Type(types.getF16Type())
                                     : Type(types.getBF16Type());
+    // A contraction whose result only named ops read (a projection
+    // convolution feeding the next convolution): an identity generic after
+    // it, which the loop below narrows and kiln-cuda-mark-epilogues makes
+    // its epilogue, so its kernel stores the narrow result itself.
+    SmallVector<linalg::LinalgOp> contractions;
+    func.walk([&](linalg::LinalgOp op) {
+      if (op->getParentOp() == func.getOperation() &&
+          op.hasPureTensorSemantics() && op->getNumResults() == 1 &&
+          isStaticF32(op->getResult(0).getType()) &&
+          !isa<linalg::GenericOp>(op.getOperation()) &&
+          (isCudaGemm(op) ||
+           isa<linalg::DepthwiseConv2DNhwcHwcOp>(op.getOperation())))
+        contractions.push_back(op);
+    });
+    for (linalg::LinalgOp op : contractions) {
+      Value result = op->getResult(0);
+      Edge probe;
+      if (!collectUses(result, probe) || probe.reads.empty() ||
+          llvm::any_of(probe.reads, [](OpOperand *read) {
+            return isa<linalg::GenericOp>(read->getOwner());
+          }))
+        continue;
+      OpBuilder b(op);
+      b.setInsertionPointAfter(op);
+      auto type = cast<RankedTensorType>(result.getType());
+      Value empty = tensor::EmptyOp::create(b, op.getLoc(), type.getShape(),
+                                            type.getElementType());
+      AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+      auto copy = linalg::GenericOp::create(
+          b, op.getLoc(), TypeRange{type}, ValueRange{result},
+          ValueRange{empty}, ArrayRef<AffineMap>{id, id},
+          SmallVector<utils::IteratorType>(type.getRank(),
+                                           utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          });
+      result.replaceAllUsesExcept(copy->getResult(0), copy);
+    }
     SmallVector<Edge> edges;
     func.walk([&](linalg::GenericOp g) {
       if (!isNarrowableProducer(g, func))

@@ -30,9 +30,10 @@ LLVM::GlobalOp lookupSimulatedKernelImage(SymbolTable &symbols,
 /// touch device buffers).
 bool isSimulatedKernel(Operation *op);
 
-/// kiln-cuda-mark-epilogues' marks: a GEMM whose result only feeds the
-/// elementwise op after it, that op, and the fill or bias broadcast that
-/// initializes the GEMM's output.
+/// kiln-cuda-mark-epilogues' marks: a GEMM whose kernel computes the ops
+/// around it (the elementwise op after it that alone reads its result,
+/// the fill or bias broadcast that initializes its output, or both), that
+/// elementwise op, and that fill or broadcast.
 inline constexpr llvm::StringLiteral kCudaFusedOutputAttr =
     "kiln.cuda_fused_output";
 inline constexpr llvm::StringLiteral kCudaEpilogueAttr = "kiln.cuda_epilogue";

@@ -139,9 +139,14 @@ def CudaNarrowActivations : Pass<"kiln-cuda-narrow-activations", "::mlir::func::
     the views on the way take that type (a pad's constant rounded), each
     reading generic extends its block argument (`arith.extf`) and each
     reading named op is rebuilt by its region builder on the narrow
-    input. Values that reach anything else (the model's outputs,
-    accumulators, scalar reads) stay f32, and so do the model's inputs and
-    contraction results. Other precisions: no change.
+    input. A contraction (a GEMM kiln-cuda-tile-contractions takes, or a
+    depthwise convolution) whose result only such named ops read (a
+    projection convolution feeding the next one) first gets an identity
+    generic after it, which is then narrowed like the others and becomes
+    the contraction's epilogue (kiln-cuda-mark-epilogues): its kernel
+    stores the narrow result. Values that reach anything else (the model's
+    outputs, accumulators, scalar reads) stay f32, and so do the model's
+    inputs. Other precisions: no change.
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
@@ -204,8 +209,9 @@ def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp">
     GEMM per generic), and the GEMM is moved right before it, so the
     generic's other operands are computed before the GEMM. A single-use
     fill or bias broadcast (over the last dimension) initializing the
-    GEMM's output is marked `kiln.cuda_prefill` and moved right before the
-    GEMM. After bufferization the ops stay adjacent and the GEMM kernel
+    GEMM's output, with or without such a generic, is marked
+    `kiln.cuda_prefill` and moved right before the GEMM (which is then
+    marked `kiln.cuda_fused_output` too). After bufferization the ops stay adjacent and the GEMM kernel
     reads the bias, computes the generic's body in its store and writes the
     generic's output: the GEMM's own output is never written to memory.
   }];

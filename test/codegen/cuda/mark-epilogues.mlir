@@ -96,3 +96,22 @@ func.func @depthwise(%x: tensor<1x6x6x8xf16>, %w: tensor<3x3x8xf32>, %bias: tens
   } -> tensor<1x4x4x8xf16>
   return %y : tensor<1x4x4x8xf16>
 }
+
+// -----
+
+// Without an elementwise consumer, the bias broadcast still goes into the
+// GEMM's kernel.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#last = affine_map<(d0, d1) -> (d1)>
+// CHECK-LABEL: func.func @bias_only(
+// CHECK: %[[B:.*]] = linalg.generic {{.*}} attrs = {kiln.cuda_prefill}
+// CHECK: linalg.matmul {kiln.cuda_fused_output} ins({{.*}}) outs(%[[B]] : tensor<8x16xf32>)
+func.func @bias_only(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %bias: tensor<16xf32>) -> tensor<8x16xf32> {
+  %e = tensor.empty() : tensor<8x16xf32>
+  %b = linalg.generic {indexing_maps = [#last, #id], iterator_types = ["parallel", "parallel"]} ins(%bias : tensor<16xf32>) outs(%e : tensor<8x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<8x16xf32>
+  %mm = linalg.matmul ins(%a, %w : tensor<8x4xf32>, tensor<4x16xf32>) outs(%b : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %mm : tensor<8x16xf32>
+}

@@ -186,3 +186,28 @@ func.func @kept(%x: tensor<4x4xf32>, %w: tensor<4x4xf32>, %v: f32)
       : tensor<4x4xf32>, tensor<4x4xf32>, tensor<4x4xf32>, tensor<6x6xf32>,
         tensor<4x4xf32>
 }
+
+// -----
+
+// A convolution whose result only other convolutions read (a projection
+// feeding the next layer) gets a rounding generic after it, which
+// kiln-cuda-mark-epilogues makes its epilogue: its kernel stores halves.
+// CHECK-LABEL: func.func @projection(
+// CHECK: %[[P:.*]] = linalg.conv_2d_nhwc_hwcf {{.*}} -> tensor<1x4x4x8xf32>
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<1x4x4x8xf16>
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[P]] : tensor<1x4x4x8xf32>) outs(%[[E]] : tensor<1x4x4x8xf16>)
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[R]], %{{.*}} : tensor<1x4x4x8xf16>, tensor<1x1x8x8xf32>)
+// CHECK: linalg.conv_2d_nhwc_hwcf {{.*}} ins(%[[R]], %{{.*}} : tensor<1x4x4x8xf16>, tensor<1x1x8x8xf32>)
+// KEEP-LABEL: func.func @projection(
+// KEEP-NOT: linalg.generic
+func.func @projection(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>, %init: tensor<1x4x4x8xf32>)
+    -> (tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>) {
+  %p = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%x, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %a = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  %b = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
+      ins(%p, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
+  return %a, %b : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
