@@ -167,9 +167,22 @@ struct CudaMarkEpiloguesPass
       SmallVector<Operation *> initReshapes;
       Value init = gemm.getDpsInits()[0];
       Operation *def = init.getDefiningOp();
+      OpOperand *use = &gemm.getDpsInitsMutable()[0];
       while (isReshape(def) && def->getResult(0).hasOneUse()) {
         initReshapes.push_back(def);
+        use = &def->getOpOperand(0);
         def = def->getOperand(0).getDefiningOp();
+      }
+      // A fill other ops share (CSE merges equal fills, e.g. the zeros of
+      // every matmul of a transformer layer): a fill of its own, which the
+      // kernel computes, instead of a copy of the shared one into its
+      // output after bufferization.
+      if (auto fill = dyn_cast_or_null<linalg::FillOp>(def);
+          fill && fill->getBlock() == gemm->getBlock() &&
+          !fill->getResult(0).hasOneUse()) {
+        OpBuilder b(gemm);
+        def = b.clone(*fill);
+        use->set(def->getResult(0));
       }
       if (def && isCudaPrefill(def) && def->getResult(0).hasOneUse() &&
           def->getBlock() == gemm->getBlock()) {

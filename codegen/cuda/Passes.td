@@ -211,7 +211,9 @@ def CudaMarkEpilogues : Pass<"kiln-cuda-mark-epilogues", "::mlir::func::FuncOp">
     fill or bias broadcast (over the last dimension) initializing the
     GEMM's output, with or without such a generic, is marked
     `kiln.cuda_prefill` and moved right before the GEMM (which is then
-    marked `kiln.cuda_fused_output` too). After bufferization the ops stay adjacent and the GEMM kernel
+    marked `kiln.cuda_fused_output` too); a fill several ops share (CSE
+    merges equal fills) is cloned for the GEMM first, so bufferization
+    fills its output instead of copying a shared buffer into it. After bufferization the ops stay adjacent and the GEMM kernel
     reads the bias, computes the generic's body in its store and writes the
     generic's output: the GEMM's own output is never written to memory.
   }];

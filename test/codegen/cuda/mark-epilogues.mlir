@@ -115,3 +115,22 @@ func.func @bias_only(%a: tensor<8x4xf32>, %w: tensor<4x16xf32>, %bias: tensor<16
   %mm = linalg.matmul ins(%a, %w : tensor<8x4xf32>, tensor<4x16xf32>) outs(%b : tensor<8x16xf32>) -> tensor<8x16xf32>
   return %mm : tensor<8x16xf32>
 }
+
+// -----
+
+// One fill of zeros two GEMMs share (CSE merges equal fills): each gets a
+// fill of its own right before it, marked for its kernel, instead of a copy
+// of the shared one into its output after bufferization.
+// CHECK-LABEL: func.func @shared_fill(
+// CHECK: %[[F1:.*]] = linalg.fill {kiln.cuda_prefill} ins(%{{.*}} : f32) outs(%{{.*}} : tensor<8x16xf32>)
+// CHECK-NEXT: linalg.matmul {kiln.cuda_fused_output} ins(%{{.*}}, %{{.*}} : {{.*}}) outs(%[[F1]] : tensor<8x16xf32>)
+// CHECK: %[[F2:.*]] = linalg.fill {kiln.cuda_prefill} ins(%{{.*}} : f32) outs(%{{.*}} : tensor<8x16xf32>)
+// CHECK-NEXT: linalg.matmul {kiln.cuda_fused_output} ins(%{{.*}}, %{{.*}} : {{.*}}) outs(%[[F2]] : tensor<8x16xf32>)
+func.func @shared_fill(%a: tensor<8x4xf32>, %w1: tensor<4x16xf32>, %w2: tensor<4x16xf32>) -> (tensor<8x16xf32>, tensor<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<8x16xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %m1 = linalg.matmul ins(%a, %w1 : tensor<8x4xf32>, tensor<4x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  %m2 = linalg.matmul ins(%a, %w2 : tensor<8x4xf32>, tensor<4x16xf32>) outs(%z : tensor<8x16xf32>) -> tensor<8x16xf32>
+  return %m1, %m2 : tensor<8x16xf32>, tensor<8x16xf32>
+}
