@@ -156,6 +156,19 @@ def CudaNarrowActivations : Pass<"kiln-cuda-narrow-activations", "::mlir::func::
                            "::mlir::arith::ArithDialect"];
 }
 
+def CudaGeneralizeTransposes : Pass<"kiln-cuda-generalize-transposes", "::mlir::func::FuncOp"> {
+  let summary = "Transposes as generics, for elementwise fusion to fold into their readers";
+  let description = [{
+    Input: linalg on tensors (the CUDA path's tiled phase).
+    Output: every `linalg.transpose` on tensors as the equivalent
+    `linalg.generic` (a permuted input map, a body that yields the input),
+    which `kiln-fusion-fuse-elementwise` then fuses into the generics that
+    read it: on a GPU a transpose on its own is a kernel that only moves
+    data (a transformer layer has a dozen, around its attention heads and
+    layer norms).
+  }];
+}
+
 def CudaTileReductions : Pass<"kiln-cuda-tile-reductions", "::mlir::func::FuncOp"> {
   let summary = "Reductions along the innermost loop as warp- or block-wide kernels";
   let description = [{

@@ -91,6 +91,12 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
     // their bias and elementwise consumer into their kernels.
     pm.addPass(createLinalgFoldUnitExtentDimsPass());
     pm.addPass(createCanonicalizerPass());
+    // Transposes fold into the kernels that read them.
+    pm.addNestedPass<func::FuncOp>(
+        mlir::kiln::createCudaGeneralizeTransposes());
+    pm.addPass(mlir::kiln::createFuseElementwise());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
     // With fp16/bf16 tensor cores, the tensors kernels pass each other are
     // stored in that type too: half the activation bytes moved.
     if (!options.f32Activations) {
