@@ -96,7 +96,6 @@ static void addTiled(OpPassManager &pm, const PipelineOptions &options) {
         mlir::kiln::createCudaGeneralizeTransposes());
     pm.addPass(mlir::kiln::createFuseElementwise());
     pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
     // With fp16/bf16 tensor cores, the tensors kernels pass each other are
     // stored in that type too: half the activation bytes moved.
     if (!options.f32Activations) {

@@ -19,7 +19,8 @@ def PlanArena : Pass<"kiln-memory-plan-arena", "::mlir::func::FuncOp"> {
     With `keep-padded-sources`, a buffer copied into a view of another
     (the interior of a padded buffer, which is how a `tensor.pad` the
     producer did not compute in place bufferizes) lives as long as that
-    other buffer: a GPU convolution then reads the source through the
+    other buffer and through the next op with memory effects after its
+    last use (the reader's fused epilogue): a GPU convolution then reads the source through the
     padding instead of the padded copy (kiln-cuda-tile-contractions), and
     nothing may reuse the source's bytes before.
   }];

@@ -5,6 +5,7 @@
 #include "passes/memory/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_PLANARENA
@@ -73,9 +74,11 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
     }
     Block &block = func.front();
     DenseMap<Operation *, int64_t> index;
-    int64_t i = 0;
-    for (Operation &op : block)
-      index[&op] = i++;
+    SmallVector<Operation *> ops;
+    for (Operation &op : block) {
+      index[&op] = static_cast<int64_t>(ops.size());
+      ops.push_back(&op);
+    }
 
     SmallVector<memref::AllocOp> allocs;
     bool ok = true;
@@ -119,8 +122,17 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
         if (!src || !dst || src == dst || !position.count(src) ||
             !position.count(dst))
           continue;
+        // ... and through the next op with memory effects after that
+        // (the reader's fused epilogue, which runs in the reader's kernel).
+        int64_t until = lifetimes[position[dst]].last;
+        for (Operation *next = ops[until]->getNextNode(); next;
+             next = next->getNextNode())
+          if (!isMemoryEffectFree(next)) {
+            until = index[next];
+            break;
+          }
         int64_t &end = lifetimes[position[src]].last;
-        end = std::max(end, lifetimes[position[dst]].last);
+        end = std::max(end, until);
       }
     }
     ::kiln::ArenaLayout layout =
