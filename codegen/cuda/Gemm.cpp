@@ -146,8 +146,8 @@ paddedInput(linalg::LinalgOp conv) {
   pad.fill = effectfulNeighbour(pad.copy, /*after=*/false);
   if (!pad.fill || zeroFilled(pad.fill) != pad.padded)
     return std::nullopt;
-  auto srcType = cast<MemRefType>(pad.src.getType());
-  if (interior.hasUnitStride() == false ||
+  auto srcType = dyn_cast<MemRefType>(pad.src.getType());
+  if (!srcType || interior.hasUnitStride() == false ||
       ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
       ShapedType::isDynamicShape(interior.getStaticSizes()) ||
       !srcType.hasStaticShape() || !srcType.getLayout().isIdentity() ||
@@ -171,8 +171,12 @@ paddedInput(linalg::LinalgOp conv) {
     if (Operation *next = effectfulNeighbour(conv, /*after=*/true);
         next && next->hasAttr(kCudaEpilogueAttr))
       last = next;
+  // Nor does anything write into the padded buffer after the copy (the
+  // kernel would not see it).
   for (Operation *op = pad.copy->getNextNode();; op = op->getNextNode()) {
-    if (!op || !writesApart(op, pad.src))
+    if (!op || !writesApart(op, pad.src) ||
+        (op != conv.getOperation() && op != last &&
+         !writesApart(op, pad.padded)))
       return std::nullopt;
     if (op == last)
       break;

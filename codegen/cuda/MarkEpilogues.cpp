@@ -32,7 +32,11 @@ mlir::kiln::getCudaGemmDims(linalg::GenericOp op) {
       !linalg::isaContractionOpInterface(op))
     return std::nullopt;
   Block *body = op.getBody();
+  // (An input kiln-cuda-narrow-activations narrowed is extended first: the
+  // kernels load it as f32 or stage it as it is.)
   if (!llvm::all_of(body->without_terminator(), [](Operation &o) {
+        if (auto ext = dyn_cast<arith::ExtFOp>(o))
+          return isa<BlockArgument>(ext.getIn()) && ext.getType().isF32();
         return isa<arith::MulFOp, arith::AddFOp>(o);
       }))
     return std::nullopt;

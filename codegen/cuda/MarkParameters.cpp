@@ -98,8 +98,8 @@ struct CudaMarkParametersPass
         block.reset();
       if (block) {
         ArrayRef<int32_t> dims = *block;
-        int64_t threads = int64_t(dims[0]) * dims[1] * dims[2];
-        if (dims.size() == 3 && threads == 256) {
+        if (dims.size() == 3 &&
+            int64_t(dims[0]) * dims[1] * dims[2] == 256) {
           Builder b(kernel.getContext());
           kernel->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
                           b.getDenseI32ArrayAttr(dims));

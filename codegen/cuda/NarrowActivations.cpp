@@ -7,8 +7,11 @@
 // rounding it on the way.
 #include "codegen/cuda/Passes.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/ImplicitLocOpBuilder.h"
+
+#include <limits>
 
 namespace mlir::kiln {
 #define GEN_PASS_DEF_CUDANARROWACTIVATIONS
@@ -33,11 +36,28 @@ bool readsMixedTypes(Operation *op) {
 /// top-level all-parallel generic on statically shaped tensors with one
 /// output whose old value its body does not read.
 bool isNarrowableProducer(linalg::GenericOp g, func::FuncOp func) {
-  return g->getParentOp() == func.getOperation() &&
-         g.hasPureTensorSemantics() && g->getNumResults() == 1 &&
-         g.getNumDpsInits() == 1 && isStaticF32(g->getResult(0).getType()) &&
-         g.getNumParallelLoops() == g.getNumLoops() &&
-         g.getBody()->getArguments().back().use_empty();
+  if (g->getParentOp() != func.getOperation() ||
+      !g.hasPureTensorSemantics() || g->getNumResults() != 1 ||
+      g.getNumDpsInits() != 1 || !isStaticF32(g->getResult(0).getType()) ||
+      g.getNumParallelLoops() != g.getNumLoops() ||
+      !g.getBody()->getArguments().back().use_empty())
+    return false;
+  // Integers as floats (positions, indices) stay exact: fp16 holds them
+  // only up to 2048, bf16 up to 256.
+  Value yielded = g.getBody()->getTerminator()->getOperand(0);
+  return !yielded.getDefiningOp<arith::SIToFPOp>() &&
+         !yielded.getDefiningOp<arith::UIToFPOp>();
+}
+
+/// Whether a generic's body uses its argument `arg` only as a number
+/// (arithmetic, math, selects): not converted to an integer, bit-cast or
+/// compared for equality, where the rounding would change more than the
+/// value's last bits.
+bool readsAsNumber(BlockArgument arg) {
+  return llvm::none_of(arg.getUsers(), [](Operation *user) {
+    return isa<arith::FPToSIOp, arith::FPToUIOp, arith::BitcastOp,
+               arith::CmpFOp>(user);
+  });
 }
 
 /// A tensor.pad whose padding is a float constant.
@@ -67,6 +87,9 @@ bool collectUses(Value v, Edge &edge) {
     if (auto l = dyn_cast<linalg::LinalgOp>(user)) {
       if (!l.isDpsInput(&use) ||
           !(isa<linalg::GenericOp>(user) || readsMixedTypes(user)))
+        return false;
+      if (auto g = dyn_cast<linalg::GenericOp>(user);
+          g && !readsAsNumber(g.getMatchingBlockArgument(&use)))
         return false;
       edge.reads.push_back(&use);
       continue;
@@ -183,8 +206,26 @@ struct CudaNarrowActivationsPass
       p.getBody()->getArguments().back().setType(elem);
       auto yield = cast<linalg::YieldOp>(p.getBody()->getTerminator());
       OpBuilder at(yield);
-      yield->setOperand(0, arith::TruncFOp::create(at, loc, elem,
-                                                   yield->getOperand(0)));
+      Value v = yield->getOperand(0);
+      if (elem.isF16()) {
+        // Finite values beyond fp16's range (a mask's -3.4e38) saturate
+        // at +-65504 instead of becoming infinities; infinities and NaN
+        // stay.
+        Value limit = arith::ConstantOp::create(
+            at, loc, at.getF32FloatAttr(65504.0f));
+        Value negLimit = arith::ConstantOp::create(
+            at, loc, at.getF32FloatAttr(-65504.0f));
+        Value inf = arith::ConstantOp::create(
+            at, loc,
+            at.getF32FloatAttr(std::numeric_limits<float>::infinity()));
+        Value clamped = arith::MinimumFOp::create(
+            at, loc, arith::MaximumFOp::create(at, loc, v, negLimit), limit);
+        Value isInf = arith::CmpFOp::create(
+            at, loc, arith::CmpFPredicate::OEQ,
+            math::AbsFOp::create(at, loc, v), inf);
+        v = arith::SelectOp::create(at, loc, isInf, v, clamped);
+      }
+      yield->setOperand(0, arith::TruncFOp::create(at, loc, elem, v));
       p->getResult(0).setType(withElement(type, elem));
       // Views keep their shapes; a pad pads with the rounded constant.
       for (Operation *view : edge.views) {

@@ -146,14 +146,18 @@ def CudaNarrowActivations : Pass<"kiln-cuda-narrow-activations", "::mlir::func::
     the contraction's epilogue (kiln-cuda-mark-epilogues): its kernel
     stores the narrow result. Values that reach anything else (the model's
     outputs, accumulators, scalar reads) stay f32, and so do the model's
-    inputs. Other precisions: no change.
+    inputs, integers converted to floats (positions), and values a reader
+    converts back to integers, bit-casts or compares. fp16 saturates
+    finite values beyond its range at +-65504 (a mask's -3.4e38 stays a
+    large negative number, not -inf). Other precisions: no change.
   }];
   let options = [
     Option<"precision", "precision", "std::string", "\"fp32\"",
            "Multiplication type: fp32, tf32, fp16 or bf16">
   ];
   let dependentDialects = ["::mlir::tensor::TensorDialect",
-                           "::mlir::arith::ArithDialect"];
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
 }
 
 def CudaGeneralizeTransposes : Pass<"kiln-cuda-generalize-transposes", "::mlir::func::FuncOp"> {

@@ -4,6 +4,7 @@
 #include "passes/memory/ArenaLayout.h"
 #include "passes/memory/Passes.h"
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -117,6 +118,16 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
         auto copy = dyn_cast<memref::CopyOp>(op);
         if (!copy || !copy.getTarget().getDefiningOp<memref::SubViewOp>())
           continue;
+        // A padding: the destination filled right before (not a concat's
+        // parts, which need no such lifetime).
+        Operation *prev = copy->getPrevNode();
+        while (prev && isMemoryEffectFree(prev))
+          prev = prev->getPrevNode();
+        if (!prev || !isa<linalg::FillOp, linalg::MapOp>(prev) ||
+            prev->getNumOperands() == 0 ||
+            rootAlloc(prev->getOperands().back()) !=
+                rootAlloc(copy.getTarget()))
+          continue;
         memref::AllocOp src = rootAlloc(copy.getSource());
         memref::AllocOp dst = rootAlloc(copy.getTarget());
         if (!src || !dst || src == dst || !position.count(src) ||
@@ -125,8 +136,10 @@ struct PlanArenaPass : mlir::kiln::impl::PlanArenaBase<PlanArenaPass> {
         // ... and through the next op with memory effects after that
         // (the reader's fused epilogue, which runs in the reader's kernel).
         int64_t until = lifetimes[position[dst]].last;
-        for (Operation *next = ops[until]->getNextNode(); next;
-             next = next->getNextNode())
+        for (Operation *next = until < static_cast<int64_t>(ops.size())
+                                   ? ops[until]->getNextNode()
+                                   : nullptr;
+             next; next = next->getNextNode())
           if (!isMemoryEffectFree(next)) {
             until = index[next];
             break;

@@ -17,7 +17,7 @@
 // CHECK: %[[RELU:.*]] = linalg.generic {{.*}} ins(%{{.*}} : tensor<4x4x8xf32>) outs(%[[OUT]] : tensor<4x4x8xf16>)
 // CHECK: ^bb0(%[[IN:.*]]: f32, %{{.*}}: f16):
 // CHECK: %[[MAX:.*]] = arith.maximumf %[[IN]]
-// CHECK: %[[NARROW:.*]] = arith.truncf %[[MAX]] : f32 to f16
+// CHECK: %[[NARROW:.*]] = arith.truncf %{{.*}} : f32 to f16
 // CHECK: linalg.yield %[[NARROW]] : f16
 // CHECK: } -> tensor<4x4x8xf16>
 // The pad's zero in f16 (the constant is built inside its region).
@@ -210,4 +210,61 @@ func.func @projection(%x: tensor<1x4x4x8xf32>, %w: tensor<1x1x8x8xf32>, %init: t
   %b = linalg.conv_2d_nhwc_hwcf {dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}
       ins(%p, %w : tensor<1x4x4x8xf32>, tensor<1x1x8x8xf32>) outs(%init : tensor<1x4x4x8xf32>) -> tensor<1x4x4x8xf32>
   return %a, %b : tensor<1x4x4x8xf32>, tensor<1x4x4x8xf32>
+}
+
+// -----
+
+// Kept f32: integers converted to floats (positions: fp16 is exact only to
+// 2048) and a value its reader converts back to an integer. A huge finite
+// value (a mask's -3.4e38) saturates at fp16's -65504, not -inf.
+#id = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @exact(
+// KEEP-LABEL: func.func @exact(
+// CHECK: arith.sitofp
+// CHECK-NEXT: linalg.yield %{{.*}} : f32
+// CHECK: arith.fptosi
+// CHECK: %[[LIM:.*]] = arith.constant 6.550400e+04 : f32
+// CHECK: %[[NLIM:.*]] = arith.constant -6.550400e+04 : f32
+// CHECK: %[[INF:.*]] = arith.constant 0x7F800000 : f32
+// CHECK: %[[LO:.*]] = arith.maximumf %[[V:.*]], %[[NLIM]] : f32
+// CHECK: %[[C:.*]] = arith.minimumf %[[LO]], %[[LIM]] : f32
+// CHECK: %[[ABS:.*]] = math.absf %[[V]] : f32
+// CHECK: %[[ISINF:.*]] = arith.cmpf oeq, %[[ABS]], %[[INF]] : f32
+// CHECK: %[[S:.*]] = arith.select %[[ISINF]], %[[V]], %[[C]] : f32
+// CHECK: arith.truncf %[[S]] : f32 to f16
+func.func @exact(%pos: tensor<8xi64>, %x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xi32>, tensor<8xf32>) {
+  %e = tensor.empty() : tensor<8xf32>
+  %p = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%pos : tensor<8xi64>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: i64, %out: f32):
+    %f = arith.sitofp %in : i64 to f32
+    linalg.yield %f : f32
+  } -> tensor<8xf32>
+  %q = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%p : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.mulf %in, %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  %ei = tensor.empty() : tensor<8xi32>
+  %m = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.negf %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  %i = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%m : tensor<8xf32>) outs(%ei : tensor<8xi32>) {
+  ^bb0(%in: f32, %out: i32):
+    %s = arith.fptosi %in : f32 to i32
+    linalg.yield %s : i32
+  } -> tensor<8xi32>
+  %mask = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%x : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %big = arith.constant -3.40282347E+38 : f32
+    %s = arith.mulf %in, %big : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%mask : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = math.exp %in : f32
+    linalg.yield %s : f32
+  } -> tensor<8xf32>
+  return %q, %i, %r : tensor<8xf32>, tensor<8xi32>, tensor<8xf32>
 }

@@ -114,3 +114,26 @@ func.func @narrowed(%a: memref<64x32xf32>, %c: memref<64x64xf32>) {
   linalg.matmul {kiln.cuda_narrow_weights = @w_fp16} ins(%a, %w : memref<64x32xf32>, memref<32x64xf32>) outs(%c : memref<64x64xf32>)
   return
 }
+
+// -----
+
+// A generic contraction (attention's Q K^T) whose first input was stored
+// narrow (kiln-cuda-narrow-activations extends it in the body) is still a
+// tensor-core GEMM, its f16 rows staged as they are.
+#q = affine_map<(b, m, n, k) -> (b, m, k)>
+#k = affine_map<(b, m, n, k) -> (b, n, k)>
+#s = affine_map<(b, m, n, k) -> (b, m, n)>
+// FP16-LABEL: func.func @narrow_scores(
+// FP16: gpu.launch
+// FP16: nvgpu.mma.sync
+// FP16-NOT: linalg.generic
+func.func @narrow_scores(%q: memref<4x32x16xf16>, %k: memref<4x48x16xf32>, %s: memref<4x32x48xf32>) {
+  linalg.generic {indexing_maps = [#q, #k, #s], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%q, %k : memref<4x32x16xf16>, memref<4x48x16xf32>) outs(%s : memref<4x32x48xf32>) {
+  ^bb0(%x: f16, %y: f32, %acc: f32):
+    %w = arith.extf %x : f16 to f32
+    %p = arith.mulf %w, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
