@@ -654,16 +654,14 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
   gpu::TerminatorOp::create(b, loc);
 }
 
-// ---- Depthwise convolutions --------------------------------------------------
+// ---- A thread per element -------------------------------------------------
 
-/// The kernel of depthwise convolution `g` (g.sum): a thread per output,
-/// neighbouring threads on neighbouring channels (coalesced NHWC loads and
-/// stores), each summing its window and storing it as a GEMM stores its
-/// result (bias or fill, fused epilogue).
-void buildDepthwiseKernel(OpBuilder &b, Location loc, const Gemm &g) {
-  OpBuilder::InsertionGuard guard(b);
+/// A kernel of a thread per element of `total`: a 1-D grid of 256-thread
+/// blocks. Returns the launch and the thread's element, the builder inside
+/// the bounds guard (the caller ends the body with the terminator).
+std::pair<gpu::LaunchOp, Value> launchPerElement(OpBuilder &b, Location loc,
+                                                 int64_t total) {
   constexpr int64_t threads = 256;
-  int64_t total = g.m * g.n;
   auto c = [&](int64_t v) { return idx(b, loc, v); };
   auto launch =
       gpu::LaunchOp::create(b, loc, c((total + threads - 1) / threads), c(1),
@@ -679,6 +677,19 @@ void buildDepthwiseKernel(OpBuilder &b, Location loc, const Gemm &g) {
         /*withElseRegion=*/false);
     b.setInsertionPointToStart(in.thenBlock());
   }
+  return {launch, i};
+}
+
+// ---- Depthwise convolutions --------------------------------------------------
+
+/// The kernel of depthwise convolution `g` (g.sum): a thread per output,
+/// neighbouring threads on neighbouring channels (coalesced NHWC loads and
+/// stores), each summing its window and storing it as a GEMM stores its
+/// result (bias or fill, fused epilogue).
+void buildDepthwiseKernel(OpBuilder &b, Location loc, const Gemm &g) {
+  OpBuilder::InsertionGuard guard(b);
+  auto c = [&](int64_t v) { return idx(b, loc, v); };
+  auto [launch, i] = launchPerElement(b, loc, g.m * g.n);
   Value row = arith::DivUIOp::create(b, loc, i, c(g.n));
   Value col = arith::RemUIOp::create(b, loc, i, c(g.n));
   storeResult(b, loc, g, c(0), row, col, g.sum(b, loc, row, col));
@@ -694,23 +705,8 @@ void buildDepthwiseKernel(OpBuilder &b, Location loc, const Gemm &g) {
 /// epilogue). A thread per element.
 void buildSplitSum(OpBuilder &b, Location loc, const Gemm &g) {
   OpBuilder::InsertionGuard guard(b);
-  constexpr int64_t threads = 256;
-  int64_t total = g.batch * g.m * g.n;
   auto c = [&](int64_t v) { return idx(b, loc, v); };
-  auto launch =
-      gpu::LaunchOp::create(b, loc, c((total + threads - 1) / threads), c(1),
-                            c(1), c(threads), c(1), c(1));
-  b.setInsertionPointToStart(&launch.getBody().front());
-  Value i = arith::AddIOp::create(
-      b, loc, arith::MulIOp::create(b, loc, launch.getBlockIds().x, c(threads)),
-      launch.getThreadIds().x);
-  if (total % threads) {
-    auto in = scf::IfOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, i, c(total)),
-        /*withElseRegion=*/false);
-    b.setInsertionPointToStart(in.thenBlock());
-  }
+  auto [launch, i] = launchPerElement(b, loc, g.batch * g.m * g.n);
   SmallVector<Value> at = delinearize(b, loc, i, {g.batch, g.m, g.n});
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   auto parts =
