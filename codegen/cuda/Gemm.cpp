@@ -147,7 +147,7 @@ paddedInput(linalg::LinalgOp conv) {
   if (!pad.fill || zeroFilled(pad.fill) != pad.padded)
     return std::nullopt;
   auto srcType = dyn_cast<MemRefType>(pad.src.getType());
-  if (!srcType || interior.hasUnitStride() == false ||
+  if (!srcType || !interior.hasUnitStride() ||
       ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
       ShapedType::isDynamicShape(interior.getStaticSizes()) ||
       !srcType.hasStaticShape() || !srcType.getLayout().isIdentity() ||
@@ -255,6 +255,16 @@ Gemm makeGemm(int64_t batch, int64_t m, int64_t n, int64_t k, Value c) {
   return g;
 }
 
+/// An NHWC convolution's output element (row r: pixel (n, oh, ow); column
+/// col: channel) as indices of its output.
+static auto pixelIndices(int64_t n, int64_t oh, int64_t ow) {
+  return [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
+    SmallVector<Value> at = delinearize(b, loc, r, {n, oh, ow});
+    at.push_back(col);
+    return at;
+  };
+}
+
 /// A depthwise NHWC convolution as a kernel of the same frame: rows are
 /// output pixels (n, oh, ow), columns channels, and `sum` the whole window
 /// of each output (kh x kw products, unrolled); its bias, epilogue and
@@ -306,11 +316,7 @@ static std::optional<Gemm> asDepthwise(linalg::DepthwiseConv2DNhwcHwcOp dw) {
       }
     return acc;
   };
-  g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
-    SmallVector<Value> at = delinearize(b, loc, r, {n, oh, ow});
-    at.push_back(col);
-    return at;
-  };
+  g.cIndices = pixelIndices(n, oh, ow);
   return g;
 }
 
@@ -475,11 +481,7 @@ std::optional<Gemm> asGemm(linalg::LinalgOp op, Type staged) {
       q.push_back(col);
       return q;
     });
-    g.cIndices = [=](OpBuilder &b, Location loc, Value, Value r, Value col) {
-      SmallVector<Value> p = delinearize(b, loc, r, {n, oh, ow});
-      p.push_back(col);
-      return p;
-    };
+    g.cIndices = pixelIndices(n, oh, ow);
     return g;
   }
   return std::nullopt;

@@ -91,22 +91,18 @@ struct CudaMarkParametersPass
       // barrier or loads overlap the other's mma.sync (ptxas would
       // otherwise take up to 138: one block per SM). The 128-thread
       // kernels stay under that unasked.
+      // (.maxntid, which ptxas needs with it, comes from the kernel's
+      // known block size.)
       std::optional<ArrayRef<int32_t>> block = kernel.getKnownBlockSize();
-      if (block && !kernel.getBody().walk([](nvgpu::MmaSyncOp) {
+      bool mma = kernel.getBody()
+                     .walk([](nvgpu::MmaSyncOp) {
                        return WalkResult::interrupt();
-                     }).wasInterrupted())
-        block.reset();
-      if (block) {
-        ArrayRef<int32_t> dims = *block;
-        if (dims.size() == 3 &&
-            int64_t(dims[0]) * dims[1] * dims[2] == 256) {
-          Builder b(kernel.getContext());
-          kernel->setAttr(NVVM::NVVMDialect::getMaxntidAttrName(),
-                          b.getDenseI32ArrayAttr(dims));
-          kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
-                          b.getI32IntegerAttr(2));
-        }
-      }
+                     })
+                     .wasInterrupted();
+      if (mma && block && block->size() == 3 &&
+          int64_t((*block)[0]) * (*block)[1] * (*block)[2] == 256)
+        kernel->setAttr(NVVM::NVVMDialect::getMinctasmAttrName(),
+                        Builder(kernel.getContext()).getI32IntegerAttr(2));
       std::optional<llvm::SmallBitVector> written = writtenParameters(kernel);
       if (!written)
         return;

@@ -142,12 +142,11 @@ struct CudaNarrowActivationsPass
   void runOnOperation() override {
     if (failed(verifyCudaPrecision(getOperation(), precision)))
       return signalPassFailure();
-    if (precision != "fp16" && precision != "bf16")
+    Type elem = cudaNarrowType(&getContext(), precision);
+    if (!elem)
       return;
     func::FuncOp func = getOperation();
     Builder types(&getContext());
-    Type elem = precision == "fp16" ? Type(types.getF16Type())
-                                    : Type(types.getBF16Type());
     // A contraction whose result only named ops read (a projection
     // convolution feeding the next convolution): an identity generic after
     // it, which the loop below narrows and kiln-cuda-mark-epilogues makes

@@ -29,12 +29,11 @@ struct CudaNarrowWeightsPass
   void runOnOperation() override {
     if (failed(verifyCudaPrecision(getOperation(), precision)))
       return signalPassFailure();
-    if (precision != "fp16" && precision != "bf16")
+    Type elem = cudaNarrowType(&getContext(), precision);
+    if (!elem)
       return;
     ModuleOp module = getOperation();
     Builder b(&getContext());
-    Type elem =
-        precision == "fp16" ? Type(b.getF16Type()) : Type(b.getBF16Type());
     const llvm::fltSemantics &semantics =
         cast<FloatType>(elem).getFloatSemantics();
     SymbolTable symbols(module);

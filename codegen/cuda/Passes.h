@@ -70,6 +70,16 @@ inline bool hasCudaGemmTypes(Operation *op) {
 inline bool isCudaPrecision(StringRef p) {
   return p == "fp32" || p == "tf32" || p == "fp16" || p == "bf16";
 }
+/// The 16-bit type tensor cores take at precision `p` (f16 for fp16, bf16
+/// for bf16), which narrowed weights and activations have; null for fp32
+/// and tf32.
+inline Type cudaNarrowType(MLIRContext *ctx, StringRef p) {
+  if (p == "fp16")
+    return Float16Type::get(ctx);
+  if (p == "bf16")
+    return BFloat16Type::get(ctx);
+  return Type();
+}
 /// Fails, with an error on `op`, for a precision that is not one.
 inline LogicalResult verifyCudaPrecision(Operation *op, StringRef p) {
   if (isCudaPrecision(p))

@@ -490,9 +490,7 @@ void buildMmaKernel(OpBuilder &b, Location loc, const Gemm &g,
                     StringRef precision, const CudaGemmStrategy &tiles) {
   auto f32 = b.getF32Type();
   bool tf32 = precision == "tf32";
-  Type elem = tf32                  ? Type(f32)
-              : precision == "bf16" ? Type(b.getBF16Type())
-                                    : Type(b.getF16Type());
+  Type elem = tf32 ? Type(f32) : cudaNarrowType(b.getContext(), precision);
   int64_t mmaK = tf32 ? 8 : 16;
   OpBuilder::InsertionGuard guard(b);
   // A row-major (as[m][k]), B as[k][n], both padded.
@@ -761,10 +759,7 @@ struct CudaTileContractionsPass
       return signalPassFailure();
     // The 16-bit type the tensor cores take, which a narrowed weight must
     // have to be read instead of its f32 original.
-    Builder types(&getContext());
-    Type staged = precision == "fp16"   ? Type(types.getF16Type())
-                  : precision == "bf16" ? Type(types.getBF16Type())
-                                        : Type();
+    Type staged = cudaNarrowType(&getContext(), precision);
     if (!tile.empty() && !isCudaGemmTile(tile)) {
       getOperation().emitError("unknown GEMM tile '")
           << tile << "' (expected 128x128x16, 128x128x32, 64x64x16 or "
